@@ -1,0 +1,38 @@
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Data;
+
+/// <summary>How a partition cuts its file.</summary>
+public enum PartitionKind
+{
+    /// <summary>A range of Parquet row groups: <see cref="Partition.Start"/> is the first group, <see cref="Partition.Length"/> their count.</summary>
+    RowGroups,
+
+    /// <summary>A byte range of a line-oriented file; a row belongs to the range its first byte lies in.</summary>
+    ByteRange,
+
+    /// <summary>A whole file.</summary>
+    WholeFile,
+}
+
+/// <summary>
+/// An independently readable piece of a source: the unit of parallelism, of output files and (later) of commits.
+/// Its <see cref="Id"/> is stable as long as the input files do not change.
+/// </summary>
+/// <param name="Ordinal">Position of the partition in the planned source, from zero.</param>
+/// <param name="Id">A stable identifier such as <c>data/a.parquet#rowgroups=0-1</c>.</param>
+/// <param name="File">The file the partition reads.</param>
+/// <param name="Kind">How the file is cut.</param>
+/// <param name="Start">First row group, or first byte.</param>
+/// <param name="Length">Number of row groups, or of bytes.</param>
+/// <param name="RowCount">Rows in the partition when the format knows it before reading (Parquet).</param>
+/// <param name="OutputName">A file-name-safe stem for this partition's output file.</param>
+public sealed record Partition(
+    int Ordinal,
+    string Id,
+    ObjectInfo File,
+    PartitionKind Kind,
+    long Start,
+    long Length,
+    long? RowCount,
+    string OutputName);

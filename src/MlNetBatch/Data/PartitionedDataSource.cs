@@ -1,0 +1,188 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetBatch.Formats;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Data;
+
+/// <summary>
+/// What a source reads: the files a path or glob names, their format, their schema, and (once planned) their partitions.
+/// </summary>
+public sealed class PartitionedDataSource
+{
+    private readonly Lazy<Task<IReadOnlyList<Partition>>> _partitions;
+
+    private PartitionedDataSource(
+        string path, ObjectStoreResolver resolver, IDataFormat format, DataSourceOptions options,
+        IReadOnlyList<ObjectInfo> files, IReadOnlyList<SourceColumn> columns, IReadOnlyList<Partition>? partitions)
+    {
+        Path = path;
+        Resolver = resolver;
+        Format = format;
+        Options = options;
+        Files = files;
+        Columns = columns;
+        _partitions = partitions is null
+            ? new Lazy<Task<IReadOnlyList<Partition>>>(() => PlanAsync(CancellationToken.None))
+            : new Lazy<Task<IReadOnlyList<Partition>>>(Task.FromResult(partitions));
+    }
+
+    /// <summary>The path, directory or glob the source was opened with.</summary>
+    public string Path { get; }
+
+    /// <summary>Finds the store of each file.</summary>
+    public ObjectStoreResolver Resolver { get; }
+
+    /// <summary>The format of every file.</summary>
+    public IDataFormat Format { get; }
+
+    /// <summary>How files are read.</summary>
+    public DataSourceOptions Options { get; }
+
+    /// <summary>The files, in a stable order.</summary>
+    public IReadOnlyList<ObjectInfo> Files { get; }
+
+    /// <summary>The columns served, from the explicit schema or inferred from the first file.</summary>
+    public IReadOnlyList<SourceColumn> Columns { get; }
+
+    /// <summary>
+    /// Lists the files <paramref name="path"/> names and settles the schema. Reads only what schema inference needs
+    /// (a Parquet footer, or a sample of the first text file); partitions are planned on first use.
+    /// </summary>
+    public static async Task<PartitionedDataSource> OpenAsync(
+        string path, DataSourceOptions? options = null, ObjectStoreResolver? resolver = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        options = options?.Clone() ?? new DataSourceOptions();
+        resolver ??= ObjectStoreResolver.LocalOnly;
+        Validate(options);
+
+        var files = await ObjectLister.ListAsync(resolver, path, cancellationToken).ConfigureAwait(false);
+        var kind = options.Format ?? DataFormats.Detect(files[0].Location.Key)
+            ?? throw new DataFormatException(files[0].Location.ToString(),
+                "cannot tell the format from the file extension; set the source's Format to Parquet, Csv or JsonLines.");
+        options.Format = kind;
+        var format = DataFormats.For(kind);
+
+        IReadOnlyList<SourceColumn> columns = options.Columns is { Count: > 0 } explicitSchema
+            ? ParseSchema(explicitSchema)
+            : await format.InferSchemaAsync(resolver.Resolve(files[0].Location), files[0], options, cancellationToken).ConfigureAwait(false);
+        if (columns.Count == 0)
+        {
+            throw new DataFormatException(files[0].Location.ToString(), "the file has no columns.");
+        }
+
+        return new PartitionedDataSource(path, resolver, format, options, files, columns, partitions: null);
+    }
+
+    /// <summary>The partitions of every file, planned once (Parquet reads each file's footer).</summary>
+    public Task<IReadOnlyList<Partition>> GetPartitionsAsync() => _partitions.Value;
+
+    /// <summary>A source that reads only the given partitions (used to fan partitions out to workers).</summary>
+    public PartitionedDataSource WithPartitions(IReadOnlyList<Partition> partitions) =>
+        new(Path, Resolver, Format, Options, Files, Columns, partitions);
+
+    /// <summary>The source as an ML.NET <see cref="Microsoft.ML.IDataView"/>.</summary>
+    public PartitionedDataView AsDataView() => new(this);
+
+    private async Task<IReadOnlyList<Partition>> PlanAsync(CancellationToken cancellationToken)
+    {
+        var partitions = new List<Partition>();
+        var commonPrefix = CommonDirectory(Files);
+        foreach (var file in Files)
+        {
+            var spans = await Format.PlanAsync(Resolver.Resolve(file.Location), file, Options, cancellationToken).ConfigureAwait(false);
+            var relative = file.Location.Key[commonPrefix.Length..];
+            var stem = SafeStem(relative);
+            for (var i = 0; i < spans.Count; i++)
+            {
+                var span = spans[i];
+                var range = span.Kind switch
+                {
+                    PartitionKind.RowGroups => $"#rowgroups={span.Start}-{span.Start + span.Length - 1}",
+                    PartitionKind.ByteRange => $"#bytes={span.Start}-{span.Start + span.Length - 1}",
+                    _ => string.Empty,
+                };
+                partitions.Add(new Partition(
+                    partitions.Count, relative + range, file, span.Kind, span.Start, span.Length, span.RowCount, $"{stem}-{i:D5}"));
+            }
+        }
+
+        return partitions;
+    }
+
+    private static IReadOnlyList<SourceColumn> ParseSchema(Dictionary<string, string> schema)
+    {
+        var columns = new List<SourceColumn>(schema.Count);
+        foreach (var (name, typeName) in schema)
+        {
+            if (!ColumnTypeNames.TryParse(typeName, out var type))
+            {
+                throw new MlNetBatchException($"Column '{name}' has unknown type '{typeName}'; use {ColumnTypeNames.Accepted}.");
+            }
+
+            columns.Add(new SourceColumn(name, type));
+        }
+
+        return columns;
+    }
+
+    private static void Validate(DataSourceOptions options)
+    {
+        if (options.PartitionBytes < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "PartitionBytes must be at least 1024.");
+        }
+
+        if (options.RowGroupsPerPartition < 1 || options.ChunkRows < 1 || options.PrefetchChunks < 1 || options.InferenceSampleRows < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "RowGroupsPerPartition, ChunkRows, PrefetchChunks and InferenceSampleRows must be positive.");
+        }
+    }
+
+    private static string CommonDirectory(IReadOnlyList<ObjectInfo> files)
+    {
+        var first = files[0].Location.Key;
+        var prefix = first[..(first.LastIndexOf('/') + 1)];
+        foreach (var file in files)
+        {
+            while (!file.Location.Key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                prefix = prefix[..(prefix.TrimEnd('/').LastIndexOf('/') + 1)];
+            }
+        }
+
+        return prefix;
+    }
+
+    private static string SafeStem(string relativePath)
+    {
+        var withoutExtension = relativePath;
+        var lastSlash = relativePath.LastIndexOf('/');
+        var dot = relativePath.IndexOf('.', lastSlash + 1);
+        if (dot > lastSlash + 1)
+        {
+            withoutExtension = relativePath[..dot];
+        }
+
+        return string.Create(withoutExtension.Length, withoutExtension, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_';
+            }
+        });
+    }
+
+    internal DataViewSchema BuildSchema()
+    {
+        var builder = new DataViewSchema.Builder();
+        foreach (var column in Columns)
+        {
+            builder.AddColumn(column.Name, column.Type);
+        }
+
+        return builder.ToSchema();
+    }
+}

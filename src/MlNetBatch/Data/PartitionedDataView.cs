@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Microsoft.ML;
+
+namespace MlNetBatch.Data;
+
+/// <summary>
+/// A streaming ML.NET <see cref="IDataView"/> over a <see cref="PartitionedDataSource"/>. Each cursor decodes
+/// partitions chunk by chunk on a background task, a bounded number of chunks ahead, so memory does not grow
+/// with the input; <see cref="GetRowCursorSet"/> shares the partitions among parallel cursors.
+/// </summary>
+public sealed class PartitionedDataView : IDataView
+{
+    internal PartitionedDataView(PartitionedDataSource source)
+    {
+        Source = source;
+        Schema = source.BuildSchema();
+    }
+
+    /// <summary>What the view reads.</summary>
+    public PartitionedDataSource Source { get; }
+
+    /// <inheritdoc />
+    public DataViewSchema Schema { get; }
+
+    /// <inheritdoc />
+    public bool CanShuffle => false;
+
+    /// <inheritdoc />
+    public long? GetRowCount()
+    {
+        // Only answer when it costs no I/O: once partitions are planned and every one knows its size.
+        var planned = Source.GetPartitionsAsync();
+        if (!planned.IsCompletedSuccessfully)
+        {
+            return null;
+        }
+
+        long total = 0;
+        foreach (var partition in planned.Result)
+        {
+            if (partition.RowCount is not { } rows)
+            {
+                return null;
+            }
+
+            total += rows;
+        }
+
+        return total;
+    }
+
+    /// <inheritdoc />
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
+        new PartitionedRowCursor(this, ActiveColumns(columnsNeeded), new ConcurrentQueue<Partition>(Plan()));
+
+    /// <inheritdoc />
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+    {
+        var active = ActiveColumns(columnsNeeded);
+        var partitions = Plan();
+        // Cursors pull partitions from one shared queue, so a slow partition does not hold back the others.
+        var queue = new ConcurrentQueue<Partition>(partitions);
+        var count = Math.Max(1, Math.Min(n, partitions.Count));
+        var cursors = new DataViewRowCursor[count];
+        for (var i = 0; i < count; i++)
+        {
+            cursors[i] = new PartitionedRowCursor(this, active, queue);
+        }
+
+        return cursors;
+    }
+
+    private IReadOnlyList<Partition> Plan() => Source.GetPartitionsAsync().GetAwaiter().GetResult();
+
+    private bool[] ActiveColumns(IEnumerable<DataViewSchema.Column> columnsNeeded)
+    {
+        var active = new bool[Schema.Count];
+        foreach (var column in columnsNeeded)
+        {
+            active[column.Index] = true;
+        }
+
+        return active;
+    }
+}

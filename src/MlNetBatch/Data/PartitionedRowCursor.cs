@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using MlNetBatch.Formats;
+
+namespace MlNetBatch.Data;
+
+/// <summary>
+/// Serves rows of the partitions it takes from a shared queue. A background task decodes chunks into a
+/// bounded channel, so reading overlaps whatever the consumer does with the rows, and back-pressure
+/// stops the reader when the consumer falls behind.
+/// </summary>
+internal sealed class PartitionedRowCursor : BlockRowCursor
+{
+    private readonly Channel<RecordBatch> _chunks;
+    private readonly RecordBatchPool _pool;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _producer;
+    private ExceptionDispatchInfo? _failure;
+
+    public PartitionedRowCursor(PartitionedDataView view, bool[] active, ConcurrentQueue<Partition> partitions)
+        : base(view.Schema, active)
+    {
+        var source = view.Source;
+        _pool = new RecordBatchPool(view.Schema, active, source.Options.ChunkRows);
+        _chunks = Channel.CreateBounded<RecordBatch>(new BoundedChannelOptions(source.Options.PrefetchChunks)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        _producer = Task.Run(() => ProduceAsync(source, active, partitions, _stop.Token));
+    }
+
+    protected override bool TryTakeNextBatch(out RecordBatch batch)
+    {
+        while (true)
+        {
+            if (_chunks.Reader.TryRead(out batch!))
+            {
+                return true;
+            }
+
+            bool more;
+            try
+            {
+                more = _chunks.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception) when (_failure is not null)
+            {
+                more = false;
+            }
+
+            if (!more)
+            {
+                _failure?.Throw();
+                return false;
+            }
+        }
+    }
+
+    protected override void ReleaseBatch(RecordBatch batch) => _pool.Return(batch);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stop.Cancel();
+            // Drain so a producer blocked on a full channel can observe the cancellation and finish.
+            while (_chunks.Reader.TryRead(out var batch))
+            {
+                _pool.Return(batch);
+            }
+
+            try
+            {
+                _producer.Wait(TimeSpan.FromSeconds(30));
+            }
+            catch (AggregateException)
+            {
+                // The failure, if any, was already reported to the consumer.
+            }
+
+            _stop.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async Task ProduceAsync(PartitionedDataSource source, bool[] active, ConcurrentQueue<Partition> partitions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (partitions.TryDequeue(out var partition))
+            {
+                var context = new PartitionReadContext(
+                    source.Resolver.Resolve(partition.File.Location), partition, source.Columns, active, source.Options, _pool);
+                await foreach (var batch in source.Format.ReadAsync(context, cancellationToken).ConfigureAwait(false))
+                {
+                    batch.Partition = partition;
+                    await _chunks.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            _chunks.Writer.TryComplete();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _chunks.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            _failure = ExceptionDispatchInfo.Capture(e);
+            _chunks.Writer.TryComplete(e);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using MlNetBatch.Data;
+using MlNetBatch.Data.Columns;
+using MlNetBatch.Formats.Text;
+
+namespace MlNetBatch.Formats.JsonLines;
+
+/// <summary>Decodes JSON Lines into batches with <see cref="Utf8JsonReader"/>: no strings, no documents per line.</summary>
+internal sealed class JsonLineDecoder
+{
+    private readonly string _file;
+    private readonly PartitionReadContext _context;
+    private readonly byte[][] _names;
+    private readonly bool[] _seen;
+
+    public JsonLineDecoder(string file, PartitionReadContext context)
+    {
+        _file = file;
+        _context = context;
+        _names = context.Columns.Select(c => Encoding.UTF8.GetBytes(c.Name)).ToArray();
+        _seen = new bool[context.Columns.Count];
+    }
+
+    public int Fill(LineReader lines, RecordBatch batch, long firstRow)
+    {
+        var capacity = _context.Pool.Rows;
+        var rows = 0;
+        while (rows < capacity && lines.TryReadLine(out var line))
+        {
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            try
+            {
+                DecodeLine(line, batch, rows, firstRow + rows);
+            }
+            catch (JsonException e)
+            {
+                throw new DataFormatException(_file, $"invalid JSON in the line at byte offset {lines.LineOffset} ({e.Message}).", row: firstRow + rows, innerException: e);
+            }
+
+            rows++;
+        }
+
+        batch.RowCount = rows;
+        return rows;
+    }
+
+    private void DecodeLine(ReadOnlySpan<byte> line, RecordBatch batch, int slot, long row)
+    {
+        Array.Clear(_seen);
+        var reader = new Utf8JsonReader(line);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new DataFormatException(_file, "the line is not a JSON object.", row: row);
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var column = FindColumn(ref reader);
+            reader.Read();
+            if (column < 0 || batch.Columns[column] is null)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            _seen[column] = true;
+            Store(ref reader, batch.Columns[column]!, slot, column, row);
+        }
+
+        for (var c = 0; c < _seen.Length; c++)
+        {
+            if (!_seen[c] && batch.Columns[c] is { } buffer)
+            {
+                StoreMissing(buffer, slot, c, row, "the property is missing");
+            }
+        }
+    }
+
+    private int FindColumn(ref Utf8JsonReader reader)
+    {
+        for (var c = 0; c < _names.Length; c++)
+        {
+            if (reader.ValueTextEquals(_names[c]))
+            {
+                return c;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Store(ref Utf8JsonReader reader, ColumnBuffer buffer, int slot, int column, long row)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                StoreMissing(buffer, slot, column, row, "the value is null");
+                return;
+            case JsonTokenType.StartArray when buffer is VectorColumnBuffer<float> floats:
+                StoreVector(ref reader, floats, slot, column, row);
+                return;
+            case JsonTokenType.String when buffer is TextColumnBuffer text:
+                text.SetUtf8(slot, reader.HasValueSequence ? BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan);
+                return;
+            case JsonTokenType.True or JsonTokenType.False when buffer is ScalarColumnBuffer<bool> bools:
+                bools.Values[slot] = reader.GetBoolean();
+                return;
+            case JsonTokenType.Number when buffer is not TextColumnBuffer and not VectorColumnBuffer<float>:
+                if (Utf8ValueParser.TryStore(buffer, slot, reader.ValueSpan))
+                {
+                    return;
+                }
+
+                break;
+        }
+
+        throw new DataFormatException(_file,
+            $"a JSON {reader.TokenType} cannot be read as {Utf8ValueParser.TypeName(buffer)}.", _context.Columns[column].Name, row);
+    }
+
+    private void StoreVector(ref Utf8JsonReader reader, VectorColumnBuffer<float> buffer, int slot, int column, long row)
+    {
+        var items = buffer.Row(slot);
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (count < items.Length)
+            {
+                items[count] = reader.TokenType == JsonTokenType.Null ? float.NaN
+                    : reader.TokenType == JsonTokenType.Number ? reader.GetSingle()
+                    : throw new DataFormatException(_file, $"the array holds a {reader.TokenType}; vectors hold numbers.", _context.Columns[column].Name, row);
+            }
+
+            count++;
+        }
+
+        if (count != items.Length)
+        {
+            throw new DataFormatException(_file,
+                $"the array holds {count} items but the column is a vector of {items.Length}.", _context.Columns[column].Name, row);
+        }
+    }
+
+    private void StoreMissing(ColumnBuffer buffer, int slot, int column, long row, string why)
+    {
+        switch (buffer)
+        {
+            case ScalarColumnBuffer<float> floats:
+                floats.Values[slot] = float.NaN;
+                return;
+            case ScalarColumnBuffer<double> doubles:
+                doubles.Values[slot] = double.NaN;
+                return;
+            case TextColumnBuffer text:
+                text.Values[slot] = ReadOnlyMemory<char>.Empty;
+                return;
+            case VectorColumnBuffer<float> vector:
+                vector.Row(slot).Fill(float.NaN);
+                return;
+            default:
+                throw new DataFormatException(_file,
+                    $"{why}; only float, double, string and float-vector columns can hold missing values.", _context.Columns[column].Name, row);
+        }
+    }
+}

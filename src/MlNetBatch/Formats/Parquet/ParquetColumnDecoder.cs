@@ -1,0 +1,188 @@
+using System.Buffers;
+using System.Numerics;
+using Microsoft.ML.Data;
+using MlNetBatch.Data;
+using MlNetBatch.Data.Columns;
+using Parquet;
+using Parquet.Schema;
+
+namespace MlNetBatch.Formats.Parquet;
+
+/// <summary>
+/// Decodes one column chunk of a row group into a <see cref="ColumnBuffer"/>, converting numbers to the
+/// column's type and turning Parquet nulls into ML.NET's missing values (NaN, empty text) or a clear error.
+/// </summary>
+internal static class ParquetColumnDecoder
+{
+    public static Task DecodeAsync(
+        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow, CancellationToken cancellationToken)
+    {
+        var targetItem = column.Type is VectorDataViewType vector ? vector.ItemType.RawType : column.Type.RawType;
+        var method = typeof(ParquetColumnDecoder).GetMethod(nameof(DecodeTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(field.ClrType, targetItem);
+        return (Task)method.Invoke(null, [rowGroup, field, column, target, file, firstRow, cancellationToken])!;
+    }
+
+    private static async Task DecodeTypedAsync<TFile, TItem>(
+        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow, CancellationToken cancellationToken)
+        where TFile : struct
+    {
+        var rows = checked((int)rowGroup.RowCount);
+        var valueCount = checked((int)(rowGroup.GetMetadata(field)?.MetaData?.NumValues ?? rows));
+        var values = ArrayPool<TFile>.Shared.Rent(Math.Max(valueCount, 1));
+        var definitions = ArrayPool<int>.Shared.Rent(Math.Max(valueCount, 1));
+        var repetitions = ArrayPool<int>.Shared.Rent(Math.Max(valueCount, 1));
+        try
+        {
+            await rowGroup.ReadRawAsync<TFile>(
+                field, values.AsMemory(0, valueCount), definitions.AsMemory(0, valueCount), repetitions.AsMemory(0, valueCount), cancellationToken).ConfigureAwait(false);
+            var decoded = new DecodedColumn<TFile>(values, definitions, repetitions, valueCount, field.MaxDefinitionLevel, file, column.Name, firstRow);
+            switch (target)
+            {
+                case VectorColumnBuffer<TItem> vectorBuffer:
+                    if (field.MaxRepetitionLevel == 0)
+                    {
+                        throw new DataFormatException(file, $"the column holds single values, but the schema declares {ColumnTypeNames.Format(column.Type)}.", column.Name);
+                    }
+
+                    decoded.FillVectors(vectorBuffer, rows);
+                    break;
+                case TextColumnBuffer text when field.MaxRepetitionLevel == 0:
+                    decoded.FillText(text, rows);
+                    break;
+                case ScalarColumnBuffer<TItem> scalar when field.MaxRepetitionLevel == 0:
+                    decoded.FillScalars(scalar.Values, rows);
+                    break;
+                default:
+                    throw new DataFormatException(file, $"the column holds lists, but the schema declares {ColumnTypeNames.Format(column.Type)}; declare it as a vector such as float[N].", column.Name);
+            }
+        }
+        finally
+        {
+            ArrayPool<TFile>.Shared.Return(values, clearArray: System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<TFile>());
+            ArrayPool<int>.Shared.Return(definitions);
+            ArrayPool<int>.Shared.Return(repetitions);
+        }
+    }
+
+    private readonly struct DecodedColumn<TFile>(
+        TFile[] values, int[] definitions, int[] repetitions, int count, int maxDefinition, string file, string column, long firstRow)
+    {
+        public void FillScalars<TItem>(TItem[] target, int rows)
+        {
+            var next = 0;
+            for (var row = 0; row < rows; row++)
+            {
+                target[row] = definitions[row] == maxDefinition
+                    ? Convert<TItem>(values[next++], row)
+                    : Missing<TItem>(row);
+            }
+        }
+
+        public void FillText(TextColumnBuffer target, int rows)
+        {
+            var next = 0;
+            for (var row = 0; row < rows; row++)
+            {
+                target.Values[row] = definitions[row] == maxDefinition ? AsText(values[next++]) : ReadOnlyMemory<char>.Empty;
+            }
+        }
+
+        public void FillVectors<TItem>(VectorColumnBuffer<TItem> target, int rows)
+        {
+            var size = target.Size;
+            var row = -1;
+            var itemsInRow = size;
+            var next = 0;
+            var destination = target.Values;
+            for (var slot = 0; slot < count; slot++)
+            {
+                if (repetitions[slot] == 0)
+                {
+                    CheckLength(row, itemsInRow, size);
+                    row++;
+                    itemsInRow = 0;
+                }
+
+                if (definitions[slot] == maxDefinition)
+                {
+                    if (itemsInRow < size)
+                    {
+                        destination[(row * size) + itemsInRow] = Convert<TItem>(values[next], row);
+                    }
+
+                    next++;
+                    itemsInRow++;
+                }
+                else if (definitions[slot] == maxDefinition - 1 && maxDefinition >= 3)
+                {
+                    // An element that is itself null: ML.NET has no null items, only NaN for floats.
+                    if (itemsInRow < size)
+                    {
+                        destination[(row * size) + itemsInRow] = Missing<TItem>(row);
+                    }
+
+                    itemsInRow++;
+                }
+            }
+
+            CheckLength(row, itemsInRow, size);
+            if (row + 1 != rows)
+            {
+                throw new DataFormatException(file, $"the list column has {row + 1} rows where the row group has {rows}.", column);
+            }
+        }
+
+        private void CheckLength(int row, int items, int size)
+        {
+            if (row >= 0 && items != size)
+            {
+                throw new DataFormatException(file,
+                    $"the list holds {items} items but the column is a vector of {size}; every row of a vector column must hold the same number of items.",
+                    column, firstRow + row);
+            }
+        }
+
+        private TItem Missing<TItem>(int row)
+        {
+            if (typeof(TItem) == typeof(float))
+            {
+                return (TItem)(object)float.NaN;
+            }
+
+            if (typeof(TItem) == typeof(double))
+            {
+                return (TItem)(object)double.NaN;
+            }
+
+            throw new DataFormatException(file,
+                $"null value in a {typeof(TItem).Name} column; only float and double columns can hold missing values (as NaN). Fill the nulls, or declare the column as float in the source's Columns.",
+                column, firstRow + row);
+        }
+
+        private TItem Convert<TItem>(TFile value, int row)
+        {
+            if (typeof(TFile) == typeof(TItem))
+            {
+                return (TItem)(object)value!;
+            }
+
+            try
+            {
+                return NumericConversion.Convert<TFile, TItem>(value);
+            }
+            catch (Exception e) when (e is OverflowException or InvalidCastException or NotSupportedException)
+            {
+                throw new DataFormatException(file, $"cannot convert the value '{value}' ({typeof(TFile).Name}) to {typeof(TItem).Name}.", column, firstRow + row, e);
+            }
+        }
+
+        private static ReadOnlyMemory<char> AsText(TFile value) => value switch
+        {
+            ReadOnlyMemory<char> memory => memory,
+            string text => text.AsMemory(),
+            null => ReadOnlyMemory<char>.Empty,
+            _ => value.ToString().AsMemory(),
+        };
+    }
+}

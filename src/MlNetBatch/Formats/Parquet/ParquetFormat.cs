@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Data;
+using MlNetBatch.Data;
+using MlNetBatch.Storage;
+using Parquet;
+using Parquet.Schema;
+
+namespace MlNetBatch.Formats.Parquet;
+
+/// <summary>
+/// Reads Apache Parquet through Parquet.Net: the schema from the footer, one partition per range of row groups,
+/// and only the columns the pipeline asks for.
+/// </summary>
+public sealed class ParquetFormat : IDataFormat
+{
+    /// <summary>The shared instance.</summary>
+    public static ParquetFormat Instance { get; } = new();
+
+    /// <inheritdoc />
+    public DataFormatKind Kind => DataFormatKind.Parquet;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SourceColumn>> InferSchemaAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
+    {
+        await using var reader = await OpenAsync(store, file, cancellationToken).ConfigureAwait(false);
+        var columns = new List<SourceColumn>();
+        foreach (var field in reader.Schema.Fields)
+        {
+            var leaf = ParquetTypeMapping.Leaf(field);
+            var itemType = leaf is null ? null : ParquetTypeMapping.ToItemType(leaf.ClrType);
+            if (leaf is null || itemType is null)
+            {
+                // Structures and binary columns have no ML.NET counterpart; they stay in the file, unread.
+                continue;
+            }
+
+            if (leaf.MaxRepetitionLevel == 0)
+            {
+                columns.Add(new SourceColumn(field.Name, itemType));
+            }
+            else if (leaf.MaxRepetitionLevel == 1 && itemType is not TextDataViewType)
+            {
+                columns.Add(new SourceColumn(field.Name, new VectorDataViewType(itemType, ListSize(reader, leaf, file, field.Name))));
+            }
+        }
+
+        return columns;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PartitionSpan>> PlanAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
+    {
+        await using var reader = await OpenAsync(store, file, cancellationToken).ConfigureAwait(false);
+        var spans = new List<PartitionSpan>();
+        for (var start = 0; start < reader.RowGroupCount; start += options.RowGroupsPerPartition)
+        {
+            var count = Math.Min(options.RowGroupsPerPartition, reader.RowGroupCount - start);
+            long rows = 0;
+            for (var g = start; g < start + count; g++)
+            {
+                rows += reader.OpenRowGroupReader(g).RowCount;
+            }
+
+            spans.Add(new PartitionSpan(PartitionKind.RowGroups, start, count, rows));
+        }
+
+        return spans;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RecordBatch> ReadAsync(PartitionReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var partition = context.Partition;
+        var fileName = partition.File.Location.ToString();
+        await using var reader = await OpenAsync(context.Store, partition.File, cancellationToken).ConfigureAwait(false);
+        var fields = ResolveFields(reader.Schema, context, fileName);
+        long firstRow = 0;
+        for (var g = (int)partition.Start; g < partition.Start + partition.Length; g++)
+        {
+            if (g >= reader.RowGroupCount)
+            {
+                throw new DataFormatException(fileName, $"row group {g} does not exist; the file changed after the job was planned.");
+            }
+
+            var rowGroup = reader.OpenRowGroupReader(g);
+            var rows = checked((int)rowGroup.RowCount);
+            var batch = context.Pool.Rent(rows);
+            batch.FirstRowInPartition = firstRow;
+            for (var c = 0; c < fields.Length; c++)
+            {
+                if (fields[c] is { } field)
+                {
+                    await ParquetColumnDecoder.DecodeAsync(rowGroup, field, context.Columns[c], batch.Columns[c]!, fileName, firstRow, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            batch.RowCount = rows;
+            firstRow += rows;
+            yield return batch;
+        }
+    }
+
+    private static DataField?[] ResolveFields(ParquetSchema schema, PartitionReadContext context, string fileName)
+    {
+        var fields = new DataField?[context.Columns.Count];
+        for (var c = 0; c < fields.Length; c++)
+        {
+            if (!context.Active[c])
+            {
+                continue;
+            }
+
+            var column = context.Columns[c];
+            var field = schema.Fields.FirstOrDefault(f => f.Name == column.Name)
+                ?? throw new DataFormatException(fileName,
+                    $"the file has no such column (it has: {string.Join(", ", schema.Fields.Select(f => f.Name))}).", column.Name);
+            var leaf = ParquetTypeMapping.Leaf(field);
+            if (leaf is null || ParquetTypeMapping.ToItemType(leaf.ClrType) is null)
+            {
+                throw new DataFormatException(fileName, $"the column's Parquet type ({field.SchemaType}) cannot be read as {ColumnTypeNames.Format(column.Type)}.", column.Name);
+            }
+
+            var fileIsText = ParquetTypeMapping.ToItemType(leaf.ClrType) is TextDataViewType;
+            var wantsText = column.Type is TextDataViewType;
+            if (fileIsText != wantsText)
+            {
+                throw new DataFormatException(fileName,
+                    $"type mismatch: the file stores {(fileIsText ? "text" : leaf.ClrType.Name)} but the schema declares {ColumnTypeNames.Format(column.Type)}.", column.Name);
+            }
+
+            fields[c] = leaf;
+        }
+
+        return fields;
+    }
+
+    private static int ListSize(ParquetReader reader, DataField leaf, ObjectInfo file, string column)
+    {
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            var rowGroup = reader.OpenRowGroupReader(g);
+            if (rowGroup.RowCount == 0)
+            {
+                continue;
+            }
+
+            var values = rowGroup.GetMetadata(leaf)?.MetaData?.NumValues ?? 0;
+            if (values % rowGroup.RowCount != 0 || values == 0)
+            {
+                break;
+            }
+
+            return checked((int)(values / rowGroup.RowCount));
+        }
+
+        throw new DataFormatException(file.Location.ToString(),
+            "lists of varying or unknown length cannot be inferred as a fixed-size vector; declare the column's size in the source's Columns (for example float[16]).", column);
+    }
+
+    private static async Task<ParquetReader> OpenAsync(IObjectStore store, ObjectInfo file, CancellationToken cancellationToken)
+    {
+        var stream = await store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ParquetReader.CreateAsync(stream, leaveStreamOpen: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw new DataFormatException(file.Location.ToString(), $"not a readable Parquet file ({e.Message}).", innerException: e);
+        }
+    }
+}

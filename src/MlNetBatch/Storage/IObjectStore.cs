@@ -1,0 +1,33 @@
+namespace MlNetBatch.Storage;
+
+/// <summary>A place where input and output objects live: a local disk, a bucket, a container.</summary>
+/// <remarks>
+/// Kept deliberately small so that cloud providers, retries, read-ahead and fault injection can be
+/// written as separate implementations or decorators of this one seam.
+/// </remarks>
+public interface IObjectStore
+{
+    /// <summary>Whether this store serves the given location (by scheme, e.g. <c>file</c>, <c>s3</c>).</summary>
+    bool CanHandle(ObjectLocation location);
+
+    /// <summary>Lists the objects whose location starts with <paramref name="prefix"/>, recursively.</summary>
+    IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>Size and version identity of one object; throws <see cref="ObjectNotFoundException"/> when absent.</summary>
+    Task<ObjectInfo> StatAsync(ObjectLocation location, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens a seekable, read-only stream over the object. When <paramref name="expected"/> is given and the
+    /// object changed since it was listed, throws <see cref="ObjectChangedException"/>.
+    /// </summary>
+    Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts writing an object that becomes visible under <paramref name="location"/> only when
+    /// <see cref="IAtomicObjectWrite.CommitAsync"/> succeeds; disposing without commit leaves nothing behind.
+    /// </summary>
+    Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an object if it exists.</summary>
+    Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default);
+}

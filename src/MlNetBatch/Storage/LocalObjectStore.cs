@@ -1,0 +1,150 @@
+using System.Runtime.CompilerServices;
+
+namespace MlNetBatch.Storage;
+
+/// <summary>The local file system as an <see cref="IObjectStore"/>; writes go to a temporary name and are renamed on commit.</summary>
+public sealed class LocalObjectStore : IObjectStore
+{
+    /// <summary>The suffix of files being written; readers and listings ignore them.</summary>
+    public const string InProgressSuffix = ".inprogress";
+
+    /// <inheritdoc />
+    public bool CanHandle(ObjectLocation location) => location.IsLocal;
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        var path = prefix.LocalPath;
+        if (File.Exists(path))
+        {
+            yield return Describe(new FileInfo(path));
+            yield break;
+        }
+
+        // A prefix may end inside a file name ("data/part-"), so list its directory and filter.
+        var directory = path.EndsWith('/') ? path : Path.GetDirectoryName(path) ?? path;
+        if (Directory.Exists(path))
+        {
+            directory = path;
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            yield break;
+        }
+
+        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Select(f => f.Replace('\\', '/'))
+            .Where(f => f.StartsWith(path, StringComparison.Ordinal) && !f.EndsWith(InProgressSuffix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Describe(new FileInfo(file));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ObjectInfo> StatAsync(ObjectLocation location, CancellationToken cancellationToken = default)
+    {
+        var file = new FileInfo(location.LocalPath);
+        return file.Exists
+            ? Task.FromResult(Describe(file))
+            : Task.FromException<ObjectInfo>(new ObjectNotFoundException(location));
+    }
+
+    /// <inheritdoc />
+    public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(location.LocalPath, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.Read | FileShare.Delete,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+                BufferSize = 1 << 16,
+            });
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException(location, e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new StorageException(location, "access denied.", e);
+        }
+
+        if (expected is not null)
+        {
+            var actual = Describe(new FileInfo(location.LocalPath));
+            if (actual.Size != expected.Size || actual.ETag != expected.ETag)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw new ObjectChangedException(location, expected, actual);
+            }
+        }
+
+        return stream;
+    }
+
+    /// <inheritdoc />
+    public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default)
+    {
+        var finalPath = location.LocalPath;
+        Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+        // A unique temporary name so that two writers of the same object never share a file.
+        var temporaryPath = $"{finalPath}.{Guid.NewGuid():N}{InProgressSuffix}";
+        var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        return Task.FromResult<IAtomicObjectWrite>(new LocalAtomicWrite(location, temporaryPath, stream));
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default)
+    {
+        File.Delete(location.LocalPath);
+        return Task.CompletedTask;
+    }
+
+    private static ObjectInfo Describe(FileInfo file)
+    {
+        var modified = file.LastWriteTimeUtc;
+        return new ObjectInfo(
+            ObjectLocation.Local(file.FullName),
+            file.Length,
+            modified.Ticks.ToString("x", System.Globalization.CultureInfo.InvariantCulture),
+            new DateTimeOffset(modified, TimeSpan.Zero));
+    }
+
+    private sealed class LocalAtomicWrite(ObjectLocation location, string temporaryPath, FileStream stream) : IAtomicObjectWrite
+    {
+        private bool _committed;
+
+        public Stream Stream => stream;
+
+        public ObjectLocation Location => location;
+
+        public async Task<ObjectInfo> CommitAsync(CancellationToken cancellationToken = default)
+        {
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // Data must be on disk before the rename makes it visible, or a power cut could publish a torn file.
+            stream.Flush(flushToDisk: true);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            File.Move(temporaryPath, location.LocalPath, overwrite: true);
+            _committed = true;
+            return Describe(new FileInfo(location.LocalPath));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            if (!_committed)
+            {
+                File.Delete(temporaryPath);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace MlNetBatch.Storage;
+
+/// <summary>Expands a path, directory or glob into the objects it names, in a stable order.</summary>
+public static class ObjectLister
+{
+    /// <summary>
+    /// Lists the objects named by <paramref name="pathOrPattern"/>: one object, everything under a directory or
+    /// prefix ending in <c>/</c>, or the matches of a glob. Throws when nothing matches.
+    /// </summary>
+    public static async Task<IReadOnlyList<ObjectInfo>> ListAsync(
+        ObjectStoreResolver resolver, string pathOrPattern, CancellationToken cancellationToken = default)
+    {
+        var location = ObjectLocation.Parse(pathOrPattern);
+        var store = resolver.Resolve(location);
+        var results = new List<ObjectInfo>();
+        if (GlobPattern.HasWildcards(location.Key))
+        {
+            var glob = GlobPattern.Parse(location.Key);
+            await foreach (var info in store.ListAsync(location.WithKey(glob.LiteralPrefix), cancellationToken).ConfigureAwait(false))
+            {
+                if (glob.IsMatch(info.Location.Key))
+                {
+                    results.Add(info);
+                }
+            }
+        }
+        else
+        {
+            await foreach (var info in store.ListAsync(location, cancellationToken).ConfigureAwait(false))
+            {
+                // "data/a" must not pick up "data/ab.csv": match the object itself or what lies under it as a directory.
+                var key = info.Location.Key;
+                if (key == location.Key || key.StartsWith(location.Key.TrimEnd('/') + "/", StringComparison.Ordinal))
+                {
+                    results.Add(info);
+                }
+            }
+        }
+
+        if (results.Count == 0)
+        {
+            throw new StorageException(location, "the path or pattern matches no object.");
+        }
+
+        results.Sort((a, b) => string.CompareOrdinal(a.Location.Key, b.Location.Key));
+        return results;
+    }
+}
