@@ -96,8 +96,14 @@ public abstract class BlockRowCursor : DataViewRowCursor
         };
     }
 
+    /// <summary>The batch the cursor is on, if any.</summary>
+    protected RecordBatch? CurrentBatch => _current;
+
+    /// <summary>The cursor's row within <see cref="CurrentBatch"/>.</summary>
+    protected int CurrentRow => _row;
+
     /// <inheritdoc />
-    public sealed override ValueGetter<DataViewRowId> GetIdGetter() =>
+    public override ValueGetter<DataViewRowId> GetIdGetter() =>
         (ref DataViewRowId value) =>
         {
             var batch = _current ?? throw new InvalidOperationException("The cursor is not on a row; call MoveNext first.");

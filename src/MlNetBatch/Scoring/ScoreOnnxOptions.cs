@@ -1,0 +1,61 @@
+namespace MlNetBatch.Scoring;
+
+/// <summary>How <c>ScoreOnnx</c> runs a model. Properties, so that configuration binding fills them.</summary>
+public sealed class ScoreOnnxOptions
+{
+    /// <summary>The <c>.onnx</c> file. Only score models from sources you trust.</summary>
+    public string ModelPath { get; set; } = string.Empty;
+
+    /// <summary>Rows gathered into one ONNX Runtime call.</summary>
+    /// <value>The default is <see cref="ScoreOnnxDefaults.BatchSize"/>.</value>
+    public int BatchSize { get; set; } = ScoreOnnxDefaults.BatchSize;
+
+    /// <summary>Batches prepared ahead of inference and kept ready for the consumer; bounds memory.</summary>
+    /// <value>The default is <see cref="ScoreOnnxDefaults.PrefetchBatches"/>.</value>
+    public int PrefetchBatches { get; set; } = ScoreOnnxDefaults.PrefetchBatches;
+
+    /// <summary>Model input name to column name, where they differ. Unlisted inputs read the column of the same name.</summary>
+    public Dictionary<string, string> InputColumns { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Model output name to output column name. When empty, every model output becomes a column of the same name;
+    /// when set, only the listed outputs are produced.
+    /// </summary>
+    public Dictionary<string, string> OutputColumns { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Where the model runs.</summary>
+    /// <value>The default is <see cref="OnnxDevice.Auto"/>.</value>
+    public OnnxDevice Device { get; set; } = OnnxDevice.Auto;
+
+    /// <summary>The CUDA device for <see cref="OnnxDevice.Cuda"/> and <see cref="OnnxDevice.Auto"/>.</summary>
+    public int GpuDeviceId { get; set; }
+
+    /// <summary>Threads ONNX Runtime uses inside one operator; 0 lets it choose.</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Copies these options.</summary>
+    public ScoreOnnxOptions Clone() => new()
+    {
+        ModelPath = ModelPath,
+        BatchSize = BatchSize,
+        PrefetchBatches = PrefetchBatches,
+        InputColumns = new Dictionary<string, string>(InputColumns, StringComparer.Ordinal),
+        OutputColumns = new Dictionary<string, string>(OutputColumns, StringComparer.Ordinal),
+        Device = Device,
+        GpuDeviceId = GpuDeviceId,
+        IntraOpThreads = IntraOpThreads,
+    };
+
+    internal void Validate()
+    {
+        if (BatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be greater than zero.");
+        }
+
+        if (PrefetchBatches < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PrefetchBatches), PrefetchBatches, "The number of prefetched batches must be greater than zero.");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.ML;
+
+namespace MlNetBatch.Scoring;
+
+/// <summary>The lazily scored output of <see cref="ScoreOnnxTransformer"/>: input columns plus the model's outputs.</summary>
+internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, DataViewSchema schema) : IDataView
+{
+    public IDataView Input => input;
+
+    public OnnxScoringModel Model => model;
+
+    public DataViewSchema Schema => schema;
+
+    public bool CanShuffle => false;
+
+    public long? GetRowCount() => input.GetRowCount();
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var active = Active(columnsNeeded);
+        return new ScoredRowCursor(this, input.GetRowCursor(InputColumnsNeeded(active)), active);
+    }
+
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+    {
+        var active = Active(columnsNeeded);
+        var inputs = input.GetRowCursorSet(InputColumnsNeeded(active), n);
+        var cursors = new DataViewRowCursor[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            cursors[i] = new ScoredRowCursor(this, inputs[i], active);
+        }
+
+        return cursors;
+    }
+
+    private bool[] Active(IEnumerable<DataViewSchema.Column> columnsNeeded)
+    {
+        var active = new bool[schema.Count];
+        foreach (var column in columnsNeeded)
+        {
+            active[column.Index] = true;
+        }
+
+        return active;
+    }
+
+    private List<DataViewSchema.Column> InputColumnsNeeded(bool[] active)
+    {
+        var needed = new HashSet<int>();
+        for (var i = 0; i < input.Schema.Count; i++)
+        {
+            if (active[i])
+            {
+                needed.Add(i);
+            }
+        }
+
+        foreach (var spec in model.Inputs)
+        {
+            needed.Add(input.Schema[spec.ColumnName].Index);
+        }
+
+        return needed.Order().Select(i => input.Schema[i]).ToList();
+    }
+}

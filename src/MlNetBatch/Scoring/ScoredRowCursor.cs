@@ -1,0 +1,341 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using MlNetBatch.Data;
+using MlNetBatch.Data.Columns;
+
+namespace MlNetBatch.Scoring;
+
+/// <summary>
+/// Scores its input in batches on two background stages: one gathers rows into a batch while the other runs
+/// ONNX Runtime on the previous one, and the consumer reads a third. A fixed set of reusable slots circulates
+/// between the stages, which bounds memory and gives back-pressure without per-row work.
+/// </summary>
+internal sealed class ScoredRowCursor : BlockRowCursor
+{
+    private readonly OnnxScoringModel _model;
+    private readonly DataViewRowCursor _input;
+    private readonly int _inputColumnCount;
+    private readonly int _batchRows;
+    private readonly Channel<ScoringBatch> _free = Channel.CreateUnbounded<ScoringBatch>();
+    private readonly Channel<ScoringBatch> _toScore = Channel.CreateUnbounded<ScoringBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<ScoringBatch> _ready = Channel.CreateUnbounded<ScoringBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Dictionary<RecordBatch, ScoringBatch> _slotOf = new(ReferenceEqualityComparer.Instance);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _reader;
+    private readonly Task _scorer;
+    private ExceptionDispatchInfo? _failure;
+
+    public ScoredRowCursor(ScoredDataView view, DataViewRowCursor input, bool[] active)
+        : base(view.Schema, active)
+    {
+        _model = view.Model;
+        _input = input;
+        _inputColumnCount = view.Input.Schema.Count;
+        var fixedBatch = _model.FixedBatchSize;
+        // A fixed model batch (say 1 or 8) runs several times per slot; round the slot up to a whole number of runs.
+        _batchRows = fixedBatch is { } size ? ((_model.Options.BatchSize + size - 1) / size) * size : _model.Options.BatchSize;
+
+        var slots = (2 * _model.Options.PrefetchBatches) + 1;
+        for (var i = 0; i < slots; i++)
+        {
+            var slot = CreateSlot(view.Schema, active);
+            _slotOf[slot.Rows] = slot;
+            _free.Writer.TryWrite(slot);
+        }
+
+        _reader = Task.Factory.StartNew(ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _scorer = Task.Factory.StartNew(ScoreLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    public override ValueGetter<DataViewRowId> GetIdGetter() =>
+        (ref DataViewRowId value) =>
+        {
+            var batch = CurrentBatch ?? throw new InvalidOperationException("The cursor is not on a row; call MoveNext first.");
+            value = _slotOf[batch].RowIds[CurrentRow];
+        };
+
+    protected override bool TryTakeNextBatch(out RecordBatch batch)
+    {
+        batch = null!;
+        if (!TryTake(_ready.Reader, out var slot))
+        {
+            _failure?.Throw();
+            return false;
+        }
+
+        batch = slot.Rows;
+        return true;
+    }
+
+    protected override void ReleaseBatch(RecordBatch batch) => _free.Writer.TryWrite(_slotOf[batch]);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stop.Cancel();
+            _free.Writer.TryComplete();
+            try
+            {
+                Task.WaitAll([_reader, _scorer], TimeSpan.FromSeconds(60));
+            }
+            catch (AggregateException)
+            {
+                // Failures were handed to the consumer through _failure.
+            }
+
+            _input.Dispose();
+            _stop.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private ScoringBatch CreateSlot(DataViewSchema schema, bool[] active)
+    {
+        var columns = new ColumnBuffer?[schema.Count];
+        for (var i = 0; i < _inputColumnCount; i++)
+        {
+            if (active[i])
+            {
+                columns[i] = ColumnBuffer.Create(schema[i].Type, _batchRows);
+            }
+        }
+
+        // Output buffers always exist: ONNX Runtime writes every requested output straight into them.
+        for (var o = 0; o < _model.Outputs.Count; o++)
+        {
+            columns[_inputColumnCount + o] = ColumnBuffer.Create(schema[_inputColumnCount + o].Type, _batchRows);
+        }
+
+        var tensors = new Array[_model.Inputs.Count];
+        for (var i = 0; i < tensors.Length; i++)
+        {
+            var spec = _model.Inputs[i];
+            tensors[i] = Array.CreateInstance(spec.ItemType.RawType, _batchRows * spec.RowSize);
+        }
+
+        var rows = new RecordBatch(columns);
+        rows.Reset(_batchRows);
+        return new ScoringBatch(rows, tensors, new DataViewRowId[_batchRows]);
+    }
+
+    private bool TryTake(ChannelReader<ScoringBatch> reader, out ScoringBatch slot)
+    {
+        while (!reader.TryRead(out slot!))
+        {
+            try
+            {
+                if (!reader.WaitToReadAsync(_stop.Token).AsTask().GetAwaiter().GetResult())
+                {
+                    return false;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            catch (ChannelClosedException)
+            {
+                return false;
+            }
+            catch (Exception) when (_failure is not null)
+            {
+                // A stage failed; the caller rethrows the original failure with its stack.
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void ReadLoop()
+    {
+        try
+        {
+            var inputSchema = _input.Schema;
+            var copiers = new List<(int Column, Func<ScoringBatch, Action<int>> Bind)>();
+            var passThrough = new List<(int Column, DataViewSchema.Column Source)>();
+            for (var i = 0; i < _inputColumnCount; i++)
+            {
+                if (IsColumnActive(Schema[i]))
+                {
+                    passThrough.Add((i, inputSchema[i]));
+                }
+            }
+
+            var packers = new InputPacker[_model.Inputs.Count];
+            for (var i = 0; i < packers.Length; i++)
+            {
+                var spec = _model.Inputs[i];
+                packers[i] = InputPacker.Create(_input, inputSchema[spec.ColumnName], spec);
+            }
+
+            var idGetter = _input.GetIdGetter();
+            // Copiers are bound to a slot's buffers; build them once per slot and keep them.
+            var slotCopiers = new Dictionary<ScoringBatch, Action<int>[]>(ReferenceEqualityComparer.Instance);
+            while (TryTake(_free.Reader, out var slot))
+            {
+                if (!slotCopiers.TryGetValue(slot, out var copy))
+                {
+                    copy = passThrough.Select(p => slot.Rows.Columns[p.Column]!.CreateCopier(_input, p.Source)).ToArray();
+                    slotCopiers[slot] = copy;
+                }
+
+                for (var i = 0; i < packers.Length; i++)
+                {
+                    packers[i].SetTarget(slot.InputTensors[i]);
+                }
+
+                var rows = 0;
+                while (rows < _batchRows && _input.MoveNext())
+                {
+                    for (var c = 0; c < copy.Length; c++)
+                    {
+                        copy[c](rows);
+                    }
+
+                    for (var i = 0; i < packers.Length; i++)
+                    {
+                        packers[i].Pack(rows);
+                    }
+
+                    idGetter(ref slot.RowIds[rows]);
+                    rows++;
+                }
+
+                slot.Rows.RowCount = rows;
+                if (rows == 0)
+                {
+                    _free.Writer.TryWrite(slot);
+                    break;
+                }
+
+                _toScore.Writer.TryWrite(slot);
+                if (rows < _batchRows)
+                {
+                    break;
+                }
+            }
+
+            _toScore.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            _failure ??= ExceptionDispatchInfo.Capture(e);
+            _toScore.Writer.TryComplete(e);
+        }
+    }
+
+    private void ScoreLoop()
+    {
+        try
+        {
+            using var runOptions = new RunOptions();
+            var inputNames = _model.Inputs.Select(i => i.Name).ToArray();
+            var outputNames = _model.Outputs.Select(o => o.Name).ToArray();
+            while (TryTake(_toScore.Reader, out var slot))
+            {
+                Score(slot, runOptions, inputNames, outputNames);
+                _ready.Writer.TryWrite(slot);
+            }
+
+            _failure?.Throw();
+            _ready.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            _failure ??= ExceptionDispatchInfo.Capture(e);
+            _ready.Writer.TryComplete(e);
+        }
+    }
+
+    private void Score(ScoringBatch slot, RunOptions runOptions, string[] inputNames, string[] outputNames)
+    {
+        var rows = slot.Rows.RowCount;
+        var runRows = _model.FixedBatchSize ?? rows;
+        var inputs = new OrtValue[_model.Inputs.Count];
+        var outputs = new OrtValue[_model.Outputs.Count];
+        for (var start = 0; start < rows; start += runRows)
+        {
+            if (_model.FixedBatchSize is not null && start + runRows > rows)
+            {
+                // Pad the last run of a fixed-batch model with zeros; its extra output rows are never served.
+                for (var i = 0; i < _model.Inputs.Count; i++)
+                {
+                    var size = _model.Inputs[i].RowSize;
+                    Array.Clear(slot.InputTensors[i], rows * size, (start + runRows - rows) * size);
+                }
+            }
+
+            try
+            {
+                for (var i = 0; i < inputs.Length; i++)
+                {
+                    var spec = _model.Inputs[i];
+                    inputs[i] = OrtTensors.Over(slot.InputTensors[i], start * spec.RowSize, runRows * spec.RowSize, Shape(spec, runRows));
+                }
+
+                for (var o = 0; o < outputs.Length; o++)
+                {
+                    var spec = _model.Outputs[o];
+                    var target = OutputArray(slot.Rows.Columns[_inputColumnCount + o]!);
+                    outputs[o] = OrtTensors.Over(target, start * spec.RowSize, runRows * spec.RowSize, Shape(spec, runRows));
+                }
+
+                _model.Session.Run(runOptions, inputNames, inputs, outputNames, outputs);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                var partition = slot.Rows.Partition?.Id;
+                throw new OnnxModelException(
+                    $"Model '{_model.Name}' failed on a batch of {runRows} rows{(partition is null ? string.Empty : $" from {partition}")}: {e.Message}", e);
+            }
+            finally
+            {
+                foreach (var value in inputs)
+                {
+                    value?.Dispose();
+                }
+
+                foreach (var value in outputs)
+                {
+                    value?.Dispose();
+                }
+
+                Array.Clear(inputs);
+                Array.Clear(outputs);
+            }
+        }
+    }
+
+    private static long[] Shape(OnnxTensorSpec spec, int rows)
+    {
+        var shape = new long[spec.Dimensions.Length];
+        shape[0] = rows;
+        for (var d = 1; d < shape.Length; d++)
+        {
+            shape[d] = spec.Dimensions[d];
+        }
+
+        return shape;
+    }
+
+    private static Array OutputArray(ColumnBuffer buffer) => buffer switch
+    {
+        ScalarColumnBuffer<float> b => b.Values,
+        ScalarColumnBuffer<double> b => b.Values,
+        ScalarColumnBuffer<long> b => b.Values,
+        ScalarColumnBuffer<int> b => b.Values,
+        ScalarColumnBuffer<bool> b => b.Values,
+        VectorColumnBuffer<float> b => b.Values,
+        VectorColumnBuffer<double> b => b.Values,
+        VectorColumnBuffer<long> b => b.Values,
+        VectorColumnBuffer<int> b => b.Values,
+        VectorColumnBuffer<bool> b => b.Values,
+        _ => throw new NotSupportedException($"Model outputs of type {buffer.Type} are not supported."),
+    };
+}
