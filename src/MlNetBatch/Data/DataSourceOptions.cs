@@ -1,7 +1,7 @@
 namespace MlNetBatch.Data;
 
 /// <summary>How a source reads its files. Bound from a job's <c>Source</c> section or passed to <c>LoadFrom…</c>.</summary>
-public sealed class DataSourceOptions
+public class DataSourceOptions
 {
     /// <summary>The file format; when absent it is taken from the file extension.</summary>
     public DataFormatKind? Format { get; set; }

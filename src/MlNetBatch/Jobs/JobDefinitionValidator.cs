@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Options;
+using MlNetBatch.Data;
+using Quartz;
+
+namespace MlNetBatch.Jobs;
+
+/// <summary>
+/// Checks every job definition at start-up and reports every problem at once, each prefixed with its
+/// configuration path (<c>MlNetBatch:Jobs:nightly:Schedule: …</c>).
+/// </summary>
+public sealed class JobDefinitionValidator(JobPaths paths) : IValidateOptions<MlNetBatchOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (jobName, job) in options.Jobs)
+        {
+            failures.AddRange(Validate(jobName, job).Select(f => $"{MlNetBatchOptions.SectionName}:Jobs:{jobName}:{f}"));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private IEnumerable<string> Validate(string jobName, JobDefinition job)
+    {
+        if (string.IsNullOrWhiteSpace(job.Source.Path))
+        {
+            yield return "Source:Path: is required (a path, directory or glob such as data/*.parquet).";
+        }
+
+        foreach (var (column, type) in job.Source.Columns ?? [])
+        {
+            if (!ColumnTypeNames.TryParse(type, out _))
+            {
+                yield return $"Source:Columns:{column}: '{type}' is not a column type; use {ColumnTypeNames.Accepted}.";
+            }
+        }
+
+        if (job.Source.PartitionBytes < 1024)
+        {
+            yield return "Source:PartitionBytes: must be at least 1024.";
+        }
+
+        if (job.Source.RowGroupsPerPartition < 1 || job.Source.ChunkRows < 1 || job.Source.PrefetchChunks < 1)
+        {
+            yield return "Source: RowGroupsPerPartition, ChunkRows and PrefetchChunks must be greater than zero.";
+        }
+
+        for (var i = 0; i < job.Preprocess.Count; i++)
+        {
+            foreach (var problem in PreprocessPipelineBuilder.Validate(job.Preprocess[i]))
+            {
+                yield return $"Preprocess:{i}: {problem}";
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(job.Model.ModelPath))
+        {
+            yield return "Model:ModelPath: is required (an .onnx file).";
+        }
+        else if (!File.Exists(paths.Resolve(job.Model.ModelPath)))
+        {
+            yield return $"Model:ModelPath: model file '{paths.Resolve(job.Model.ModelPath)}' does not exist.";
+        }
+
+        if (job.Model.BatchSize < 1)
+        {
+            yield return $"Model:BatchSize: must be greater than zero (got {job.Model.BatchSize}).";
+        }
+
+        if (job.Model.PrefetchBatches < 1)
+        {
+            yield return $"Model:PrefetchBatches: must be greater than zero (got {job.Model.PrefetchBatches}).";
+        }
+
+        if (string.IsNullOrWhiteSpace(job.Sink.Path))
+        {
+            yield return "Sink:Path: is required (the output directory).";
+        }
+
+        if (job.Execution.Parallelism < 1)
+        {
+            yield return $"Execution:Parallelism: must be greater than zero (got {job.Execution.Parallelism}).";
+        }
+
+        if (job.Schedule is { Length: > 0 } schedule)
+        {
+            var problem = CronProblem(schedule);
+            if (problem is not null)
+            {
+                yield return $"Schedule: '{schedule}' is not a valid cron expression ({problem}). Quartz cron has seconds first, e.g. '0 0 2 * * ?' for 02:00 every day.";
+            }
+        }
+    }
+
+    private static string? CronProblem(string schedule)
+    {
+        try
+        {
+            _ = new CronExpression(schedule);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace MlNetBatch.Jobs;
+
+/// <summary>What a job run did.</summary>
+/// <param name="Job">The job's name.</param>
+/// <param name="Partitions">Partitions processed.</param>
+/// <param name="RowsIn">Rows read.</param>
+/// <param name="RowsOut">Rows written.</param>
+/// <param name="BadRows">Rows set aside as bad.</param>
+/// <param name="Elapsed">Wall-clock time of the run.</param>
+/// <param name="OutputDirectory">Where the output files are.</param>
+/// <param name="OutputFiles">The files written, one per partition.</param>
+public sealed record JobRunSummary(
+    string Job, int Partitions, long RowsIn, long RowsOut, long BadRows, TimeSpan Elapsed, string OutputDirectory, IReadOnlyList<string> OutputFiles)
+{
+    /// <summary>Rows written per second of wall-clock time.</summary>
+    public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? RowsOut / Elapsed.TotalSeconds : 0;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"Job '{Job}': {Partitions} partitions, {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {RowsPerSecond:N0} rows/s, {Elapsed.TotalSeconds:N2} s; output in {OutputDirectory}";
+}

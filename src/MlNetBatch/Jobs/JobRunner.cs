@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML;
+using MlNetBatch.Data;
+using MlNetBatch.Formats;
+using MlNetBatch.Scoring;
+using MlNetBatch.Sinks;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Jobs;
+
+/// <summary>
+/// Runs a job definition: plan partitions, then read, preprocess, score and write each partition, several at a
+/// time, into one output file per partition.
+/// </summary>
+public sealed class JobRunner
+{
+    private readonly ObjectStoreResolver _resolver;
+    private readonly JobPaths _paths;
+    private readonly ILogger<JobRunner> _logger;
+    private readonly ILoggerFactory _loggerFactory;
+
+    /// <summary>Creates a runner.</summary>
+    public JobRunner(ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory? loggerFactory = null)
+    {
+        _resolver = resolver;
+        _paths = paths;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<JobRunner>();
+    }
+
+    /// <summary>Plans the job and checks source, preprocessing and model against each other, without scoring.</summary>
+    public async Task<JobPlan> PlanAsync(string jobName, JobDefinition job, CancellationToken cancellationToken = default)
+    {
+        var prepared = await PrepareAsync(jobName, job, cancellationToken).ConfigureAwait(false);
+        using (prepared.Model)
+        {
+            return new JobPlan(jobName, prepared.Source.Files, prepared.Partitions, prepared.Source.Columns,
+                prepared.Model.Inputs, prepared.Model.Outputs, prepared.Model.Device, prepared.OutputColumns.Select(c => c.Name).ToList());
+        }
+    }
+
+    /// <summary>Runs the job to completion; throws <see cref="JobFailedException"/> naming the job and partition on failure.</summary>
+    public async Task<JobRunSummary> RunAsync(string jobName, JobDefinition job, CancellationToken cancellationToken = default)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var prepared = await PrepareAsync(jobName, job, cancellationToken).ConfigureAwait(false);
+        using var model = prepared.Model;
+        var outputDirectory = ObjectLocation.Parse(_paths.Resolve(job.Sink.Path));
+        var extension = DataFormats.Extension(job.Sink.Format);
+        var files = new string[prepared.Partitions.Count];
+        long rows = 0;
+        _logger.LogInformation("Job {Job}: scoring {Partitions} partitions of {Files} files with {Model} on {Device}",
+            jobName, prepared.Partitions.Count, prepared.Source.Files.Count, model.Name, model.Device);
+        EnsureThreadsFor(job.Execution.Parallelism);
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = job.Execution.Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(prepared.Partitions, parallel, async (partition, ct) =>
+        {
+            var destination = outputDirectory.Combine(partition.OutputName + extension);
+            try
+            {
+                var view = prepared.Source.WithPartitions([partition]).AsDataView();
+                var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view));
+                var written = await DataViewWriter.WriteAsync(
+                    scored, destination, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(), _resolver, cancellationToken: ct).ConfigureAwait(false);
+                Interlocked.Add(ref rows, written);
+                files[partition.Ordinal] = destination.ToString();
+                _logger.LogDebug("Job {Job}: partition {Partition} scored, {Rows} rows written to {Output}", jobName, partition.Id, written, destination);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                throw new JobFailedException(jobName, $"partition {partition.Id} failed: {e.Message}", e);
+            }
+        }).ConfigureAwait(false);
+
+        var summary = new JobRunSummary(jobName, prepared.Partitions.Count, rows, rows, 0, stopwatch.Elapsed, outputDirectory.ToString(), files);
+        _logger.LogInformation("Job {Job} finished: {Partitions} partitions, {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {RowsPerSecond:N0} rows/s in {Elapsed}; output in {Output}",
+            jobName, summary.Partitions, summary.RowsIn, summary.RowsOut, summary.BadRows, summary.RowsPerSecond, summary.Elapsed, summary.OutputDirectory);
+        return summary;
+    }
+
+    private async Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken)
+    {
+        PartitionedDataSource source;
+        IReadOnlyList<Partition> partitions;
+        try
+        {
+            var sourceOptions = ((DataSourceOptions)job.Source).Clone();
+            source = await PartitionedDataSource.OpenAsync(_paths.Resolve(job.Source.Path), sourceOptions, _resolver, cancellationToken).ConfigureAwait(false);
+            partitions = await source.GetPartitionsAsync().ConfigureAwait(false);
+        }
+        catch (MlNetBatchException e)
+        {
+            throw new JobFailedException(jobName, $"source '{job.Source.Path}': {e.Message}", e);
+        }
+
+        var mlContext = new MLContext();
+        ITransformer preprocess;
+        try
+        {
+            preprocess = PreprocessPipelineBuilder.Build(mlContext, job.Preprocess, source.AsDataView());
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
+        {
+            throw new JobFailedException(jobName, $"preprocessing does not fit the source's columns ({string.Join(", ", source.Columns)}): {e.Message}", e);
+        }
+
+        var modelOptions = job.Model.Clone();
+        modelOptions.ModelPath = _paths.Resolve(job.Model.ModelPath);
+        OnnxScoringModel model;
+        try
+        {
+            model = OnnxScoringModel.Load(modelOptions, _loggerFactory.CreateLogger<OnnxScoringModel>());
+        }
+        catch (MlNetBatchException e)
+        {
+            throw new JobFailedException(jobName, e.Message, e);
+        }
+
+        try
+        {
+            var preprocessedSchema = preprocess.GetOutputSchema(source.AsDataView().Schema);
+            model.CheckInputs(preprocessedSchema);
+            var scorer = new ScoreOnnxTransformer(model, preprocessedSchema);
+            var scoredSchema = scorer.GetOutputSchema(preprocessedSchema);
+            var outputNames = job.Sink.Columns.Count > 0
+                ? job.Sink.Columns
+                : source.Columns.Select(c => c.Name).Concat(model.Outputs.Select(o => o.ColumnName)).Distinct().ToList();
+            var outputColumns = DataViewWriter.SelectColumns(scoredSchema, outputNames);
+            return new PreparedJob(source, partitions, preprocess, model, scorer, outputColumns);
+        }
+        catch (Exception e) when (e is MlNetBatchException or ArgumentException or InvalidOperationException)
+        {
+            model.Dispose();
+            throw new JobFailedException(jobName, e.Message, e);
+        }
+    }
+
+    private static void EnsureThreadsFor(int parallelism)
+    {
+        // Each partition blocks a thread while its cursors wait on background readers; make sure the pool has
+        // threads for those readers without waiting for its slow injection of new ones.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = Environment.ProcessorCount + (4 * parallelism);
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, io);
+        }
+    }
+
+    private sealed record PreparedJob(
+        PartitionedDataSource Source,
+        IReadOnlyList<Partition> Partitions,
+        ITransformer Preprocess,
+        OnnxScoringModel Model,
+        ScoreOnnxTransformer Scorer,
+        IReadOnlyList<SinkColumn> OutputColumns);
+}

@@ -1,0 +1,20 @@
+using MlNetBatch.Data;
+
+namespace MlNetBatch.Jobs;
+
+/// <summary>A job's output: a directory that receives one file per partition.</summary>
+public sealed class SinkDefinition
+{
+    /// <summary>The output directory (relative paths are resolved against the worker's content root).</summary>
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>The output format.</summary>
+    /// <value>The default is Parquet.</value>
+    public DataFormatKind Format { get; set; } = DataFormatKind.Parquet;
+
+    /// <summary>
+    /// The columns to write, from the input (for example an id) and the model outputs. When empty: every input
+    /// column followed by every model output.
+    /// </summary>
+    public List<string> Columns { get; set; } = [];
+}
