@@ -1,0 +1,162 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MlNetBatch.Data;
+using MlNetBatch.Jobs;
+using MlNetBatch.Scoring;
+using Quartz;
+
+namespace MlNetBatch.Worker.Cli;
+
+/// <summary>What the one-shot commands do, given a built host.</summary>
+internal static class JobCommands
+{
+    public static async Task<int> RunAsync(IHost host, string jobName, TextWriter output, CancellationToken cancellationToken)
+    {
+        var jobs = Jobs(host);
+        if (!TryFind(jobs, jobName, output, out var name, out var job))
+        {
+            return WorkerCommandLine.Usage;
+        }
+
+        var logger = host.Services.GetRequiredService<ILogger<JobRunner>>();
+        try
+        {
+            var summary = await host.Services.GetRequiredService<JobRunner>().RunAsync(name, job, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync(summary.ToString()).ConfigureAwait(false);
+            await output.WriteLineAsync($"Scores written to {summary.OutputDirectory}").ConfigureAwait(false);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await output.WriteLineAsync($"Job '{name}' was cancelled.").ConfigureAwait(false);
+            return WorkerCommandLine.Failed;
+        }
+        catch (MlNetBatchException e)
+        {
+            logger.LogError(e, "Job {Job} failed", name);
+            await output.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return WorkerCommandLine.Failed;
+        }
+    }
+
+    public static int Validate(IHost host, TextWriter output)
+    {
+        var jobs = Jobs(host);
+        var paths = host.Services.GetRequiredService<JobPaths>();
+        var failures = 0;
+        foreach (var (name, job) in jobs)
+        {
+            var options = job.Model.Clone();
+            options.ModelPath = paths.Resolve(job.Model.ModelPath);
+            try
+            {
+                using var model = OnnxScoringModel.Load(options);
+                output.WriteLine($"{name}: ok (model {model.Name}: {string.Join("; ", model.Inputs)} -> {string.Join("; ", model.Outputs)})");
+            }
+            catch (MlNetBatchException e)
+            {
+                failures++;
+                output.WriteLine($"{MlNetBatchOptions.SectionName}:Jobs:{name}:Model: {e.Message}");
+            }
+        }
+
+        output.WriteLine(failures == 0 ? $"Configuration is valid: {jobs.Count} job(s)." : $"{failures} job(s) have problems.");
+        return failures == 0 ? 0 : WorkerCommandLine.Failed;
+    }
+
+    public static int List(IHost host, TextWriter output)
+    {
+        var jobs = Jobs(host);
+        if (jobs.Count == 0)
+        {
+            output.WriteLine("No jobs are defined under MlNetBatch:Jobs.");
+        }
+
+        foreach (var (name, job) in jobs.OrderBy(j => j.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (job.Schedule is { Length: > 0 } cron)
+            {
+                var next = new CronExpression(cron).GetNextValidTimeAfter(DateTimeOffset.UtcNow);
+                output.WriteLine($"{name}\t{cron}\tnext: {next?.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}");
+            }
+            else
+            {
+                output.WriteLine($"{name}\ton demand");
+            }
+        }
+
+        return 0;
+    }
+
+    public static async Task<int> PlanAsync(IHost host, string jobName, TextWriter output, CancellationToken cancellationToken)
+    {
+        var jobs = Jobs(host);
+        if (!TryFind(jobs, jobName, output, out var name, out var job))
+        {
+            return WorkerCommandLine.Usage;
+        }
+
+        JobPlan plan;
+        try
+        {
+            plan = await host.Services.GetRequiredService<JobRunner>().PlanAsync(name, job, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MlNetBatchException e)
+        {
+            await output.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return WorkerCommandLine.Failed;
+        }
+
+        output.WriteLine($"Job '{plan.Job}': {plan.Files.Count} file(s), {plan.Partitions.Count} partition(s), {plan.Partitions.Sum(p => p.RowCount ?? 0)} rows known before reading");
+        foreach (var partition in plan.Partitions.Take(20))
+        {
+            output.WriteLine($"  partition {partition.Ordinal}: {partition.Id}{(partition.RowCount is { } rows ? $" ({rows} rows)" : string.Empty)}");
+        }
+
+        if (plan.Partitions.Count > 20)
+        {
+            output.WriteLine($"  … and {plan.Partitions.Count - 20} more");
+        }
+
+        output.WriteLine("Input schema:");
+        foreach (var column in plan.SourceColumns)
+        {
+            output.WriteLine($"  {column.Name}: {ColumnTypeNames.Format(column.Type)}");
+        }
+
+        output.WriteLine($"Model inputs (device {plan.Device}):");
+        foreach (var input in plan.ModelInputs)
+        {
+            output.WriteLine($"  {input.Name} {input.Shape} {ColumnTypeNames.Format(input.ItemType)} <- column '{input.ColumnName}'");
+        }
+
+        output.WriteLine("Model outputs:");
+        foreach (var outputSpec in plan.ModelOutputs)
+        {
+            output.WriteLine($"  {outputSpec.Name} {outputSpec.Shape} {ColumnTypeNames.Format(outputSpec.ItemType)} -> column '{outputSpec.ColumnName}'");
+        }
+
+        output.WriteLine($"Output columns: {string.Join(", ", plan.OutputColumns)}");
+        output.WriteLine("Plan checked: source, preprocessing and model fit together.");
+        return 0;
+    }
+
+    private static Dictionary<string, JobDefinition> Jobs(IHost host) =>
+        host.Services.GetRequiredService<IOptions<MlNetBatchOptions>>().Value.Jobs;
+
+    private static bool TryFind(Dictionary<string, JobDefinition> jobs, string requested, TextWriter output, out string name, out JobDefinition job)
+    {
+        var match = jobs.FirstOrDefault(j => string.Equals(j.Key, requested, StringComparison.OrdinalIgnoreCase));
+        name = match.Key ?? requested;
+        job = match.Value!;
+        if (match.Key is null)
+        {
+            output.WriteLine($"No job named '{requested}'. Defined jobs: {(jobs.Count == 0 ? "none" : string.Join(", ", jobs.Keys))}.");
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MlNetBatch.DependencyInjection;
+using MlNetBatch.Jobs;
+using MlNetBatch.Worker.Scheduling;
+using Serilog;
+
+namespace MlNetBatch.Worker.Hosting;
+
+/// <summary>Builds the worker's generic host: configuration, Serilog, the job engine and, for service mode, Quartz.</summary>
+public static class WorkerHost
+{
+    /// <summary>Creates the host builder.</summary>
+    /// <param name="args">Command-line arguments passed on to configuration.</param>
+    /// <param name="configFile">A JSON file layered over appsettings.json, if any.</param>
+    /// <param name="withScheduler">True for service mode: Quartz runs the scheduled jobs.</param>
+    /// <param name="configure">Extra configuration sources (tests use it to inject settings).</param>
+    public static HostApplicationBuilder CreateBuilder(string[] args, string? configFile, bool withScheduler, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                throw new FileNotFoundException($"The configuration file '{configFile}' does not exist.", configFile);
+            }
+
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+            // Environment variables still win over the extra file, as they do over appsettings.json.
+            builder.Configuration.AddEnvironmentVariables();
+        }
+
+        configure?.Invoke(builder.Configuration);
+
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext());
+        builder.Services.AddMlNetBatch(builder.Configuration.GetSection(MlNetBatchOptions.SectionName), builder.Environment.ContentRootPath);
+
+        if (withScheduler)
+        {
+            builder.Services.AddMlNetBatchScheduling(builder.Configuration.GetSection(MlNetBatchOptions.SectionName));
+            builder.Services.AddSystemd();
+            builder.Services.AddWindowsService(options => options.ServiceName = "MlNetBatch");
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MlNetBatch.Jobs;
+using Quartz;
+
+namespace MlNetBatch.Worker.Scheduling;
+
+/// <summary>The Quartz job: a thin adapter that looks up the job definition by name and hands it to the <see cref="JobRunner"/>.</summary>
+[DisallowConcurrentExecution]
+public sealed class BatchInferenceQuartzJob(JobRunner runner, IOptionsMonitor<MlNetBatchOptions> options, ILogger<BatchInferenceQuartzJob> logger) : IJob
+{
+    /// <summary>The job-data key holding the job definition's name.</summary>
+    public const string JobNameKey = "job";
+
+    /// <inheritdoc />
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var name = context.MergedJobDataMap.GetString(JobNameKey) ?? context.JobDetail.Key.Name;
+        if (!options.CurrentValue.Jobs.TryGetValue(name, out var definition))
+        {
+            throw new JobExecutionException($"Job '{name}' is no longer defined in configuration.");
+        }
+
+        try
+        {
+            var summary = await runner.RunAsync(name, definition, cancellationToken).ConfigureAwait(false);
+            context.Result = summary;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Job {Job} was interrupted before it finished", name);
+            throw new JobExecutionException($"Job '{name}' was interrupted.") { RefireImmediately = false };
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {Job} failed: {Reason}", name, e.Message);
+            throw new JobExecutionException(e) { RefireImmediately = false };
+        }
+    }
+}
