@@ -1,0 +1,46 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetBatch.Tests.Support;
+
+/// <summary>Reads whole columns out of a data view, for assertions.</summary>
+public static class DataViewReader
+{
+    public static List<T> Column<T>(IDataView view, string name)
+    {
+        var column = view.Schema[name];
+        using var cursor = view.GetRowCursor([column]);
+        var getter = cursor.GetGetter<T>(column);
+        var values = new List<T>();
+        T value = default!;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            values.Add(value);
+        }
+
+        return values;
+    }
+
+    public static List<float[]> Vectors(IDataView view, string name) => Vectors<float>(view, name);
+
+    public static List<T[]> Vectors<T>(IDataView view, string name)
+    {
+        var column = view.Schema[name];
+        using var cursor = view.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<T>>(column);
+        var values = new List<T[]>();
+        VBuffer<T> value = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            // The getter reuses the buffer's memory, so each row is copied out.
+            values.Add(value.DenseValues().ToArray());
+        }
+
+        return values;
+    }
+
+    public static List<string> Text(IDataView view, string name) =>
+        Column<ReadOnlyMemory<char>>(view, name).Select(v => v.ToString()).ToList();
+}

@@ -1,0 +1,35 @@
+using MlNetBatch.Samples.Generator;
+
+namespace MlNetBatch.Tests.Support;
+
+/// <summary>Small ONNX models built for the tests, written into a temporary directory.</summary>
+public static class TestModels
+{
+    /// <summary>The sample MLP: features float[batch,16] -> probabilities float[batch,2], label int64[batch].</summary>
+    public static string Tabular(TempDirectory directory, object? batch = null)
+    {
+        var path = directory.Combine($"tabular-{batch ?? "dynamic"}.onnx");
+        File.WriteAllBytes(path, TabularModel.Build(42, batch ?? "batch"));
+        return path;
+    }
+
+    /// <summary>
+    /// Two inputs and two outputs, one of each int64: dense float[batch,4] and ids int64[batch,3];
+    /// sum = ReduceSum(dense, axis 1) float[batch,1], doubled = ids * 2 int64[batch,3].
+    /// </summary>
+    public static string MultiInputOutput(TempDirectory directory)
+    {
+        var path = directory.Combine("multi.onnx");
+        new OnnxModelBuilder("multi")
+            .AddInput("dense", OnnxElementType.Float, "batch", 4)
+            .AddInput("ids", OnnxElementType.Int64, "batch", 3)
+            .AddOutput("sum", OnnxElementType.Float, "batch", 1)
+            .AddOutput("doubled", OnnxElementType.Int64, "batch", 3)
+            .AddInitializer("two", [2L])
+            .AddInitializer("axes", [1L], 1)
+            .AddNode("ReduceSum", ["dense", "axes"], ["sum"], OnnxAttribute.Int("keepdims", 1))
+            .AddNode("Mul", ["ids", "two"], ["doubled"])
+            .Save(path);
+        return path;
+    }
+}
