@@ -49,6 +49,7 @@ public static class OnnxModelCatalogExtensions
                 var scoreOptions = options.Clone();
                 scoreOptions.InputColumns.Clear();
                 scoreOptions.OutputColumns.Clear();
+                scoreOptions.RankOneOutputsAsVectors = true;
                 for (var i = schema.Count; i < outputSchema.Count; i++)
                 {
                     scoreOptions.OutputColumns[outputSchema[i].Name] = outputSchema[i].Name;
@@ -73,7 +74,15 @@ public static class OnnxModelCatalogExtensions
                 using var stream = e.Open();
                 using var copy = new MemoryStream();
                 stream.CopyTo(copy);
-                return copy.ToArray();
+                var bytes = copy.ToArray();
+                // ML.NET writes the model as a byte array prefixed with its 32-bit length.
+                var length = bytes.Length >= 4 ? BitConverter.ToInt32(bytes, 0) : -1;
+                if (length != bytes.Length - 4)
+                {
+                    throw new OnnxModelException($"'{path}': the ONNX model entry '{e.FullName}' is not in the layout ML.NET writes.");
+                }
+
+                return bytes[4..];
             })
             .ToList();
     }

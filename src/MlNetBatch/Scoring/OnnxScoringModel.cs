@@ -73,8 +73,8 @@ public sealed class OnnxScoringModel : IDisposable
         var session = OnnxSessionFactory.Create(model, name, options, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, out var device);
         try
         {
-            var inputs = Describe(session.InputMetadata, options.InputColumns, name, "input", selectListed: false);
-            var outputs = Describe(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0);
+            var inputs = Describe(session.InputMetadata, options.InputColumns, name, "input", selectListed: false, rankOneAsVector: false);
+            var outputs = Describe(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0, options.RankOneOutputsAsVectors);
             int? fixedBatch = null;
             foreach (var input in inputs)
             {
@@ -134,7 +134,7 @@ public sealed class OnnxScoringModel : IDisposable
     public void Dispose() => Session.Dispose();
 
     private static List<OnnxTensorSpec> Describe(
-        IReadOnlyDictionary<string, NodeMetadata> metadata, Dictionary<string, string> columnNames, string model, string role, bool selectListed)
+        IReadOnlyDictionary<string, NodeMetadata> metadata, Dictionary<string, string> columnNames, string model, string role, bool selectListed, bool rankOneAsVector)
     {
         foreach (var listed in columnNames.Keys)
         {
@@ -171,7 +171,7 @@ public sealed class OnnxScoringModel : IDisposable
                 rowSize *= dims[d];
             }
 
-            specs.Add(new OnnxTensorSpec(name, columnNames.GetValueOrDefault(name, name), itemType, dims, rowSize));
+            specs.Add(new OnnxTensorSpec(name, columnNames.GetValueOrDefault(name, name), itemType, dims, rowSize, rankOneAsVector));
         }
 
         return specs;

@@ -8,11 +8,12 @@ namespace MlNetBatch.Scoring;
 /// <param name="ItemType">The ML.NET type of one element.</param>
 /// <param name="Dimensions">The model's shape; the first dimension is the batch (-1 when dynamic).</param>
 /// <param name="RowSize">Elements per row: the product of the dimensions after the batch.</param>
-public sealed record OnnxTensorSpec(string Name, string ColumnName, PrimitiveDataViewType ItemType, int[] Dimensions, int RowSize)
+/// <param name="RankOneAsVector">Whether a <c>[batch]</c> tensor maps to a vector of one item rather than a scalar.</param>
+public sealed record OnnxTensorSpec(string Name, string ColumnName, PrimitiveDataViewType ItemType, int[] Dimensions, int RowSize, bool RankOneAsVector = false)
 {
-    /// <summary>The column type that holds one row of this tensor: a scalar for <c>[batch]</c>, else a vector.</summary>
+    /// <summary>The column type that holds one row of this tensor: a scalar for <c>[batch]</c> (unless <see cref="RankOneAsVector"/>), else a vector.</summary>
     public DataViewType ColumnType => Dimensions.Length <= 1
-        ? ItemType
+        ? (RankOneAsVector ? new VectorDataViewType(ItemType, 1) : ItemType)
         : new VectorDataViewType(ItemType, Dimensions[1..]);
 
     /// <summary>The shape written as <c>[batch,16]</c>.</summary>

@@ -33,6 +33,13 @@ public sealed class ScoreOnnxOptions
     /// <summary>Threads ONNX Runtime uses inside one operator; 0 lets it choose.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// When true, an output shaped <c>[batch]</c> becomes a vector of one item, as ML.NET's <c>ApplyOnnxModel</c>
+    /// makes it; when false (the default) it becomes a scalar column, which sinks write as a plain value.
+    /// <see cref="OnnxModelCatalogExtensions.LoadBatched"/> sets it, so loaded pipelines keep ML.NET's column types.
+    /// </summary>
+    public bool RankOneOutputsAsVectors { get; set; }
+
     /// <summary>Copies these options.</summary>
     public ScoreOnnxOptions Clone() => new()
     {
@@ -44,6 +51,7 @@ public sealed class ScoreOnnxOptions
         Device = Device,
         GpuDeviceId = GpuDeviceId,
         IntraOpThreads = IntraOpThreads,
+        RankOneOutputsAsVectors = RankOneOutputsAsVectors,
     };
 
     internal void Validate()

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using MlNetBatch.Data;
@@ -14,6 +13,7 @@ internal sealed class JsonLineDecoder
     private readonly PartitionReadContext _context;
     private readonly byte[][] _names;
     private readonly bool[] _seen;
+    private char[] _unescaped = new char[256];
 
     public JsonLineDecoder(string file, PartitionReadContext context)
     {
@@ -106,7 +106,7 @@ internal sealed class JsonLineDecoder
                 StoreVector(ref reader, floats, slot, column, row);
                 return;
             case JsonTokenType.String when buffer is TextColumnBuffer text:
-                text.SetUtf8(slot, reader.HasValueSequence ? BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan);
+                StoreText(ref reader, text, slot);
                 return;
             case JsonTokenType.True or JsonTokenType.False when buffer is ScalarColumnBuffer<bool> bools:
                 bools.Values[slot] = reader.GetBoolean();
@@ -122,6 +122,25 @@ internal sealed class JsonLineDecoder
 
         throw new DataFormatException(_file,
             $"a JSON {reader.TokenType} cannot be read as {Utf8ValueParser.TypeName(buffer)}.", _context.Columns[column].Name, row);
+    }
+
+    private void StoreText(ref Utf8JsonReader reader, TextColumnBuffer text, int slot)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            text.SetUtf8(slot, reader.ValueSpan);
+            return;
+        }
+
+        // Escapes (\u00e9, \n…) must be decoded; the unescaped text is never longer than its escaped bytes.
+        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        if (_unescaped.Length < length)
+        {
+            _unescaped = new char[Math.Max(length, _unescaped.Length * 2)];
+        }
+
+        var written = reader.CopyString(_unescaped);
+        text.Set(slot, _unescaped.AsMemory(0, written));
     }
 
     private void StoreVector(ref Utf8JsonReader reader, VectorColumnBuffer<float> buffer, int slot, int column, long row)

@@ -73,7 +73,8 @@ internal static class ParquetColumnDecoder
             var next = 0;
             for (var row = 0; row < rows; row++)
             {
-                target[row] = definitions[row] == maxDefinition
+                // Required columns have no definition levels; the buffer then holds whatever the pool left in it.
+                target[row] = maxDefinition == 0 || definitions[row] == maxDefinition
                     ? Convert<TItem>(values[next++], row)
                     : Missing<TItem>(row);
             }
@@ -84,7 +85,7 @@ internal static class ParquetColumnDecoder
             var next = 0;
             for (var row = 0; row < rows; row++)
             {
-                target.Values[row] = definitions[row] == maxDefinition ? AsText(values[next++]) : ReadOnlyMemory<char>.Empty;
+                target.Values[row] = maxDefinition == 0 || definitions[row] == maxDefinition ? AsText(values[next++]) : ReadOnlyMemory<char>.Empty;
             }
         }
 
