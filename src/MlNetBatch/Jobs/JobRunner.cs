@@ -75,7 +75,7 @@ public sealed class JobRunner
             }
             catch (Exception e)
             {
-                throw new JobFailedException(jobName, $"partition {partition.Id} failed: {e.Message}", e);
+                throw new JobFailedException(jobName, $"partition {partition.Id} failed: {UserFacingCause(e).Message}", e);
             }
         }).ConfigureAwait(false);
 
@@ -140,6 +140,23 @@ public sealed class JobRunner
             model.Dispose();
             throw new JobFailedException(jobName, e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// The exception that says what the user must fix. ML.NET wraps failures of background cursors in its own
+    /// ("Splitter/consolidator worker encountered exception…"); the MlNetBatch exception inside names the file and row.
+    /// </summary>
+    internal static Exception UserFacingCause(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is MlNetBatchException)
+            {
+                return e;
+            }
+        }
+
+        return exception;
     }
 
     private static void EnsureThreadsFor(int parallelism)

@@ -41,6 +41,20 @@ public static class DataViewReader
         return values;
     }
 
-    public static List<string> Text(IDataView view, string name) =>
-        Column<ReadOnlyMemory<char>>(view, name).Select(v => v.ToString()).ToList();
+    public static List<string> Text(IDataView view, string name)
+    {
+        var column = view.Schema[name];
+        using var cursor = view.GetRowCursor([column]);
+        var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+        var values = new List<string>();
+        ReadOnlyMemory<char> value = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            // Text is only valid until the cursor moves, so it is copied out at once.
+            values.Add(value.ToString());
+        }
+
+        return values;
+    }
 }
