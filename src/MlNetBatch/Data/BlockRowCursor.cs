@@ -29,8 +29,14 @@ public abstract class BlockRowCursor : DataViewRowCursor
     /// <inheritdoc />
     public sealed override long Position => _position;
 
-    /// <inheritdoc />
-    public sealed override long Batch => 0;
+    /// <summary>
+    /// The partition ordinal of the current row. ML.NET merges the cursors of a set in increasing batch order,
+    /// so parallel cursors still deliver rows in input order when consolidated.
+    /// </summary>
+    public sealed override long Batch => CurrentBatchId;
+
+    /// <summary>The batch id of the current row; by default its partition's ordinal.</summary>
+    protected virtual long CurrentBatchId => _current?.Partition?.Ordinal ?? 0;
 
     /// <summary>Gets the next non-empty batch, or false at the end of the data.</summary>
     protected abstract bool TryTakeNextBatch(out RecordBatch batch);

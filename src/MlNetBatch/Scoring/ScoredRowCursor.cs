@@ -57,6 +57,8 @@ internal sealed class ScoredRowCursor : BlockRowCursor
             value = _slotOf[batch].RowIds[CurrentRow];
         };
 
+    protected override long CurrentBatchId => CurrentBatch is { } batch ? _slotOf[batch].BatchIds[CurrentRow] : 0;
+
     protected override bool TryTakeNextBatch(out RecordBatch batch)
     {
         batch = null!;
@@ -120,7 +122,7 @@ internal sealed class ScoredRowCursor : BlockRowCursor
 
         var rows = new RecordBatch(columns);
         rows.Reset(_batchRows);
-        return new ScoringBatch(rows, tensors, new DataViewRowId[_batchRows]);
+        return new ScoringBatch(rows, tensors, new DataViewRowId[_batchRows], new long[_batchRows]);
     }
 
     private bool TryTake(ChannelReader<ScoringBatch> reader, out ScoringBatch slot)
@@ -204,6 +206,7 @@ internal sealed class ScoredRowCursor : BlockRowCursor
                     }
 
                     idGetter(ref slot.RowIds[rows]);
+                    slot.BatchIds[rows] = _input.Batch;
                     rows++;
                 }
 

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using MlNetBatch.Samples.Generator;
+using MlNetBatch.Tests.Support;
+using MlNetBatch.Worker.Cli;
+
+namespace MlNetBatch.Tests.Worker;
+
+public class CommandLineTests
+{
+    [Fact]
+    public async Task Run_scores_the_job_prints_where_the_scores_went_and_exits_zero()
+    {
+        using var dir = new TempDirectory();
+        await TabularData.WriteParquetAsync(dir.Combine("in.parquet"), 0, 300, 300, seed: 4);
+        var settings = JobConfiguration.TabularJob("adhoc", dir.Combine("in.parquet"), RepositoryPaths.SampleModel, dir.Combine("out"));
+        var output = new StringWriter();
+
+        var exit = await Invoke(settings, output, "run", "adhoc");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("300 rows out", output.ToString());
+        Assert.Contains($"Scores written to {dir.Combine("out")}", output.ToString());
+        Assert.Single(Directory.GetFiles(dir.Combine("out"), "*.parquet"));
+    }
+
+    [Fact]
+    public async Task Run_of_a_failing_job_exits_non_zero_with_the_cause()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("broken.parquet"), "not parquet at all");
+        var settings = JobConfiguration.TabularJob("broken", dir.Combine("broken.parquet"), RepositoryPaths.SampleModel, dir.Combine("out"));
+        var output = new StringWriter();
+
+        var exit = await Invoke(settings, output, "run", "broken");
+
+        Assert.Equal(WorkerCommandLine.Failed, exit);
+        Assert.Contains("Job 'broken'", output.ToString());
+        Assert.Contains("broken.parquet", output.ToString());
+        Assert.Contains("not a readable Parquet file", output.ToString());
+    }
+
+    [Fact]
+    public async Task Run_of_an_unknown_job_lists_the_defined_ones()
+    {
+        using var dir = new TempDirectory();
+        var settings = JobConfiguration.TabularJob("known", dir.Combine("x.parquet"), RepositoryPaths.SampleModel, dir.Combine("out"));
+        var output = new StringWriter();
+
+        var exit = await Invoke(settings, output, "run", "unknown");
+
+        Assert.Equal(WorkerCommandLine.Usage, exit);
+        Assert.Contains("No job named 'unknown'", output.ToString());
+        Assert.Contains("known", output.ToString());
+    }
+
+    [Fact]
+    public async Task Validate_reports_every_configuration_problem_and_exits_non_zero()
+    {
+        using var dir = new TempDirectory();
+        var settings = JobConfiguration.TabularJob("bad", dir.Combine("x.parquet"), dir.Combine("missing.onnx"), dir.Combine("out"), schedule: "every day");
+        var output = new StringWriter();
+
+        var exit = await Invoke(settings, output, "validate");
+
+        Assert.Equal(WorkerCommandLine.Failed, exit);
+        var text = output.ToString();
+        Assert.Contains("MlNetBatch:Jobs:bad:Schedule: 'every day' is not a valid cron expression", text);
+        Assert.Contains("MlNetBatch:Jobs:bad:Model:ModelPath:", text);
+    }
+
+    [Fact]
+    public async Task Validate_loads_every_model_of_a_valid_configuration()
+    {
+        using var dir = new TempDirectory();
+        var settings = JobConfiguration.TabularJob("good", dir.Combine("x.parquet"), RepositoryPaths.SampleModel, dir.Combine("out"));
+        var output = new StringWriter();
+
+        var exit = await Invoke(settings, output, "validate");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("good: ok", output.ToString());
+        Assert.Contains("features [batch,16]", output.ToString());
+    }
+
+    [Fact]
+    public async Task List_shows_schedules_and_next_fire_times()
+    {
+        using var dir = new TempDirectory();
+        var settings = JobConfiguration.TabularJob("nightly", dir.Combine("x.parquet"), RepositoryPaths.SampleModel, dir.Combine("out"), schedule: "0 30 1 * * ?");
+        foreach (var (key, value) in JobConfiguration.TabularJob("manual", dir.Combine("x.parquet"), RepositoryPaths.SampleModel, dir.Combine("out")))
+        {
+            settings[key] = value;
+        }
+
+        var output = new StringWriter();
+
+        var exit = await Invoke(settings, output, "list");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("manual\ton demand", output.ToString());
+        Assert.Matches(@"nightly\t0 30 1 \* \* \?\tnext: \d{4}-\d{2}-\d{2} \d{2}:30:00", output.ToString());
+    }
+
+    [Fact]
+    public async Task Plan_prints_partitions_schema_and_how_columns_map_onto_the_model()
+    {
+        using var dir = new TempDirectory();
+        var settings = JobConfiguration.TabularJob("sample", RepositoryPaths.SampleData + "/*.parquet", RepositoryPaths.SampleModel, dir.Combine("out"));
+        var output = new StringWriter();
+
+        var exit = await Invoke(settings, output, "plan", "sample");
+
+        Assert.Equal(0, exit);
+        var text = output.ToString();
+        Assert.Contains("2 file(s), 6 partition(s), 10000 rows", text);
+        Assert.Contains("part-00000.parquet#rowgroups=0-0 (2000 rows)", text);
+        Assert.Contains("f15: float", text);
+        Assert.Contains("features [batch,16] float <- column 'features'", text);
+        Assert.Contains("probabilities [batch,2] float -> column 'probabilities'", text);
+        Assert.False(Directory.Exists(dir.Combine("out")));
+    }
+
+    [Fact]
+    public async Task The_worker_process_runs_a_job_from_an_extra_config_file_and_reports_failure_by_exit_code()
+    {
+        using var dir = new TempDirectory();
+        await TabularData.WriteParquetAsync(dir.Combine("in.parquet"), 0, 100, 100, seed: 5);
+        var config = dir.Combine("jobs.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {
+              "MlNetBatch": { "Jobs": {
+                "proc": {
+                  "Source": { "Path": "{{dir.Combine("in.parquet")}}" },
+                  "Preprocess": [ { "Transform": "Concatenate", "OutputColumn": "features", "InputColumns": [ {{string.Join(", ", TabularData.FeatureColumns.Select(c => $"\"{c}\""))}} ] } ],
+                  "Model": { "ModelPath": "{{RepositoryPaths.SampleModel}}", "Device": "Cpu" },
+                  "Sink": { "Path": "{{dir.Combine("out")}}", "Format": "JsonLines" }
+                },
+                "missing": {
+                  "Source": { "Path": "{{dir.Combine("nothing-here", "*.parquet")}}" },
+                  "Model": { "ModelPath": "{{RepositoryPaths.SampleModel}}" },
+                  "Sink": { "Path": "{{dir.Combine("out2")}}" }
+                }
+              } }
+            }
+            """);
+
+        var (ok, okOutput) = await RunWorkerProcess(dir.Path, "run", "proc", "--config", config);
+        var (failed, failedOutput) = await RunWorkerProcess(dir.Path, "run", "missing", "--config", config);
+
+        Assert.True(ok == 0, okOutput);
+        Assert.Equal(100, File.ReadLines(Directory.GetFiles(dir.Combine("out"), "*.jsonl").Single()).Count());
+        Assert.Equal(1, failed);
+        Assert.Contains("Job 'missing'", failedOutput);
+        Assert.Contains("matches no object", failedOutput);
+    }
+
+    private static Task<int> Invoke(Dictionary<string, string?> settings, StringWriter output, params string[] args) =>
+        WorkerCommandLine.Create(JobConfiguration.With(settings), output).Parse(args).InvokeAsync();
+
+    private static async Task<(int ExitCode, string Output)> RunWorkerProcess(string workingDirectory, params string[] args)
+    {
+        var worker = typeof(WorkerCommandLine).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(worker);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
