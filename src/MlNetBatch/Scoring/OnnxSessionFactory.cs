@@ -51,6 +51,9 @@ internal static class OnnxSessionFactory
             sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
         }
 
+        // Spinning ONNX Runtime threads would take the cores that read and write the neighbouring batches.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+
         return sessionOptions;
     }
 }

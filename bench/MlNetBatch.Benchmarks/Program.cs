@@ -1,0 +1,166 @@
+// Side-by-side throughput of MlNetBatch against its limits and against stock ML.NET, measured in one run on
+// the same data and the same machine. Prints rows/s and the ratios the project's targets are stated in.
+// Usage: dotnet run -c Release --project bench/MlNetBatch.Benchmarks -- [rows] [stockRows]
+using System.Runtime.InteropServices;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using MlNetBatch.Benchmarks;
+using MlNetBatch.Data;
+using MlNetBatch.Jobs;
+using MlNetBatch.Samples.Generator;
+using MlNetBatch.Scoring;
+using MlNetBatch.Storage;
+
+var rows = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 400_000;
+var stockRows = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
+const int Files = 4;
+const int Repetitions = 3;
+
+var work = Path.Combine(Path.GetTempPath(), $"mlnetbatch-bench-{Environment.ProcessId}");
+Directory.CreateDirectory(Path.Combine(work, "in"));
+try
+{
+    var modelPath = Path.Combine(work, "tabular-mlp.onnx");
+    File.WriteAllBytes(modelPath, TabularModel.Build());
+    var perFile = rows / Files;
+    rows = perFile * Files;
+    for (var f = 0; f < Files; f++)
+    {
+        await TabularData.WriteParquetAsync(Path.Combine(work, "in", $"part-{f:D5}.parquet"), (long)f * perFile, perFile, 50_000, seed: f + 1);
+    }
+
+    Console.WriteLine($"MlNetBatch benchmark: {rows:N0} rows of 16 float features -> MLP -> 2 probabilities; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}");
+    var ml = new MLContext(seed: 0);
+    var features = ReadFeatures(ml, Path.Combine(work, "in", "*.parquet"), rows);
+    var memory = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(i => new FeatureRow { features = features.AsSpan(i * 16, 16).ToArray() }));
+    var cached = ml.Data.Cache(memory);
+    Drain(cached, "features");
+
+    var stockView = ml.Data.TakeRows(cached, stockRows);
+    var stock = Measurement.RowsPerSecond("stock ApplyOnnxModel (in-memory)", stockRows, Repetitions, () =>
+        Drain(ml.Transforms.ApplyOnnxModel(["probabilities"], ["features"], modelPath).Fit(stockView).Transform(stockView), "probabilities"));
+
+    var scoreOnnx = Measurement.RowsPerSecond("ScoreOnnx (in-memory)", rows, Repetitions, () =>
+    {
+        using var transformer = ml.Transforms.ScoreOnnx(new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu }).Fit(cached);
+        Drain(transformer.Transform(cached), "probabilities");
+    });
+
+    var inferenceOnly = 0.0;
+    var bestBatch = 0;
+    foreach (var batch in new[] { 256, 1024, 4096, 16384 })
+    {
+        var rate = Measurement.RowsPerSecond($"raw ONNX Runtime, batch {batch}", rows, Repetitions, () => RawInference(modelPath, features, rows, batch));
+        if (rate > inferenceOnly)
+        {
+            (inferenceOnly, bestBatch) = (rate, batch);
+        }
+    }
+
+    var parquet = ml.Data.LoadFromParquet(Path.Combine(work, "in", "*.parquet"));
+    var readOnly = Measurement.RowsPerSecond("read Parquet, no model (all 17 columns)", rows, Repetitions, () => DrainAll(parquet));
+
+    var pipelineOnly = Measurement.RowsPerSecond("read + Concatenate + ScoreOnnx, no write", rows, Repetitions, () =>
+    {
+        var source = ml.Data.LoadFromParquet(Path.Combine(work, "in", "*.parquet"));
+        var concatenated = ml.Transforms.Concatenate("features", TabularData.FeatureColumns.ToArray()).Fit(source).Transform(source);
+        using var transformer = ml.Transforms.ScoreOnnx(new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu, BatchSize = bestBatch }).Fit(concatenated);
+        Drain(transformer.Transform(concatenated), "probabilities");
+    });
+
+    var scoredCache = ml.Data.Cache(ml.Transforms.ScoreOnnx(modelPath).Fit(cached).Transform(cached), "probabilities", "label");
+    Drain(scoredCache, "probabilities");
+    var writeOnly = Measurement.RowsPerSecond("write probabilities + label to Parquet only", rows, Repetitions, () =>
+        MlNetBatch.Sinks.DataViewWriter.WriteAsync(scoredCache, ObjectLocation.Local(Path.Combine(work, "write-only.parquet")), DataFormatKind.Parquet, ["probabilities", "label"]).GetAwaiter().GetResult());
+
+    var job = new JobDefinition
+    {
+        Source = new SourceDefinition { Path = Path.Combine(work, "in", "*.parquet") },
+        Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
+        Model = new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu, BatchSize = bestBatch },
+        Sink = new SinkDefinition { Path = Path.Combine(work, "out"), Columns = ["id", "probabilities", "label"] },
+        Execution = new ExecutionOptions { Parallelism = Environment.ProcessorCount },
+    };
+    var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(work));
+    var endToEnd = Measurement.RowsPerSecond("whole job end to end (Parquet -> Parquet)", rows, Repetitions, () =>
+        runner.RunAsync("bench", job).GetAwaiter().GetResult());
+
+    var limit = Math.Min(inferenceOnly, readOnly);
+    Console.WriteLine();
+    Console.WriteLine($"  ScoreOnnx / stock ApplyOnnxModel:                 {scoreOnnx / stock,8:N1}x   (target >= 30x)");
+    Console.WriteLine($"  end to end / min(inference-only, read-only):      {endToEnd / limit,8:N2}    (target >= 0.8)");
+    Console.WriteLine($"  ScoreOnnx / raw ONNX Runtime (batch {bestBatch}):       {scoreOnnx / inferenceOnly,8:N2}");
+    Console.WriteLine($"  inference-only / read-only:                       {inferenceOnly / readOnly,8:N2}");
+}
+finally
+{
+    Directory.Delete(work, recursive: true);
+}
+
+static float[] ReadFeatures(MLContext ml, string path, int rows)
+{
+    var view = ml.Transforms.Concatenate("features", TabularData.FeatureColumns.ToArray()).Fit(ml.Data.LoadFromParquet(path)).Transform(ml.Data.LoadFromParquet(path));
+    var features = new float[rows * 16];
+    var column = view.Schema["features"];
+    using var cursor = view.GetRowCursor([column]);
+    var getter = cursor.GetGetter<VBuffer<float>>(column);
+    VBuffer<float> value = default;
+    var row = 0;
+    while (cursor.MoveNext())
+    {
+        getter(ref value);
+        value.CopyTo(features.AsSpan(row++ * 16, 16));
+    }
+
+    return features;
+}
+
+static void Drain(IDataView view, string columnName)
+{
+    var column = view.Schema[columnName];
+    using var cursor = view.GetRowCursor([column]);
+    var getter = cursor.GetGetter<VBuffer<float>>(column);
+    VBuffer<float> value = default;
+    while (cursor.MoveNext())
+    {
+        getter(ref value);
+    }
+}
+
+static void DrainAll(IDataView view)
+{
+    using var cursor = view.GetRowCursor(view.Schema);
+    var id = cursor.GetGetter<long>(view.Schema["id"]);
+    var getters = TabularData.FeatureColumns.Select(c => cursor.GetGetter<float>(view.Schema[c])).ToArray();
+    long idValue = 0;
+    float value = 0;
+    while (cursor.MoveNext())
+    {
+        id(ref idValue);
+        foreach (var getter in getters)
+        {
+            getter(ref value);
+        }
+    }
+}
+
+static void RawInference(string modelPath, float[] features, int rows, int batch)
+{
+    using var session = new InferenceSession(modelPath);
+    using var runOptions = new RunOptions();
+    var output = new float[batch * 2];
+    for (var start = 0; start < rows; start += batch)
+    {
+        var count = Math.Min(batch, rows - start);
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, features.AsMemory(start * 16, count * 16), [count, 16]);
+        using var probabilities = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, count * 2), [count, 2]);
+        session.Run(runOptions, ["features"], [input], ["probabilities"], [probabilities]);
+    }
+}
+
+internal sealed class FeatureRow
+{
+    [VectorType(16)]
+    public float[] features { get; set; } = [];
+}
