@@ -129,7 +129,7 @@ internal static class JobCommands
         output.WriteLine($"Model inputs (device {plan.Device}):");
         foreach (var input in plan.ModelInputs)
         {
-            output.WriteLine($"  {input.Name} {input.Shape} {ColumnTypeNames.Format(input.ItemType)} <- column '{input.ColumnName}'");
+            output.WriteLine($"  {input.Name} {input.Shape} {ColumnTypeNames.Format(input.ItemType)} <- {input.DescribeColumns()}");
         }
 
         output.WriteLine("Model outputs:");

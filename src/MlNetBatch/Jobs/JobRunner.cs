@@ -100,27 +100,37 @@ public sealed class JobRunner
             throw new JobFailedException(jobName, $"source '{job.Source.Path}': {e.Message}", e);
         }
 
-        var mlContext = new MLContext();
-        ITransformer preprocess;
-        try
-        {
-            preprocess = PreprocessPipelineBuilder.Build(mlContext, job.Preprocess, source.AsDataView());
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
-        {
-            throw new JobFailedException(jobName, $"preprocessing does not fit the source's columns ({string.Join(", ", source.Columns)}): {e.Message}", e);
-        }
-
         var modelOptions = job.Model.Clone();
         modelOptions.ModelPath = _paths.Resolve(job.Model.ModelPath);
+        var steps = (IReadOnlyList<PreprocessStep>)job.Preprocess;
         OnnxScoringModel model;
         try
         {
             model = OnnxScoringModel.Load(modelOptions, _loggerFactory.CreateLogger<OnnxScoringModel>());
+            var fusion = ConcatenateFusion.Apply(job.Preprocess, modelOptions, model.Inputs.Select(i => i.Name).ToList(), job.Sink.Columns);
+            if (fusion.FusedInputs.Count > 0)
+            {
+                // Same model bytes, new bindings: the fused inputs read their columns directly.
+                using var unfused = model;
+                model = OnnxScoringModel.Load(unfused.Bytes, unfused.Name, fusion.Model, _loggerFactory.CreateLogger<OnnxScoringModel>());
+                steps = fusion.Steps;
+                _logger.LogDebug("Job {Job}: Concatenate folded into model input(s) {Inputs}", jobName, fusion.FusedInputs);
+            }
         }
         catch (MlNetBatchException e)
         {
             throw new JobFailedException(jobName, e.Message, e);
+        }
+
+        ITransformer preprocess;
+        try
+        {
+            preprocess = PreprocessPipelineBuilder.Build(new MLContext(), steps, source.AsDataView());
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
+        {
+            model.Dispose();
+            throw new JobFailedException(jobName, $"preprocessing does not fit the source's columns ({string.Join(", ", source.Columns)}): {e.Message}", e);
         }
 
         try

@@ -12,25 +12,38 @@ internal abstract class InputPacker
     /// <summary>Copies the current row's value into row <paramref name="row"/> of the tensor.</summary>
     public abstract void Pack(int row);
 
-    public static InputPacker Create(DataViewRow row, DataViewSchema.Column column, OnnxTensorSpec spec)
+    /// <summary>
+    /// Packers for every column that feeds <paramref name="spec"/>, each writing its values at its offset
+    /// within the row, so several columns fill one tensor row side by side.
+    /// </summary>
+    public static InputPacker[] Create(DataViewRow row, OnnxTensorSpec spec)
     {
-        var packerType = column.Type is VectorDataViewType
-            ? typeof(VectorInputPacker<>).MakeGenericType(spec.ItemType.RawType)
-            : typeof(ScalarInputPacker<>).MakeGenericType(spec.ItemType.RawType);
-        return (InputPacker)Activator.CreateInstance(packerType, row, column, spec.RowSize)!;
+        var packers = new InputPacker[spec.SourceColumns.Count];
+        var offset = 0;
+        for (var i = 0; i < packers.Length; i++)
+        {
+            var column = row.Schema[spec.SourceColumns[i]];
+            var size = column.Type is VectorDataViewType vector ? vector.Size : 1;
+            packers[i] = column.Type is VectorDataViewType
+                ? (InputPacker)Activator.CreateInstance(typeof(VectorInputPacker<>).MakeGenericType(spec.ItemType.RawType), row, column, spec.RowSize, offset, size)!
+                : (InputPacker)Activator.CreateInstance(typeof(ScalarInputPacker<>).MakeGenericType(spec.ItemType.RawType), row, column, spec.RowSize, offset)!;
+            offset += size;
+        }
+
+        return packers;
     }
 
-    private sealed class ScalarInputPacker<T>(DataViewRow row, DataViewSchema.Column column, int rowSize) : InputPacker
+    private sealed class ScalarInputPacker<T>(DataViewRow row, DataViewSchema.Column column, int rowSize, int offset) : InputPacker
     {
         private readonly ValueGetter<T> _getter = row.GetGetter<T>(column);
         private T[] _tensor = [];
 
         public override void SetTarget(Array tensor) => _tensor = (T[])tensor;
 
-        public override void Pack(int row) => _getter(ref _tensor[row * rowSize]);
+        public override void Pack(int row) => _getter(ref _tensor[(row * rowSize) + offset]);
     }
 
-    private sealed class VectorInputPacker<T>(DataViewRow row, DataViewSchema.Column column, int rowSize) : InputPacker
+    private sealed class VectorInputPacker<T>(DataViewRow row, DataViewSchema.Column column, int rowSize, int offset, int size) : InputPacker
     {
         private readonly ValueGetter<VBuffer<T>> _getter = row.GetGetter<VBuffer<T>>(column);
         private VBuffer<T> _scratch;
@@ -42,7 +55,7 @@ internal abstract class InputPacker
         {
             _getter(ref _scratch);
             // CopyTo densifies sparse vectors, which is what a tensor needs.
-            _scratch.CopyTo(_tensor.AsSpan(row * rowSize, rowSize));
+            _scratch.CopyTo(_tensor.AsSpan((row * rowSize) + offset, size));
         }
     }
 }

@@ -74,6 +74,17 @@ public sealed class OnnxScoringModel : IDisposable
         try
         {
             var inputs = Describe(session.InputMetadata, options.InputColumns, name, "input", selectListed: false, rankOneAsVector: false);
+            foreach (var (input, columns) in options.ConcatenatedInputs)
+            {
+                var index = inputs.FindIndex(i => i.Name == input);
+                if (index < 0)
+                {
+                    throw new OnnxModelException($"Model '{name}' has no input named '{input}' (it has: {string.Join(", ", inputs.Select(i => i.Name))}).");
+                }
+
+                inputs[index] = inputs[index] with { ColumnName = string.Join("+", columns), ConcatenatedColumns = columns.ToArray() };
+            }
+
             var outputs = Describe(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0, options.RankOneOutputsAsVectors);
             int? fixedBatch = null;
             foreach (var input in inputs)
@@ -108,19 +119,35 @@ public sealed class OnnxScoringModel : IDisposable
         var problems = new List<string>();
         foreach (var input in Inputs)
         {
-            var column = schema.GetColumnOrNull(input.ColumnName);
-            if (column is null)
+            var total = 0;
+            var described = new List<string>();
+            foreach (var name in input.SourceColumns)
             {
-                problems.Add($"input '{input.Name}' {input.Shape} needs column '{input.ColumnName}', which the data does not have (it has: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}). Map it with InputColumns.");
-                continue;
+                var column = schema.GetColumnOrNull(name);
+                if (column is null)
+                {
+                    problems.Add($"input '{input.Name}' {input.Shape} needs column '{name}', which the data does not have (it has: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}). Map it with InputColumns.");
+                    total = -1;
+                    break;
+                }
+
+                var type = column.Value.Type;
+                var itemType = type is VectorDataViewType vector ? vector.ItemType : type;
+                var size = type is VectorDataViewType v ? v.Size : 1;
+                if (itemType != input.ItemType || size == 0)
+                {
+                    problems.Add($"input '{input.Name}' holds {ColumnTypeNames.Format(input.ItemType)} items but column '{name}' is {ColumnTypeNames.Format(type)}.");
+                    total = -1;
+                    break;
+                }
+
+                total += size;
+                described.Add($"'{name}' ({ColumnTypeNames.Format(type)})");
             }
 
-            var type = column.Value.Type;
-            var itemType = type is VectorDataViewType vector ? vector.ItemType : type;
-            var size = type is VectorDataViewType v ? v.Size : 1;
-            if (itemType != input.ItemType || size != input.RowSize)
+            if (total >= 0 && total != input.RowSize)
             {
-                problems.Add($"input '{input.Name}' expects {ColumnTypeNames.Format(input.ColumnType)} per row (shape {input.Shape}) but column '{input.ColumnName}' is {ColumnTypeNames.Format(type)}.");
+                problems.Add($"input '{input.Name}' expects {ColumnTypeNames.Format(input.ColumnType)} per row (shape {input.Shape}) but {(input.ConcatenatedColumns is null ? "column" : "columns")} {string.Join(" + ", described)} give {total} values.");
             }
         }
 

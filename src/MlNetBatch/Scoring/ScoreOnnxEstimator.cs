@@ -44,14 +44,18 @@ public sealed class ScoreOnnxEstimator : IEstimator<ScoreOnnxTransformer>
         var problems = new List<string>();
         foreach (var input in model.Inputs)
         {
-            var column = inputSchema.FirstOrDefault(c => c.Name == input.ColumnName);
-            if (column.Name is null)
+            foreach (var name in input.SourceColumns)
             {
-                problems.Add($"input '{input.Name}' needs column '{input.ColumnName}', which the data does not have.");
-            }
-            else if (column.ItemType != input.ItemType || (input.RowSize > 1 && column.Kind == SchemaShape.Column.VectorKind.Scalar))
-            {
-                problems.Add($"input '{input.Name}' expects {Data.ColumnTypeNames.Format(input.ColumnType)} per row but column '{input.ColumnName}' holds {column.ItemType}.");
+                var column = inputSchema.FirstOrDefault(c => c.Name == name);
+                if (column.Name is null)
+                {
+                    problems.Add($"input '{input.Name}' needs column '{name}', which the data does not have.");
+                }
+                else if (column.ItemType != input.ItemType
+                    || (input.ConcatenatedColumns is null && input.RowSize > 1 && column.Kind == SchemaShape.Column.VectorKind.Scalar))
+                {
+                    problems.Add($"input '{input.Name}' expects {Data.ColumnTypeNames.Format(input.ColumnType)} per row but column '{name}' holds {column.ItemType}.");
+                }
             }
         }
 

@@ -18,6 +18,13 @@ public sealed class ScoreOnnxOptions
     public Dictionary<string, string> InputColumns { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Model input name to several columns (numbers or vectors of the input's element type) whose values are
+    /// concatenated, in order, straight into the input tensor: what a <c>Concatenate</c> transform would do,
+    /// without building a vector per row.
+    /// </summary>
+    public Dictionary<string, List<string>> ConcatenatedInputs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// Model output name to output column name. When empty, every model output becomes a column of the same name;
     /// when set, only the listed outputs are produced.
     /// </summary>
@@ -47,6 +54,7 @@ public sealed class ScoreOnnxOptions
         BatchSize = BatchSize,
         PrefetchBatches = PrefetchBatches,
         InputColumns = new Dictionary<string, string>(InputColumns, StringComparer.Ordinal),
+        ConcatenatedInputs = ConcatenatedInputs.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal),
         OutputColumns = new Dictionary<string, string>(OutputColumns, StringComparer.Ordinal),
         Device = Device,
         GpuDeviceId = GpuDeviceId,
@@ -59,6 +67,19 @@ public sealed class ScoreOnnxOptions
         if (BatchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be greater than zero.");
+        }
+
+        foreach (var (input, columns) in ConcatenatedInputs)
+        {
+            if (InputColumns.ContainsKey(input))
+            {
+                throw new ArgumentException($"Model input '{input}' is listed in both InputColumns and ConcatenatedInputs; use one.", nameof(ConcatenatedInputs));
+            }
+
+            if (columns is null || columns.Count == 0)
+            {
+                throw new ArgumentException($"ConcatenatedInputs for model input '{input}' lists no columns.", nameof(ConcatenatedInputs));
+            }
         }
 
         if (PrefetchBatches < 1)

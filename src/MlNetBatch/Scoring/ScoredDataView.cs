@@ -58,7 +58,10 @@ internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, Da
 
         foreach (var spec in model.Inputs)
         {
-            needed.Add(input.Schema[spec.ColumnName].Index);
+            foreach (var column in spec.SourceColumns)
+            {
+                needed.Add(input.Schema[column].Index);
+            }
         }
 
         return needed.Order().Select(i => input.Schema[i]).ToList();

@@ -159,7 +159,6 @@ internal sealed class ScoredRowCursor : BlockRowCursor
         try
         {
             var inputSchema = _input.Schema;
-            var copiers = new List<(int Column, Func<ScoringBatch, Action<int>> Bind)>();
             var passThrough = new List<(int Column, DataViewSchema.Column Source)>();
             for (var i = 0; i < _inputColumnCount; i++)
             {
@@ -169,12 +168,20 @@ internal sealed class ScoredRowCursor : BlockRowCursor
                 }
             }
 
-            var packers = new InputPacker[_model.Inputs.Count];
-            for (var i = 0; i < packers.Length; i++)
+            // One packer per feeding column; packerTensor says which input tensor each one fills.
+            var packers = new List<InputPacker>();
+            var packerTensor = new List<int>();
+            for (var i = 0; i < _model.Inputs.Count; i++)
             {
-                var spec = _model.Inputs[i];
-                packers[i] = InputPacker.Create(_input, inputSchema[spec.ColumnName], spec);
+                foreach (var packer in InputPacker.Create(_input, _model.Inputs[i]))
+                {
+                    packers.Add(packer);
+                    packerTensor.Add(i);
+                }
             }
+
+            var packerArray = packers.ToArray();
+            var tensorOfPacker = packerTensor.ToArray();
 
             var idGetter = _input.GetIdGetter();
             // Copiers are bound to a slot's buffers; build them once per slot and keep them.
@@ -187,9 +194,9 @@ internal sealed class ScoredRowCursor : BlockRowCursor
                     slotCopiers[slot] = copy;
                 }
 
-                for (var i = 0; i < packers.Length; i++)
+                for (var i = 0; i < packerArray.Length; i++)
                 {
-                    packers[i].SetTarget(slot.InputTensors[i]);
+                    packerArray[i].SetTarget(slot.InputTensors[tensorOfPacker[i]]);
                 }
 
                 var rows = 0;
@@ -200,9 +207,9 @@ internal sealed class ScoredRowCursor : BlockRowCursor
                         copy[c](rows);
                     }
 
-                    for (var i = 0; i < packers.Length; i++)
+                    for (var i = 0; i < packerArray.Length; i++)
                     {
-                        packers[i].Pack(rows);
+                        packerArray[i].Pack(rows);
                     }
 
                     idGetter(ref slot.RowIds[rows]);

@@ -19,9 +19,16 @@ internal static class StockOnnxExport
         try
         {
             IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
-            foreach (var input in model.Inputs.Where(i => i.ColumnName != i.Name))
+            foreach (var input in model.Inputs)
             {
-                pipeline = pipeline.Append(context.Transforms.CopyColumns(input.Name, input.ColumnName));
+                if (input.ConcatenatedColumns is { } columns)
+                {
+                    pipeline = pipeline.Append(context.Transforms.Concatenate(input.Name, columns.ToArray()));
+                }
+                else if (input.ColumnName != input.Name)
+                {
+                    pipeline = pipeline.Append(context.Transforms.CopyColumns(input.Name, input.ColumnName));
+                }
             }
 
             pipeline = pipeline.Append(context.Transforms.ApplyOnnxModel(

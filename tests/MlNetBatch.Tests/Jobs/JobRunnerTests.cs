@@ -92,7 +92,8 @@ public class JobRunnerTests
         Assert.Equal(2, plan.Files.Count);
         Assert.Equal(6, plan.Partitions.Count);
         Assert.Contains(plan.SourceColumns, c => c.Name == "f15");
-        Assert.Equal("features", plan.ModelInputs.Single().ColumnName);
+        // The Concatenate step feeds only the model, so the plan folds it into the model input.
+        Assert.Equal(TabularData.FeatureColumns, plan.ModelInputs.Single().SourceColumns);
         Assert.Equal(["probabilities", "label"], plan.ModelOutputs.Select(o => o.Name));
         Assert.False(Directory.Exists(dir.Combine("out")));
     }

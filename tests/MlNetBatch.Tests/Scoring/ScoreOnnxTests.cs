@@ -129,6 +129,47 @@ public class ScoreOnnxTests
     }
 
     [Fact]
+    public void Concatenated_inputs_pack_several_columns_into_one_tensor_and_save_as_a_stock_Concatenate()
+    {
+        using var dir = new TempDirectory();
+        var model = TestModels.Tabular(dir);
+        var (data, features) = TabularRows(64);
+        var expected = RawOnnx.RunTabular(model, features, 64, out var labels);
+        // Split the 16 features into a vector of 10, four scalars and a vector of 2.
+        var split = _ml.Transforms.CustomMapping<TabularRow, SplitRow>((row, output) =>
+        {
+            output.head = row.features[..10];
+            (output.a, output.b, output.c, output.d) = (row.features[10], row.features[11], row.features[12], row.features[13]);
+            output.tail = row.features[14..];
+        }, contractName: null).Fit(data).Transform(data);
+        var splitData = _ml.Data.Cache(_ml.Transforms.DropColumns("features").Fit(split).Transform(split));
+        var options = new ScoreOnnxOptions { ModelPath = model, BatchSize = 10, ConcatenatedInputs = { ["features"] = ["head", "a", "b", "c", "d", "tail"] } };
+
+        var transformer = _ml.Transforms.ScoreOnnx(options).Fit(splitData);
+        AssertScores(transformer.Transform(splitData), expected, labels);
+
+        var path = dir.Combine("concat.zip");
+        _ml.Model.Save(transformer, splitData.Schema, path);
+        AssertScores(new MLContext().Model.Load(path, out _).Transform(splitData), expected, labels);
+    }
+
+    [Fact]
+    public void Concatenated_inputs_of_the_wrong_total_size_name_every_column()
+    {
+        using var dir = new TempDirectory();
+        var (data, _) = TabularRows(3);
+        var model = TestModels.Tabular(dir);
+        var tooMany = new ScoreOnnxOptions { ModelPath = model, ConcatenatedInputs = { ["features"] = ["features", "features"] } };
+        var wrongType = new ScoreOnnxOptions { ModelPath = model, ConcatenatedInputs = { ["features"] = ["features", "id"] } };
+
+        var sizeError = Assert.Throws<OnnxModelException>(() => _ml.Transforms.ScoreOnnx(tooMany).Fit(data));
+        var typeError = Assert.Throws<OnnxModelException>(() => _ml.Transforms.ScoreOnnx(wrongType).Fit(data));
+
+        Assert.Contains("'features' (float[16]) + 'features' (float[16]) give 32 values", sizeError.Message);
+        Assert.Contains("column 'id' is long", typeError.Message);
+    }
+
+    [Fact]
     public void Stock_ApplyOnnxModel_and_ScoreOnnx_agree()
     {
         using var dir = new TempDirectory();
@@ -259,6 +300,23 @@ public class ScoreOnnxTests
 
         [VectorType(16)]
         public float[] features { get; set; } = [];
+    }
+
+    private sealed class SplitRow
+    {
+        [VectorType(10)]
+        public float[] head { get; set; } = [];
+
+        public float a { get; set; }
+
+        public float b { get; set; }
+
+        public float c { get; set; }
+
+        public float d { get; set; }
+
+        [VectorType(2)]
+        public float[] tail { get; set; } = [];
     }
 
     private sealed class MultiRow

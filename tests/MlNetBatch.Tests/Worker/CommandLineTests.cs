@@ -115,7 +115,9 @@ public class CommandLineTests
         Assert.Contains("2 file(s), 6 partition(s), 10000 rows", text);
         Assert.Contains("part-00000.parquet#rowgroups=0-0 (2000 rows)", text);
         Assert.Contains("f15: float", text);
-        Assert.Contains("features [batch,16] float <- column 'features'", text);
+        // The Concatenate step is folded into the model input, which then reads the 16 columns directly.
+        Assert.Contains("features [batch,16] float <- columns 'f00', 'f01',", text);
+        Assert.Contains("'f15' (concatenated)", text);
         Assert.Contains("probabilities [batch,2] float -> column 'probabilities'", text);
         Assert.False(Directory.Exists(dir.Combine("out")));
     }
