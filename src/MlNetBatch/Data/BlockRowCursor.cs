@@ -35,8 +35,18 @@ public abstract class BlockRowCursor : DataViewRowCursor
     /// </summary>
     public sealed override long Batch => CurrentBatchId;
 
-    /// <summary>The batch id of the current row; by default its partition's ordinal.</summary>
-    protected virtual long CurrentBatchId => _current?.Partition?.Ordinal ?? 0;
+    /// <summary>The batch id of the current row.</summary>
+    protected long CurrentBatchId => _current is null ? 0 : BatchIdAt(_current, _row);
+
+    /// <summary>The batch id of a row of a block this cursor handed out; by default its partition's ordinal.</summary>
+    internal virtual long BatchIdAt(RecordBatch batch, int row) => batch.Partition?.Ordinal ?? 0;
+
+    /// <summary>
+    /// The id of a row of a block this cursor handed out: unique across the cursors of a set, the partition
+    /// ordinal being the high word and the row within the partition the low.
+    /// </summary>
+    internal virtual DataViewRowId RowIdAt(RecordBatch batch, int row) =>
+        new((ulong)(batch.FirstRowInPartition + row), (ulong)(batch.Partition?.Ordinal ?? 0));
 
     /// <summary>Gets the next non-empty batch, or false at the end of the data.</summary>
     protected abstract bool TryTakeNextBatch(out RecordBatch batch);
@@ -77,6 +87,42 @@ public abstract class BlockRowCursor : DataViewRowCursor
         }
     }
 
+    /// <summary>
+    /// Hands over the rest of the current block, or the next block, whole: for consumers that move columns in
+    /// bulk instead of calling getters row by row. The cursor then stands on the last row handed over, and the
+    /// block stays valid until the next <see cref="MoveNext"/> or <see cref="TryTakeBlock"/>.
+    /// </summary>
+    /// <param name="batch">The block; its buffers are indexed by schema column.</param>
+    /// <param name="start">The first row of the block that is handed over.</param>
+    /// <param name="count">How many rows are handed over.</param>
+    public bool TryTakeBlock(out RecordBatch batch, out int start, out int count)
+    {
+        if (_current is not null && _row + 1 < _current.RowCount)
+        {
+            batch = _current;
+            start = _row + 1;
+            count = _current.RowCount - start;
+        }
+        else
+        {
+            if (!MoveNext())
+            {
+                batch = null!;
+                start = count = 0;
+                return false;
+            }
+
+            _position--;
+            batch = _current!;
+            start = _row;
+            count = _current!.RowCount - start;
+        }
+
+        _row = batch.RowCount - 1;
+        _position += count;
+        return true;
+    }
+
     /// <inheritdoc />
     public sealed override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
 
@@ -109,12 +155,11 @@ public abstract class BlockRowCursor : DataViewRowCursor
     protected int CurrentRow => _row;
 
     /// <inheritdoc />
-    public override ValueGetter<DataViewRowId> GetIdGetter() =>
+    public sealed override ValueGetter<DataViewRowId> GetIdGetter() =>
         (ref DataViewRowId value) =>
         {
             var batch = _current ?? throw new InvalidOperationException("The cursor is not on a row; call MoveNext first.");
-            // Unique across the cursors of a set: the partition ordinal is the high word, the row within it the low.
-            value = new DataViewRowId((ulong)(batch.FirstRowInPartition + _row), (ulong)(batch.Partition?.Ordinal ?? 0));
+            value = RowIdAt(batch, _row);
         };
 
     /// <inheritdoc />

@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetBatch.Data;
+using MlNetBatch.Data.Columns;
 
 namespace MlNetBatch.Scoring;
 
@@ -11,6 +13,9 @@ internal abstract class InputPacker
 
     /// <summary>Copies the current row's value into row <paramref name="row"/> of the tensor.</summary>
     public abstract void Pack(int row);
+
+    /// <summary>Copies <paramref name="count"/> rows of the packer's column from a block into the tensor, from row <paramref name="row"/> on.</summary>
+    public abstract void PackBlock(RecordBatch block, int start, int row, int count);
 
     /// <summary>
     /// Packers for every column that feeds <paramref name="spec"/>, each writing its values at its offset
@@ -41,6 +46,17 @@ internal abstract class InputPacker
         public override void SetTarget(Array tensor) => _tensor = (T[])tensor;
 
         public override void Pack(int row) => _getter(ref _tensor[(row * rowSize) + offset]);
+
+        public override void PackBlock(RecordBatch block, int start, int row, int count)
+        {
+            var values = block.Column<ScalarColumnBuffer<T>>(column.Index).Values.AsSpan(start, count);
+            var tensor = _tensor.AsSpan((row * rowSize) + offset);
+            // A strided scatter: this column becomes one position of every tensor row.
+            for (var i = 0; i < values.Length; i++)
+            {
+                tensor[i * rowSize] = values[i];
+            }
+        }
     }
 
     private sealed class VectorInputPacker<T>(DataViewRow row, DataViewSchema.Column column, int rowSize, int offset, int size) : InputPacker
@@ -56,6 +72,21 @@ internal abstract class InputPacker
             _getter(ref _scratch);
             // CopyTo densifies sparse vectors, which is what a tensor needs.
             _scratch.CopyTo(_tensor.AsSpan((row * rowSize) + offset, size));
+        }
+
+        public override void PackBlock(RecordBatch block, int start, int row, int count)
+        {
+            var values = block.Column<VectorColumnBuffer<T>>(column.Index).Values;
+            if (size == rowSize)
+            {
+                Array.Copy(values, start * size, _tensor, row * rowSize, count * size);
+                return;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                Array.Copy(values, (start + i) * size, _tensor, ((row + i) * rowSize) + offset, size);
+            }
         }
     }
 }

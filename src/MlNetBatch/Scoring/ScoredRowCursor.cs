@@ -50,14 +50,9 @@ internal sealed class ScoredRowCursor : BlockRowCursor
         _scorer = Task.Factory.StartNew(ScoreLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    public override ValueGetter<DataViewRowId> GetIdGetter() =>
-        (ref DataViewRowId value) =>
-        {
-            var batch = CurrentBatch ?? throw new InvalidOperationException("The cursor is not on a row; call MoveNext first.");
-            value = _slotOf[batch].RowIds[CurrentRow];
-        };
+    internal override DataViewRowId RowIdAt(RecordBatch batch, int row) => _slotOf[batch].RowIds[row];
 
-    protected override long CurrentBatchId => CurrentBatch is { } batch ? _slotOf[batch].BatchIds[CurrentRow] : 0;
+    internal override long BatchIdAt(RecordBatch batch, int row) => _slotOf[batch].BatchIds[row];
 
     protected override bool TryTakeNextBatch(out RecordBatch batch)
     {
@@ -158,65 +153,38 @@ internal sealed class ScoredRowCursor : BlockRowCursor
     {
         try
         {
-            var inputSchema = _input.Schema;
-            var passThrough = new List<(int Column, DataViewSchema.Column Source)>();
+            var passThrough = new List<int>();
             for (var i = 0; i < _inputColumnCount; i++)
             {
                 if (IsColumnActive(Schema[i]))
                 {
-                    passThrough.Add((i, inputSchema[i]));
+                    passThrough.Add(i);
                 }
             }
 
-            // One packer per feeding column; packerTensor says which input tensor each one fills.
+            // One packer per feeding column; tensorOfPacker says which input tensor each one fills.
             var packers = new List<InputPacker>();
-            var packerTensor = new List<int>();
+            var tensorOfPacker = new List<int>();
             for (var i = 0; i < _model.Inputs.Count; i++)
             {
                 foreach (var packer in InputPacker.Create(_input, _model.Inputs[i]))
                 {
                     packers.Add(packer);
-                    packerTensor.Add(i);
+                    tensorOfPacker.Add(i);
                 }
             }
 
-            var packerArray = packers.ToArray();
-            var tensorOfPacker = packerTensor.ToArray();
-
-            var idGetter = _input.GetIdGetter();
-            // Copiers are bound to a slot's buffers; build them once per slot and keep them.
-            var slotCopiers = new Dictionary<ScoringBatch, Action<int>[]>(ReferenceEqualityComparer.Instance);
+            var filler = _input is BlockRowCursor blocks
+                ? (IBatchFiller)new BlockFiller(blocks, passThrough.ToArray(), packers.ToArray())
+                : new RowFiller(_input, passThrough, packers.ToArray());
             while (TryTake(_free.Reader, out var slot))
             {
-                if (!slotCopiers.TryGetValue(slot, out var copy))
+                for (var i = 0; i < packers.Count; i++)
                 {
-                    copy = passThrough.Select(p => slot.Rows.Columns[p.Column]!.CreateCopier(_input, p.Source)).ToArray();
-                    slotCopiers[slot] = copy;
+                    packers[i].SetTarget(slot.InputTensors[tensorOfPacker[i]]);
                 }
 
-                for (var i = 0; i < packerArray.Length; i++)
-                {
-                    packerArray[i].SetTarget(slot.InputTensors[tensorOfPacker[i]]);
-                }
-
-                var rows = 0;
-                while (rows < _batchRows && _input.MoveNext())
-                {
-                    for (var c = 0; c < copy.Length; c++)
-                    {
-                        copy[c](rows);
-                    }
-
-                    for (var i = 0; i < packerArray.Length; i++)
-                    {
-                        packerArray[i].Pack(rows);
-                    }
-
-                    idGetter(ref slot.RowIds[rows]);
-                    slot.BatchIds[rows] = _input.Batch;
-                    rows++;
-                }
-
+                var rows = filler.Fill(slot, _batchRows);
                 slot.Rows.RowCount = rows;
                 if (rows == 0)
                 {
@@ -237,6 +205,101 @@ internal sealed class ScoredRowCursor : BlockRowCursor
         {
             _failure ??= ExceptionDispatchInfo.Capture(e);
             _toScore.Writer.TryComplete(e);
+        }
+    }
+
+    /// <summary>Fills a slot with the next rows of the input.</summary>
+    private interface IBatchFiller
+    {
+        int Fill(ScoringBatch slot, int capacity);
+    }
+
+    /// <summary>Row by row through getters: works over any ML.NET cursor.</summary>
+    private sealed class RowFiller(DataViewRowCursor input, List<int> passThrough, InputPacker[] packers) : IBatchFiller
+    {
+        private readonly ValueGetter<DataViewRowId> _ids = input.GetIdGetter();
+        // Copiers are bound to a slot's buffers; build them once per slot and keep them.
+        private readonly Dictionary<ScoringBatch, Action<int>[]> _copiers = new(ReferenceEqualityComparer.Instance);
+
+        public int Fill(ScoringBatch slot, int capacity)
+        {
+            if (!_copiers.TryGetValue(slot, out var copy))
+            {
+                copy = passThrough.Select(c => slot.Rows.Columns[c]!.CreateCopier(input, input.Schema[c])).ToArray();
+                _copiers[slot] = copy;
+            }
+
+            var rows = 0;
+            while (rows < capacity && input.MoveNext())
+            {
+                for (var c = 0; c < copy.Length; c++)
+                {
+                    copy[c](rows);
+                }
+
+                for (var i = 0; i < packers.Length; i++)
+                {
+                    packers[i].Pack(rows);
+                }
+
+                _ids(ref slot.RowIds[rows]);
+                slot.BatchIds[rows] = input.Batch;
+                rows++;
+            }
+
+            return rows;
+        }
+    }
+
+    /// <summary>
+    /// Column by column from MlNetBatch's own cursors: whole blocks are copied and packed in bulk, with no
+    /// getter call per value. A block larger than a slot is carried over to the next slot.
+    /// </summary>
+    private sealed class BlockFiller(BlockRowCursor input, int[] passThrough, InputPacker[] packers) : IBatchFiller
+    {
+        private RecordBatch? _block;
+        private int _start;
+        private int _remaining;
+
+        public int Fill(ScoringBatch slot, int capacity)
+        {
+            var rows = 0;
+            while (rows < capacity)
+            {
+                if (_remaining == 0)
+                {
+                    if (!input.TryTakeBlock(out var next, out _start, out _remaining))
+                    {
+                        break;
+                    }
+
+                    _block = next;
+                }
+
+                var block = _block!;
+                var count = Math.Min(_remaining, capacity - rows);
+                foreach (var column in passThrough)
+                {
+                    slot.Rows.Columns[column]!.CopyRows(block.Columns[column]!, _start, rows, count);
+                }
+
+                foreach (var packer in packers)
+                {
+                    packer.PackBlock(block, _start, rows, count);
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    slot.RowIds[rows + i] = input.RowIdAt(block, _start + i);
+                    slot.BatchIds[rows + i] = input.BatchIdAt(block, _start + i);
+                }
+
+                rows += count;
+                _start += count;
+                _remaining -= count;
+            }
+
+            return rows;
         }
     }
 

@@ -32,22 +32,51 @@ public static class DataViewWriter
         await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
         await using var writer = RecordBatchWriters.Create(format, output.Stream, sinkColumns);
         using var cursor = view.GetRowCursor(sinkColumns.Select(c => view.Schema[c.SourceIndex]));
-        var copiers = sinkColumns.Select(c => batch.Columns[c.SourceIndex]!.CreateCopier(cursor, view.Schema[c.SourceIndex])).ToArray();
         long total = 0;
         var rows = 0;
-        while (cursor.MoveNext())
+        if (cursor is BlockRowCursor blocks)
         {
-            for (var c = 0; c < copiers.Length; c++)
+            // MlNetBatch's own cursors hand over whole blocks: copy columns in bulk, no getter per value.
+            while (blocks.TryTakeBlock(out var block, out var start, out var count))
             {
-                copiers[c](rows);
-            }
+                while (count > 0)
+                {
+                    var take = Math.Min(count, blockRows - rows);
+                    foreach (var column in sinkColumns)
+                    {
+                        batch.Columns[column.SourceIndex]!.CopyRows(block.Columns[column.SourceIndex]!, start, rows, take);
+                    }
 
-            if (++rows == blockRows)
+                    rows += take;
+                    start += take;
+                    count -= take;
+                    if (rows == blockRows)
+                    {
+                        batch.RowCount = rows;
+                        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                        total += rows;
+                        rows = 0;
+                    }
+                }
+            }
+        }
+        else
+        {
+            var copiers = sinkColumns.Select(c => batch.Columns[c.SourceIndex]!.CreateCopier(cursor, view.Schema[c.SourceIndex])).ToArray();
+            while (cursor.MoveNext())
             {
-                batch.RowCount = rows;
-                await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                total += rows;
-                rows = 0;
+                for (var c = 0; c < copiers.Length; c++)
+                {
+                    copiers[c](rows);
+                }
+
+                if (++rows == blockRows)
+                {
+                    batch.RowCount = rows;
+                    await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                    total += rows;
+                    rows = 0;
+                }
             }
         }
 

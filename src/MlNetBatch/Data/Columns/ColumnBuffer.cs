@@ -15,6 +15,12 @@ public abstract class ColumnBuffer
     /// <summary>Grows the buffer so it holds at least <paramref name="rows"/> rows; keeps no old values.</summary>
     public abstract void EnsureCapacity(int rows);
 
+    /// <summary>
+    /// Copies <paramref name="count"/> rows of <paramref name="source"/> (a buffer of the same type) starting at
+    /// <paramref name="sourceStart"/> into this buffer at <paramref name="destinationStart"/>.
+    /// </summary>
+    public abstract void CopyRows(ColumnBuffer source, int sourceStart, int destinationStart, int count);
+
     /// <summary>Returns an action that copies the row's current value of <paramref name="column"/> into a slot.</summary>
     public abstract Action<int> CreateCopier(DataViewRow row, DataViewSchema.Column column);
 
@@ -41,6 +47,19 @@ public abstract class ColumnBuffer<TValue> : ColumnBuffer
 
     /// <summary>Stores <paramref name="value"/> (copied, so the caller may reuse it) in slot <paramref name="row"/>.</summary>
     public abstract void Set(int row, in TValue value);
+
+    /// <inheritdoc />
+    /// <remarks>Row by row through <see cref="Get"/> and <see cref="Set"/>; buffers of flat arrays override it with a block copy.</remarks>
+    public override void CopyRows(ColumnBuffer source, int sourceStart, int destinationStart, int count)
+    {
+        var typed = (ColumnBuffer<TValue>)source;
+        TValue scratch = default!;
+        for (var i = 0; i < count; i++)
+        {
+            typed.Get(sourceStart + i, ref scratch);
+            Set(destinationStart + i, scratch);
+        }
+    }
 
     /// <inheritdoc />
     public override Action<int> CreateCopier(DataViewRow row, DataViewSchema.Column column)

@@ -30,6 +30,10 @@ public sealed class ScalarColumnBuffer<T> : ColumnBuffer<T>
     }
 
     /// <inheritdoc />
+    public override void CopyRows(ColumnBuffer source, int sourceStart, int destinationStart, int count) =>
+        Array.Copy(((ScalarColumnBuffer<T>)source).Values, sourceStart, Values, destinationStart, count);
+
+    /// <inheritdoc />
     public override void Get(int row, ref T value) => value = Values[row];
 
     /// <inheritdoc />

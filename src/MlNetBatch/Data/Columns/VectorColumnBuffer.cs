@@ -37,6 +37,10 @@ public sealed class VectorColumnBuffer<T> : ColumnBuffer<VBuffer<T>>
     }
 
     /// <inheritdoc />
+    public override void CopyRows(ColumnBuffer source, int sourceStart, int destinationStart, int count) =>
+        Array.Copy(((VectorColumnBuffer<T>)source).Values, sourceStart * Size, Values, destinationStart * Size, count * Size);
+
+    /// <inheritdoc />
     public override void Get(int row, ref VBuffer<T> value)
     {
         var editor = VBufferEditor.Create(ref value, Size);
