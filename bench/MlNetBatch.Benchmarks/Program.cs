@@ -78,9 +78,9 @@ try
     {
         Source = new SourceDefinition { Path = Path.Combine(work, "in", "*.parquet") },
         Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
-        Model = new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu, BatchSize = bestBatch },
+        // Defaults as a user gets them: automatic batch size, one partition per processor in flight.
+        Model = new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu },
         Sink = new SinkDefinition { Path = Path.Combine(work, "out"), Columns = ["id", "probabilities", "label"] },
-        Execution = new ExecutionOptions { Parallelism = Environment.ProcessorCount },
     };
     var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(work));
     var endToEnd = Measurement.RowsPerSecond("whole job end to end (Parquet -> Parquet)", rows, Repetitions, () =>

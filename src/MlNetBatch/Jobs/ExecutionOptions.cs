@@ -4,8 +4,8 @@ namespace MlNetBatch.Jobs;
 public sealed class ExecutionOptions
 {
     /// <summary>Partitions processed at the same time.</summary>
-    /// <value>The default is 2.</value>
-    public int Parallelism { get; set; } = 2;
+    /// <value>The default is the number of processors, and at least 2, so that reading, scoring and writing of neighbouring partitions overlap.</value>
+    public int Parallelism { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>What the scheduler does when a scheduled run was missed (the worker was down, the previous run overran).</summary>
     /// <value>The default is <see cref="MisfirePolicy.FireOnceNow"/>.</value>

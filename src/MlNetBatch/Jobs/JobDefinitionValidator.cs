@@ -64,9 +64,9 @@ public sealed class JobDefinitionValidator(JobPaths paths) : IValidateOptions<Ml
             yield return $"Model:ModelPath: model file '{paths.Resolve(job.Model.ModelPath)}' does not exist.";
         }
 
-        if (job.Model.BatchSize < 1)
+        if (job.Model.BatchSize < 0)
         {
-            yield return $"Model:BatchSize: must be greater than zero (got {job.Model.BatchSize}).";
+            yield return $"Model:BatchSize: must be 0 (automatic) or greater (got {job.Model.BatchSize}).";
         }
 
         if (job.Model.PrefetchBatches < 1)

@@ -49,6 +49,23 @@ public sealed class OnnxScoringModel : IDisposable
     /// <summary>The batch size the model's shapes fix, if they fix one (for example 1).</summary>
     public int? FixedBatchSize { get; }
 
+    /// <summary>Rows per batch: <see cref="ScoreOnnxOptions.BatchSize"/>, or when that is 0 a size chosen from the model's inputs.</summary>
+    public int BatchSize => Options.BatchSize > 0 ? Options.BatchSize : AutomaticBatchSize(Inputs);
+
+    private static int AutomaticBatchSize(IReadOnlyList<OnnxTensorSpec> inputs)
+    {
+        long bytesPerRow = 0;
+        foreach (var input in inputs)
+        {
+            bytesPerRow += (long)input.RowSize * System.Runtime.InteropServices.Marshal.SizeOf(input.ItemType.RawType == typeof(bool) ? typeof(byte) : input.ItemType.RawType);
+        }
+
+        var rows = ScoreOnnxDefaults.AutoBatchBytes / Math.Max(1, bytesPerRow);
+        // A power of two keeps batches aligned with the sizes kernels are tuned for.
+        var size = (int)Math.Clamp(rows, 1, ScoreOnnxDefaults.MaxAutoBatchSize);
+        return 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)size));
+    }
+
     /// <summary>Loads the model at <see cref="ScoreOnnxOptions.ModelPath"/>.</summary>
     public static OnnxScoringModel Load(ScoreOnnxOptions options, ILogger? logger = null)
     {

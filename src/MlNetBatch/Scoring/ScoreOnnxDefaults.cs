@@ -3,8 +3,17 @@ namespace MlNetBatch.Scoring;
 /// <summary>Default values of <see cref="ScoreOnnxOptions"/>.</summary>
 public static class ScoreOnnxDefaults
 {
-    /// <summary>Rows per ONNX Runtime call: large enough to amortise the per-call cost, small enough to stream.</summary>
-    public const int BatchSize = 1024;
+    /// <summary>Rows per ONNX Runtime call; 0 chooses from the model's input size (see <see cref="AutoBatchBytes"/>).</summary>
+    public const int BatchSize = 0;
+
+    /// <summary>
+    /// With an automatic batch size, a batch holds about this many bytes of model input: large enough to amortise
+    /// the cost of a call and of handing batches between threads, small enough that a few batches in flight stay cheap.
+    /// </summary>
+    public const int AutoBatchBytes = 4 << 20;
+
+    /// <summary>The largest automatic batch size.</summary>
+    public const int MaxAutoBatchSize = 16384;
 
     /// <summary>Batches read ahead of inference, and scored ahead of the consumer.</summary>
     public const int PrefetchBatches = 2;

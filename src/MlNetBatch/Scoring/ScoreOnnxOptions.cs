@@ -6,8 +6,8 @@ public sealed class ScoreOnnxOptions
     /// <summary>The <c>.onnx</c> file. Only score models from sources you trust.</summary>
     public string ModelPath { get; set; } = string.Empty;
 
-    /// <summary>Rows gathered into one ONNX Runtime call.</summary>
-    /// <value>The default is <see cref="ScoreOnnxDefaults.BatchSize"/>.</value>
+    /// <summary>Rows gathered into one ONNX Runtime call; 0 lets MlNetBatch choose from the size of one row of model input.</summary>
+    /// <value>The default is 0 (automatic: about <see cref="ScoreOnnxDefaults.AutoBatchBytes"/> of input, at most <see cref="ScoreOnnxDefaults.MaxAutoBatchSize"/> rows).</value>
     public int BatchSize { get; set; } = ScoreOnnxDefaults.BatchSize;
 
     /// <summary>Batches prepared ahead of inference and kept ready for the consumer; bounds memory.</summary>
@@ -64,9 +64,9 @@ public sealed class ScoreOnnxOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1)
+        if (BatchSize < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be greater than zero.");
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be zero (automatic) or greater.");
         }
 
         foreach (var (input, columns) in ConcatenatedInputs)

@@ -36,7 +36,8 @@ internal sealed class ScoredRowCursor : BlockRowCursor
         _inputColumnCount = view.Input.Schema.Count;
         var fixedBatch = _model.FixedBatchSize;
         // A fixed model batch (say 1 or 8) runs several times per slot; round the slot up to a whole number of runs.
-        _batchRows = fixedBatch is { } size ? ((_model.Options.BatchSize + size - 1) / size) * size : _model.Options.BatchSize;
+        var batchSize = _model.BatchSize;
+        _batchRows = fixedBatch is { } size ? ((batchSize + size - 1) / size) * size : batchSize;
 
         var slots = (2 * _model.Options.PrefetchBatches) + 1;
         for (var i = 0; i < slots; i++)

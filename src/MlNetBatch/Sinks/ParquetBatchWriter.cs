@@ -10,6 +10,12 @@ namespace MlNetBatch.Sinks;
 /// <summary>Writes each batch as one Parquet row group; vectors become lists of fixed length.</summary>
 internal sealed class ParquetBatchWriter(Stream stream, IReadOnlyList<SinkColumn> columns) : IRecordBatchWriter
 {
+    private static readonly ParquetOptions Options = new()
+    {
+        // Scores are nearly all distinct: trying dictionary encoding on them costs time and saves nothing.
+        DictionaryEncodingThreshold = 0,
+    };
+
     private readonly ParquetSchema _schema = new(columns.Select(c => ParquetTypeMapping.ToField(c.Name, c.Type)));
     private ParquetWriter? _writer;
     private int[] _levels = [];
@@ -21,7 +27,7 @@ internal sealed class ParquetBatchWriter(Stream stream, IReadOnlyList<SinkColumn
             return;
         }
 
-        _writer ??= await ParquetWriter.CreateAsync(_schema, stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _writer ??= await ParquetWriter.CreateAsync(_schema, stream, Options, cancellationToken: cancellationToken).ConfigureAwait(false);
         using var rowGroup = _writer.CreateRowGroup();
         var fields = _schema.Fields;
         for (var c = 0; c < columns.Count; c++)
@@ -37,7 +43,7 @@ internal sealed class ParquetBatchWriter(Stream stream, IReadOnlyList<SinkColumn
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
         // A file with no rows still gets a schema and footer, so readers see an empty table, not a broken file.
-        _writer ??= await ParquetWriter.CreateAsync(_schema, stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _writer ??= await ParquetWriter.CreateAsync(_schema, stream, Options, cancellationToken: cancellationToken).ConfigureAwait(false);
         await _writer.DisposeAsync().ConfigureAwait(false);
         _writer = null;
     }

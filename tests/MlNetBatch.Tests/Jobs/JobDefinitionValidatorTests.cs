@@ -18,7 +18,7 @@ public class JobDefinitionValidatorTests
             ["MlNetBatch:Jobs:nightly:Source:Path"] = "data/*.parquet",
             ["MlNetBatch:Jobs:nightly:Source:Columns:x"] = "floaty",
             ["MlNetBatch:Jobs:nightly:Model:ModelPath"] = "/no/such/model.onnx",
-            ["MlNetBatch:Jobs:nightly:Model:BatchSize"] = "0",
+            ["MlNetBatch:Jobs:nightly:Model:BatchSize"] = "-1",
             ["MlNetBatch:Jobs:nightly:Schedule"] = "0 0 25 * * ?",
             ["MlNetBatch:Jobs:nightly:Preprocess:0:Transform"] = "Frobnicate",
             ["MlNetBatch:Jobs:other:Model:ModelPath"] = RepositoryPaths.SampleModel,
