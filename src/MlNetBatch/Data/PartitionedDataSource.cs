@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetBatch.Formats;
@@ -12,10 +13,16 @@ public sealed class PartitionedDataSource
 {
     private readonly Lazy<Task<IReadOnlyList<Partition>>> _partitions;
 
+    // Shared by every cursor over this source (and the sources WithPartitions derives), so that a job reading
+    // thousands of partitions reuses a few sets of column buffers instead of allocating them per partition.
+    private readonly ConcurrentDictionary<string, RecordBatchPool> _pools;
+
     private PartitionedDataSource(
         string path, ObjectStoreResolver resolver, IDataFormat format, DataSourceOptions options,
-        IReadOnlyList<ObjectInfo> files, IReadOnlyList<SourceColumn> columns, IReadOnlyList<Partition>? partitions)
+        IReadOnlyList<ObjectInfo> files, IReadOnlyList<SourceColumn> columns, IReadOnlyList<Partition>? partitions,
+        ConcurrentDictionary<string, RecordBatchPool>? pools = null)
     {
+        _pools = pools ?? new ConcurrentDictionary<string, RecordBatchPool>();
         Path = path;
         Resolver = resolver;
         Format = format;
@@ -80,7 +87,7 @@ public sealed class PartitionedDataSource
 
     /// <summary>A source that reads only the given partitions (used to fan partitions out to workers).</summary>
     public PartitionedDataSource WithPartitions(IReadOnlyList<Partition> partitions) =>
-        new(Path, Resolver, Format, Options, Files, Columns, partitions);
+        new(Path, Resolver, Format, Options, Files, Columns, partitions, _pools);
 
     /// <summary>The source as an ML.NET <see cref="Microsoft.ML.IDataView"/>.</summary>
     public PartitionedDataView AsDataView() => new(this);
@@ -174,6 +181,10 @@ public sealed class PartitionedDataSource
             }
         });
     }
+
+    /// <summary>The batch pool for cursors reading the given columns.</summary>
+    internal RecordBatchPool PoolFor(DataViewSchema schema, bool[] active) =>
+        _pools.GetOrAdd(string.Concat(active.Select(a => a ? '1' : '0')), _ => new RecordBatchPool(schema, active, Options.ChunkRows));
 
     internal DataViewSchema BuildSchema()
     {

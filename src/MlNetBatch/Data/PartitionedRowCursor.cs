@@ -22,7 +22,7 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
         : base(view.Schema, active)
     {
         var source = view.Source;
-        _pool = new RecordBatchPool(view.Schema, active, source.Options.ChunkRows);
+        _pool = source.PoolFor(view.Schema, active);
         _chunks = Channel.CreateBounded<RecordBatch>(new BoundedChannelOptions(source.Options.PrefetchChunks)
         {
             SingleReader = true,

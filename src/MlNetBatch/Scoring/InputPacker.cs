@@ -30,8 +30,8 @@ internal abstract class InputPacker
             var column = row.Schema[spec.SourceColumns[i]];
             var size = column.Type is VectorDataViewType vector ? vector.Size : 1;
             packers[i] = column.Type is VectorDataViewType
-                ? (InputPacker)Activator.CreateInstance(typeof(VectorInputPacker<>).MakeGenericType(spec.ItemType.RawType), row, column, spec.RowSize, offset, size)!
-                : (InputPacker)Activator.CreateInstance(typeof(ScalarInputPacker<>).MakeGenericType(spec.ItemType.RawType), row, column, spec.RowSize, offset)!;
+                ? GenericActivator.Create<InputPacker>(typeof(VectorInputPacker<>), spec.ItemType.RawType, row, column, spec.RowSize, offset, size)
+                : GenericActivator.Create<InputPacker>(typeof(ScalarInputPacker<>), spec.ItemType.RawType, row, column, spec.RowSize, offset);
             offset += size;
         }
 

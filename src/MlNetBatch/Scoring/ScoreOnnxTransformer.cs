@@ -10,6 +10,7 @@ namespace MlNetBatch.Scoring;
 /// </summary>
 public sealed class ScoreOnnxTransformer : ITransformer, ICanSaveModel, IDisposable
 {
+    private readonly ScoringSlotPool _slots = new();
     private DataViewSchema? _lastInputSchema;
 
     internal ScoreOnnxTransformer(OnnxScoringModel model, DataViewSchema? inputSchema)
@@ -45,7 +46,7 @@ public sealed class ScoreOnnxTransformer : ITransformer, ICanSaveModel, IDisposa
         ArgumentNullException.ThrowIfNull(input);
         var schema = GetOutputSchema(input.Schema);
         _lastInputSchema = input.Schema;
-        return new ScoredDataView(input, Model, schema);
+        return new ScoredDataView(input, Model, schema, _slots);
     }
 
     /// <inheritdoc />

@@ -3,8 +3,10 @@ using Microsoft.ML;
 namespace MlNetBatch.Scoring;
 
 /// <summary>The lazily scored output of <see cref="ScoreOnnxTransformer"/>: input columns plus the model's outputs.</summary>
-internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, DataViewSchema schema) : IDataView
+internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, DataViewSchema schema, ScoringSlotPool slots) : IDataView
 {
+    public ScoringSlotPool Slots => slots;
+
     public IDataView Input => input;
 
     public OnnxScoringModel Model => model;

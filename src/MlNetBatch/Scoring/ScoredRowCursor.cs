@@ -26,6 +26,8 @@ internal sealed class ScoredRowCursor : BlockRowCursor
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
     private readonly Task _scorer;
+    private readonly ScoringSlotPool _slots;
+    private readonly string _shape;
     private ExceptionDispatchInfo? _failure;
 
     public ScoredRowCursor(ScoredDataView view, DataViewRowCursor input, bool[] active)
@@ -39,10 +41,16 @@ internal sealed class ScoredRowCursor : BlockRowCursor
         var batchSize = _model.BatchSize;
         _batchRows = fixedBatch is { } size ? ((batchSize + size - 1) / size) * size : batchSize;
 
+        _slots = view.Slots;
+        _shape = ScoringSlotPool.ShapeOf(view.Schema, active, _batchRows);
         var slots = (2 * _model.Options.PrefetchBatches) + 1;
         for (var i = 0; i < slots; i++)
         {
-            var slot = CreateSlot(view.Schema, active);
+            if (!_slots.TryRent(_shape, out var slot))
+            {
+                slot = CreateSlot(view.Schema, active);
+            }
+
             _slotOf[slot.Rows] = slot;
             _free.Writer.TryWrite(slot);
         }
@@ -76,13 +84,24 @@ internal sealed class ScoredRowCursor : BlockRowCursor
         {
             _stop.Cancel();
             _free.Writer.TryComplete();
+            var stopped = false;
             try
             {
-                Task.WaitAll([_reader, _scorer], TimeSpan.FromSeconds(60));
+                stopped = Task.WaitAll([_reader, _scorer], TimeSpan.FromSeconds(60));
             }
             catch (AggregateException)
             {
                 // Failures were handed to the consumer through _failure.
+                stopped = true;
+            }
+
+            if (stopped)
+            {
+                // Both stages are done with every slot: the next cursor of this shape can have them.
+                foreach (var slot in _slotOf.Values)
+                {
+                    _slots.Return(_shape, slot);
+                }
             }
 
             _input.Dispose();

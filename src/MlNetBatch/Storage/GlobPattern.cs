@@ -15,7 +15,8 @@ public sealed class GlobPattern
     {
         Pattern = pattern;
         LiteralPrefix = literalPrefix;
-        _regex = new Regex(ToRegex(pattern), RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        // Interpreted: a pattern matches a listing once per job, and compiling it would emit new code every time.
+        _regex = new Regex(ToRegex(pattern), RegexOptions.CultureInvariant);
     }
 
     /// <summary>The pattern as written.</summary>

@@ -28,14 +28,13 @@ public abstract class ColumnBuffer
     public static ColumnBuffer Create(DataViewType type, int capacity)
     {
         ArgumentNullException.ThrowIfNull(type);
-        Type bufferType = type switch
+        return type switch
         {
-            TextDataViewType => typeof(TextColumnBuffer),
-            VectorDataViewType { IsKnownSize: true } vector => typeof(VectorColumnBuffer<>).MakeGenericType(vector.ItemType.RawType),
-            VectorDataViewType vector => typeof(VariableVectorColumnBuffer<>).MakeGenericType(vector.ItemType.RawType),
-            _ => typeof(ScalarColumnBuffer<>).MakeGenericType(type.RawType),
+            TextDataViewType => new TextColumnBuffer(type, capacity),
+            VectorDataViewType { IsKnownSize: true } vector => GenericActivator.Create<ColumnBuffer>(typeof(VectorColumnBuffer<>), vector.ItemType.RawType, type, capacity),
+            VectorDataViewType vector => GenericActivator.Create<ColumnBuffer>(typeof(VariableVectorColumnBuffer<>), vector.ItemType.RawType, type, capacity),
+            _ => GenericActivator.Create<ColumnBuffer>(typeof(ScalarColumnBuffer<>), type.RawType, type, capacity),
         };
-        return (ColumnBuffer)Activator.CreateInstance(bufferType, type, capacity)!;
     }
 }
 

@@ -14,13 +14,21 @@ namespace MlNetBatch.Formats.Parquet;
 /// </summary>
 internal static class ParquetColumnDecoder
 {
+    private delegate Task Decoder(
+        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow, CancellationToken cancellationToken);
+
+    // One compiled delegate per (file type, column type) pair: reflection once, not once per column chunk.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type File, Type Item), Decoder> Decoders = new();
+
     public static Task DecodeAsync(
         ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow, CancellationToken cancellationToken)
     {
         var targetItem = column.Type is VectorDataViewType vector ? vector.ItemType.RawType : column.Type.RawType;
-        var method = typeof(ParquetColumnDecoder).GetMethod(nameof(DecodeTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(field.ClrType, targetItem);
-        return (Task)method.Invoke(null, [rowGroup, field, column, target, file, firstRow, cancellationToken])!;
+        var decoder = Decoders.GetOrAdd((field.ClrType, targetItem), static types => typeof(ParquetColumnDecoder)
+            .GetMethod(nameof(DecodeTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(types.File, types.Item)
+            .CreateDelegate<Decoder>());
+        return decoder(rowGroup, field, column, target, file, firstRow, cancellationToken);
     }
 
     private static async Task DecodeTypedAsync<TFile, TItem>(
