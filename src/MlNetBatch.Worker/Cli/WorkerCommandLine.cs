@@ -33,14 +33,12 @@ public static class WorkerCommandLine
         };
         var root = new RootCommand("MlNetBatch worker: batch inference with ML.NET and ONNX Runtime. Without a command it runs as a service and fires the scheduled jobs.");
         root.Options.Add(configOption);
-        root.SetAction((parse, ct) => RunServiceAsync(parse.GetValue(configOption), configure, ct));
+        root.SetAction((parse, ct) => RunServiceAsync(parse.GetValue(configOption), configure, output ?? Console.Error, ct));
 
         var jobArgument = new Argument<string>("job") { Description = "The job's name, as in MlNetBatch:Jobs." };
 
         var run = new Command("run", "Run one job now and exit: 0 on success, 1 on failure.");
-        var restart = new Option<bool>("--restart") { Description = "Ignore the progress of earlier runs (reserved: every run starts from scratch today)." };
         run.Arguments.Add(jobArgument);
-        run.Options.Add(restart);
         run.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, (host, writer) =>
             JobCommands.RunAsync(host, parse.GetValue(jobArgument)!, writer, ct)));
         root.Subcommands.Add(run);
@@ -63,7 +61,7 @@ public static class WorkerCommandLine
         return root;
     }
 
-    private static async Task<int> RunServiceAsync(FileInfo? configFile, Action<IConfigurationBuilder>? configure, CancellationToken cancellationToken)
+    private static async Task<int> RunServiceAsync(FileInfo? configFile, Action<IConfigurationBuilder>? configure, TextWriter errors, CancellationToken cancellationToken)
     {
         using var host = WorkerHost.CreateBuilder([], configFile?.FullName, withScheduler: true, configure).Build();
         try
@@ -73,7 +71,7 @@ public static class WorkerCommandLine
         }
         catch (OptionsValidationException e)
         {
-            ReportInvalidConfiguration(e, Console.Error);
+            ReportInvalidConfiguration(e, errors);
             return Failed;
         }
     }

@@ -46,6 +46,7 @@ public static class WorkerHost
         if (withScheduler)
         {
             builder.Services.AddMlNetBatchScheduling(builder.Configuration.GetSection(MlNetBatchOptions.SectionName));
+            builder.Services.AddHostedService<ScheduleReporter>();
             builder.Services.AddSystemd();
             builder.Services.AddWindowsService(options => options.ServiceName = "MlNetBatch");
         }

@@ -176,3 +176,19 @@ public class CommandLineTests
         return (process.ExitCode, await stdout + await stderr);
     }
 }
+
+public class ServiceModeTests
+{
+    [Fact]
+    public async Task The_service_refuses_to_start_on_invalid_configuration_and_exits_non_zero()
+    {
+        using var dir = new TempDirectory();
+        var settings = JobConfiguration.TabularJob("nightly", dir.Combine("x.parquet"), RepositoryPaths.SampleModel, dir.Combine("out"), schedule: "0 0 25 * * ?");
+        var output = new StringWriter();
+
+        var exit = await WorkerCommandLine.Create(JobConfiguration.With(settings), output).Parse([]).InvokeAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(WorkerCommandLine.Failed, exit);
+        Assert.Contains("MlNetBatch:Jobs:nightly:Schedule: '0 0 25 * * ?' is not a valid cron expression", output.ToString());
+    }
+}
