@@ -37,6 +37,22 @@ internal static class ParquetColumnDecoder
     {
         var rows = checked((int)rowGroup.RowCount);
         var valueCount = checked((int)(rowGroup.GetMetadata(field)?.MetaData?.NumValues ?? rows));
+        if (field.MaxDefinitionLevel == 0 && field.MaxRepetitionLevel == 0 && typeof(TFile) == typeof(TItem) && target is ScalarColumnBuffer<TFile> direct)
+        {
+            // Required scalars of the column's own type decode straight into the column buffer: no copy.
+            var levels = ArrayPool<int>.Shared.Rent(Math.Max(2 * rows, 1));
+            try
+            {
+                await rowGroup.ReadRawAsync<TFile>(field, direct.Values.AsMemory(0, rows), levels.AsMemory(0, rows), levels.AsMemory(rows, rows), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(levels);
+            }
+
+            return;
+        }
+
         var values = ArrayPool<TFile>.Shared.Rent(Math.Max(valueCount, 1));
         var definitions = ArrayPool<int>.Shared.Rent(Math.Max(valueCount, 1));
         var repetitions = ArrayPool<int>.Shared.Rent(Math.Max(valueCount, 1));
