@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace MlNetBatch.Testing.Emulators;
+
+/// <summary>
+/// A test server (s3rver, Azurite…) running as a child process on 127.0.0.1, with its data in a temporary
+/// folder. It can be stopped and started again on the same port and data, to test recovery from an outage.
+/// </summary>
+public sealed class EmulatorProcess : IAsyncDisposable
+{
+    private readonly string _command;
+    private readonly Func<int, string, IReadOnlyList<string>> _arguments;
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    private EmulatorProcess(string command, Func<int, string, IReadOnlyList<string>> arguments, int port, string dataFolder)
+    {
+        _command = command;
+        _arguments = arguments;
+        Port = port;
+        DataFolder = dataFolder;
+    }
+
+    /// <summary>The loopback port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Where the server keeps its data.</summary>
+    public string DataFolder { get; }
+
+    /// <summary>What the server printed so far, for failure messages.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Installs the npm packages if needed, then starts <paramref name="command"/> (a name under node_modules/.bin)
+    /// with the arguments <paramref name="arguments"/> builds from the port and data folder, and waits until it accepts connections.
+    /// </summary>
+    public static async Task<EmulatorProcess> StartAsync(string command, Func<int, string, IReadOnlyList<string>> arguments)
+    {
+        await EmulatorPackages.EnsureInstalledAsync().ConfigureAwait(false);
+        var dataFolder = Path.Combine(Path.GetTempPath(), "mlnetbatch-emulators", $"{command}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dataFolder);
+        var emulator = new EmulatorProcess(EmulatorPackages.Command(command), arguments, FreePort(), dataFolder);
+        await emulator.StartAsync().ConfigureAwait(false);
+        return emulator;
+    }
+
+    /// <summary>Starts the server (again) on the same port and data.</summary>
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo(_command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in _arguments(Port, DataFolder))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {_command}.");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{Path.GetFileName(_command)} exited with {process.ExitCode}: {Log}");
+            }
+
+            if (await AcceptsConnectionsAsync(Port).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"{Path.GetFileName(_command)} did not listen on port {Port} within 60 s: {Log}");
+    }
+
+    /// <summary>Kills the server; <see cref="StartAsync()"/> brings it back.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the temp cleaner.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> AcceptsConnectionsAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+}
