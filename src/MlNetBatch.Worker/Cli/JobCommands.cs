@@ -12,7 +12,7 @@ namespace MlNetBatch.Worker.Cli;
 /// <summary>What the one-shot commands do, given a built host.</summary>
 internal static class JobCommands
 {
-    public static async Task<int> RunAsync(IHost host, string jobName, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IHost host, string jobName, JobRunOptions runOptions, TextWriter output, CancellationToken cancellationToken)
     {
         var jobs = Jobs(host);
         if (!TryFind(jobs, jobName, output, out var name, out var job))
@@ -23,15 +23,20 @@ internal static class JobCommands
         var logger = host.Services.GetRequiredService<ILogger<JobRunner>>();
         try
         {
-            var summary = await host.Services.GetRequiredService<JobRunner>().RunAsync(name, job, cancellationToken).ConfigureAwait(false);
+            var summary = await host.Services.GetRequiredService<JobRunner>().RunAsync(name, job, runOptions, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync(summary.ToString()).ConfigureAwait(false);
             await output.WriteLineAsync($"Scores written to {summary.OutputDirectory}").ConfigureAwait(false);
             return 0;
         }
+        catch (JobInterruptedException e)
+        {
+            await output.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return WorkerCommandLine.Interrupted;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await output.WriteLineAsync($"Job '{name}' was cancelled.").ConfigureAwait(false);
-            return WorkerCommandLine.Failed;
+            await output.WriteLineAsync($"Job '{name}' was stopped before it started scoring; nothing was written.").ConfigureAwait(false);
+            return WorkerCommandLine.Interrupted;
         }
         catch (MlNetBatchException e)
         {

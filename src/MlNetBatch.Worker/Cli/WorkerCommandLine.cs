@@ -21,6 +21,9 @@ public static class WorkerCommandLine
     /// <summary>Exit code for a command-line mistake (unknown job).</summary>
     public const int Usage = 2;
 
+    /// <summary>Exit code for a run stopped by Ctrl-C or SIGTERM before it finished (the usual 128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+
     /// <summary>Builds the root command.</summary>
     /// <param name="configure">Extra configuration sources, used by tests.</param>
     /// <param name="output">Where command output goes; the console by default.</param>
@@ -37,10 +40,12 @@ public static class WorkerCommandLine
 
         var jobArgument = new Argument<string>("job") { Description = "The job's name, as in MlNetBatch:Jobs." };
 
-        var run = new Command("run", "Run one job now and exit: 0 on success, 1 on failure.");
+        var run = new Command("run", "Run one job now and exit: 0 on success, 1 on failure, 130 when stopped (the next run resumes).");
+        var restart = new Option<bool>("--restart") { Description = "Ignore the progress of earlier runs and score every partition again." };
         run.Arguments.Add(jobArgument);
+        run.Options.Add(restart);
         run.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, (host, writer) =>
-            JobCommands.RunAsync(host, parse.GetValue(jobArgument)!, writer, ct)));
+            JobCommands.RunAsync(host, parse.GetValue(jobArgument)!, new JobRunOptions { Restart = parse.GetValue(restart) }, writer, ct)));
         root.Subcommands.Add(run);
 
         var validate = new Command("validate", "Check the configuration and load every model, without running anything.");

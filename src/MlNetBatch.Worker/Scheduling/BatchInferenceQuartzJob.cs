@@ -26,9 +26,9 @@ public sealed class BatchInferenceQuartzJob(JobRunner runner, IOptionsMonitor<Ml
             var summary = await runner.RunAsync(name, definition, cancellationToken).ConfigureAwait(false);
             context.Result = summary;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is JobInterruptedException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            logger.LogWarning("Job {Job} was interrupted before it finished", name);
+            logger.LogWarning("Job {Job} was interrupted before it finished; the next run resumes it", name);
             throw new JobExecutionException($"Job '{name}' was interrupted.") { RefireImmediately = false };
         }
         catch (Exception e)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetBatch.Data.BadRecords;
 using MlNetBatch.Formats;
 using MlNetBatch.Storage;
 
@@ -20,8 +21,9 @@ public sealed class PartitionedDataSource
     private PartitionedDataSource(
         string path, ObjectStoreResolver resolver, IDataFormat format, DataSourceOptions options,
         IReadOnlyList<ObjectInfo> files, IReadOnlyList<SourceColumn> columns, IReadOnlyList<Partition>? partitions,
-        ConcurrentDictionary<string, RecordBatchPool>? pools = null)
+        ConcurrentDictionary<string, RecordBatchPool>? pools = null, IBadRecordSink? badRecords = null)
     {
+        BadRecords = badRecords;
         _pools = pools ?? new ConcurrentDictionary<string, RecordBatchPool>();
         Path = path;
         Resolver = resolver;
@@ -51,6 +53,9 @@ public sealed class PartitionedDataSource
 
     /// <summary>The columns served, from the explicit schema or inferred from the first file.</summary>
     public IReadOnlyList<SourceColumn> Columns { get; }
+
+    /// <summary>Where unreadable rows go; when null (the default) an unreadable row fails the read.</summary>
+    public IBadRecordSink? BadRecords { get; }
 
     /// <summary>
     /// Lists the files <paramref name="path"/> names and settles the schema. Reads only what schema inference needs
@@ -87,7 +92,11 @@ public sealed class PartitionedDataSource
 
     /// <summary>A source that reads only the given partitions (used to fan partitions out to workers).</summary>
     public PartitionedDataSource WithPartitions(IReadOnlyList<Partition> partitions) =>
-        new(Path, Resolver, Format, Options, Files, Columns, partitions, _pools);
+        new(Path, Resolver, Format, Options, Files, Columns, partitions, _pools, BadRecords);
+
+    /// <summary>A source that sends unreadable rows to <paramref name="badRecords"/> instead of failing.</summary>
+    public PartitionedDataSource WithBadRecords(IBadRecordSink? badRecords) =>
+        new(Path, Resolver, Format, Options, Files, Columns, _partitions.IsValueCreated && _partitions.Value.IsCompletedSuccessfully ? _partitions.Value.Result : null, _pools, badRecords);
 
     /// <summary>The source as an ML.NET <see cref="Microsoft.ML.IDataView"/>.</summary>
     public PartitionedDataView AsDataView() => new(this);

@@ -93,10 +93,11 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
             while (partitions.TryDequeue(out var partition))
             {
                 var context = new PartitionReadContext(
-                    source.Resolver.Resolve(partition.File.Location), partition, source.Columns, active, source.Options, _pool);
+                    source.Resolver.Resolve(partition.File.Location), partition, source.Columns, active, source.Options, _pool, source.BadRecords);
                 await foreach (var batch in source.Format.ReadAsync(context, cancellationToken).ConfigureAwait(false))
                 {
                     batch.Partition = partition;
+                    Jobs.CrashPoints.Reach(Jobs.CrashPoints.DuringRead);
                     await _chunks.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -1,4 +1,5 @@
 using MlNetBatch.Data;
+using MlNetBatch.Data.BadRecords;
 using MlNetBatch.Storage;
 
 namespace MlNetBatch.Formats;
@@ -36,10 +37,12 @@ public sealed record PartitionSpan(PartitionKind Kind, long Start, long Length, 
 /// <param name="Active">Which columns to decode, by schema index.</param>
 /// <param name="Options">The source's options.</param>
 /// <param name="Pool">Where batches come from.</param>
+/// <param name="BadRecords">Where rows that cannot be read go; when null, such a row fails the read.</param>
 public sealed record PartitionReadContext(
     IObjectStore Store,
     Partition Partition,
     IReadOnlyList<SourceColumn> Columns,
     bool[] Active,
     DataSourceOptions Options,
-    RecordBatchPool Pool);
+    RecordBatchPool Pool,
+    IBadRecordSink? BadRecords = null);

@@ -7,6 +7,33 @@ public sealed class ExecutionOptions
     /// <value>The default is the number of processors, and at least 2, so that reading, scoring and writing of neighbouring partitions overlap.</value>
     public int Parallelism { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Bad rows (unparseable values, ragged lines, invalid JSON) tolerated before the job gives up; they go to the
+    /// quarantine beside the output. The job gives up when bad rows exceed the larger of this and
+    /// <see cref="MaxBadRecordRatio"/> times the rows read.
+    /// </summary>
+    /// <value>The default is 0: strict, the first bad row fails the job.</value>
+    public long MaxBadRecords { get; set; }
+
+    /// <summary>Bad rows tolerated as a fraction of the rows read (0.01 = 1 %).</summary>
+    /// <value>The default is 0.</value>
+    public double MaxBadRecordRatio { get; set; }
+
+    /// <summary>Times a partition that failed for a transient reason (timeouts, dropped connections) is tried again.</summary>
+    /// <value>The default is 2.</value>
+    public int PartitionRetries { get; set; } = 2;
+
+    /// <summary>The first delay before a partition is retried; later delays grow exponentially, with jitter.</summary>
+    /// <value>The default is 1 second.</value>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// On shutdown (SIGTERM, Ctrl-C, a scheduler interrupt) no new partition starts; partitions in flight get this long
+    /// to finish and commit, after which they are abandoned without visible output and resumed by the next run.
+    /// </summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>What the scheduler does when a scheduled run was missed (the worker was down, the previous run overran).</summary>
     /// <value>The default is <see cref="MisfirePolicy.FireOnceNow"/>.</value>
     public MisfirePolicy Misfire { get; set; } = MisfirePolicy.FireOnceNow;

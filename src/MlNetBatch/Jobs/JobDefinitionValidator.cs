@@ -84,6 +84,26 @@ public sealed class JobDefinitionValidator(JobPaths paths) : IValidateOptions<Ml
             yield return $"Execution:Parallelism: must be greater than zero (got {job.Execution.Parallelism}).";
         }
 
+        if (job.Execution.MaxBadRecords < 0)
+        {
+            yield return $"Execution:MaxBadRecords: must not be negative (got {job.Execution.MaxBadRecords}).";
+        }
+
+        if (job.Execution.MaxBadRecordRatio is < 0 or > 1 || double.IsNaN(job.Execution.MaxBadRecordRatio))
+        {
+            yield return $"Execution:MaxBadRecordRatio: must be between 0 and 1 (got {job.Execution.MaxBadRecordRatio}).";
+        }
+
+        if (job.Execution.PartitionRetries < 0)
+        {
+            yield return $"Execution:PartitionRetries: must not be negative (got {job.Execution.PartitionRetries}).";
+        }
+
+        if (job.Execution.RetryDelay < TimeSpan.Zero || job.Execution.ShutdownGracePeriod < TimeSpan.Zero)
+        {
+            yield return "Execution: RetryDelay and ShutdownGracePeriod must not be negative.";
+        }
+
         if (job.Schedule is { Length: > 0 } schedule)
         {
             var problem = CronProblem(schedule);

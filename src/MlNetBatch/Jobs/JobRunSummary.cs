@@ -8,14 +8,16 @@ namespace MlNetBatch.Jobs;
 /// <param name="BadRows">Rows set aside as bad.</param>
 /// <param name="Elapsed">Wall-clock time of the run.</param>
 /// <param name="OutputDirectory">Where the output files are.</param>
-/// <param name="OutputFiles">The files written, one per partition.</param>
+/// <param name="OutputFiles">The output files, one per partition, including those of earlier runs that were kept.</param>
+/// <param name="ResumedPartitions">Partitions skipped because an earlier run had committed them for the same input and model.</param>
 public sealed record JobRunSummary(
-    string Job, int Partitions, long RowsIn, long RowsOut, long BadRows, TimeSpan Elapsed, string OutputDirectory, IReadOnlyList<string> OutputFiles)
+    string Job, int Partitions, long RowsIn, long RowsOut, long BadRows, TimeSpan Elapsed, string OutputDirectory, IReadOnlyList<string> OutputFiles,
+    int ResumedPartitions = 0)
 {
-    /// <summary>Rows written per second of wall-clock time.</summary>
+    /// <summary>Rows written per second of wall-clock time (rows of resumed partitions are not counted).</summary>
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? RowsOut / Elapsed.TotalSeconds : 0;
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Job '{Job}': {Partitions} partitions, {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {RowsPerSecond:N0} rows/s, {Elapsed.TotalSeconds:N2} s; output in {OutputDirectory}";
+        $"Job '{Job}': {Partitions} partitions ({ResumedPartitions} already committed), {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {RowsPerSecond:N0} rows/s, {Elapsed.TotalSeconds:N2} s; output in {OutputDirectory}";
 }

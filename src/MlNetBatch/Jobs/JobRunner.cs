@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML;
 using MlNetBatch.Data;
 using MlNetBatch.Formats;
+using MlNetBatch.Jobs.Commit;
 using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
@@ -42,48 +43,73 @@ public sealed class JobRunner
     }
 
     /// <summary>Runs the job to completion; throws <see cref="JobFailedException"/> naming the job and partition on failure.</summary>
-    public async Task<JobRunSummary> RunAsync(string jobName, JobDefinition job, CancellationToken cancellationToken = default)
+    public Task<JobRunSummary> RunAsync(string jobName, JobDefinition job, CancellationToken cancellationToken = default) =>
+        RunAsync(jobName, job, new JobRunOptions(), cancellationToken);
+
+    /// <summary>
+    /// Runs the job: takes the output lease, skips partitions an earlier run committed for the same input and model,
+    /// scores the rest (several at a time, each retried on transient failures), commits each partition atomically
+    /// with its manifest entry, and writes <c>_SUCCESS</c> when all are committed. Cancelling
+    /// <paramref name="stopToken"/> stops taking partitions and gives those in flight the grace period to commit;
+    /// the run then ends with a <see cref="JobInterruptedException"/>.
+    /// </summary>
+    public async Task<JobRunSummary> RunAsync(string jobName, JobDefinition job, JobRunOptions runOptions, CancellationToken stopToken)
     {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(runOptions);
         var stopwatch = Stopwatch.StartNew();
-        var prepared = await PrepareAsync(jobName, job, cancellationToken).ConfigureAwait(false);
+        var prepared = await PrepareAsync(jobName, job, stopToken).ConfigureAwait(false);
         using var model = prepared.Model;
         var outputDirectory = ObjectLocation.Parse(_paths.Resolve(job.Sink.Path));
-        var extension = DataFormats.Extension(job.Sink.Format);
-        var files = new string[prepared.Partitions.Count];
-        long rows = 0;
-        _logger.LogInformation("Job {Job}: scoring {Partitions} partitions of {Files} files with {Model} on {Device}",
-            jobName, prepared.Partitions.Count, prepared.Source.Files.Count, model.Name, model.Device);
+        var store = _resolver.Resolve(outputDirectory);
+        await using var lease = await OutputLease.AcquireAsync(store, outputDirectory, jobName, runOptions.LeaseDuration, _logger, stopToken).ConfigureAwait(false);
+        var commitLog = await OutputCommitLog.OpenAsync(
+            store, outputDirectory, jobName, JobFingerprint.Settings(job), JobFingerprint.Model(model.Bytes), runOptions.Restart, stopToken).ConfigureAwait(false);
+        commitLog.KeepOnly(prepared.Partitions);
+        var pending = prepared.Partitions.Where(p => !commitLog.IsCommitted(p)).ToList();
+        var outputs = new PartitionOutputs(outputDirectory, DataFormats.Extension(job.Sink.Format));
+        await outputs.RemoveStaleAsync(store, prepared.Partitions, stopToken).ConfigureAwait(false);
+        _logger.LogInformation("Job {Job}: {Pending} of {Partitions} partitions to score ({Files} files) with {Model} on {Device}",
+            jobName, pending.Count, prepared.Partitions.Count, prepared.Source.Files.Count, model.Name, model.Device);
         EnsureThreadsFor(job.Execution.Parallelism);
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = job.Execution.Parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(prepared.Partitions, parallel, async (partition, ct) =>
-        {
-            var destination = outputDirectory.Combine(partition.OutputName + extension);
-            try
-            {
-                var view = prepared.Source.WithPartitions([partition]).AsDataView();
-                var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view));
-                var written = await DataViewWriter.WriteAsync(
-                    scored, destination, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(), _resolver, cancellationToken: ct).ConfigureAwait(false);
-                Interlocked.Add(ref rows, written);
-                files[partition.Ordinal] = destination.ToString();
-                _logger.LogDebug("Job {Job}: partition {Partition} scored, {Rows} rows written to {Output}", jobName, partition.Id, written, destination);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e)
-            {
-                throw new JobFailedException(jobName, $"partition {partition.Id} failed: {UserFacingCause(e).Message}", e);
-            }
-        }).ConfigureAwait(false);
+        var run = new PartitionRun(this, jobName, job, prepared, store, outputs, commitLog);
+        await run.ExecuteAsync(pending, stopToken).ConfigureAwait(false);
 
-        var summary = new JobRunSummary(jobName, prepared.Partitions.Count, rows, rows, 0, stopwatch.Elapsed, outputDirectory.ToString(), files);
-        _logger.LogInformation("Job {Job} finished: {Partitions} partitions, {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {RowsPerSecond:N0} rows/s in {Elapsed}; output in {Output}",
-            jobName, summary.Partitions, summary.RowsIn, summary.RowsOut, summary.BadRows, summary.RowsPerSecond, summary.Elapsed, summary.OutputDirectory);
+        var committed = commitLog.Committed;
+        if (stopToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("Job {Job} stopped: {Committed} of {Total} partitions committed; the next run resumes the other {Remaining}",
+                jobName, committed.Count, prepared.Partitions.Count, prepared.Partitions.Count - committed.Count);
+            throw new JobInterruptedException(jobName, committed.Count, prepared.Partitions.Count);
+        }
+
+        await commitLog.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        var summary = new JobRunSummary(
+            jobName, prepared.Partitions.Count, run.RowsIn, run.RowsOut, run.BadRows, stopwatch.Elapsed, outputDirectory.ToString(),
+            prepared.Partitions.Select(p => committed[p.Id].Output).ToList(), prepared.Partitions.Count - pending.Count);
+        _logger.LogInformation("Job {Job} finished: {Partitions} partitions ({Resumed} already committed), {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {RowsPerSecond:N0} rows/s in {Elapsed}; output in {Output}",
+            jobName, summary.Partitions, summary.ResumedPartitions, summary.RowsIn, summary.RowsOut, summary.BadRows, summary.RowsPerSecond, summary.Elapsed, summary.OutputDirectory);
         return summary;
     }
+
+    /// <summary>Scores one partition into its output (and quarantine) files, committed atomically; returns rows written.</summary>
+    internal async Task<(long RowsOut, int BadRows, ObjectLocation Output, ObjectLocation? Quarantine)> ScorePartitionAsync(
+        JobDefinition job, PreparedJob prepared, PartitionOutputs outputs, IObjectStore store, Partition partition, BadRecordBudget budget, CancellationToken cancellationToken)
+    {
+        var quarantine = budget.Tolerant ? new PartitionQuarantine(budget) : null;
+        var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).AsDataView();
+        var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view));
+        var destination = outputs.DataFile(partition);
+        var written = await DataViewWriter.WriteAsync(
+            scored, destination, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(), _resolver, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var quarantined = quarantine is null
+            ? null
+            : await quarantine.WriteAsync(store, outputs.QuarantineFile(partition), cancellationToken).ConfigureAwait(false);
+        return (written, quarantine?.Count ?? 0, destination, quarantined);
+    }
+
+    internal ILogger Logger => _logger;
 
     private async Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken)
     {
@@ -181,7 +207,7 @@ public sealed class JobRunner
         }
     }
 
-    private sealed record PreparedJob(
+    internal sealed record PreparedJob(
         PartitionedDataSource Source,
         IReadOnlyList<Partition> Partitions,
         ITransformer Preprocess,

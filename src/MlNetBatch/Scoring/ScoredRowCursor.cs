@@ -332,6 +332,7 @@ internal sealed class ScoredRowCursor : BlockRowCursor
             var outputNames = _model.Outputs.Select(o => o.Name).ToArray();
             while (TryTake(_toScore.Reader, out var slot))
             {
+                Jobs.CrashPoints.Reach(Jobs.CrashPoints.DuringScoring);
                 Score(slot, runOptions, inputNames, outputNames);
                 _ready.Writer.TryWrite(slot);
             }

@@ -30,4 +30,26 @@ public interface IObjectStore
 
     /// <summary>Removes an object if it exists.</summary>
     Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a small object only if none exists under that name; returns false when one does. Stores with
+    /// conditional writes (a local file opened with CreateNew, If-None-Match on object stores) make this atomic,
+    /// which leases rely on. The default checks, then writes: correct, but racy between two writers.
+    /// </summary>
+    async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await StatAsync(location, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        catch (ObjectNotFoundException)
+        {
+        }
+
+        await using var write = await CreateAsync(location, cancellationToken).ConfigureAwait(false);
+        await write.Stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+        await write.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 }

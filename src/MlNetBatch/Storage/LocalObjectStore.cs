@@ -103,6 +103,31 @@ public sealed class LocalObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
+    public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var path = location.LocalPath;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        FileStream stream;
+        try
+        {
+            // CreateNew fails if the file exists: the operating system arbitrates between racing writers.
+            stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
     public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default)
     {
         File.Delete(location.LocalPath);
@@ -133,6 +158,7 @@ public sealed class LocalObjectStore : IObjectStore
             // Data must be on disk before the rename makes it visible, or a power cut could publish a torn file.
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync().ConfigureAwait(false);
+            Jobs.CrashPoints.Reach(Jobs.CrashPoints.BeforeOutputRename);
             File.Move(temporaryPath, location.LocalPath, overwrite: true);
             _committed = true;
             return Describe(new FileInfo(location.LocalPath));

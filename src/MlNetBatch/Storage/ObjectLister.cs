@@ -5,7 +5,9 @@ public static class ObjectLister
 {
     /// <summary>
     /// Lists the objects named by <paramref name="pathOrPattern"/>: one object, everything under a directory or
-    /// prefix ending in <c>/</c>, or the matches of a glob. Throws when nothing matches.
+    /// prefix ending in <c>/</c>, or the matches of a glob. Throws when nothing matches. As in Hadoop and Spark,
+    /// names starting with <c>_</c> or <c>.</c> (<c>_SUCCESS</c>, <c>_manifest.json</c>, <c>_quarantine/</c>) are
+    /// left out of directory and glob listings, so an output directory can be read as input.
     /// </summary>
     public static async Task<IReadOnlyList<ObjectInfo>> ListAsync(
         ObjectStoreResolver resolver, string pathOrPattern, CancellationToken cancellationToken = default)
@@ -18,7 +20,7 @@ public static class ObjectLister
             var glob = GlobPattern.Parse(location.Key);
             await foreach (var info in store.ListAsync(location.WithKey(glob.LiteralPrefix), cancellationToken).ConfigureAwait(false))
             {
-                if (glob.IsMatch(info.Location.Key))
+                if (glob.IsMatch(info.Location.Key) && !IsHidden(info.Location.Key, glob.LiteralPrefix.Length))
                 {
                     results.Add(info);
                 }
@@ -30,7 +32,8 @@ public static class ObjectLister
             {
                 // "data/a" must not pick up "data/ab.csv": match the object itself or what lies under it as a directory.
                 var key = info.Location.Key;
-                if (key == location.Key || key.StartsWith(location.Key.TrimEnd('/') + "/", StringComparison.Ordinal))
+                var directory = location.Key.TrimEnd('/') + "/";
+                if (key == location.Key || (key.StartsWith(directory, StringComparison.Ordinal) && !IsHidden(key, directory.Length)))
                 {
                     results.Add(info);
                 }
@@ -44,5 +47,23 @@ public static class ObjectLister
 
         results.Sort((a, b) => string.CompareOrdinal(a.Location.Key, b.Location.Key));
         return results;
+    }
+
+    private static bool IsHidden(string key, int from)
+    {
+        for (var segment = from; segment < key.Length; segment = key.IndexOf('/', segment) + 1)
+        {
+            if (key[segment] is '_' or '.')
+            {
+                return true;
+            }
+
+            if (key.IndexOf('/', segment) < 0)
+            {
+                break;
+            }
+        }
+
+        return false;
     }
 }

@@ -4,14 +4,22 @@ namespace MlNetBatch.Storage;
 public class StorageException : MlNetBatchException
 {
     /// <summary>Creates the exception for <paramref name="location"/>.</summary>
-    public StorageException(ObjectLocation location, string message, Exception? innerException = null)
+    /// <param name="location">The object or prefix concerned.</param>
+    /// <param name="message">What went wrong, in words a user can act on.</param>
+    /// <param name="innerException">The provider's own exception.</param>
+    /// <param name="isTransient">True for failures worth retrying: timeouts, throttling, 5xx, dropped connections.</param>
+    public StorageException(ObjectLocation location, string message, Exception? innerException = null, bool isTransient = false)
         : base($"{location}: {message}", innerException)
     {
         Location = location;
+        IsTransient = isTransient;
     }
 
     /// <summary>The object or prefix concerned.</summary>
     public ObjectLocation Location { get; }
+
+    /// <summary>Whether trying again may succeed.</summary>
+    public bool IsTransient { get; }
 }
 
 /// <summary>The object does not exist (never retried).</summary>

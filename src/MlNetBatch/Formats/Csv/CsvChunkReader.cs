@@ -1,5 +1,6 @@
 using System.Text;
 using MlNetBatch.Data;
+using MlNetBatch.Data.BadRecords;
 using MlNetBatch.Formats.Text;
 
 namespace MlNetBatch.Formats.Csv;
@@ -11,6 +12,7 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
     private int[] _fieldOfColumn = [];
     private int _expectedFields = -1;
     private bool _headerSkipped;
+    private long _skipped;
 
     /// <summary>Finds each active column's field index from the header, or by position when there is none.</summary>
     public void MapColumns(Stream stream)
@@ -68,44 +70,66 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
                 continue;
             }
 
-            var rowNumber = firstRow + rows;
-            if (!_splitter.Split(line))
+            var rowNumber = firstRow + rows + _skipped;
+            if (TryStoreRow(line, batch, rows, rowNumber, lines.LineOffset))
             {
-                throw new DataFormatException(file, $"malformed quoting in the line at byte offset {lines.LineOffset}.", row: rowNumber);
+                rows++;
             }
-
-            if (_expectedFields < 0)
+            else
             {
-                _expectedFields = _splitter.Count;
+                _skipped++;
             }
-
-            if (_splitter.Count != _expectedFields)
-            {
-                throw new DataFormatException(file,
-                    $"the line at byte offset {lines.LineOffset} has {_splitter.Count} fields where the header has {_expectedFields}.", row: rowNumber);
-            }
-
-            for (var c = 0; c < _fieldOfColumn.Length; c++)
-            {
-                var buffer = batch.Columns[c];
-                if (buffer is null)
-                {
-                    continue;
-                }
-
-                var field = _splitter.Field(line, _fieldOfColumn[c]);
-                if (!Utf8ValueParser.TryStore(buffer, rows, field))
-                {
-                    throw new DataFormatException(file,
-                        $"cannot parse '{Encoding.UTF8.GetString(field)}' as {Utf8ValueParser.TypeName(buffer)} (line at byte offset {lines.LineOffset}).",
-                        context.Columns[c].Name, rowNumber);
-                }
-            }
-
-            rows++;
         }
 
         batch.RowCount = rows;
         return rows;
+    }
+
+    /// <summary>Parses one line into slot <paramref name="slot"/>; a bad line goes to the bad-record sink (false) or fails.</summary>
+    private bool TryStoreRow(ReadOnlySpan<byte> line, RecordBatch batch, int slot, long rowNumber, long offset)
+    {
+        if (!_splitter.Split(line))
+        {
+            return Reject(line, rowNumber, offset, null, $"malformed quoting in the line at byte offset {offset}.");
+        }
+
+        if (_expectedFields < 0)
+        {
+            _expectedFields = _splitter.Count;
+        }
+
+        if (_splitter.Count != _expectedFields)
+        {
+            return Reject(line, rowNumber, offset, null, $"the line at byte offset {offset} has {_splitter.Count} fields where the header has {_expectedFields}.");
+        }
+
+        for (var c = 0; c < _fieldOfColumn.Length; c++)
+        {
+            var buffer = batch.Columns[c];
+            if (buffer is null)
+            {
+                continue;
+            }
+
+            var field = _splitter.Field(line, _fieldOfColumn[c]);
+            if (!Utf8ValueParser.TryStore(buffer, slot, field))
+            {
+                return Reject(field, rowNumber, offset, context.Columns[c].Name,
+                    $"cannot parse '{Encoding.UTF8.GetString(field)}' as {Utf8ValueParser.TypeName(buffer)} (line at byte offset {offset}).");
+            }
+        }
+
+        return true;
+    }
+
+    private bool Reject(ReadOnlySpan<byte> value, long row, long offset, string? column, string reason)
+    {
+        if (context.BadRecords is not { } sink)
+        {
+            throw new DataFormatException(file, reason, column, row);
+        }
+
+        sink.Report(new BadRecord(file, context.Partition.Id, row, offset, column, reason, BadRecord.Clip(Encoding.UTF8.GetString(value))));
+        return false;
     }
 }

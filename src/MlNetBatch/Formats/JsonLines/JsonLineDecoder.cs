@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using MlNetBatch.Data;
+using MlNetBatch.Data.BadRecords;
 using MlNetBatch.Data.Columns;
 using MlNetBatch.Formats.Text;
 
@@ -14,6 +15,7 @@ internal sealed class JsonLineDecoder
     private readonly byte[][] _names;
     private readonly bool[] _seen;
     private char[] _unescaped = new char[256];
+    private long _skipped;
 
     public JsonLineDecoder(string file, PartitionReadContext context)
     {
@@ -34,16 +36,23 @@ internal sealed class JsonLineDecoder
                 continue;
             }
 
+            var row = firstRow + rows + _skipped;
             try
             {
-                DecodeLine(line, batch, rows, firstRow + rows);
+                DecodeLine(line, batch, rows, row);
+                rows++;
+            }
+            catch (Exception e) when (e is JsonException or DataFormatException && _context.BadRecords is not null)
+            {
+                var problem = e as DataFormatException;
+                var reason = problem?.Message ?? $"invalid JSON in the line at byte offset {lines.LineOffset} ({e.Message}).";
+                _context.BadRecords!.Report(new BadRecord(_file, _context.Partition.Id, row, lines.LineOffset, problem?.Column, reason, BadRecord.Clip(Encoding.UTF8.GetString(line))));
+                _skipped++;
             }
             catch (JsonException e)
             {
-                throw new DataFormatException(_file, $"invalid JSON in the line at byte offset {lines.LineOffset} ({e.Message}).", row: firstRow + rows, innerException: e);
+                throw new DataFormatException(_file, $"invalid JSON in the line at byte offset {lines.LineOffset} ({e.Message}).", row: row, innerException: e);
             }
-
-            rows++;
         }
 
         batch.RowCount = rows;

@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace MlNetBatch.Jobs.Commit;
+
+/// <summary>Hashes that say whether earlier output is still valid for a job: its settings and its model.</summary>
+public static class JobFingerprint
+{
+    /// <summary>
+    /// A hash of the settings that change what is written: the source's reading and schema, preprocessing, the model's
+    /// column bindings and the sink's format and columns. Paths of the model and the output, device, batch size and
+    /// parallelism are left out: they change how fast, not what.
+    /// </summary>
+    public static string Settings(JobDefinition job)
+    {
+        var relevant = new
+        {
+            Source = new
+            {
+                job.Source.Path,
+                job.Source.Format,
+                Columns = job.Source.Columns?.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+                job.Source.Separator,
+                job.Source.HasHeader,
+                job.Source.PartitionBytes,
+                job.Source.RowGroupsPerPartition,
+            },
+            job.Preprocess,
+            Model = new
+            {
+                InputColumns = job.Model.InputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+                ConcatenatedInputs = job.Model.ConcatenatedInputs.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+                OutputColumns = job.Model.OutputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+                job.Model.RankOneOutputsAsVectors,
+            },
+            Sink = new { job.Sink.Format, job.Sink.Columns },
+        };
+        return Hash(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(relevant)));
+    }
+
+    /// <summary>A hash of the model's bytes.</summary>
+    public static string Model(byte[] model) => Hash(model);
+
+    private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}

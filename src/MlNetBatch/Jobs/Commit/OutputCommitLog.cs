@@ -1,0 +1,133 @@
+using System.Text.Json;
+using MlNetBatch.Data;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Jobs.Commit;
+
+/// <summary>
+/// The output directory's commit record: reads <c>_manifest.json</c> at the start of a run, says which partitions
+/// are already done, records each partition as it commits and writes <c>_SUCCESS</c> when all are.
+/// </summary>
+public sealed class OutputCommitLog
+{
+    /// <summary>The manifest's file name in the output directory.</summary>
+    public const string ManifestName = "_manifest.json";
+
+    /// <summary>The marker written when every partition is committed.</summary>
+    public const string SuccessName = "_SUCCESS";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private readonly IObjectStore _store;
+    private readonly ObjectLocation _directory;
+    private readonly JobManifest _manifest;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    private OutputCommitLog(IObjectStore store, ObjectLocation directory, JobManifest manifest)
+    {
+        _store = store;
+        _directory = directory;
+        _manifest = manifest;
+    }
+
+    /// <summary>Partitions recorded as committed and still valid.</summary>
+    public IReadOnlyDictionary<string, CommittedPartition> Committed => _manifest.Partitions;
+
+    /// <summary>
+    /// Opens the record for a run. The previous manifest is kept only when it was written for the same settings
+    /// and model and <paramref name="restart"/> is false; otherwise the run starts from scratch.
+    /// </summary>
+    public static async Task<OutputCommitLog> OpenAsync(
+        IObjectStore store, ObjectLocation directory, string job, string settingsHash, string modelHash, bool restart, CancellationToken cancellationToken)
+    {
+        var fresh = new JobManifest { Job = job, ConfigHash = settingsHash, ModelHash = modelHash };
+        var previous = restart ? null : await ReadAsync(store, directory.Combine(ManifestName), cancellationToken).ConfigureAwait(false);
+        var manifest = previous is not null && previous.ConfigHash == settingsHash && previous.ModelHash == modelHash ? previous : fresh;
+        manifest.Complete = false;
+        await DeleteIfExistsAsync(store, directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
+        return new OutputCommitLog(store, directory, manifest);
+    }
+
+    /// <summary>Whether <paramref name="partition"/> was committed from the same input as it has now.</summary>
+    public bool IsCommitted(Partition partition) =>
+        _manifest.Partitions.TryGetValue(partition.Id, out var entry)
+        && entry.InputSize == partition.File.Size
+        && entry.InputETag == partition.File.ETag;
+
+    /// <summary>Forgets partitions that are not part of this run's plan, so the manifest describes the output as it is.</summary>
+    public void KeepOnly(IEnumerable<Partition> planned)
+    {
+        var ids = planned.Where(IsCommitted).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in _manifest.Partitions.Keys.Where(id => !ids.Contains(id)).ToList())
+        {
+            _manifest.Partitions.Remove(id);
+        }
+    }
+
+    /// <summary>Records a committed partition and rewrites the manifest atomically.</summary>
+    public async Task RecordAsync(Partition partition, CommittedPartition entry, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _manifest.Partitions[partition.Id] = entry;
+            await WriteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Marks the output complete: the manifest says so, and <c>_SUCCESS</c> appears.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _manifest.Complete = true;
+            await WriteAsync(cancellationToken).ConfigureAwait(false);
+            await using var success = await _store.CreateAsync(_directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
+            await success.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        await using var write = await _store.CreateAsync(_directory.Combine(ManifestName), cancellationToken).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(write.Stream, _manifest, Json, cancellationToken).ConfigureAwait(false);
+        await write.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<JobManifest?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await store.OpenReadAsync(location, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync<JobManifest>(stream, Json, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException)
+        {
+            // An unreadable manifest only costs a full re-run; never a reason to fail the job.
+            return null;
+        }
+    }
+
+    private static async Task DeleteIfExistsAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.DeleteAsync(location, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Jobs.Commit;
+
+/// <summary>
+/// Exclusive use of an output directory by one run: a <c>_lease.json</c> created only if absent, renewed while the
+/// run lasts and deleted at its end. A lease that is not renewed expires, so a crashed run does not block the next.
+/// </summary>
+public sealed class OutputLease : IAsyncDisposable
+{
+    /// <summary>The lease's file name in the output directory.</summary>
+    public const string LeaseName = "_lease.json";
+
+    private readonly IObjectStore _store;
+    private readonly ObjectLocation _location;
+    private readonly LeaseRecord _record;
+    private readonly TimeSpan _duration;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _renewal;
+
+    private OutputLease(IObjectStore store, ObjectLocation location, LeaseRecord record, TimeSpan duration, ILogger logger)
+    {
+        _store = store;
+        _location = location;
+        _record = record;
+        _duration = duration;
+        _logger = logger;
+        _renewal = Task.Run(RenewAsync);
+    }
+
+    /// <summary>Who holds this lease: host, process and run.</summary>
+    public string Holder => _record.Holder;
+
+    /// <summary>
+    /// Takes the lease on <paramref name="directory"/> for <paramref name="job"/>, or throws
+    /// <see cref="OutputLeasedException"/> naming the holder when another run has it.
+    /// </summary>
+    public static async Task<OutputLease> AcquireAsync(
+        IObjectStore store, ObjectLocation directory, string job, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
+    {
+        var location = directory.Combine(LeaseName);
+        var record = new LeaseRecord
+        {
+            Holder = $"{Environment.MachineName}/pid {Environment.ProcessId}/run {Guid.NewGuid():N}",
+            Job = job,
+            ExpiresAt = DateTimeOffset.UtcNow + duration,
+        };
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            if (await store.TryCreateNewAsync(location, JsonSerializer.SerializeToUtf8Bytes(record), cancellationToken).ConfigureAwait(false))
+            {
+                return new OutputLease(store, location, record, duration, logger);
+            }
+
+            var current = await ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
+            if (current is not null && current.ExpiresAt > DateTimeOffset.UtcNow)
+            {
+                throw new OutputLeasedException(job, directory, current.Holder, current.ExpiresAt);
+            }
+
+            // Expired (its run died) or unreadable: take it over. Racing takers both delete, but only one creates.
+            logger.LogWarning("Job {Job}: taking over the expired lease on {Output} held by {Holder}", job, directory, current?.Holder ?? "an unknown run");
+            await store.DeleteAsync(location, cancellationToken).ConfigureAwait(false);
+        }
+
+        var holder = await ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
+        throw new OutputLeasedException(job, directory, holder?.Holder ?? "another run", holder?.ExpiresAt ?? DateTimeOffset.UtcNow);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _renewal.ConfigureAwait(false);
+        try
+        {
+            var current = await ReadAsync(_store, _location, CancellationToken.None).ConfigureAwait(false);
+            if (current?.Holder == _record.Holder)
+            {
+                await _store.DeleteAsync(_location).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is StorageException or IOException)
+        {
+            _logger.LogWarning(e, "Could not release the lease {Lease}; it expires by itself at {Expiry}", _location, _record.ExpiresAt);
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RenewAsync()
+    {
+        var interval = _duration / 3;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
+                _record.ExpiresAt = DateTimeOffset.UtcNow + _duration;
+                await using var write = await _store.CreateAsync(_location, _stop.Token).ConfigureAwait(false);
+                await JsonSerializer.SerializeAsync(write.Stream, _record, cancellationToken: _stop.Token).ConfigureAwait(false);
+                await write.CommitAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is StorageException or IOException)
+            {
+                _logger.LogWarning(e, "Could not renew the lease {Lease}; will try again", _location);
+            }
+        }
+    }
+
+    private static async Task<LeaseRecord?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await store.OpenReadAsync(location, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync<LeaseRecord>(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ObjectNotFoundException or JsonException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private sealed class LeaseRecord
+    {
+        public string Holder { get; set; } = string.Empty;
+
+        public string Job { get; set; } = string.Empty;
+
+        public DateTimeOffset ExpiresAt { get; set; }
+    }
+}

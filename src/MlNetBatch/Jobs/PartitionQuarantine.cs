@@ -1,0 +1,65 @@
+using System.Text.Json;
+using MlNetBatch.Data.BadRecords;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Jobs;
+
+/// <summary>Collects one partition's bad rows, counts them against the job's budget, and writes them beside the output.</summary>
+internal sealed class PartitionQuarantine(BadRecordBudget budget) : IBadRecordSink
+{
+    /// <summary>The folder of quarantine files under the output directory.</summary>
+    public const string FolderName = "_quarantine";
+
+    private readonly List<BadRecord> _records = [];
+
+    public int Count
+    {
+        get
+        {
+            lock (_records)
+            {
+                return _records.Count;
+            }
+        }
+    }
+
+    public void Report(BadRecord record)
+    {
+        lock (_records)
+        {
+            _records.Add(record);
+        }
+
+        budget.Add(record);
+    }
+
+    /// <summary>Writes the records as JSON Lines, atomically; returns the file, or null when there were none.</summary>
+    public async Task<ObjectLocation?> WriteAsync(IObjectStore store, ObjectLocation destination, CancellationToken cancellationToken)
+    {
+        List<BadRecord> records;
+        lock (_records)
+        {
+            records = [.. _records];
+        }
+
+        if (records.Count == 0)
+        {
+            return null;
+        }
+
+        await using var write = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
+        await using (var writer = new Utf8JsonWriter(write.Stream))
+        {
+            foreach (var record in records)
+            {
+                JsonSerializer.Serialize(writer, record);
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                write.Stream.WriteByte((byte)'\n');
+                writer.Reset();
+            }
+        }
+
+        await write.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return destination;
+    }
+}

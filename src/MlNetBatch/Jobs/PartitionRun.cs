@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using MlNetBatch.Data;
+using MlNetBatch.Jobs.Commit;
+using MlNetBatch.Storage;
+using Polly;
+using Polly.Retry;
+
+namespace MlNetBatch.Jobs;
+
+/// <summary>
+/// One run's work on its pending partitions: a few workers take partitions from a queue, score each (retrying
+/// transient failures with backoff), and commit it — output, quarantine, then the manifest entry. A stop request
+/// ends the taking of new partitions; a permanent failure does too, and is rethrown once the others have finished.
+/// </summary>
+internal sealed class PartitionRun
+{
+    private readonly JobRunner _runner;
+    private readonly string _jobName;
+    private readonly JobDefinition _job;
+    private readonly JobRunner.PreparedJob _prepared;
+    private readonly IObjectStore _store;
+    private readonly PartitionOutputs _outputs;
+    private readonly OutputCommitLog _commitLog;
+    private readonly BadRecordBudget _budget;
+    private readonly ResiliencePipeline _retries;
+    private long _rowsIn;
+    private long _rowsOut;
+
+    public PartitionRun(JobRunner runner, string jobName, JobDefinition job, JobRunner.PreparedJob prepared, IObjectStore store, PartitionOutputs outputs, OutputCommitLog commitLog)
+    {
+        _runner = runner;
+        _jobName = jobName;
+        _job = job;
+        _prepared = prepared;
+        _store = store;
+        _outputs = outputs;
+        _commitLog = commitLog;
+        _budget = new BadRecordBudget(jobName, job.Execution);
+        _retries = job.Execution.PartitionRetries == 0
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientFailures.IsTransient),
+                MaxRetryAttempts = job.Execution.PartitionRetries,
+                Delay = job.Execution.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                OnRetry = args =>
+                {
+                    runner.Logger.LogWarning("Job {Job}: a partition failed ({Reason}); attempt {Attempt} in {Delay}",
+                        jobName, JobRunner.UserFacingCause(args.Outcome.Exception!).Message, args.AttemptNumber + 2, args.RetryDelay);
+                    return default;
+                },
+            }).Build();
+    }
+
+    public long RowsIn => Interlocked.Read(ref _rowsIn);
+
+    public long RowsOut => Interlocked.Read(ref _rowsOut);
+
+    public long BadRows => _budget.BadRows;
+
+    public async Task ExecuteAsync(IReadOnlyList<Partition> pending, CancellationToken stopToken)
+    {
+        var queue = new ConcurrentQueue<Partition>(pending);
+        using var failed = new CancellationTokenSource();
+        using var abandon = new CancellationTokenSource();
+        // A stop request lets partitions in flight finish within the grace period; after it they are abandoned.
+        await using var onStop = stopToken.Register(() => abandon.CancelAfter(_job.Execution.ShutdownGracePeriod));
+        var failures = new ConcurrentQueue<Exception>();
+        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(_job.Execution.Parallelism, pending.Count))).Select(_ => Task.Run(async () =>
+        {
+            while (!stopToken.IsCancellationRequested && !failed.IsCancellationRequested && queue.TryDequeue(out var partition))
+            {
+                try
+                {
+                    await _retries.ExecuteAsync(async ct => await CommitAsync(partition, ct).ConfigureAwait(false), abandon.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+                {
+                    _runner.Logger.LogWarning("Job {Job}: partition {Partition} was abandoned at shutdown; nothing of it is visible", _jobName, partition.Id);
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue(e is BadRecordLimitExceededException || JobRunner.UserFacingCause(e) is BadRecordLimitExceededException
+                        ? JobRunner.UserFacingCause(e)
+                        : new JobFailedException(_jobName, $"partition {partition.Id} failed: {Describe(e)}", e));
+                    await failed.CancelAsync().ConfigureAwait(false);
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        if (failures.TryDequeue(out var failure))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    private async Task CommitAsync(Partition partition, CancellationToken cancellationToken)
+    {
+        var (rowsOut, badRows, output, quarantine) = await _runner.ScorePartitionAsync(
+            _job, _prepared, _outputs, _store, partition, _budget, cancellationToken).ConfigureAwait(false);
+        CrashPoints.Reach(CrashPoints.AfterOutputCommit);
+        await _commitLog.RecordAsync(partition, new CommittedPartition
+        {
+            InputSize = partition.File.Size,
+            InputETag = partition.File.ETag,
+            Output = output.ToString(),
+            Quarantine = quarantine?.ToString(),
+            RowsIn = rowsOut + badRows,
+            RowsOut = rowsOut,
+            BadRows = badRows,
+            CommittedAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Add(ref _rowsIn, rowsOut + badRows);
+        Interlocked.Add(ref _rowsOut, rowsOut);
+        _budget.AddRows(rowsOut + badRows);
+        _runner.Logger.LogDebug("Job {Job}: partition {Partition} committed, {Rows} rows to {Output}", _jobName, partition.Id, rowsOut, output);
+    }
+
+    private static string Describe(Exception e)
+    {
+        var cause = JobRunner.UserFacingCause(e);
+        return cause is DataFormatException
+            ? cause.Message + " To set such rows aside in the quarantine instead of failing, set Execution:MaxBadRecords or Execution:MaxBadRecordRatio."
+            : cause.Message;
+    }
+}
