@@ -117,9 +117,12 @@ public sealed class JobRunner
         IReadOnlyList<Partition> partitions;
         try
         {
-            var sourceOptions = ((DataSourceOptions)job.Source).Clone();
-            source = await PartitionedDataSource.OpenAsync(_paths.Resolve(job.Source.Path), sourceOptions, _resolver, cancellationToken).ConfigureAwait(false);
-            partitions = await source.GetPartitionsAsync().ConfigureAwait(false);
+            // Listing and planning read footers and samples: retried like partitions when the storage hiccups.
+            (source, partitions) = await PartitionRun.CreateRetryPipeline(job, jobName, _logger).ExecuteAsync(async ct =>
+            {
+                var opened = await PartitionedDataSource.OpenAsync(_paths.Resolve(job.Source.Path), ((DataSourceOptions)job.Source).Clone(), _resolver, ct).ConfigureAwait(false);
+                return (opened, await opened.GetPartitionsAsync().ConfigureAwait(false));
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (MlNetBatchException e)
         {

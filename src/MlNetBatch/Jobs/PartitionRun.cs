@@ -37,7 +37,12 @@ internal sealed class PartitionRun
         _outputs = outputs;
         _commitLog = commitLog;
         _budget = new BadRecordBudget(jobName, job.Execution);
-        _retries = job.Execution.PartitionRetries == 0
+        _retries = CreateRetryPipeline(job, jobName, runner.Logger);
+    }
+
+    /// <summary>Retries work that failed for a transient reason, <see cref="ExecutionOptions.PartitionRetries"/> times, with backoff and jitter.</summary>
+    public static ResiliencePipeline CreateRetryPipeline(JobDefinition job, string jobName, ILogger logger) =>
+        job.Execution.PartitionRetries == 0
             ? ResiliencePipeline.Empty
             : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
             {
@@ -48,12 +53,11 @@ internal sealed class PartitionRun
                 UseJitter = true,
                 OnRetry = args =>
                 {
-                    runner.Logger.LogWarning("Job {Job}: a partition failed ({Reason}); attempt {Attempt} in {Delay}",
+                    logger.LogWarning("Job {Job}: a transient failure ({Reason}); attempt {Attempt} in {Delay}",
                         jobName, JobRunner.UserFacingCause(args.Outcome.Exception!).Message, args.AttemptNumber + 2, args.RetryDelay);
                     return default;
                 },
             }).Build();
-    }
 
     public long RowsIn => Interlocked.Read(ref _rowsIn);
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MlNetBatch.Samples.Generator;
 using MlNetBatch.Tests.Support;
 using MlNetBatch.Worker.Cli;
@@ -146,8 +145,8 @@ public class CommandLineTests
             }
             """);
 
-        var (ok, okOutput) = await RunWorkerProcess(dir.Path, "run", "proc", "--config", config);
-        var (failed, failedOutput) = await RunWorkerProcess(dir.Path, "run", "missing", "--config", config);
+        var (ok, okOutput) = await WorkerProcess.RunAsync(dir.Path, null, "run", "proc", "--config", config);
+        var (failed, failedOutput) = await WorkerProcess.RunAsync(dir.Path, null, "run", "missing", "--config", config);
 
         Assert.True(ok == 0, okOutput);
         Assert.Equal(100, File.ReadLines(Directory.GetFiles(dir.Combine("out"), "*.jsonl").Single()).Count());
@@ -158,23 +157,6 @@ public class CommandLineTests
 
     private static Task<int> Invoke(Dictionary<string, string?> settings, StringWriter output, params string[] args) =>
         WorkerCommandLine.Create(JobConfiguration.With(settings), output).Parse(args).InvokeAsync();
-
-    private static async Task<(int ExitCode, string Output)> RunWorkerProcess(string workingDirectory, params string[] args)
-    {
-        var worker = typeof(WorkerCommandLine).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(worker);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        return (process.ExitCode, await stdout + await stderr);
-    }
 }
 
 public class ServiceModeTests

@@ -157,6 +157,11 @@ public sealed class ParquetFormat : IDataFormat
             "lists of varying or unknown length cannot be inferred as a fixed-size vector; declare the column's size in the source's Columns (for example float[16]).", column);
     }
 
+    /// <summary>Parquet.Net reports malformed files as ParquetException, or as IOException saying "not a Parquet file".</summary>
+    private static bool IsFormatError(Exception e) =>
+        e is ParquetException or InvalidDataException or EndOfStreamException or ArgumentException or IndexOutOfRangeException or InvalidOperationException
+        || (e is IOException && e.Message.Contains("Parquet", StringComparison.OrdinalIgnoreCase));
+
     private static async Task<ParquetReader> OpenAsync(IObjectStore store, ObjectInfo file, CancellationToken cancellationToken)
     {
         var stream = await store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false);
@@ -167,7 +172,13 @@ public sealed class ParquetFormat : IDataFormat
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
-            throw new DataFormatException(file.Location.ToString(), $"not a readable Parquet file ({e.Message}).", innerException: e);
+            if (IsFormatError(e))
+            {
+                throw new DataFormatException(file.Location.ToString(), $"not a readable Parquet file ({e.Message}).", innerException: e);
+            }
+
+            // The bytes could not be fetched (a dropped connection, a timeout): worth another try, unlike a bad file.
+            throw new StorageException(file.Location, $"reading the Parquet footer failed ({e.Message}).", e, isTransient: TransientFailures.IsTransient(e));
         }
     }
 }
