@@ -16,7 +16,7 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
     /// <summary>The partition's quarantine file (written only when it had bad rows).</summary>
     public ObjectLocation QuarantineFile(Partition partition) => directory.Combine($"{PartitionQuarantine.FolderName}/{partition.OutputName}.jsonl");
 
-    /// <summary>Deletes data and quarantine files that belong to no partition of the current plan.</summary>
+    /// <summary>Deletes data and quarantine files that belong to no partition of the current plan, and abandoned temporary files.</summary>
     public async Task RemoveStaleAsync(IObjectStore store, IReadOnlyList<Partition> partitions, CancellationToken cancellationToken)
     {
         var owned = partitions.SelectMany(p => new[] { DataFile(p).Key, QuarantineFile(p).Key }).ToHashSet(StringComparer.Ordinal);
@@ -38,5 +38,8 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
         {
             await store.DeleteAsync(file.Location, cancellationToken).ConfigureAwait(false);
         }
+
+        // Temporary files of a run that died between writing and renaming; the lease says no one is writing now.
+        await store.RemoveAbandonedWritesAsync(directory, cancellationToken).ConfigureAwait(false);
     }
 }

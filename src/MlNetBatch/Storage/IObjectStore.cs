@@ -32,6 +32,13 @@ public interface IObjectStore
     Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Removes what writes that were never committed left under <paramref name="prefix"/> (a crashed process's
+    /// temporary files). Only call it while holding the prefix exclusively. Object stores keep uncommitted uploads
+    /// invisible, so the default does nothing.
+    /// </summary>
+    Task RemoveAbandonedWritesAsync(ObjectLocation prefix, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>
     /// Writes a small object only if none exists under that name; returns false when one does. Stores with
     /// conditional writes (a local file opened with CreateNew, If-None-Match on object stores) make this atomic,
     /// which leases rely on. The default checks, then writes: correct, but racy between two writers.

@@ -103,6 +103,21 @@ public sealed class LocalObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
+    public Task RemoveAbandonedWritesAsync(ObjectLocation prefix, CancellationToken cancellationToken = default)
+    {
+        var directory = prefix.LocalPath;
+        if (Directory.Exists(directory))
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, "*" + InProgressSuffix, SearchOption.AllDirectories))
+            {
+                File.Delete(file);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var path = location.LocalPath;

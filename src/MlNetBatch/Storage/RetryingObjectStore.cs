@@ -86,6 +86,10 @@ public sealed class RetryingObjectStore : IObjectStore
         _pipeline.ExecuteAsync(ct => new ValueTask(_inner.DeleteAsync(location, ct)), cancellationToken).AsTask();
 
     /// <inheritdoc />
+    public Task RemoveAbandonedWritesAsync(ObjectLocation prefix, CancellationToken cancellationToken = default) =>
+        _pipeline.ExecuteAsync(ct => new ValueTask(_inner.RemoveAbandonedWritesAsync(prefix, ct)), cancellationToken).AsTask();
+
+    /// <inheritdoc />
     public Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
         _pipeline.ExecuteAsync(ct => new ValueTask<bool>(_inner.TryCreateNewAsync(location, content, ct)), cancellationToken).AsTask();
 }

@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.ML;
+using MlNetBatch.Data;
+using MlNetBatch.Jobs;
+using MlNetBatch.Scoring;
+using MlNetBatch.Storage;
+using MlNetBatch.Tests.Support;
+
+namespace MlNetBatch.Tests.Jobs.Commit;
+
+public class BadRecordTests
+{
+    [Fact]
+    public async Task Bad_rows_within_the_limit_go_to_the_quarantine_and_the_good_ones_are_scored()
+    {
+        using var dir = new TempDirectory();
+        var csv = await WriteCsvAsync(dir, rows: 200, bad: new Dictionary<int, string>
+        {
+            [17] = "17,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5", // one field short: ragged
+            [42] = "42,x7,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5", // unparseable number
+        });
+        var job = CsvJob(dir, csv);
+        job.Execution.MaxBadRecords = 5;
+
+        var summary = await Runner(dir).RunAsync("lenient", job);
+
+        Assert.Equal(200, summary.RowsIn);
+        Assert.Equal(198, summary.RowsOut);
+        Assert.Equal(2, summary.BadRows);
+        var ids = DataViewReader.Column<long>(new MLContext().Data.LoadFromParquet(dir.Combine("out")), "id");
+        Assert.Equal(Enumerable.Range(0, 200).Where(i => i is not 17 and not 42).Select(i => (long)i), ids.Order());
+
+        var quarantine = Directory.GetFiles(dir.Combine("out", "_quarantine"), "*.jsonl").SelectMany(File.ReadLines).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, quarantine.Count);
+        var ragged = quarantine.Single(q => q.GetProperty("Row").GetInt64() == 17);
+        Assert.Contains("16 fields where the header has 17", ragged.GetProperty("Reason").GetString());
+        Assert.EndsWith("in.csv", ragged.GetProperty("File").GetString());
+        Assert.True(ragged.GetProperty("ByteOffset").GetInt64() > 0);
+        var unparseable = quarantine.Single(q => q.GetProperty("Row").GetInt64() == 42);
+        Assert.Equal("f00", unparseable.GetProperty("Column").GetString());
+        Assert.Equal("x7", unparseable.GetProperty("Value").GetString());
+    }
+
+    [Fact]
+    public async Task Too_many_bad_rows_fail_the_job_with_the_first_one_and_how_to_relax_the_limit()
+    {
+        using var dir = new TempDirectory();
+        var csv = await WriteCsvAsync(dir, rows: 100, bad: new Dictionary<int, string> { [10] = "10,a", [11] = "11,b", [12] = "12,c" });
+        var job = CsvJob(dir, csv);
+        job.Execution.MaxBadRecords = 2;
+
+        var error = await Assert.ThrowsAsync<BadRecordLimitExceededException>(() => Runner(dir).RunAsync("limited", job));
+
+        Assert.Contains("3 bad rows exceed", error.Message);
+        Assert.Contains("in.csv, row 10", error.Message);
+        Assert.Contains("Execution:MaxBadRecords", error.Message);
+        Assert.False(File.Exists(dir.Combine("out", "_SUCCESS")));
+    }
+
+    [Fact]
+    public async Task The_strict_default_fails_on_the_first_bad_row_and_says_how_to_quarantine_instead()
+    {
+        using var dir = new TempDirectory();
+        var csv = await WriteCsvAsync(dir, rows: 50, bad: new Dictionary<int, string> { [5] = "5,oops,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1" });
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("strict", CsvJob(dir, csv)));
+
+        Assert.Contains("column 'f00', row 5: cannot parse 'oops' as float", error.Message);
+        Assert.Contains("set Execution:MaxBadRecords or Execution:MaxBadRecordRatio", error.Message);
+    }
+
+    [Fact]
+    public async Task A_bad_row_ratio_tolerates_a_fraction_of_the_rows_read()
+    {
+        using var dir = new TempDirectory();
+        var bad = Enumerable.Range(0, 10).ToDictionary(i => 100 + (i * 50), i => $"{100 + (i * 50)},bad");
+        var csv = await WriteCsvAsync(dir, rows: 1000, bad: bad);
+        var job = CsvJob(dir, csv);
+        job.Source.PartitionBytes = 4096;
+        job.Execution.MaxBadRecordRatio = 0.05;
+        job.Execution.Parallelism = 1;
+
+        var summary = await Runner(dir).RunAsync("ratio", job);
+
+        Assert.Equal(10, summary.BadRows);
+        Assert.Equal(990, summary.RowsOut);
+    }
+
+    [Fact]
+    public async Task Bad_json_lines_are_quarantined_with_the_raw_line()
+    {
+        using var dir = new TempDirectory();
+        var lines = new StringBuilder();
+        for (var i = 0; i < 30; i++)
+        {
+            lines.Append(i == 7 ? "{\"id\": 7, \"features\": [1, 2" : $"{{\"id\": {i}, \"features\": [{string.Join(", ", Enumerable.Repeat("0.25", 16))}]}}").Append('\n');
+        }
+
+        await File.WriteAllTextAsync(dir.Combine("in.jsonl"), lines.ToString());
+        var job = new JobDefinition
+        {
+            Source = new SourceDefinition { Path = dir.Combine("in.jsonl"), Columns = new() { ["id"] = "long", ["features"] = "float[16]" } },
+            Model = new ScoreOnnxOptions { ModelPath = RepositoryPaths.SampleModel, Device = OnnxDevice.Cpu },
+            Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["id", "label"] },
+            Execution = new ExecutionOptions { MaxBadRecords = 1 },
+        };
+
+        var summary = await Runner(dir).RunAsync("json", job);
+
+        Assert.Equal(29, summary.RowsOut);
+        var record = JsonDocument.Parse(File.ReadLines(Directory.GetFiles(dir.Combine("out", "_quarantine")).Single()).Single()).RootElement;
+        Assert.Equal(7, record.GetProperty("Row").GetInt64());
+        Assert.StartsWith("{\"id\": 7", record.GetProperty("Value").GetString());
+    }
+
+    [Fact]
+    public async Task Empty_input_and_a_file_deleted_after_planning_give_clear_outcomes()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("empty.csv"), string.Empty);
+        var empty = CsvJob(dir, dir.Combine("empty.csv"));
+
+        var nothing = await Runner(dir).RunAsync("empty", empty);
+        Assert.Equal(0, nothing.Partitions);
+        Assert.True(File.Exists(dir.Combine("out", "_SUCCESS")));
+
+        var csv = await WriteCsvAsync(dir, rows: 10, bad: []);
+        var source = await PartitionedDataSource.OpenAsync(csv, new DataSourceOptions { Columns = CsvJob(dir, csv).Source.Columns });
+        await source.GetPartitionsAsync();
+        File.Delete(csv);
+        var error = Assert.Throws<ObjectNotFoundException>(() => DataViewReader.Column<long>(source.AsDataView(), "id"));
+        Assert.Contains("in.csv", error.Message);
+    }
+
+    private static JobDefinition CsvJob(TempDirectory dir, string csv)
+    {
+        var columns = new Dictionary<string, string> { ["id"] = "long" };
+        for (var f = 0; f < 16; f++)
+        {
+            columns[$"f{f:D2}"] = "float";
+        }
+
+        var job = TabularJobs.Parquet(csv, RepositoryPaths.SampleModel, dir.Combine("out"));
+        job.Source.Columns = columns;
+        return job;
+    }
+
+    private static async Task<string> WriteCsvAsync(TempDirectory dir, int rows, Dictionary<int, string> bad)
+    {
+        var text = new StringBuilder("id," + string.Join(",", Enumerable.Range(0, 16).Select(f => $"f{f:D2}")) + "\n");
+        for (var r = 0; r < rows; r++)
+        {
+            text.Append(bad.TryGetValue(r, out var line) ? line : $"{r}," + string.Join(",", Enumerable.Range(0, 16).Select(f => ((r + f) % 10 / 10.0).ToString(System.Globalization.CultureInfo.InvariantCulture)))).Append('\n');
+        }
+
+        var path = dir.Combine("in.csv");
+        await File.WriteAllTextAsync(path, text.ToString());
+        return path;
+    }
+
+    private static JobRunner Runner(TempDirectory dir) => new(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
+}

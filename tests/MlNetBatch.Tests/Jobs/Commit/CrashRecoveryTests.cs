@@ -1,0 +1,106 @@
+using Microsoft.ML;
+using MlNetBatch.Jobs;
+using MlNetBatch.Tests.Support;
+
+namespace MlNetBatch.Tests.Jobs.Commit;
+
+/// <summary>
+/// Runs the real worker, kills it with SIGKILL at points of the commit protocol, runs it again, and checks that every
+/// input row appears exactly once in the committed output with the scores of a clean run.
+/// </summary>
+public class CrashRecoveryTests
+{
+    [Theory]
+    [InlineData(CrashPoints.DuringRead, 3)]
+    [InlineData(CrashPoints.DuringScoring, 4)]
+    [InlineData(CrashPoints.BeforeOutputRename, 3)]
+    [InlineData(CrashPoints.AfterOutputCommit, 2)]
+    public async Task A_worker_killed_at_any_point_resumes_to_exactly_once_output(string point, int occurrence)
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 3, rows: 400);
+        var clean = await TabularJobs.WriteConfigAsync(dir, "clean", dir.Combine("in", "*.parquet"), dir.Combine("clean"));
+        var crashing = await TabularJobs.WriteConfigAsync(dir, "crashing", dir.Combine("in", "*.parquet"), dir.Combine("out"), parallelism: 1);
+        Assert.Equal(0, (await WorkerProcess.RunAsync(dir.Path, null, "run", "clean", "--config", clean)).ExitCode);
+
+        var marker = dir.Combine("halted");
+        var environment = new Dictionary<string, string>
+        {
+            ["MLNETBATCH_TEST_HALT_AT"] = point,
+            ["MLNETBATCH_TEST_HALT_AFTER"] = occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["MLNETBATCH_TEST_HALT_MARKER"] = marker,
+        };
+        using (var worker = WorkerProcess.Start(dir.Path, environment, "run", "crashing", "--config", crashing))
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!File.Exists(marker) && !worker.HasExited && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            if (!File.Exists(marker))
+            {
+                worker.Kill(entireProcessTree: true);
+                Assert.Fail($"the worker never reached {point}: {await worker.StandardOutput.ReadToEndAsync()}{await worker.StandardError.ReadToEndAsync()}");
+            }
+
+            worker.Kill(entireProcessTree: true); // SIGKILL: no clean-up code runs.
+            await worker.WaitForExitAsync();
+        }
+
+        Assert.False(File.Exists(dir.Combine("out", "_SUCCESS")));
+        // The dead run's lease is still there; a rerun after it expires (or at once, with a short lease) takes over.
+        File.Delete(dir.Combine("out", "_lease.json"));
+        var (exit, output) = await WorkerProcess.RunAsync(dir.Path, null, "run", "crashing", "--config", crashing);
+
+        Assert.True(exit == 0, output);
+        Assert.True(File.Exists(dir.Combine("out", "_SUCCESS")));
+        Assert.Empty(Directory.GetFiles(dir.Combine("out"), "*.inprogress"));
+        ExactlyOnceTests.AssertEveryIdOnce(dir.Combine("out"), Enumerable.Range(0, 1200));
+        var ml = new MLContext();
+        Assert.Equal(ExactlyOnceTests.ScoresById(ml, dir.Combine("clean")), ExactlyOnceTests.ScoresById(ml, dir.Combine("out")));
+    }
+
+    [Fact]
+    public async Task Two_workers_on_the_same_output_one_wins_and_the_other_names_it_and_writes_nothing()
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 2, rows: 300);
+        // One partition at a time, so the halted first worker makes no progress while the second one tries.
+        var config = await TabularJobs.WriteConfigAsync(dir, "shared", dir.Combine("in", "*.parquet"), dir.Combine("out"), parallelism: 1);
+        var marker = dir.Combine("first-is-scoring");
+        var first = WorkerProcess.Start(dir.Path, new Dictionary<string, string>
+        {
+            ["MLNETBATCH_TEST_HALT_AT"] = CrashPoints.DuringScoring,
+            ["MLNETBATCH_TEST_HALT_MARKER"] = marker,
+        }, "run", "shared", "--config", config);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!File.Exists(marker) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(File.Exists(marker), "the first worker never started scoring");
+            var before = OutputFiles(dir);
+
+            var (exit, output) = await WorkerProcess.RunAsync(dir.Path, null, "run", "shared", "--config", config);
+
+            Assert.Equal(1, exit);
+            Assert.Contains("is in use by another run", output);
+            Assert.Contains($"pid {first.Id}", output);
+            Assert.Equal(before, OutputFiles(dir));
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+            first.Dispose();
+        }
+    }
+
+    /// <summary>The output directory's files, leaving out the lease renewals' short-lived temporary files.</summary>
+    private static List<string> OutputFiles(TempDirectory dir) =>
+        Directory.GetFiles(dir.Combine("out"), "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".inprogress", StringComparison.Ordinal)).Order().ToList();
+}
