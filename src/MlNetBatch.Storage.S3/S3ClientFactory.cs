@@ -38,9 +38,18 @@ internal static class S3ClientFactory
             config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
         }
 
-        return options.Profile is null
-            ? new AmazonS3Client(config)
-            : new AmazonS3Client(ProfileCredentials(options), config);
+        try
+        {
+            return options.Profile is null
+                ? new AmazonS3Client(config)
+                : new AmazonS3Client(ProfileCredentials(options), config);
+        }
+        catch (AmazonClientException e) when (options.Region is null && options.ServiceUrl is null)
+        {
+            throw new MlNetBatchException(
+                $"{S3StorageOptions.SectionName}: no AWS region is configured. Set Region (or ServiceUrl for an S3-compatible service), the AWS_REGION environment variable, or a region in the AWS profile.",
+                e);
+        }
     }
 
     public static string DescribeEndpoint(S3StorageOptions options) =>

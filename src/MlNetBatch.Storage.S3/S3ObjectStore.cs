@@ -46,7 +46,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _schemes = new HashSet<string>(options.Schemes.Select(s => s.ToLowerInvariant()));
+        _schemes = new HashSet<string>((options.Schemes.Length > 0 ? options.Schemes : S3StorageOptions.DefaultSchemes).Select(s => s.ToLowerInvariant()));
         _errors = new S3ErrorTranslator(S3ClientFactory.DescribeEndpoint(options), options.MaxRetries);
         _client = S3ClientFactory.Create(options);
         _bodyRetry = options.MaxRetries == 0

@@ -38,8 +38,14 @@ public sealed class S3StorageOptions
     /// The URI schemes this store serves. Use <c>["gs"]</c> to read and write <c>gs://bucket/key</c> through Google Cloud
     /// Storage's S3 interoperability endpoint with HMAC keys from the profile or environment.
     /// </summary>
-    /// <value>The default is <c>["s3"]</c>.</value>
-    public string[] Schemes { get; set; } = ["s3"];
+    /// <value>
+    /// Empty by default, which means <c>["s3"]</c>. (A non-empty default would not be replaced by a list from
+    /// configuration: the binder appends to arrays, so <c>["gs"]</c> would end up as <c>["s3", "gs"]</c>.)
+    /// </value>
+    public string[] Schemes { get; set; } = [];
+
+    /// <summary>The schemes served when <see cref="Schemes"/> is left empty.</summary>
+    public static IReadOnlyList<string> DefaultSchemes { get; } = ["s3"];
 
     /// <summary>
     /// Uploads with aws-chunked encoding and trailing checksums, as Amazon S3 expects. Set to false for services that

@@ -43,9 +43,9 @@ public sealed class S3StorageOptionsValidator : IValidateOptions<S3StorageOption
             yield return $"ProfilesLocation: the credentials file '{options.ProfilesLocation}' does not exist.";
         }
 
-        if (options.Schemes is null || options.Schemes.Length == 0)
+        if (options.Schemes is null)
         {
-            yield return "Schemes: must name at least one URI scheme, such as s3.";
+            yield return "Schemes: must be a list of URI schemes, such as [\"s3\"]; leave it out for s3.";
         }
         else
         {
