@@ -174,9 +174,9 @@ internal sealed class S3UploadStream : Stream
 
         if (UploadId is { } uploadId)
         {
-            UploadId = null;
             var request = new AbortMultipartUploadRequest { BucketName = _location.Container, Key = _location.Key, UploadId = uploadId };
             await _client.AbortMultipartUploadAsync(request).ConfigureAwait(false);
+            UploadId = null;
         }
     }
 

@@ -81,6 +81,8 @@ public class S3SourcesAndSinksTests(S3rverFixture s3) : IClassFixture<S3rverFixt
         await DataViewWriter.WriteAsync(view, ObjectLocation.Local(dir.Combine($"out.{extension}")), format);
         await DataViewWriter.WriteAsync(view, remote, format, resolver: resolver);
 
+        // The S3 output stream is forward-only (it reports Position but cannot seek); identical bytes show that
+        // Parquet.Net's writer needs nothing more, so Parquet output is not spooled to disk before the upload.
         var expected = await File.ReadAllBytesAsync(dir.Combine($"out.{extension}"));
         var actual = await ObjectBytes.ReadAsync(resolver.Resolve(remote), remote);
         Assert.True(expected.Length > S3StorageOptions.MinimumPartSizeBytes, $"only {expected.Length} bytes: no multipart upload");
