@@ -7,15 +7,15 @@ using MlNetBatch.DependencyInjection;
 
 namespace MlNetBatch.Storage.S3.Tests.S3;
 
-public class S3StorageOptionsTests
+public sealed class S3StorageOptionsTests : IDisposable
 {
-    // Explicit credentials keep the SDK from searching the default chain, which would probe instance metadata.
-    private static readonly Lazy<string> CredentialsFile = new(() =>
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"mlnetbatch-s3-credentials-{Environment.ProcessId}");
-        File.WriteAllText(path, "[test]\naws_access_key_id = TEST\naws_secret_access_key = TEST\n");
-        return path;
-    });
+    // Explicit credentials keep the SDK from searching the default chain for them.
+    private readonly string _credentials = Path.Combine(Path.GetTempPath(), $"mlnetbatch-s3-credentials-{Guid.NewGuid():N}");
+
+    public S3StorageOptionsTests() =>
+        File.WriteAllText(_credentials, "[test]\naws_access_key_id = TEST\naws_secret_access_key = TEST\n");
+
+    public void Dispose() => File.Delete(_credentials);
 
     [Fact]
     public void Defaults_suit_amazon_s3()
@@ -82,7 +82,7 @@ public class S3StorageOptionsTests
         {
             ["MlNetBatch:Storage:S3:ServiceUrl"] = "https://storage.googleapis.com",
             ["MlNetBatch:Storage:S3:Profile"] = "test",
-            ["MlNetBatch:Storage:S3:ProfilesLocation"] = CredentialsFile.Value,
+            ["MlNetBatch:Storage:S3:ProfilesLocation"] = _credentials,
             ["MlNetBatch:Storage:S3:Schemes:0"] = "gs",
             ["MlNetBatch:Storage:S3:UseChunkEncoding"] = "false",
             ["MlNetBatch:Storage:S3:PartSizeBytes"] = "16777216",
@@ -108,7 +108,7 @@ public class S3StorageOptionsTests
     public void AddMlNetBatchS3_registers_the_store_once_however_often_it_is_called()
     {
         var services = new ServiceCollection()
-            .AddMlNetBatchS3(o => (o.Region, o.Profile, o.ProfilesLocation) = ("eu-west-1", "test", CredentialsFile.Value))
+            .AddMlNetBatchS3(o => (o.Region, o.Profile, o.ProfilesLocation) = ("eu-west-1", "test", _credentials))
             .AddMlNetBatchS3(o => o.MaxRetries = 2);
 
         using var provider = services.BuildServiceProvider();
@@ -124,7 +124,7 @@ public class S3StorageOptionsTests
     {
         // A profile, so that only the region is missing; AWS_REGION must not be set for this to mean anything.
         Assert.Null(Environment.GetEnvironmentVariable("AWS_REGION"));
-        var options = new S3StorageOptions { Profile = "test", ProfilesLocation = CredentialsFile.Value };
+        var options = new S3StorageOptions { Profile = "test", ProfilesLocation = _credentials };
 
         var error = Assert.Throws<MlNetBatchException>(() => new S3ObjectStore(options));
 
