@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MlNetBatch.Storage;
+using MlNetBatch.Storage.Http;
+
+namespace MlNetBatch.DependencyInjection;
+
+/// <summary><c>services.AddMlNetBatchHttp()</c>: reads sources from <c>http://</c> and <c>https://</c> URLs.</summary>
+public static class HttpServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the read-only HTTP store, its named <see cref="HttpClient"/> (<see cref="HttpObjectStore.HttpClientName"/>,
+    /// where proxies, handlers and timeouts can be configured) and options set by <paramref name="configure"/>.
+    /// </summary>
+    public static IServiceCollection AddMlNetBatchHttp(this IServiceCollection services, Action<HttpStorageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<HttpStorageOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return AddStore(services);
+    }
+
+    /// <summary>Registers the read-only HTTP store with options bound from <paramref name="section"/> (the <c>MlNetBatch:Storage:Http</c> section).</summary>
+    public static IServiceCollection AddMlNetBatchHttp(this IServiceCollection services, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddOptions<HttpStorageOptions>().Bind(section).ValidateOnStart();
+        return AddStore(services);
+    }
+
+    private static IServiceCollection AddStore(IServiceCollection services)
+    {
+        services.AddHttpClient(HttpObjectStore.HttpClientName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpStorageOptions>, HttpStorageOptionsValidator>());
+        // A factory, so that a container which can also resolve HttpClient never finds the constructors ambiguous.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectStore, HttpObjectStore>(sp => new HttpObjectStore(
+            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<HttpStorageOptions>>())));
+        return services;
+    }
+}

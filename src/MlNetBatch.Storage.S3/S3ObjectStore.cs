@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace MlNetBatch.Storage.S3;
+
+/// <summary>Amazon S3 or an S3-compatible service as an <see cref="IObjectStore"/>, for <c>s3://bucket/key</c> (or the configured schemes).</summary>
+/// <remarks>
+/// Reads are ranged GETs pinned to the object's ETag, so an object replaced during a job is reported instead of being
+/// read half old, half new. Writes are multipart uploads completed only on commit. Transient failures are retried by
+/// the SDK's retry policy (<see cref="S3StorageOptions.MaxRetries"/>); permanent ones fail at once.
+/// </remarks>
+public sealed class S3ObjectStore : IObjectStore, IDisposable
+{
+    private readonly S3StorageOptions _options;
+    private readonly AmazonS3Client _client;
+    private readonly S3ErrorTranslator _errors;
+    private readonly ILogger _logger;
+    private readonly HashSet<string> _schemes;
+
+    // The SDK retries failed requests, but not a response body that breaks off half way; this retries that range.
+    private readonly ResiliencePipeline _bodyRetry;
+
+    /// <summary>Creates the store from validated options (the way dependency injection does).</summary>
+    public S3ObjectStore(IOptions<S3StorageOptions> options, ILogger<S3ObjectStore>? logger = null)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), logger)
+    {
+    }
+
+    /// <summary>Creates the store; throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
+    public S3ObjectStore(S3StorageOptions options, ILogger<S3ObjectStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = new S3StorageOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(nameof(S3StorageOptions), typeof(S3StorageOptions), validation.Failures);
+        }
+
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _schemes = new HashSet<string>((options.Schemes.Length > 0 ? options.Schemes : S3StorageOptions.DefaultSchemes).Select(s => s.ToLowerInvariant()));
+        _errors = new S3ErrorTranslator(S3ClientFactory.DescribeEndpoint(options), options.MaxRetries);
+        _client = S3ClientFactory.Create(options);
+        _bodyRetry = options.MaxRetries == 0
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<BodyInterruptedException>(),
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+            }).Build();
+    }
+
+    /// <inheritdoc />
+    public bool CanHandle(ObjectLocation location) => _schemes.Contains(location.Scheme);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var request = new ListObjectsV2Request { BucketName = prefix.Container, Prefix = prefix.Key };
+        do
+        {
+            ListObjectsV2Response response;
+            try
+            {
+                response = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
+            {
+                throw _errors.Translate(e, prefix);
+            }
+
+            // SDK 4 leaves collections null when a page is empty.
+            foreach (var item in response.S3Objects ?? [])
+            {
+                // Keys ending in '/' are "folder" markers made by consoles, not data.
+                if (!item.Key.EndsWith('/'))
+                {
+                    yield return new ObjectInfo(prefix.WithKey(item.Key), item.Size ?? 0, item.ETag, ToOffset(item.LastModified));
+                }
+            }
+
+            request.ContinuationToken = response.IsTruncated == true ? response.NextContinuationToken : null;
+        }
+        while (request.ContinuationToken is not null);
+    }
+
+    /// <inheritdoc />
+    public async Task<ObjectInfo> StatAsync(ObjectLocation location, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await _client.GetObjectMetadataAsync(location.Container, location.Key, cancellationToken).ConfigureAwait(false);
+            return new ObjectInfo(location, response.ContentLength, response.ETag, ToOffset(response.LastModified));
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // A HEAD response has no body, so it cannot say whether the key or the whole bucket is missing: ask.
+            await ThrowIfBucketMissingAsync(location, cancellationToken).ConfigureAwait(false);
+            throw new ObjectNotFoundException(location, e);
+        }
+        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
+        {
+            throw _errors.Translate(e, location);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
+    {
+        var current = await StatAsync(location, cancellationToken).ConfigureAwait(false);
+        if (expected is not null && !IsSameVersion(expected, current))
+        {
+            throw new ObjectChangedException(location, expected, current);
+        }
+
+        var version = expected ?? current;
+        return new RangedObjectStream(location, version.Size,
+            (offset, destination, token) => ReadRangeAsync(version, offset, destination, token),
+            _options.ReadBlockBytes, _options.ReadAheadBytes);
+    }
+
+    /// <inheritdoc />
+    public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        if (location.Key.Length == 0 || location.Key.EndsWith('/'))
+        {
+            throw new StorageException(location, "an object to write needs a key that names a file, not a bucket or a folder.");
+        }
+
+        var stream = new S3UploadStream(_client, location, _options, _errors);
+        return Task.FromResult<IAtomicObjectWrite>(new S3AtomicWrite(this, location, stream, _logger));
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // S3 answers 204 for a key that does not exist, which is what "delete if it exists" wants.
+            await _client.DeleteObjectAsync(location.Container, location.Key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
+        {
+            throw _errors.Translate(e, location);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+
+    private static bool IsSameVersion(ObjectInfo expected, ObjectInfo actual) =>
+        expected.Size == actual.Size && string.Equals(Unquote(expected.ETag), Unquote(actual.ETag), StringComparison.Ordinal);
+
+    private static string? Unquote(string? etag) => etag?.Trim('"');
+
+    private static DateTimeOffset ToOffset(DateTime? value) =>
+        value is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
+
+    private async ValueTask<int> ReadRangeAsync(ObjectInfo version, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var location = version.Location;
+        try
+        {
+            return await _bodyRetry.ExecuteAsync(
+                async token => await ReadRangeOnceAsync(version, offset, destination, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BodyInterruptedException e)
+        {
+            throw new StorageException(location,
+                $"the connection broke while reading bytes {offset}-{offset + destination.Length - 1} through {_options.MaxRetries} retries ({e.InnerException?.Message}).",
+                e.InnerException);
+        }
+    }
+
+    private async ValueTask<int> ReadRangeOnceAsync(ObjectInfo version, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var location = version.Location;
+        var request = new GetObjectRequest
+        {
+            BucketName = location.Container,
+            Key = location.Key,
+            ByteRange = new ByteRange(offset, offset + destination.Length - 1),
+            EtagToMatch = version.ETag,
+        };
+
+        GetObjectResponse response;
+        try
+        {
+            response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            throw await ChangedAsync(version, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
+        {
+            throw _errors.Translate(e, location);
+        }
+
+        using (response)
+        {
+            // Not every S3-compatible server honours If-Match (s3rver ignores it): check the version that was sent.
+            if (!string.Equals(Unquote(response.ETag), Unquote(version.ETag), StringComparison.Ordinal)
+                || (TotalLength(response.ContentRange) is { } total && total != version.Size))
+            {
+                throw await ChangedAsync(version, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Read only what was asked for: s3rver answers "bytes=0-0" with the whole object.
+            var stream = response.ResponseStream;
+            var read = 0;
+            try
+            {
+                while (read < destination.Length)
+                {
+                    var n = await stream.ReadAsync(destination[read..], cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    read += n;
+                }
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new BodyInterruptedException(e);
+            }
+
+            return read;
+        }
+    }
+
+    private static long? TotalLength(string? contentRange)
+    {
+        // "bytes 0-99/1000": the part after the slash is the whole object's size ("*" when the server does not know).
+        var slash = contentRange?.LastIndexOf('/') ?? -1;
+        return slash >= 0 && long.TryParse(contentRange.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var total) ? total : null;
+    }
+
+    private async Task<StorageException> ChangedAsync(ObjectInfo expected, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var actual = await StatAsync(expected.Location, cancellationToken).ConfigureAwait(false);
+            return new ObjectChangedException(expected.Location, expected, actual);
+        }
+        catch (ObjectNotFoundException e)
+        {
+            return new StorageException(expected.Location, "the object was deleted after the job was planned; re-run the job to plan it again.", e);
+        }
+    }
+
+    private async Task ThrowIfBucketMissingAsync(ObjectLocation location, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = location.Container, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+        {
+            throw _errors.Translate(e, location);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not allowed to list, or another failure: the object's own "not found" is the better answer.
+        }
+    }
+
+    private sealed class BodyInterruptedException(Exception inner) : Exception("The response body broke off.", inner);
+}

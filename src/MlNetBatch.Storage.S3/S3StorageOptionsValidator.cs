@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Options;
+
+namespace MlNetBatch.Storage.S3;
+
+/// <summary>Checks <see cref="S3StorageOptions"/> and reports every problem at once, each with its configuration path.</summary>
+public sealed class S3StorageOptionsValidator : IValidateOptions<S3StorageOptions>
+{
+    private const int MinimumReadBlockBytes = 64 << 10;
+    private const int MaximumBufferBytes = 1 << 30;
+    private const int MaximumRetries = 20;
+
+    // Schemes that other stores own: claiming them here would hijack local paths or plain web URLs.
+    private static readonly string[] ReservedSchemes = ["file", "http", "https"];
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, S3StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = Problems(options).Select(p => $"{S3StorageOptions.SectionName}:{p}").ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<string> Problems(S3StorageOptions options)
+    {
+        if (options.Region is not null && string.IsNullOrWhiteSpace(options.Region))
+        {
+            yield return "Region: must not be blank; leave it out to use the SDK's default region.";
+        }
+
+        if (options.ServiceUrl is not null
+            && (!Uri.TryCreate(options.ServiceUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return $"ServiceUrl: '{options.ServiceUrl}' is not an absolute http:// or https:// URL (for example http://127.0.0.1:9000).";
+        }
+
+        if (options.Profile is not null && string.IsNullOrWhiteSpace(options.Profile))
+        {
+            yield return "Profile: must not be blank; leave it out to use the SDK's standard credential chain.";
+        }
+
+        if (options.ProfilesLocation is not null && !File.Exists(options.ProfilesLocation))
+        {
+            yield return $"ProfilesLocation: the credentials file '{options.ProfilesLocation}' does not exist.";
+        }
+
+        if (options.Schemes is null)
+        {
+            yield return "Schemes: must be a list of URI schemes, such as [\"s3\"]; leave it out for s3.";
+        }
+        else
+        {
+            foreach (var scheme in options.Schemes)
+            {
+                if (string.IsNullOrWhiteSpace(scheme) || !char.IsAsciiLetter(scheme[0]) || !scheme.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.'))
+                {
+                    yield return $"Schemes: '{scheme}' is not a URI scheme; write it without '://', for example s3 or gs.";
+                }
+                else if (ReservedSchemes.Contains(scheme, StringComparer.OrdinalIgnoreCase))
+                {
+                    yield return $"Schemes: '{scheme}' belongs to another store and cannot be served through S3.";
+                }
+            }
+        }
+
+        if (options.PartSizeBytes is < S3StorageOptions.MinimumPartSizeBytes or > MaximumBufferBytes)
+        {
+            yield return $"PartSizeBytes: must be from {S3StorageOptions.MinimumPartSizeBytes} (5 MiB, the smallest part S3 accepts) to {MaximumBufferBytes} (1 GiB); it is {options.PartSizeBytes}.";
+        }
+
+        if (options.ReadBlockBytes is < MinimumReadBlockBytes or > MaximumBufferBytes)
+        {
+            yield return $"ReadBlockBytes: must be from {MinimumReadBlockBytes} (64 KiB) to {MaximumBufferBytes} (1 GiB); it is {options.ReadBlockBytes}.";
+        }
+
+        if (options.ReadAheadBytes is < 0 or > MaximumBufferBytes)
+        {
+            yield return $"ReadAheadBytes: must be from 0 (no read-ahead) to {MaximumBufferBytes} (1 GiB); it is {options.ReadAheadBytes}.";
+        }
+
+        if (options.MaxRetries is < 0 or > MaximumRetries)
+        {
+            yield return $"MaxRetries: must be from 0 to {MaximumRetries}; it is {options.MaxRetries}.";
+        }
+
+        if (!Enum.IsDefined(options.RetryMode))
+        {
+            yield return $"RetryMode: '{options.RetryMode}' is not a retry mode; use Standard or Adaptive.";
+        }
+
+        if (options.RequestTimeout <= TimeSpan.Zero)
+        {
+            yield return $"RequestTimeout: must be greater than zero; it is {options.RequestTimeout}.";
+        }
+
+        if (options.ConnectTimeout <= TimeSpan.Zero)
+        {
+            yield return $"ConnectTimeout: must be greater than zero; it is {options.ConnectTimeout}.";
+        }
+    }
+}
