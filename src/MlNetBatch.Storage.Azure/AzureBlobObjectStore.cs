@@ -26,16 +26,22 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
     /// <summary>Creates the store; the options are validated here too, for use without a host.</summary>
     public AzureBlobObjectStore(IOptions<AzureBlobStorageOptions> options, ILogger<AzureBlobObjectStore>? logger = null)
+        : this(options?.Value!, logger, customizeClient: null)
+    {
+    }
+
+    /// <summary>A store whose SDK client options the tests can extend, for example with a policy that records requests.</summary>
+    internal AzureBlobObjectStore(AzureBlobStorageOptions options, ILogger? logger, Action<BlobClientOptions>? customizeClient)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
+        _options = options;
         var validation = new AzureBlobStorageOptionsValidator().Validate(Options.DefaultName, _options);
         if (validation.Failed)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(AzureBlobStorageOptions), validation.Failures);
         }
 
-        _clients = new BlobClientFactory(_options, (ILogger?)logger ?? NullLogger.Instance);
+        _clients = new BlobClientFactory(_options, logger ?? NullLogger.Instance, customizeClient);
     }
 
     /// <inheritdoc />

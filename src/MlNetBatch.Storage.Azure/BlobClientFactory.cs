@@ -21,11 +21,12 @@ internal sealed class BlobClientFactory
     // One credential for every account: DefaultAzureCredential caches its tokens per instance.
     private readonly Lazy<TokenCredential> _credential = new(() => new DefaultAzureCredential());
 
-    public BlobClientFactory(AzureBlobStorageOptions options, ILogger logger)
+    public BlobClientFactory(AzureBlobStorageOptions options, ILogger logger, Action<BlobClientOptions>? customize = null)
     {
         _options = options;
         _logger = logger;
         _clientOptions = CreateClientOptions(options);
+        customize?.Invoke(_clientOptions);
         var connectionString = ConnectionString(options, out var source);
         if (connectionString is not null)
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Azure.Core;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Options;
 using MlNetBatch.Testing.Emulators;
 
@@ -69,6 +71,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public AzureBlobObjectStore Store(Action<AzureBlobStorageOptions>? configure = null) =>
         new(Microsoft.Extensions.Options.Options.Create(Options(configure)));
 
+    /// <summary>A store whose requests are recorded in <paramref name="log"/>.</summary>
+    public AzureBlobObjectStore Store(RequestLog log, Action<AzureBlobStorageOptions>? configure = null) =>
+        new(Options(configure), logger: null, customizeClient: client => client.AddPolicy(log, HttpPipelinePosition.PerRetry));
+
     public ObjectStoreResolver Resolver(Action<AzureBlobStorageOptions>? configure = null) => new([Store(configure)]);
 
     /// <summary>Creates a fresh container and returns its <c>az://</c> root, so that tests sharing a server never see each other's blobs.</summary>
@@ -85,6 +91,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
         var location = ObjectLocation.Parse(azUri);
         var slash = location.Key.IndexOf('/');
         return Service.GetBlobContainerClient(location.Key[..slash]).GetBlobClient(location.Key[(slash + 1)..]);
+    }
+
+    /// <summary>The SDK client of a block blob named by an <c>az://</c> URI, for its block lists.</summary>
+    public BlockBlobClient BlockBlob(string azUri)
+    {
+        var blob = Blob(azUri);
+        return Service.GetBlobContainerClient(blob.BlobContainerName).GetBlockBlobClient(blob.Name);
     }
 
     /// <summary>Uploads bytes directly with the SDK.</summary>
