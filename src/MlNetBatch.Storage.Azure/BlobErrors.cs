@@ -73,7 +73,7 @@ internal static class BlobErrors
             return $"the container '{address.ContainerName}' does not exist in storage account '{address.Account}' ({resource}).";
         }
 
-        if (code == "AuthenticationFailed" || (failed.Status == 403 && code is null))
+        if (IsAuthenticationFailure(failed))
         {
             return $"authentication failed at {resource}: the service did not accept the account key, SAS token or credential. Check {AzureBlobStorageDefaults.SectionPath}:ConnectionString (or {AzureBlobStorageDefaults.ConnectionStringEnvironmentVariable}).";
         }
@@ -95,6 +95,21 @@ internal static class BlobErrors
         }
 
         return $"the Blob service answered {failed.Status} ({code ?? "no error code"}) for {resource}: {FirstLine(failed.Message)}";
+    }
+
+    private static bool IsAuthenticationFailure(RequestFailedException failed)
+    {
+        if (failed.ErrorCode == "AuthenticationFailed")
+        {
+            return true;
+        }
+
+        // Azurite answers a bad signature with AuthorizationFailure, and a HEAD response has no body: the reason phrase tells.
+        const string Signature = "failed to authenticate";
+        return failed.Status == 403
+            && (failed.ErrorCode is null
+                || failed.Message.Contains(Signature, StringComparison.OrdinalIgnoreCase)
+                || (failed.GetRawResponse()?.ReasonPhrase?.Contains(Signature, StringComparison.OrdinalIgnoreCase) ?? false));
     }
 
     private static Exception Innermost(Exception exception)

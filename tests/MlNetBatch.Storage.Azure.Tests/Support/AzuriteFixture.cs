@@ -50,6 +50,25 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Waits until Azurite has saved <paramref name="text"/> (a container or blob name) to its metadata file. Azurite
+    /// saves it every 5 s; a server killed before that forgets the blob, which would make a restart test flaky.
+    /// </summary>
+    public async Task WaitUntilPersistedAsync(string text)
+    {
+        var database = Path.Combine(Server.DataFolder, "__azurite_db_blob__.json");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(File.Exists(database) && (await File.ReadAllTextAsync(database)).Contains(text, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Azurite did not save '{text}' to {database} within 20 s.");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>Options for the store against this Azurite: small blocks so that tests cross many block boundaries, quick retries.</summary>
     public AzureBlobStorageOptions Options(Action<AzureBlobStorageOptions>? configure = null)
     {
