@@ -22,8 +22,10 @@ public sealed class AzureBlobStorageOptions
     public string? ConnectionStringEnvironmentVariable { get; set; } = AzureBlobStorageDefaults.ConnectionStringEnvironmentVariable;
 
     /// <summary>
-    /// The Blob service endpoint, replacing <c>https://{account}.blob.core.windows.net</c>: for example Azurite's
-    /// <c>http://127.0.0.1:10000/devstoreaccount1</c>, a private endpoint, or a sovereign cloud.
+    /// The Blob service endpoint, replacing <c>https://{account}.blob.core.windows.net</c>: a private endpoint, a sovereign
+    /// cloud, or Azurite's <c>http://127.0.0.1:10000/devstoreaccount1</c>. Requests are signed by
+    /// <c>DefaultAzureCredential</c>, which needs https://, or by a SAS token in the URI's query. For Azurite with its
+    /// account key, use a <see cref="ConnectionString"/> with <c>BlobEndpoint=</c> instead.
     /// </summary>
     public Uri? ServiceUri { get; set; }
 

@@ -30,7 +30,12 @@ public sealed class AzureBlobStorageOptionsValidator : IValidateOptions<AzureBlo
         if (options.ServiceUri is { } serviceUri
             && (!serviceUri.IsAbsoluteUri || (serviceUri.Scheme != Uri.UriSchemeHttps && serviceUri.Scheme != Uri.UriSchemeHttp)))
         {
-            failures.AddError($"{Path}:ServiceUri must be an absolute http:// or https:// URI such as https://myaccount.blob.core.windows.net or http://127.0.0.1:10000/devstoreaccount1 (it is '{BlobErrors.WithoutQuery(serviceUri)}').");
+            failures.AddError($"{Path}:ServiceUri must be an absolute http:// or https:// URI such as https://myaccount.blob.core.windows.net or http://127.0.0.1:10000/devstoreaccount1 (it is {(serviceUri.IsAbsoluteUri ? $"an {serviceUri.Scheme}:// URI" : "a relative URI")}).");
+        }
+
+        else if (options.ServiceUri is { Scheme: "http" } plainUri && string.IsNullOrWhiteSpace(options.ConnectionString) && !BlobClientFactory.HasSasToken(plainUri))
+        {
+            failures.AddError($"{Path}:ServiceUri '{BlobErrors.WithoutQuery(plainUri)}' is plain http:// without a SAS token, and Microsoft Entra ID (DefaultAzureCredential) needs https://; add a SAS token (?sv=…&sig=…) or set a connection string instead (for Azurite: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=…;BlobEndpoint={BlobErrors.WithoutQuery(plainUri)};').");
         }
 
         if (options.BlockSizeBytes is < AzureBlobStorageDefaults.MinBlockSizeBytes or > AzureBlobStorageDefaults.MaxBlockSizeBytes)

@@ -45,7 +45,7 @@ internal sealed class BlobClientFactory
         }
         else if (options.ServiceUri is { } serviceUri)
         {
-            var sas = serviceUri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase);
+            var sas = HasSasToken(serviceUri);
             _configured = sas
                 ? new BlobServiceClient(serviceUri, _clientOptions)
                 : new BlobServiceClient(serviceUri, _credential.Value, _clientOptions);
@@ -82,6 +82,10 @@ internal sealed class BlobClientFactory
             return new BlobServiceClient(uri, factory._credential.Value, factory._clientOptions);
         }, (this, endpoint));
     }
+
+    /// <summary>Whether a service URI carries a SAS token, which then signs every request instead of Entra ID.</summary>
+    public static bool HasSasToken(Uri serviceUri) =>
+        serviceUri.IsAbsoluteUri && serviceUri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether <paramref name="connectionString"/> parses, checked without sending anything.</summary>
     public static bool IsValidConnectionString(string connectionString)
