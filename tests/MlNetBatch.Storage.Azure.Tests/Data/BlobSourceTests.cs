@@ -55,6 +55,20 @@ public class BlobSourceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
     }
 
     [Fact]
+    public async Task A_source_whose_blob_changed_after_planning_fails_with_ObjectChangedException_when_read()
+    {
+        var root = await azurite.NewContainerAsync();
+        await azurite.UploadAsync(root + "/data/a.csv", "id,x\n1,2\n"u8.ToArray());
+        var view = _ml.Data.LoadFrom(root + "/data/*.csv", DataFormatKind.Csv, null, azurite.Resolver());
+
+        await azurite.UploadAsync(root + "/data/a.csv", "id,x\n1,2\n3,4\n"u8.ToArray());
+        var error = Assert.ThrowsAny<Exception>(() => DataViewReader.Column<long>(view, "id"));
+
+        var changed = Assert.IsType<ObjectChangedException>(Causes(error).FirstOrDefault(e => e is ObjectChangedException), exactMatch: true);
+        Assert.StartsWith($"{root}/data/a.csv: the object changed after the job was planned (size 9 -> 13", changed.Message);
+    }
+
+    [Fact]
     public async Task Parquet_and_csv_written_to_azure_by_the_sink_read_back_equal_to_the_source()
     {
         using var dir = new TempDirectory();
@@ -73,6 +87,21 @@ public class BlobSourceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         Assert.True(parquetInfo.Size > 2 * (64 << 10), $"{parquetInfo.Size} bytes fit in fewer than three blocks.");
         AssertSameColumns(source, _ml.Data.LoadFrom(root + "/out/data.parquet", DataFormatKind.Parquet, null, resolver));
         AssertSameColumns(source, _ml.Data.LoadFrom(root + "/out/data.csv", DataFormatKind.Csv, null, resolver));
+    }
+
+    private static IEnumerable<Exception> Causes(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Causes))
+                {
+                    yield return inner;
+                }
+            }
+        }
     }
 
     private static void AssertSameColumns(IDataView expected, IDataView actual)

@@ -72,16 +72,6 @@ public class BlobFailureTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
     }
 
     [Fact]
-    public async Task A_location_in_another_account_than_the_configured_one_is_refused()
-    {
-        var location = ObjectLocation.Parse("az://otheraccount/container/a.csv");
-
-        var error = await Assert.ThrowsAsync<StorageException>(() => azurite.Store().StatAsync(location));
-
-        Assert.Equal($"{location}: names storage account 'otheraccount', but the configured connection ({azurite.BlobEndpoint}) is for account '{AzuriteFixture.Account}'.", error.Message);
-    }
-
-    [Fact]
     public async Task A_location_without_a_blob_name_is_refused_with_the_expected_form()
     {
         var error = await Assert.ThrowsAsync<StorageException>(() => azurite.Store().StatAsync(ObjectLocation.Parse($"az://{AzuriteFixture.Account}/container")));
