@@ -55,6 +55,11 @@ public sealed class AzureBlobObjectStore : IObjectStore
     public async IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var address = Parse(prefix);
+        if (address.ContainerIsComplete && address.ContainerName.Length == 0)
+        {
+            throw new StorageException(prefix, "names no container; write az://<account>/<container>/<prefix>.");
+        }
+
         if (address.ContainerIsComplete)
         {
             await foreach (var info in ListContainerAsync(address, address.ContainerName, address.BlobName, cancellationToken).ConfigureAwait(false))
@@ -67,7 +72,8 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
         // The prefix ends inside the container name (az://account/ or az://account/logs-2024): list the matching containers.
         var service = _clients.Service(address);
-        await using var containers = service.GetBlobContainersAsync(BlobContainerTraits.None, BlobContainerStates.None, address.ContainerName, cancellationToken)
+        await using var containers = service.GetBlobContainersAsync(
+                BlobContainerTraits.None, BlobContainerStates.None, address.ContainerName.Length == 0 ? null : address.ContainerName, cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         while (true)
         {

@@ -160,9 +160,10 @@ internal sealed class BlockUploadStream : Stream
             {
                 await WaitForStagingAsync().ConfigureAwait(false);
             }
-            catch (StorageException)
+            catch (Exception)
             {
-                // Abandoned: the blocks staged so far are never committed, and the service drops them.
+                // Abandoned, so whatever went wrong staging no longer matters: the blocks staged so far are never
+                // committed, and the service drops them. Disposing must not throw over the error that led here.
             }
 
             ReleaseBuffers();
@@ -181,7 +182,7 @@ internal sealed class BlockUploadStream : Stream
             {
                 _staging?.GetAwaiter().GetResult();
             }
-            catch (StorageException)
+            catch (Exception)
             {
                 // As in DisposeAsync: uncommitted blocks are dropped by the service.
             }

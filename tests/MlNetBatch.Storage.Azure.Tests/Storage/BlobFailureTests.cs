@@ -34,6 +34,27 @@ public class BlobFailureTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
     }
 
     [Fact]
+    public async Task Permanent_failures_are_not_retried()
+    {
+        var root = await azurite.NewContainerAsync();
+        var log = new RequestLog();
+        var store = azurite.Store(log, o => o.MaxRetries = 5);
+        var badKey = new RequestLog();
+        var rejected = azurite.Store(badKey, o =>
+        {
+            o.ConnectionString = azurite.WithKey(Convert.ToBase64String(RandomBytes.Create(64, seed: 2)));
+            o.MaxRetries = 5;
+        });
+
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.StatAsync(ObjectLocation.Parse(root + "/missing.csv")));
+        await Assert.ThrowsAsync<StorageException>(() => store.StatAsync(ObjectLocation.Parse($"az://{AzuriteFixture.Account}/{MissingContainer}/a.csv")));
+        await Assert.ThrowsAsync<StorageException>(() => rejected.StatAsync(ObjectLocation.Parse(root + "/a.csv")));
+
+        Assert.Equal(2, log.Entries.Count);
+        Assert.Single(badKey.Entries);
+    }
+
+    [Fact]
     public async Task A_wrong_account_key_fails_with_an_authentication_message_that_does_not_repeat_the_key()
     {
         var root = await azurite.NewContainerAsync();
