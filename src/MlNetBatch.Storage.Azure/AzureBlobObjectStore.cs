@@ -1,0 +1,201 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MlNetBatch.Storage.Azure;
+
+/// <summary>
+/// Azure Blob Storage as an <see cref="IObjectStore"/>: <c>az://account/container/path</c>,
+/// <c>https://account.blob.core.windows.net/container/path</c>, and URIs of the configured service endpoint.
+/// </summary>
+/// <remarks>
+/// Reads are ranged downloads pinned to the planned version (<c>If-Match</c>); writes stage blocks and commit the block
+/// list at the end, so a blob appears whole or not at all. Transient failures are retried by the SDK's retry policy
+/// (<see cref="AzureBlobStorageOptions.MaxRetries"/>); permanent ones (missing container or blob, rejected credentials)
+/// fail at once with a <see cref="StorageException"/> that names the location, the URI and the cause.
+/// </remarks>
+public sealed class AzureBlobObjectStore : IObjectStore
+{
+    private readonly AzureBlobStorageOptions _options;
+    private readonly BlobClientFactory _clients;
+
+    /// <summary>Creates the store; the options are validated here too, for use without a host.</summary>
+    public AzureBlobObjectStore(IOptions<AzureBlobStorageOptions> options, ILogger<AzureBlobObjectStore>? logger = null)
+        : this(options?.Value!, logger, customizeClient: null)
+    {
+    }
+
+    /// <summary>A store whose SDK client options the tests can extend, for example with a policy that records requests.</summary>
+    internal AzureBlobObjectStore(AzureBlobStorageOptions options, ILogger? logger, Action<BlobClientOptions>? customizeClient)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        var validation = new AzureBlobStorageOptionsValidator().Validate(Options.DefaultName, _options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(AzureBlobStorageOptions), validation.Failures);
+        }
+
+        _clients = new BlobClientFactory(_options, logger ?? NullLogger.Instance, customizeClient);
+    }
+
+    /// <inheritdoc />
+    public bool CanHandle(ObjectLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return BlobAddress.TryParse(location, _clients.ServiceUri) is not null;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var address = Parse(prefix);
+        if (address.ContainerIsComplete && address.ContainerName.Length == 0)
+        {
+            throw new StorageException(prefix, "names no container; write az://<account>/<container>/<prefix>.");
+        }
+
+        if (address.ContainerIsComplete)
+        {
+            await foreach (var info in ListContainerAsync(address, address.ContainerName, address.BlobName, cancellationToken).ConfigureAwait(false))
+            {
+                yield return info;
+            }
+
+            yield break;
+        }
+
+        // The prefix ends inside the container name (az://account/ or az://account/logs-2024): list the matching containers.
+        var service = _clients.Service(address);
+        await using var containers = service.GetBlobContainersAsync(
+                BlobContainerTraits.None, BlobContainerStates.None, address.ContainerName.Length == 0 ? null : address.ContainerName, cancellationToken)
+            .GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            string containerName;
+            try
+            {
+                if (!await containers.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                containerName = containers.Current.Name;
+            }
+            catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
+            {
+                throw BlobErrors.Translate(e, address, service.Uri);
+            }
+
+            await foreach (var info in ListContainerAsync(address, containerName, string.Empty, cancellationToken).ConfigureAwait(false))
+            {
+                yield return info;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ObjectInfo> StatAsync(ObjectLocation location, CancellationToken cancellationToken = default)
+    {
+        var address = Parse(location).RequireBlob();
+        var blob = _clients.Container(address).GetBlobClient(address.BlobName);
+        return await GetPropertiesAsync(address, blob, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
+    {
+        var address = Parse(location).RequireBlob();
+        var blob = _clients.Container(address).GetBlobClient(address.BlobName);
+        // One HEAD per open: it reports a missing blob or a changed one here, before a format reader wraps the error
+        // in its own, and gives the ETag every ranged read is then pinned to.
+        var actual = await GetPropertiesAsync(address, blob, cancellationToken).ConfigureAwait(false);
+        if (expected is not null && (expected.Size != actual.Size || BlobObjectInfo.Normalize(new ETag(expected.ETag)) != actual.ETag))
+        {
+            throw new ObjectChangedException(location, expected, actual);
+        }
+
+        return new BlobRangeStream(blob, address, actual, _options);
+    }
+
+    /// <inheritdoc />
+    public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default)
+    {
+        var address = Parse(location).RequireBlob();
+        var blob = _clients.Container(address).GetBlockBlobClient(address.BlobName);
+        // Nothing is sent yet: the first request is the first full block (or the commit, for a small blob).
+        return Task.FromResult<IAtomicObjectWrite>(new BlobAtomicWrite(new BlockUploadStream(blob, address, _options.BlockSizeBytes), location));
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default)
+    {
+        var address = Parse(location).RequireBlob();
+        var blob = _clients.Container(address).GetBlobClient(address.BlobName);
+        try
+        {
+            await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "ContainerNotFound")
+        {
+            // No container, no blob: there is nothing to delete.
+        }
+        catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
+        {
+            throw BlobErrors.Translate(e, address, blob.Uri);
+        }
+    }
+
+    private BlobAddress Parse(ObjectLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return BlobAddress.TryParse(location, _clients.ServiceUri)
+            ?? throw new StorageException(location, "is not an Azure Blob Storage location; write az://<account>/<container>/<path> or https://<account>.blob.core.windows.net/<container>/<path>.");
+    }
+
+    private static async Task<ObjectInfo> GetPropertiesAsync(BlobAddress address, BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return BlobObjectInfo.From(address.Location, properties.Value);
+        }
+        catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
+        {
+            throw BlobErrors.Translate(e, address, blob.Uri);
+        }
+    }
+
+    private async IAsyncEnumerable<ObjectInfo> ListContainerAsync(
+        BlobAddress address, string containerName, string blobPrefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var container = _clients.Service(address).GetBlobContainerClient(containerName);
+        var options = new GetBlobsOptions { Prefix = blobPrefix.Length == 0 ? null : blobPrefix, Traits = BlobTraits.None, States = BlobStates.None };
+        await using var blobs = container.GetBlobsAsync(options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            BlobItem item;
+            try
+            {
+                if (!await blobs.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                item = blobs.Current;
+            }
+            catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
+            {
+                // A missing container is an error, not an empty listing: "matches no object" would hide the typo.
+                throw BlobErrors.Translate(e, address with { ContainerName = containerName }, container.Uri);
+            }
+
+            yield return BlobObjectInfo.From(address.LocationOf(containerName, item.Name), item);
+        }
+    }
+}
