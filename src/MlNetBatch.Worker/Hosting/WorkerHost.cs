@@ -42,6 +42,7 @@ public static class WorkerHost
             .ReadFrom.Services(services)
             .Enrich.FromLogContext());
         builder.Services.AddMlNetBatch(builder.Configuration.GetSection(MlNetBatchOptions.SectionName), builder.Environment.ContentRootPath);
+        AddStorageProviders(builder.Services, builder.Configuration.GetSection($"{MlNetBatchOptions.SectionName}:Storage"));
 
         if (withScheduler)
         {
@@ -52,5 +53,24 @@ public static class WorkerHost
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// http(s):// is always readable. s3:// (and gs:// through the S3 interoperability endpoint) and az:// are
+    /// registered when their sections exist (MlNetBatch:Storage:S3, MlNetBatch:Storage:Azure), so a worker that
+    /// only reads local files needs no cloud settings; credentials come from the SDKs' standard chains.
+    /// </summary>
+    private static void AddStorageProviders(IServiceCollection services, IConfigurationSection storage)
+    {
+        services.AddMlNetBatchHttp(storage.GetSection("Http"));
+        if (storage.GetSection("S3").Exists())
+        {
+            services.AddMlNetBatchS3(storage.GetSection("S3"));
+        }
+
+        if (storage.GetSection("Azure").Exists())
+        {
+            services.AddMlNetBatchAzureBlob(storage.GetSection("Azure"));
+        }
     }
 }
