@@ -1,0 +1,102 @@
+using System.Globalization;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+using Microsoft.ML;
+using MlNetBatch.Jobs;
+using MlNetBatch.Storage;
+using MlNetBatch.Storage.Azure;
+using MlNetBatch.Storage.S3;
+using MlNetBatch.Testing.Emulators;
+using MlNetBatch.Tests.Jobs.Commit;
+using MlNetBatch.Tests.Support;
+
+namespace MlNetBatch.Tests.Storage;
+
+/// <summary>Jobs that read from one store and write to another, against a real s3rver and a real Azurite.</summary>
+public sealed class CrossStoreJobTests : IAsyncLifetime
+{
+    private const string Bucket = "cross";
+    private const string Container = "cross";
+    private const string AzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private EmulatorProcess _s3 = null!;
+    private EmulatorProcess _azurite = null!;
+    private S3ObjectStore _s3Store = null!;
+    private AzureBlobObjectStore _azureStore = null!;
+
+    public async Task InitializeAsync()
+    {
+        _s3 = await EmulatorProcess.StartAsync("s3rver", (port, data) =>
+            ["-d", data, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent"]);
+        _azurite = await EmulatorProcess.StartAsync("azurite-blob", (port, data) =>
+            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", data, "--skipApiVersionCheck", "--disableTelemetry", "--silent"]);
+        var credentials = Path.Combine(_s3.DataFolder, "..", $"credentials-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(credentials, "[s3rver]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n");
+        _s3Store = new S3ObjectStore(new S3StorageOptions
+        {
+            ServiceUrl = $"http://127.0.0.1:{_s3.Port}",
+            ForcePathStyle = true,
+            Profile = "s3rver",
+            ProfilesLocation = credentials,
+            UseChunkEncoding = false,
+        });
+        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint=http://127.0.0.1:{_azurite.Port}/devstoreaccount1;";
+        await new BlobServiceClient(connection).CreateBlobContainerAsync(Container);
+        _azureStore = new AzureBlobObjectStore(Options.Create(new AzureBlobStorageOptions { ConnectionString = connection }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _s3Store.Dispose();
+        await _s3.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_job_from_S3_to_Azure_and_one_from_Azure_to_S3_equal_the_local_job()
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 2, rows: 300);
+        var resolver = new ObjectStoreResolver([_s3Store, _azureStore]);
+        foreach (var file in Directory.GetFiles(dir.Combine("in")))
+        {
+            await UploadAsync(_s3Store, $"s3://{Bucket}/in/{Path.GetFileName(file)}", file);
+            await UploadAsync(_azureStore, $"az://devstoreaccount1/{Container}/in/{Path.GetFileName(file)}", file);
+        }
+
+        var runner = new JobRunner(resolver, new JobPaths(dir.Path));
+        var model = RepositoryPaths.SampleModel;
+        await runner.RunAsync("local", TabularJobs.Parquet(dir.Combine("in", "*.parquet"), model, dir.Combine("local")));
+        var toAzure = await runner.RunAsync("s3-to-azure", TabularJobs.Parquet($"s3://{Bucket}/in/*.parquet", model, $"az://devstoreaccount1/{Container}/out"));
+        var toS3 = await runner.RunAsync("azure-to-s3", TabularJobs.Parquet($"az://devstoreaccount1/{Container}/in/*.parquet", model, $"s3://{Bucket}/out"));
+
+        Assert.Equal(600, toAzure.RowsOut);
+        Assert.Equal(600, toS3.RowsOut);
+        var ml = new MLContext();
+        var expected = ExactlyOnceTests.ScoresById(ml, dir.Combine("local"));
+        Assert.Equal(expected, await ScoresAsync(ml, resolver, $"az://devstoreaccount1/{Container}/out/*.parquet"));
+        Assert.Equal(expected, await ScoresAsync(ml, resolver, $"s3://{Bucket}/out/*.parquet"));
+        // The commit protocol works on object stores too: manifest and success marker, no lease left behind.
+        await _s3Store.StatAsync(ObjectLocation.Parse($"s3://{Bucket}/out/_SUCCESS"));
+        await _azureStore.StatAsync(ObjectLocation.Parse($"az://devstoreaccount1/{Container}/out/_manifest.json"));
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => _azureStore.StatAsync(ObjectLocation.Parse($"az://devstoreaccount1/{Container}/out/_lease.json")));
+    }
+
+    private static async Task UploadAsync(IObjectStore store, string uri, string file)
+    {
+        await using var write = await store.CreateAsync(ObjectLocation.Parse(uri));
+        await using (var source = File.OpenRead(file))
+        {
+            await source.CopyToAsync(write.Stream);
+        }
+
+        await write.CommitAsync();
+    }
+
+    private static Task<Dictionary<long, float>> ScoresAsync(MLContext ml, ObjectStoreResolver resolver, string uri)
+    {
+        var view = MlNetBatch.Data.DataLoadCatalogExtensions.LoadFrom(ml.Data, uri, MlNetBatch.Data.DataFormatKind.Parquet, null, resolver);
+        var ids = DataViewReader.Column<long>(view, "id");
+        var probabilities = DataViewReader.Vectors(view, "probabilities");
+        return Task.FromResult(ids.Select((id, i) => (id, probabilities[i][1])).ToDictionary(p => p.id, p => p.Item2));
+    }
+}
