@@ -97,9 +97,9 @@ public sealed class JobRunner
     internal async Task<(long RowsOut, int BadRows, ObjectLocation Output, ObjectLocation? Quarantine)> ScorePartitionAsync(
         JobDefinition job, PreparedJob prepared, PartitionOutputs outputs, IObjectStore store, Partition partition, BadRecordBudget budget, CancellationToken cancellationToken)
     {
-        var quarantine = budget.Tolerant ? new PartitionQuarantine(budget) : null;
+        var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
         var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).AsDataView();
-        var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view));
+        var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view), quarantine);
         var destination = outputs.DataFile(partition);
         var written = await DataViewWriter.WriteAsync(
             scored, destination, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(), _resolver, cancellationToken: cancellationToken).ConfigureAwait(false);

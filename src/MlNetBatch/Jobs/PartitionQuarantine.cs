@@ -5,7 +5,7 @@ using MlNetBatch.Storage;
 namespace MlNetBatch.Jobs;
 
 /// <summary>Collects one partition's bad rows, counts them against the job's budget, and writes them beside the output.</summary>
-internal sealed class PartitionQuarantine(BadRecordBudget budget) : IBadRecordSink
+internal sealed class PartitionQuarantine(BadRecordBudget budget, Data.Partition partition) : IBadRecordSink
 {
     /// <summary>The folder of quarantine files under the output directory.</summary>
     public const string FolderName = "_quarantine";
@@ -25,6 +25,12 @@ internal sealed class PartitionQuarantine(BadRecordBudget budget) : IBadRecordSi
 
     public void Report(BadRecord record)
     {
+        // The scorer sees rows, not files: it leaves the place for the partition's own quarantine to fill in.
+        if (record.File.Length == 0)
+        {
+            record = record with { File = partition.File.Location.ToString(), Partition = partition.Id };
+        }
+
         lock (_records)
         {
             _records.Add(record);

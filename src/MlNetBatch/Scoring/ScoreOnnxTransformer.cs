@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetBatch.Data.BadRecords;
 
 namespace MlNetBatch.Scoring;
 
@@ -41,12 +42,18 @@ public sealed class ScoreOnnxTransformer : ITransformer, ICanSaveModel, IDisposa
     }
 
     /// <inheritdoc />
-    public IDataView Transform(IDataView input)
+    public IDataView Transform(IDataView input) => Transform(input, badRecords: null);
+
+    /// <summary>
+    /// Like <see cref="Transform(IDataView)"/>, but a batch the model fails on is split until the failing rows are
+    /// found; those go to <paramref name="badRecords"/> and the others are scored.
+    /// </summary>
+    public IDataView Transform(IDataView input, IBadRecordSink? badRecords)
     {
         ArgumentNullException.ThrowIfNull(input);
         var schema = GetOutputSchema(input.Schema);
         _lastInputSchema = input.Schema;
-        return new ScoredDataView(input, Model, schema, _slots);
+        return new ScoredDataView(input, Model, schema, _slots, badRecords);
     }
 
     /// <inheritdoc />

@@ -1,11 +1,15 @@
 using Microsoft.ML;
+using MlNetBatch.Data.BadRecords;
 
 namespace MlNetBatch.Scoring;
 
 /// <summary>The lazily scored output of <see cref="ScoreOnnxTransformer"/>: input columns plus the model's outputs.</summary>
-internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, DataViewSchema schema, ScoringSlotPool slots) : IDataView
+internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, DataViewSchema schema, ScoringSlotPool slots, IBadRecordSink? badRecords) : IDataView
 {
     public ScoringSlotPool Slots => slots;
+
+    /// <summary>Where rows the model fails on go; when null, such a failure fails the read.</summary>
+    public IBadRecordSink? BadRecords => badRecords;
 
     public IDataView Input => input;
 

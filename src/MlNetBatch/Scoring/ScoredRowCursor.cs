@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using MlNetBatch.Data;
+using MlNetBatch.Data.BadRecords;
 using MlNetBatch.Data.Columns;
 
 namespace MlNetBatch.Scoring;
@@ -27,6 +28,7 @@ internal sealed class ScoredRowCursor : BlockRowCursor
     private readonly Task _reader;
     private readonly Task _scorer;
     private readonly ScoringSlotPool _slots;
+    private readonly IBadRecordSink? _badRecords;
     private readonly string _shape;
     private ExceptionDispatchInfo? _failure;
 
@@ -42,6 +44,7 @@ internal sealed class ScoredRowCursor : BlockRowCursor
         _batchRows = fixedBatch is { } size ? ((batchSize + size - 1) / size) * size : batchSize;
 
         _slots = view.Slots;
+        _badRecords = view.BadRecords;
         _shape = ScoringSlotPool.ShapeOf(view.Schema, active, _batchRows);
         var slots = (2 * _model.Options.PrefetchBatches) + 1;
         for (var i = 0; i < slots; i++)
@@ -351,8 +354,7 @@ internal sealed class ScoredRowCursor : BlockRowCursor
     {
         var rows = slot.Rows.RowCount;
         var runRows = _model.FixedBatchSize ?? rows;
-        var inputs = new OrtValue[_model.Inputs.Count];
-        var outputs = new OrtValue[_model.Outputs.Count];
+        List<(int Row, string Reason)>? failed = null;
         for (var start = 0; start < rows; start += runRows)
         {
             if (_model.FixedBatchSize is not null && start + runRows > rows)
@@ -367,41 +369,119 @@ internal sealed class ScoredRowCursor : BlockRowCursor
 
             try
             {
-                for (var i = 0; i < inputs.Length; i++)
-                {
-                    var spec = _model.Inputs[i];
-                    inputs[i] = OrtTensors.Over(slot.InputTensors[i], start * spec.RowSize, runRows * spec.RowSize, Shape(spec, runRows));
-                }
-
-                for (var o = 0; o < outputs.Length; o++)
-                {
-                    var spec = _model.Outputs[o];
-                    var target = OutputArray(slot.Rows.Columns[_inputColumnCount + o]!);
-                    outputs[o] = OrtTensors.Over(target, start * spec.RowSize, runRows * spec.RowSize, Shape(spec, runRows));
-                }
-
-                _model.Session.Run(runOptions, inputNames, inputs, outputNames, outputs);
+                Run(slot, start, runRows, runOptions, inputNames, outputNames);
+            }
+            catch (OnnxRuntimeException e) when (_badRecords is not null && (_model.FixedBatchSize ?? 1) == 1)
+            {
+                failed ??= [];
+                Isolate(slot, start, Math.Min(runRows, rows - start), runOptions, inputNames, outputNames, failed, e.Message);
             }
             catch (OnnxRuntimeException e)
             {
-                var partition = slot.Rows.Partition?.Id;
                 throw new OnnxModelException(
-                    $"Model '{_model.Name}' failed on a batch of {runRows} rows{(partition is null ? string.Empty : $" from {partition}")}: {e.Message}", e);
+                    $"Model '{_model.Name}' failed on a batch of {runRows} rows: {e.Message}" +
+                    (_badRecords is null ? " To set rows the model fails on aside in the quarantine, set Execution:MaxBadRecords or Execution:MaxBadRecordRatio." : string.Empty), e);
             }
-            finally
+        }
+
+        if (failed is { Count: > 0 })
+        {
+            foreach (var (row, reason) in failed)
             {
-                foreach (var value in inputs)
+                var id = slot.RowIds[row];
+                _badRecords!.Report(new BadRecord(string.Empty, string.Empty, (long)id.Low, null, null, $"model '{_model.Name}' failed on this row: {reason}", null));
+            }
+
+            RemoveRows(slot, failed.Select(f => f.Row).ToHashSet());
+        }
+    }
+
+    /// <summary>
+    /// Finds the rows a failing batch fails on by scoring halves of it, down to single rows; the rows that score
+    /// get their outputs, the others are listed in <paramref name="failed"/>.
+    /// </summary>
+    private void Isolate(ScoringBatch slot, int start, int count, RunOptions runOptions, string[] inputNames, string[] outputNames, List<(int Row, string Reason)> failed, string reason)
+    {
+        if (count == 1)
+        {
+            failed.Add((start, reason));
+            return;
+        }
+
+        var half = count / 2;
+        foreach (var (from, length) in new[] { (start, half), (start + half, count - half) })
+        {
+            try
+            {
+                Run(slot, from, length, runOptions, inputNames, outputNames);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                Isolate(slot, from, length, runOptions, inputNames, outputNames, failed, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Drops rows from a scored slot, moving the later rows down in every column.</summary>
+    private void RemoveRows(ScoringBatch slot, HashSet<int> rows)
+    {
+        var kept = 0;
+        for (var row = 0; row < slot.Rows.RowCount; row++)
+        {
+            if (rows.Contains(row))
+            {
+                continue;
+            }
+
+            if (kept != row)
+            {
+                foreach (var column in slot.Rows.Columns)
                 {
-                    value?.Dispose();
+                    column?.CopyRows(column, row, kept, 1);
                 }
 
-                foreach (var value in outputs)
-                {
-                    value?.Dispose();
-                }
+                slot.RowIds[kept] = slot.RowIds[row];
+                slot.BatchIds[kept] = slot.BatchIds[row];
+            }
 
-                Array.Clear(inputs);
-                Array.Clear(outputs);
+            kept++;
+        }
+
+        slot.Rows.RowCount = kept;
+    }
+
+    /// <summary>One ONNX Runtime call over rows [start, start + count) of the slot, reading and writing its arrays in place.</summary>
+    private void Run(ScoringBatch slot, int start, int count, RunOptions runOptions, string[] inputNames, string[] outputNames)
+    {
+        var inputs = new OrtValue[_model.Inputs.Count];
+        var outputs = new OrtValue[_model.Outputs.Count];
+        try
+        {
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                var spec = _model.Inputs[i];
+                inputs[i] = OrtTensors.Over(slot.InputTensors[i], start * spec.RowSize, count * spec.RowSize, Shape(spec, count));
+            }
+
+            for (var o = 0; o < outputs.Length; o++)
+            {
+                var spec = _model.Outputs[o];
+                var target = OutputArray(slot.Rows.Columns[_inputColumnCount + o]!);
+                outputs[o] = OrtTensors.Over(target, start * spec.RowSize, count * spec.RowSize, Shape(spec, count));
+            }
+
+            _model.Session.Run(runOptions, inputNames, inputs, outputNames, outputs);
+        }
+        finally
+        {
+            foreach (var value in inputs)
+            {
+                value?.Dispose();
+            }
+
+            foreach (var value in outputs)
+            {
+                value?.Dispose();
             }
         }
     }

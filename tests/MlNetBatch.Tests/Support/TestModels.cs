@@ -14,6 +14,22 @@ public static class TestModels
     }
 
     /// <summary>
+    /// A model that fails on some rows: looks <c>idx</c> (int64[batch,1]) up in a table of 4 rows with Gather, so an
+    /// index outside 0..3 makes ONNX Runtime fail the whole batch. Output: <c>value</c> float[batch,1,2].
+    /// </summary>
+    public static string FailsOnBadIndex(TempDirectory directory)
+    {
+        var path = directory.Combine("lookup.onnx");
+        new OnnxModelBuilder("lookup")
+            .AddInput("idx", OnnxElementType.Int64, "batch", 1)
+            .AddOutput("value", OnnxElementType.Float, "batch", 1, 2)
+            .AddInitializer("table", [0f, 1f, 10f, 11f, 20f, 21f, 30f, 31f], 4, 2)
+            .AddNode("Gather", ["table", "idx"], ["value"], OnnxAttribute.Int("axis", 0))
+            .Save(path);
+        return path;
+    }
+
+    /// <summary>
     /// Two inputs and two outputs, one of each int64: dense float[batch,4] and ids int64[batch,3];
     /// sum = ReduceSum(dense, axis 1) float[batch,1], doubled = ids * 2 int64[batch,3].
     /// </summary>

@@ -39,6 +39,19 @@ public sealed class TextColumnBuffer : ColumnBuffer<ReadOnlyMemory<char>>
     public override void Get(int row, ref ReadOnlyMemory<char> value) => value = Values[row];
 
     /// <inheritdoc />
+    public override void CopyRows(ColumnBuffer source, int sourceStart, int destinationStart, int count)
+    {
+        if (ReferenceEquals(source, this))
+        {
+            // Moving rows within the block: the text stays where it is in the arena; only the references move.
+            Array.Copy(Values, sourceStart, Values, destinationStart, count);
+            return;
+        }
+
+        base.CopyRows(source, sourceStart, destinationStart, count);
+    }
+
+    /// <inheritdoc />
     public override void Set(int row, in ReadOnlyMemory<char> value)
     {
         var destination = Reserve(row, value.Length);

@@ -161,3 +161,64 @@ public class BadRecordTests
 
     private static JobRunner Runner(TempDirectory dir) => new(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
 }
+
+public class ModelFailureTests
+{
+    [Fact]
+    public async Task Rows_the_model_fails_on_are_found_by_splitting_the_batch_and_quarantined()
+    {
+        using var dir = new TempDirectory();
+        var text = new StringBuilder("id,idx,name\n");
+        for (var i = 0; i < 100; i++)
+        {
+            text.Append(i).Append(',').Append(i is 37 or 38 or 90 ? 10 + i : i % 4).Append(",row ").Append(i).Append('\n');
+        }
+
+        await File.WriteAllTextAsync(dir.Combine("in.csv"), text.ToString());
+        var job = new JobDefinition
+        {
+            Source = new SourceDefinition { Path = dir.Combine("in.csv") },
+            Model = new ScoreOnnxOptions { ModelPath = TestModels.FailsOnBadIndex(dir), Device = OnnxDevice.Cpu, BatchSize = 32 },
+            Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["id", "name", "value"] },
+            Execution = new ExecutionOptions { MaxBadRecords = 3 },
+        };
+
+        var summary = await new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("lookup", job);
+
+        Assert.Equal(97, summary.RowsOut);
+        Assert.Equal(3, summary.BadRows);
+        var output = new MLContext().Data.LoadFromParquet(dir.Combine("out"));
+        var ids = DataViewReader.Column<long>(output, "id");
+        var names = DataViewReader.Text(output, "name");
+        var values = DataViewReader.Vectors(output, "value");
+        Assert.Equal(Enumerable.Range(0, 100).Where(i => i is not 37 and not 38 and not 90).Select(i => (long)i), ids);
+        for (var r = 0; r < ids.Count; r++)
+        {
+            Assert.Equal($"row {ids[r]}", names[r]);
+            Assert.Equal(ids[r] % 4 * 10, values[r][0]);
+        }
+
+        var quarantined = File.ReadLines(Directory.GetFiles(dir.Combine("out", "_quarantine")).Single()).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([37L, 38L, 90L], quarantined.Select(q => q.GetProperty("Row").GetInt64()).Order());
+        Assert.All(quarantined, q => Assert.Contains("model 'lookup.onnx' failed on this row", q.GetProperty("Reason").GetString()));
+        Assert.All(quarantined, q => Assert.EndsWith("in.csv", q.GetProperty("File").GetString()));
+    }
+
+    [Fact]
+    public async Task In_strict_mode_a_model_failure_names_the_model_and_how_to_quarantine()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("in.csv"), "id,idx\n1,1\n2,99\n");
+        var job = new JobDefinition
+        {
+            Source = new SourceDefinition { Path = dir.Combine("in.csv") },
+            Model = new ScoreOnnxOptions { ModelPath = TestModels.FailsOnBadIndex(dir), Device = OnnxDevice.Cpu },
+            Sink = new SinkDefinition { Path = dir.Combine("out") },
+        };
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("strict", job));
+
+        Assert.Contains("Model 'lookup.onnx' failed on a batch", error.Message);
+        Assert.Contains("Execution:MaxBadRecords", error.Message);
+    }
+}
