@@ -1,6 +1,7 @@
 // Side-by-side throughput of MlNetBatch against its limits and against stock ML.NET, measured in one run on
 // the same data and the same machine. Prints rows/s and the ratios the project's targets are stated in.
-// Usage: dotnet run -c Release --project bench/MlNetBatch.Benchmarks -- [rows] [stockRows]
+// Usage: dotnet run -c Release --project bench/MlNetBatch.Benchmarks -- [rows] [stockRows] [--storage]
+// --storage adds the same input read and scored from a real s3rver and Azurite (npm packages in tests/emulators).
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -12,8 +13,10 @@ using MlNetBatch.Samples.Generator;
 using MlNetBatch.Scoring;
 using MlNetBatch.Storage;
 
-var rows = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 400_000;
-var stockRows = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
+var storage = args.Contains("--storage");
+var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+var rows = numbers.Length > 0 ? int.Parse(numbers[0], System.Globalization.CultureInfo.InvariantCulture) : 400_000;
+var stockRows = numbers.Length > 1 ? int.Parse(numbers[1], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
 const int Files = 4;
 const int Repetitions = 3;
 
@@ -83,8 +86,9 @@ try
         Sink = new SinkDefinition { Path = Path.Combine(work, "out"), Columns = ["id", "probabilities", "label"] },
     };
     var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(work));
+    // Restart: without it every repetition after the first would resume, finding all partitions committed.
     var endToEnd = Measurement.RowsPerSecond("whole job end to end (Parquet -> Parquet)", rows, Repetitions, () =>
-        runner.RunAsync("bench", job).GetAwaiter().GetResult());
+        runner.RunAsync("bench", job, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult());
 
     var limit = Math.Min(inferenceOnly, readOnly);
     Console.WriteLine();
@@ -92,6 +96,11 @@ try
     Console.WriteLine($"  end to end / min(inference-only, read-only):      {endToEnd / limit,8:N2}    (target >= 0.8)");
     Console.WriteLine($"  ScoreOnnx / raw ONNX Runtime (batch {bestBatch}):       {scoreOnnx / inferenceOnly,8:N2}");
     Console.WriteLine($"  inference-only / read-only:                       {inferenceOnly / readOnly,8:N2}");
+
+    if (storage)
+    {
+        await StorageBenchmark.RunAsync(work, modelPath, rows, Repetitions);
+    }
 }
 finally
 {
