@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MlNetBatch.Worker.Cli;
 using Serilog;
 
@@ -5,7 +6,9 @@ using Serilog;
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 try
 {
-    return await WorkerCommandLine.Create().Parse(args).InvokeAsync();
+    // Ctrl-C/SIGTERM cancel the command's token; the process then waits for the job to stop within its grace period
+    // (and systemd's TimeoutStopSec) instead of being cut off after System.CommandLine's default 2 seconds.
+    return await WorkerCommandLine.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(10) });
 }
 catch (Exception e)
 {

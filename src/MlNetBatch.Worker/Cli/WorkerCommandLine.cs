@@ -79,6 +79,11 @@ public static class WorkerCommandLine
             ReportInvalidConfiguration(e, errors);
             return Failed;
         }
+        catch (InvalidOperationException e) when (IsBindingFailure(e))
+        {
+            errors.WriteLine($"The configuration is invalid: {e.Message}");
+            return Failed;
+        }
     }
 
     private static async Task<int> WithHost(
@@ -107,8 +112,17 @@ public static class WorkerCommandLine
                 ReportInvalidConfiguration(e, writer);
                 return Failed;
             }
+            catch (InvalidOperationException e) when (IsBindingFailure(e))
+            {
+                await writer.WriteLineAsync($"The configuration is invalid: {e.Message}").ConfigureAwait(false);
+                return Failed;
+            }
         }
     }
+
+    /// <summary>A value the configuration binder cannot convert (an unknown enum name, a malformed TimeSpan) names its path.</summary>
+    private static bool IsBindingFailure(InvalidOperationException e) =>
+        e.Message.Contains("configuration value", StringComparison.OrdinalIgnoreCase);
 
     internal static void ReportInvalidConfiguration(OptionsValidationException e, TextWriter writer)
     {

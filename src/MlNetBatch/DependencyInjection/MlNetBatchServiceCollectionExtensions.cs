@@ -23,6 +23,7 @@ public static class MlNetBatchServiceCollectionExtensions
         services.AddOptions<MlNetBatchOptions>().Bind(section).ValidateOnStart();
         services.TryAddSingleton(new JobPaths(baseDirectory ?? Directory.GetCurrentDirectory()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobDefinitionValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>>(new JobBindingValidator(section)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectStore, LocalObjectStore>());
         services.TryAddSingleton(sp => new ObjectStoreResolver(sp.GetServices<IObjectStore>()));
         services.TryAddSingleton(sp => new JobRunner(

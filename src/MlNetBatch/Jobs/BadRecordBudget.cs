@@ -17,15 +17,28 @@ internal sealed class BadRecordBudget(string job, ExecutionOptions options)
     /// <summary>True when the job tolerates any bad row; otherwise sources fail on the first one.</summary>
     public bool Tolerant => options.MaxBadRecords > 0 || options.MaxBadRecordRatio > 0;
 
-    public void AddRows(long rows) => Interlocked.Add(ref _rows, rows);
+    public void Withdraw(long records) => Interlocked.Add(ref _bad, -records);
 
+    /// <summary>
+    /// Counts a bad row. With a ratio set, the judgement waits for the partition's end (<see cref="CommitRows"/>),
+    /// when there are rows to judge by; MaxBadRecords alone is enforced at once.
+    /// </summary>
     public void Add(BadRecord record)
     {
         Interlocked.CompareExchange(ref _first, record, null);
         var bad = Interlocked.Increment(ref _bad);
-        var allowed = Math.Max(options.MaxBadRecords, (long)(options.MaxBadRecordRatio * Interlocked.Read(ref _rows)));
-        // The ratio needs rows to judge by; until a partition has committed, only MaxBadRecords counts.
-        if (bad > allowed)
+        if (options.MaxBadRecordRatio == 0 && bad > options.MaxBadRecords)
+        {
+            throw new BadRecordLimitExceededException(job, bad, options, _first!);
+        }
+    }
+
+    /// <summary>Adds a committed partition's rows and checks the bad rows against the allowance.</summary>
+    public void CommitRows(long rows)
+    {
+        var read = Interlocked.Add(ref _rows, rows);
+        var bad = BadRows;
+        if (bad > Math.Max(options.MaxBadRecords, (long)(options.MaxBadRecordRatio * read)))
         {
             throw new BadRecordLimitExceededException(job, bad, options, _first!);
         }

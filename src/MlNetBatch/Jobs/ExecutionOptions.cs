@@ -34,6 +34,13 @@ public sealed class ExecutionOptions
     /// <value>The default is 30 seconds.</value>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a run's hold on the output directory lasts without renewal (it is renewed while the run lives);
+    /// after a crash, the next run can start once this has passed.
+    /// </summary>
+    /// <value>The default is 2 minutes.</value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>What the scheduler does when a scheduled run was missed (the worker was down, the previous run overran).</summary>
     /// <value>The default is <see cref="MisfirePolicy.FireOnceNow"/>.</value>
     public MisfirePolicy Misfire { get; set; } = MisfirePolicy.FireOnceNow;

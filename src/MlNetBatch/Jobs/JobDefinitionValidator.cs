@@ -104,6 +104,11 @@ public sealed class JobDefinitionValidator(JobPaths paths) : IValidateOptions<Ml
             yield return "Execution: RetryDelay and ShutdownGracePeriod must not be negative.";
         }
 
+        if (job.Execution.LeaseDuration < TimeSpan.FromSeconds(3))
+        {
+            yield return $"Execution:LeaseDuration: must be at least 3 seconds (got {job.Execution.LeaseDuration}).";
+        }
+
         if (job.Schedule is { Length: > 0 } schedule)
         {
             var problem = CronProblem(schedule);

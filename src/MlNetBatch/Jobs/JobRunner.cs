@@ -62,9 +62,10 @@ public sealed class JobRunner
         using var model = prepared.Model;
         var outputDirectory = ObjectLocation.Parse(_paths.Resolve(job.Sink.Path));
         var store = _resolver.Resolve(outputDirectory);
-        await using var lease = await OutputLease.AcquireAsync(store, outputDirectory, jobName, runOptions.LeaseDuration, _logger, stopToken).ConfigureAwait(false);
+        RefuseOutputOverInput(jobName, outputDirectory, prepared.Source.Files);
+        await using var lease = await OutputLease.AcquireAsync(store, outputDirectory, jobName, runOptions.LeaseDuration ?? job.Execution.LeaseDuration, _logger, stopToken).ConfigureAwait(false);
         var commitLog = await OutputCommitLog.OpenAsync(
-            store, outputDirectory, jobName, JobFingerprint.Settings(job), JobFingerprint.Model(model.Bytes), runOptions.Restart, stopToken).ConfigureAwait(false);
+            store, outputDirectory, jobName, JobFingerprint.Settings(job, prepared.Source.Files), JobFingerprint.Model(model.Bytes), runOptions.Restart, stopToken).ConfigureAwait(false);
         commitLog.KeepOnly(prepared.Partitions);
         var pending = prepared.Partitions.Where(p => !commitLog.IsCommitted(p)).ToList();
         var outputs = new PartitionOutputs(outputDirectory, DataFormats.Extension(job.Sink.Format));
@@ -98,15 +99,36 @@ public sealed class JobRunner
         JobDefinition job, PreparedJob prepared, PartitionOutputs outputs, IObjectStore store, Partition partition, BadRecordBudget budget, CancellationToken cancellationToken)
     {
         var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
-        var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).AsDataView();
-        var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view), quarantine);
-        var destination = outputs.DataFile(partition);
-        var written = await DataViewWriter.WriteAsync(
-            scored, destination, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(), _resolver, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var quarantined = quarantine is null
-            ? null
-            : await quarantine.WriteAsync(store, outputs.QuarantineFile(partition), cancellationToken).ConfigureAwait(false);
-        return (written, quarantine?.Count ?? 0, destination, quarantined);
+        try
+        {
+            var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).AsDataView();
+            var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view), quarantine);
+            var destination = outputs.DataFile(partition);
+            var written = await DataViewWriter.WriteAsync(
+                scored, destination, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(), _resolver, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var quarantined = quarantine is null
+                ? null
+                : await quarantine.WriteAsync(store, outputs.QuarantineFile(partition), cancellationToken).ConfigureAwait(false);
+            if (quarantined is null)
+            {
+                // An earlier run may have quarantined rows of this partition; they are scored now, so its file must go.
+                try
+                {
+                    await store.DeleteAsync(outputs.QuarantineFile(partition), cancellationToken).ConfigureAwait(false);
+                }
+                catch (ObjectNotFoundException)
+                {
+                }
+            }
+
+            return (written, quarantine?.Count ?? 0, destination, quarantined);
+        }
+        catch
+        {
+            // A failed attempt's bad rows are found again by the retry; count them once.
+            quarantine?.Withdraw();
+            throw;
+        }
     }
 
     internal ILogger Logger => _logger;
@@ -178,6 +200,23 @@ public sealed class JobRunner
         {
             model.Dispose();
             throw new JobFailedException(jobName, e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// The output directory belongs to the job (stale partition files are deleted there), so it must not hold the input.
+    /// </summary>
+    private static void RefuseOutputOverInput(string jobName, ObjectLocation output, IReadOnlyList<ObjectInfo> inputs)
+    {
+        var directory = output.Key.TrimEnd('/') + "/";
+        foreach (var input in inputs)
+        {
+            if (input.Location.Scheme == output.Scheme && input.Location.Container == output.Container
+                && input.Location.Key.StartsWith(directory, StringComparison.Ordinal))
+            {
+                throw new JobFailedException(jobName,
+                    $"the sink directory {output} contains the input file {input.Location}; write the output to a directory of its own (the job deletes stale partition files there).");
+            }
         }
     }
 

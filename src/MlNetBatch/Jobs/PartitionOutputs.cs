@@ -10,11 +10,17 @@ namespace MlNetBatch.Jobs;
 /// </summary>
 internal sealed class PartitionOutputs(ObjectLocation directory, string extension)
 {
+    private readonly System.Text.RegularExpressions.Regex _partitionFile = new(
+        "^[A-Za-z0-9_-]+-[0-9]{5}" + System.Text.RegularExpressions.Regex.Escape(extension) + "$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     /// <summary>The partition's data file.</summary>
     public ObjectLocation DataFile(Partition partition) => directory.Combine(partition.OutputName + extension);
 
     /// <summary>The partition's quarantine file (written only when it had bad rows).</summary>
     public ObjectLocation QuarantineFile(Partition partition) => directory.Combine($"{PartitionQuarantine.FolderName}/{partition.OutputName}.jsonl");
+
+    /// <summary>Whether a file name has the shape of a partition's output (<c>stem-00000.ext</c>).</summary>
+    public bool IsPartitionFileName(string name) => _partitionFile.IsMatch(name);
 
     /// <summary>Deletes data and quarantine files that belong to no partition of the current plan, and abandoned temporary files.</summary>
     public async Task RemoveStaleAsync(IObjectStore store, IReadOnlyList<Partition> partitions, CancellationToken cancellationToken)
@@ -27,7 +33,7 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
             var key = file.Location.Key;
             var relative = key[prefix.Length..];
             var isQuarantine = relative.StartsWith(PartitionQuarantine.FolderName + "/", StringComparison.Ordinal);
-            var isData = !relative.Contains('/') && relative.EndsWith(extension, StringComparison.Ordinal);
+            var isData = !relative.Contains('/') && IsPartitionFileName(relative);
             if ((isData || isQuarantine) && !owned.Contains(key))
             {
                 stale.Add(file);

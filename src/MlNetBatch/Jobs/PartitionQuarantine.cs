@@ -39,6 +39,19 @@ internal sealed class PartitionQuarantine(BadRecordBudget budget, Data.Partition
         budget.Add(record);
     }
 
+    /// <summary>Takes this attempt's records back out of the job's count (the attempt failed and will be retried).</summary>
+    public void Withdraw()
+    {
+        int count;
+        lock (_records)
+        {
+            count = _records.Count;
+            _records.Clear();
+        }
+
+        budget.Withdraw(count);
+    }
+
     /// <summary>Writes the records as JSON Lines, atomically; returns the file, or null when there were none.</summary>
     public async Task<ObjectLocation?> WriteAsync(IObjectStore store, ObjectLocation destination, CancellationToken cancellationToken)
     {

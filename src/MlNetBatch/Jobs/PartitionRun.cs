@@ -119,7 +119,7 @@ internal sealed class PartitionRun
         }, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Add(ref _rowsIn, rowsOut + badRows);
         Interlocked.Add(ref _rowsOut, rowsOut);
-        _budget.AddRows(rowsOut + badRows);
+        _budget.CommitRows(rowsOut + badRows);
         _runner.Logger.LogDebug("Job {Job}: partition {Partition} committed, {Rows} rows to {Output}", _jobName, partition.Id, rowsOut, output);
     }
 

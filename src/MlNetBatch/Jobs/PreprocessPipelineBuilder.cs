@@ -53,6 +53,14 @@ public static class PreprocessPipelineBuilder
             yield return $"{step.Transform} needs an OutputColumn.";
         }
 
+        var oneInput = step.Transform.Equals("ConvertType", StringComparison.OrdinalIgnoreCase)
+            || step.Transform.Equals("CopyColumns", StringComparison.OrdinalIgnoreCase)
+            || step.Transform.StartsWith("Normalize", StringComparison.OrdinalIgnoreCase);
+        if (oneInput && step.InputColumns.Count > 1)
+        {
+            yield return $"{step.Transform} reads exactly one column; it lists {step.InputColumns.Count}. Use one step per column.";
+        }
+
         if (step.Transform.Equals("ConvertType", StringComparison.OrdinalIgnoreCase) && !TryDataKind(step.Type, out _))
         {
             yield return $"ConvertType needs Type, one of float, double, int, long, bool, string (got '{step.Type}').";

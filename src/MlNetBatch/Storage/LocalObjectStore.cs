@@ -121,31 +121,37 @@ public sealed class LocalObjectStore : IObjectStore
     public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var path = location.LocalPath;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        FileStream stream;
-        try
-        {
-            // CreateNew fails if the file exists: the operating system arbitrates between racing writers.
-            stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        }
-        catch (IOException) when (File.Exists(path))
+        if (File.Exists(path))
         {
             return false;
         }
 
-        await using (stream.ConfigureAwait(false))
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Written in full under a temporary name, then moved without overwrite: readers never see a half-written
+        // object, and the operating system lets only one of two racing writers have the name.
+        var temporaryPath = $"{path}.{Guid.NewGuid():N}{InProgressSuffix}";
+        await File.WriteAllBytesAsync(temporaryPath, content.ToArray(), cancellationToken).ConfigureAwait(false);
+        try
         {
-            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
+            File.Move(temporaryPath, path, overwrite: false);
+            return true;
         }
-
-        return true;
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporaryPath);
+            return false;
+        }
     }
 
     /// <inheritdoc />
     public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default)
     {
-        File.Delete(location.LocalPath);
+        // Deleting what is not there is not an error, whether the file or its directory is missing.
+        if (File.Exists(location.LocalPath))
+        {
+            File.Delete(location.LocalPath);
+        }
+
         return Task.CompletedTask;
     }
 

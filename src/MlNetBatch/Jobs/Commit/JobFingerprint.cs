@@ -12,8 +12,10 @@ public static class JobFingerprint
     /// column bindings and the sink's format and columns. Paths of the model and the output, device, batch size and
     /// parallelism are left out: they change how fast, not what.
     /// </summary>
-    public static string Settings(JobDefinition job)
+    public static string Settings(JobDefinition job, IReadOnlyList<Storage.ObjectInfo> inputs)
     {
+        // Normalizers are fitted on the input, so with one in the pipeline any input change changes every score.
+        var fitsOnData = job.Preprocess.Any(s => s.Transform.StartsWith("Normalize", StringComparison.OrdinalIgnoreCase));
         var relevant = new
         {
             Source = new
@@ -35,6 +37,7 @@ public static class JobFingerprint
                 job.Model.RankOneOutputsAsVectors,
             },
             Sink = new { job.Sink.Format, job.Sink.Columns },
+            FittedOn = fitsOnData ? inputs.Select(i => $"{i.Location}|{i.Size}|{i.ETag}").ToList() : null,
         };
         return Hash(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(relevant)));
     }

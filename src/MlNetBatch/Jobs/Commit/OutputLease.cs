@@ -61,8 +61,16 @@ public sealed class OutputLease : IAsyncDisposable
                 throw new OutputLeasedException(job, directory, current.Holder, current.ExpiresAt);
             }
 
-            // Expired (its run died) or unreadable: take it over. Racing takers both delete, but only one creates.
+            // Expired (its run died) or unreadable: take it over, unless another taker got there first — the lease we
+            // saw must still be the one in place. (Two takers racing between this check and the delete remain
+            // possible on stores without compare-and-delete; renewal notices a lost lease and says so.)
             logger.LogWarning("Job {Job}: taking over the expired lease on {Output} held by {Holder}", job, directory, current?.Holder ?? "an unknown run");
+            var again = await ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
+            if (again?.Holder != current?.Holder || again?.ExpiresAt != current?.ExpiresAt)
+            {
+                continue;
+            }
+
             await store.DeleteAsync(location, cancellationToken).ConfigureAwait(false);
         }
 
@@ -99,6 +107,13 @@ public sealed class OutputLease : IAsyncDisposable
             try
             {
                 await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
+                var current = await ReadAsync(_store, _location, _stop.Token).ConfigureAwait(false);
+                if (current is not null && current.Holder != _record.Holder)
+                {
+                    _logger.LogError("The lease {Lease} now belongs to {Holder}: this run held it too long without renewal; its commits may race", _location, current.Holder);
+                    return;
+                }
+
                 _record.ExpiresAt = DateTimeOffset.UtcNow + _duration;
                 await using var write = await _store.CreateAsync(_location, _stop.Token).ConfigureAwait(false);
                 await JsonSerializer.SerializeAsync(write.Stream, _record, cancellationToken: _stop.Token).ConfigureAwait(false);
