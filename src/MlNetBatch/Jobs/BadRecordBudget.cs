@@ -33,10 +33,24 @@ internal sealed class BadRecordBudget(string job, ExecutionOptions options)
         }
     }
 
-    /// <summary>Adds a committed partition's rows and checks the bad rows against the allowance.</summary>
+    /// <summary>
+    /// Adds a committed partition's rows. The ratio gives up early only once enough rows were read for it to mean
+    /// something (ten bad rows' worth); otherwise it is judged when the job ends (<see cref="Finish"/>).
+    /// </summary>
     public void CommitRows(long rows)
     {
         var read = Interlocked.Add(ref _rows, rows);
+        if (options.MaxBadRecordRatio > 0 && read * options.MaxBadRecordRatio >= 10)
+        {
+            Check(read);
+        }
+    }
+
+    /// <summary>The final judgement, once every partition is committed.</summary>
+    public void Finish() => Check(Interlocked.Read(ref _rows));
+
+    private void Check(long read)
+    {
         var bad = BadRows;
         if (bad > Math.Max(options.MaxBadRecords, (long)(options.MaxBadRecordRatio * read)))
         {

@@ -99,6 +99,11 @@ internal sealed class PartitionRun
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
+
+        if (!stopToken.IsCancellationRequested)
+        {
+            _budget.Finish();
+        }
     }
 
     private async Task CommitAsync(Partition partition, CancellationToken cancellationToken)

@@ -68,6 +68,59 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task An_unknown_value_or_a_misspelt_setting_is_reported_with_its_path_instead_of_dropping_the_job()
+    {
+        using var dir = new TempDirectory();
+        var settings = JobConfiguration.TabularJob("device", dir.Combine("x.parquet"), RepositoryPaths.SampleModel, dir.Combine("out"));
+        settings["MlNetBatch:Jobs:device:Model:Device"] = "Gpu";
+        foreach (var (key, value) in JobConfiguration.TabularJob("typo", dir.Combine("x.parquet"), RepositoryPaths.SampleModel, dir.Combine("out")))
+        {
+            settings[key] = value;
+        }
+
+        settings["MlNetBatch:Jobs:typo:Shedule"] = "0 0 2 * * ?";
+        var output = new StringWriter();
+
+        var exit = await Invoke(settings, output, "list");
+
+        Assert.Equal(WorkerCommandLine.Failed, exit);
+        Assert.Contains("MlNetBatch:Jobs:device: Failed to convert configuration value 'Gpu' at 'MlNetBatch:Jobs:device:Model:Device'", output.ToString());
+        Assert.Contains("MlNetBatch:Jobs:typo: 'ErrorOnUnknownConfiguration' was set", output.ToString());
+        Assert.Contains("'Shedule'", output.ToString());
+    }
+
+    [Fact]
+    public async Task Restart_scores_every_partition_again_and_a_plain_rerun_resumes()
+    {
+        using var dir = new TempDirectory();
+        await TabularData.WriteParquetAsync(dir.Combine("in.parquet"), 0, 300, 100, seed: 4);
+        var settings = JobConfiguration.TabularJob("again", dir.Combine("in.parquet"), RepositoryPaths.SampleModel, dir.Combine("out"));
+
+        Assert.Equal(0, await Invoke(settings, new StringWriter(), "run", "again"));
+        var resumed = new StringWriter();
+        Assert.Equal(0, await Invoke(settings, resumed, "run", "again"));
+        var restarted = new StringWriter();
+        Assert.Equal(0, await Invoke(settings, restarted, "run", "again", "--restart"));
+
+        Assert.Contains("3 partitions (3 already committed), 0 rows in", resumed.ToString());
+        Assert.Contains("3 partitions (0 already committed), 300 rows in", restarted.ToString());
+    }
+
+    [Fact]
+    public async Task Environment_variables_override_the_configuration_file()
+    {
+        using var dir = new TempDirectory();
+        await TabularData.WriteParquetAsync(dir.Combine("in.parquet"), 0, 100, 100, seed: 5);
+        var config = await TabularJobs.WriteConfigAsync(dir, "envjob", dir.Combine("in.parquet"), dir.Combine("out"));
+
+        var (exit, output) = await WorkerProcess.RunAsync(dir.Path, new Dictionary<string, string> { ["MLNETBATCH__JOBS__ENVJOB__SINK__FORMAT"] = "Csv" }, "run", "envjob", "--config", config);
+
+        Assert.True(exit == 0, output);
+        Assert.Single(Directory.GetFiles(dir.Combine("out"), "*.csv"));
+        Assert.Empty(Directory.GetFiles(dir.Combine("out"), "*.parquet"));
+    }
+
+    [Fact]
     public async Task Validate_loads_every_model_of_a_valid_configuration()
     {
         using var dir = new TempDirectory();

@@ -88,6 +88,39 @@ public class BadRecordTests
     }
 
     [Fact]
+    public async Task A_ratio_alone_tolerates_bad_rows_in_the_very_first_partition()
+    {
+        using var dir = new TempDirectory();
+        var csv = await WriteCsvAsync(dir, rows: 400, bad: new Dictionary<int, string> { [0] = "0,bad", [3] = "3,bad" });
+        var job = CsvJob(dir, csv);
+        job.Source.PartitionBytes = 4096;
+        job.Execution.MaxBadRecordRatio = 0.01;
+
+        var summary = await Runner(dir).RunAsync("early", job);
+
+        Assert.Equal(2, summary.BadRows);
+        Assert.Equal(398, summary.RowsOut);
+    }
+
+    [Fact]
+    public async Task When_fixed_input_is_scored_again_its_old_quarantine_file_goes()
+    {
+        using var dir = new TempDirectory();
+        var csv = await WriteCsvAsync(dir, rows: 50, bad: new Dictionary<int, string> { [5] = "5,bad" });
+        var job = CsvJob(dir, csv);
+        job.Execution.MaxBadRecords = 1;
+        await Runner(dir).RunAsync("fixed", job);
+        Assert.Single(Directory.GetFiles(dir.Combine("out", "_quarantine")));
+
+        await WriteCsvAsync(dir, rows: 50, bad: []);
+        var rerun = await Runner(dir).RunAsync("fixed", job);
+
+        Assert.Equal(0, rerun.BadRows);
+        Assert.Empty(Directory.GetFiles(dir.Combine("out", "_quarantine")));
+        ExactlyOnceTests.AssertEveryIdOnce(dir.Combine("out"), Enumerable.Range(0, 50));
+    }
+
+    [Fact]
     public async Task Bad_json_lines_are_quarantined_with_the_raw_line()
     {
         using var dir = new TempDirectory();

@@ -20,7 +20,7 @@ public class CrashRecoveryTests
         using var dir = new TempDirectory();
         await ExactlyOnceTests.WriteInputAsync(dir, files: 3, rows: 400);
         var clean = await TabularJobs.WriteConfigAsync(dir, "clean", dir.Combine("in", "*.parquet"), dir.Combine("clean"));
-        var crashing = await TabularJobs.WriteConfigAsync(dir, "crashing", dir.Combine("in", "*.parquet"), dir.Combine("out"), parallelism: 1);
+        var crashing = await TabularJobs.WriteConfigAsync(dir, "crashing", dir.Combine("in", "*.parquet"), dir.Combine("out"), parallelism: 1, leaseDuration: "00:00:03");
         Assert.Equal(0, (await WorkerProcess.RunAsync(dir.Path, null, "run", "clean", "--config", clean)).ExitCode);
 
         var marker = dir.Combine("halted");
@@ -49,8 +49,10 @@ public class CrashRecoveryTests
         }
 
         Assert.False(File.Exists(dir.Combine("out", "_SUCCESS")));
-        // The dead run's lease is still there; a rerun after it expires (or at once, with a short lease) takes over.
-        File.Delete(dir.Combine("out", "_lease.json"));
+        // The dead run's lease stays until it expires: a rerun at once is refused, one after expiry takes over.
+        var (refused, refusal) = await WorkerProcess.RunAsync(dir.Path, null, "run", "crashing", "--config", crashing);
+        Assert.True(refused == 1 && refusal.Contains("in use by another run", StringComparison.Ordinal), refusal);
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
         var (exit, output) = await WorkerProcess.RunAsync(dir.Path, null, "run", "crashing", "--config", crashing);
 
         Assert.True(exit == 0, output);

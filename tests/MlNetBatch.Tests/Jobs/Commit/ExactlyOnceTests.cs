@@ -187,3 +187,35 @@ public class ExactlyOnceTests
         }
     }
 }
+
+public class OutputSafetyTests
+{
+    [Fact]
+    public async Task A_sink_directory_that_holds_the_input_is_refused_and_nothing_is_deleted()
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 1);
+        var job = TabularJobs.Parquet(dir.Combine("in", "*.parquet"), TestModels.Tabular(dir), dir.Combine("in"));
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("unsafe", job));
+
+        Assert.Contains("contains the input file", error.Message);
+        Assert.True(File.Exists(dir.Combine("in", "part-0.parquet")));
+    }
+
+    [Fact]
+    public async Task Files_in_the_sink_that_are_not_partition_output_are_left_alone()
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 1);
+        Directory.CreateDirectory(dir.Combine("out"));
+        await File.WriteAllTextAsync(dir.Combine("out", "README.parquet"), "an operator's note");
+        await File.WriteAllTextAsync(dir.Combine("out", "old-run-00007.parquet"), "a stale partition file");
+        var job = TabularJobs.Parquet(dir.Combine("in", "*.parquet"), TestModels.Tabular(dir), dir.Combine("out"));
+
+        await new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("tidy", job);
+
+        Assert.True(File.Exists(dir.Combine("out", "README.parquet")));
+        Assert.False(File.Exists(dir.Combine("out", "old-run-00007.parquet")));
+    }
+}
