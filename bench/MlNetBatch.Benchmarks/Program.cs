@@ -2,6 +2,7 @@
 // the same data and the same machine. Prints rows/s and the ratios the project's targets are stated in.
 // Usage: dotnet run -c Release --project bench/MlNetBatch.Benchmarks -- [rows] [stockRows] [--storage]
 // --storage adds the same input read and scored from a real s3rver and Azurite (npm packages in tests/emulators).
+// --streaming-proof [GB] scores a Parquet object of that size (default 1) on s3rver and reports peak memory.
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -14,7 +15,10 @@ using MlNetBatch.Scoring;
 using MlNetBatch.Storage;
 
 var storage = args.Contains("--storage");
-var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+var proofIndex = Array.IndexOf(args, "--streaming-proof");
+double? proofGigabytes = proofIndex < 0 ? null
+    : proofIndex + 1 < args.Length && double.TryParse(args[proofIndex + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var gb) ? gb : 1.0;
+var numbers = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (proofIndex < 0 || i != proofIndex + 1)).ToArray();
 var rows = numbers.Length > 0 ? int.Parse(numbers[0], System.Globalization.CultureInfo.InvariantCulture) : 400_000;
 var stockRows = numbers.Length > 1 ? int.Parse(numbers[1], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
 const int Files = 4;
@@ -100,6 +104,11 @@ try
     if (storage)
     {
         await StorageBenchmark.RunAsync(work, modelPath, rows, Repetitions);
+    }
+
+    if (proofGigabytes is { } size)
+    {
+        await StreamingProof.RunAsync(work, size);
     }
 }
 finally

@@ -77,10 +77,12 @@ internal static class StorageBenchmark
                 runner.RunAsync("bench", definition, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult());
         }
 
+        var bytes = Directory.GetFiles(Path.Combine(work, "in")).Sum(f => new FileInfo(f).Length);
         Console.WriteLine();
-        for (var i = 1; i < locations.Length; i++)
+        for (var i = 0; i < locations.Length; i++)
         {
-            Console.WriteLine($"  {locations[i].Name} / local: read {read[i] / read[0],5:N2}, job {job[i] / job[0],5:N2}");
+            Console.WriteLine($"  {locations[i].Name,-10} read {read[i] * bytes / rows / 1048576,7:N1} MiB/s"
+                + (i == 0 ? string.Empty : $"   cloud/local: read {read[i] / read[0],5:N2}, job {job[i] / job[0],5:N2}"));
         }
     }
 
