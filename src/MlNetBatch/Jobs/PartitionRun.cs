@@ -94,7 +94,18 @@ internal sealed class PartitionRun
                 }
             }
         })).ToList();
-        await Task.WhenAll(workers).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(workers).WaitAsync(abandon.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+        {
+            // The grace period is over: stop waiting for partitions stuck in flight. Their output was never committed,
+            // so nothing of them is visible; their temporary files are removed by the next run.
+            _runner.Logger.LogWarning("Job {Job}: the shutdown grace period ended with partitions still in flight; they are abandoned", _jobName);
+            return;
+        }
+
         if (failures.TryDequeue(out var failure))
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);

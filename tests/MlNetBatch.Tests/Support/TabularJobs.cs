@@ -17,7 +17,7 @@ public static class TabularJobs
     };
 
     /// <summary>A worker configuration file holding one such job.</summary>
-    public static async Task<string> WriteConfigAsync(TempDirectory dir, string job, string source, string sink, int parallelism = 2, string leaseDuration = "00:02:00")
+    public static async Task<string> WriteConfigAsync(TempDirectory dir, string job, string source, string sink, int parallelism = 2, string leaseDuration = "00:02:00", string shutdownGrace = "00:00:30")
     {
         var path = dir.Combine($"{job}.json");
         await File.WriteAllTextAsync(path, $$"""
@@ -29,7 +29,7 @@ public static class TabularJobs
                   "Preprocess": [ { "Transform": "Concatenate", "OutputColumn": "features", "InputColumns": [ {{string.Join(", ", TabularData.FeatureColumns.Select(c => $"\"{c}\""))}} ] } ],
                   "Model": { "ModelPath": "{{RepositoryPaths.SampleModel}}", "Device": "Cpu", "BatchSize": 100 },
                   "Sink": { "Path": "{{sink}}", "Columns": [ "id", "probabilities", "label" ] },
-                  "Execution": { "Parallelism": {{parallelism}}, "LeaseDuration": "{{leaseDuration}}" }
+                  "Execution": { "Parallelism": {{parallelism}}, "LeaseDuration": "{{leaseDuration}}", "ShutdownGracePeriod": "{{shutdownGrace}}" }
                 }
               } }
             }

@@ -64,6 +64,45 @@ public class CrashRecoveryTests
     }
 
     [Fact]
+    public async Task SIGTERM_stops_the_worker_after_the_grace_period_with_exit_130_and_the_next_run_resumes()
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 3, rows: 400);
+        var config = await TabularJobs.WriteConfigAsync(dir, "stopping", dir.Combine("in", "*.parquet"), dir.Combine("out"), parallelism: 1, shutdownGrace: "00:00:01");
+        var marker = dir.Combine("stuck");
+        using var worker = WorkerProcess.Start(dir.Path, new Dictionary<string, string>
+        {
+            // A partition that never finishes scoring: the stop must not wait for it beyond the grace period.
+            ["MLNETBATCH_TEST_HALT_AT"] = CrashPoints.DuringScoring,
+            ["MLNETBATCH_TEST_HALT_AFTER"] = "5",
+            ["MLNETBATCH_TEST_HALT_MARKER"] = marker,
+        }, "run", "stopping", "--config", config);
+        var output = worker.StandardOutput.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!File.Exists(marker) && !worker.HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(File.Exists(marker), "the worker never reached the stuck partition");
+        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        await worker.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(130, worker.ExitCode);
+        Assert.Matches(@"Job 'stopping' was stopped: [1-9]\d* of \d+ partitions are committed", await output);
+        Assert.False(File.Exists(dir.Combine("out", "_SUCCESS")));
+        Assert.False(File.Exists(dir.Combine("out", "_lease.json")));
+
+        var (exit, rerun) = await WorkerProcess.RunAsync(dir.Path, null, "run", "stopping", "--config", config);
+        Assert.True(exit == 0, rerun);
+        Assert.Matches(@"\(([1-9]\d*) already committed\)", rerun);
+        ExactlyOnceTests.AssertEveryIdOnce(dir.Combine("out"), Enumerable.Range(0, 1200));
+    }
+
+    [Fact]
     public async Task Two_workers_on_the_same_output_one_wins_and_the_other_names_it_and_writes_nothing()
     {
         using var dir = new TempDirectory();
