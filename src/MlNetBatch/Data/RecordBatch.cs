@@ -34,6 +34,36 @@ public sealed class RecordBatch
         RowCount = 0;
     }
 
+    /// <summary>
+    /// Drops rows, moving the later ones down in every column; <paramref name="moved"/> hears each move
+    /// (from, to) so that arrays kept beside the batch can follow.
+    /// </summary>
+    public void RemoveRows(IReadOnlySet<int> rows, Action<int, int>? moved = null)
+    {
+        var kept = 0;
+        for (var row = 0; row < RowCount; row++)
+        {
+            if (rows.Contains(row))
+            {
+                continue;
+            }
+
+            if (kept != row)
+            {
+                foreach (var column in Columns)
+                {
+                    column?.CopyRows(column, row, kept, 1);
+                }
+
+                moved?.Invoke(row, kept);
+            }
+
+            kept++;
+        }
+
+        RowCount = kept;
+    }
+
     /// <summary>The typed buffer of column <paramref name="index"/>.</summary>
     public TBuffer Column<TBuffer>(int index)
         where TBuffer : ColumnBuffer =>

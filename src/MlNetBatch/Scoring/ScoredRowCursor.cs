@@ -422,33 +422,13 @@ internal sealed class ScoredRowCursor : BlockRowCursor
         }
     }
 
-    /// <summary>Drops rows from a scored slot, moving the later rows down in every column.</summary>
-    private void RemoveRows(ScoringBatch slot, HashSet<int> rows)
-    {
-        var kept = 0;
-        for (var row = 0; row < slot.Rows.RowCount; row++)
+    /// <summary>Drops rows from a scored slot; row ids and batch ids move with their rows.</summary>
+    private static void RemoveRows(ScoringBatch slot, HashSet<int> rows) =>
+        slot.Rows.RemoveRows(rows, (from, to) =>
         {
-            if (rows.Contains(row))
-            {
-                continue;
-            }
-
-            if (kept != row)
-            {
-                foreach (var column in slot.Rows.Columns)
-                {
-                    column?.CopyRows(column, row, kept, 1);
-                }
-
-                slot.RowIds[kept] = slot.RowIds[row];
-                slot.BatchIds[kept] = slot.BatchIds[row];
-            }
-
-            kept++;
-        }
-
-        slot.Rows.RowCount = kept;
-    }
+            slot.RowIds[to] = slot.RowIds[from];
+            slot.BatchIds[to] = slot.BatchIds[from];
+        });
 
     /// <summary>One ONNX Runtime call over rows [start, start + count) of the slot, reading and writing its arrays in place.</summary>
     private void Run(ScoringBatch slot, int start, int count, RunOptions runOptions, string[] inputNames, string[] outputNames)

@@ -15,24 +15,31 @@ namespace MlNetBatch.Formats.Parquet;
 internal static class ParquetColumnDecoder
 {
     private delegate Task Decoder(
-        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow, CancellationToken cancellationToken);
+        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow,
+        Action<int, string>? onBadValue, CancellationToken cancellationToken);
 
     // One compiled delegate per (file type, column type) pair: reflection once, not once per column chunk.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type File, Type Item), Decoder> Decoders = new();
 
+    /// <summary>
+    /// Decodes a column chunk. A value that cannot be represented (a null in an integer column) fails the read, or,
+    /// when <paramref name="onBadValue"/> is given, is reported there with its row and the read goes on.
+    /// </summary>
     public static Task DecodeAsync(
-        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow, CancellationToken cancellationToken)
+        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow,
+        Action<int, string>? onBadValue, CancellationToken cancellationToken)
     {
         var targetItem = column.Type is VectorDataViewType vector ? vector.ItemType.RawType : column.Type.RawType;
         var decoder = Decoders.GetOrAdd((field.ClrType, targetItem), static types => typeof(ParquetColumnDecoder)
             .GetMethod(nameof(DecodeTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(types.File, types.Item)
             .CreateDelegate<Decoder>());
-        return decoder(rowGroup, field, column, target, file, firstRow, cancellationToken);
+        return decoder(rowGroup, field, column, target, file, firstRow, onBadValue, cancellationToken);
     }
 
     private static async Task DecodeTypedAsync<TFile, TItem>(
-        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow, CancellationToken cancellationToken)
+        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow,
+        Action<int, string>? onBadValue, CancellationToken cancellationToken)
         where TFile : struct
     {
         var rows = checked((int)rowGroup.RowCount);
@@ -60,7 +67,7 @@ internal static class ParquetColumnDecoder
         {
             await rowGroup.ReadRawAsync<TFile>(
                 field, values.AsMemory(0, valueCount), definitions.AsMemory(0, valueCount), repetitions.AsMemory(0, valueCount), cancellationToken).ConfigureAwait(false);
-            var decoded = new DecodedColumn<TFile>(values, definitions, repetitions, valueCount, field.MaxDefinitionLevel, file, column.Name, firstRow);
+            var decoded = new DecodedColumn<TFile>(values, definitions, repetitions, valueCount, field.MaxDefinitionLevel, file, column.Name, firstRow, onBadValue);
             switch (target)
             {
                 case VectorColumnBuffer<TItem> vectorBuffer:
@@ -90,7 +97,8 @@ internal static class ParquetColumnDecoder
     }
 
     private readonly struct DecodedColumn<TFile>(
-        TFile[] values, int[] definitions, int[] repetitions, int count, int maxDefinition, string file, string column, long firstRow)
+        TFile[] values, int[] definitions, int[] repetitions, int count, int maxDefinition, string file, string column, long firstRow,
+        Action<int, string>? onBadValue)
     {
         public void FillScalars<TItem>(TItem[] target, int rows)
         {
@@ -180,9 +188,14 @@ internal static class ParquetColumnDecoder
                 return (TItem)(object)double.NaN;
             }
 
-            throw new DataFormatException(file,
-                $"null value in a {typeof(TItem).Name} column; only float and double columns can hold missing values (as NaN). Fill the nulls, or declare the column as float in the source's Columns.",
-                column, firstRow + row);
+            var reason = $"null value in a {typeof(TItem).Name} column; only float and double columns can hold missing values (as NaN). Fill the nulls, or declare the column as float in the source's Columns.";
+            if (onBadValue is null)
+            {
+                throw new DataFormatException(file, reason, column, firstRow + row);
+            }
+
+            onBadValue(row, reason);
+            return default!;
         }
 
         private TItem Convert<TItem>(TFile value, int row)

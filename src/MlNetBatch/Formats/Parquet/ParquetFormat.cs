@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.ML.Data;
 using MlNetBatch.Data;
+using MlNetBatch.Data.BadRecords;
 using MlNetBatch.Storage;
 using Parquet;
 using Parquet.Schema;
@@ -86,15 +87,30 @@ public sealed class ParquetFormat : IDataFormat
             var rows = checked((int)rowGroup.RowCount);
             var batch = context.Pool.Rent(rows);
             batch.FirstRowInPartition = firstRow;
+            Dictionary<int, (string Column, string Reason)>? bad = null;
             for (var c = 0; c < fields.Length; c++)
             {
                 if (fields[c] is { } field)
                 {
-                    await ParquetColumnDecoder.DecodeAsync(rowGroup, field, context.Columns[c], batch.Columns[c]!, fileName, firstRow, cancellationToken).ConfigureAwait(false);
+                    var column = context.Columns[c].Name;
+                    Action<int, string>? onBadValue = context.BadRecords is null
+                        ? null
+                        : (row, reason) => (bad ??= []).TryAdd(row, (column, reason));
+                    await ParquetColumnDecoder.DecodeAsync(rowGroup, field, context.Columns[c], batch.Columns[c]!, fileName, firstRow, onBadValue, cancellationToken).ConfigureAwait(false);
                 }
             }
 
             batch.RowCount = rows;
+            if (bad is not null)
+            {
+                foreach (var (row, problem) in bad.OrderBy(b => b.Key))
+                {
+                    context.BadRecords!.Report(new BadRecord(fileName, partition.Id, firstRow + row, null, problem.Column, problem.Reason, null));
+                }
+
+                batch.RemoveRows(bad.Keys.ToHashSet());
+            }
+
             firstRow += rows;
             yield return batch;
         }

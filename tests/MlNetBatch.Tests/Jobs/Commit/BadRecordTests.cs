@@ -255,3 +255,65 @@ public class ModelFailureTests
         Assert.Contains("Execution:MaxBadRecords", error.Message);
     }
 }
+
+public class ParquetBadInputTests
+{
+    [Fact]
+    public async Task Nulls_in_an_integer_column_are_quarantined_row_by_row()
+    {
+        using var dir = new TempDirectory();
+        var ids = Enumerable.Range(0, 30).Select(i => i is 4 or 17 ? (long?)null : i).ToArray();
+        var features = Enumerable.Range(0, 30 * 16).Select(i => (float)(i % 7) / 7).ToArray();
+        var columns = new List<ParquetFiles.Column> { new(new Parquet.Schema.DataField<long?>("id"), ids) };
+        for (var f = 0; f < 16; f++)
+        {
+            columns.Add(new(new Parquet.Schema.DataField<float>($"f{f:D2}"), Enumerable.Range(0, 30).Select(r => features[(r * 16) + f]).ToArray()));
+        }
+
+        await ParquetFiles.WriteAsync(dir.Combine("in.parquet"), 10, [.. columns]);
+        var job = TabularJobs.Parquet(dir.Combine("in.parquet"), RepositoryPaths.SampleModel, dir.Combine("out"));
+        job.Execution.MaxBadRecords = 2;
+
+        var summary = await new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("nulls", job);
+
+        Assert.Equal(28, summary.RowsOut);
+        var written = DataViewReader.Column<long>(new MLContext().Data.LoadFromParquet(dir.Combine("out")), "id");
+        Assert.Equal(Enumerable.Range(0, 30).Where(i => i is not 4 and not 17).Select(i => (long)i), written.Order());
+        var quarantined = Directory.GetFiles(dir.Combine("out", "_quarantine")).SelectMany(File.ReadLines).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        // Rows are counted within their partition: row 17 of the file is row 7 of the second row group.
+        Assert.Equal(
+            ["in.parquet#rowgroups=0-0 row 4", "in.parquet#rowgroups=1-1 row 7"],
+            quarantined.Select(q => $"{q.GetProperty("Partition").GetString()} row {q.GetProperty("Row").GetInt64()}").Order());
+        Assert.All(quarantined, q => Assert.Equal("id", q.GetProperty("Column").GetString()));
+    }
+
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("wrong type")]
+    public async Task A_broken_parquet_file_fails_its_partition_with_the_file_named(string problem)
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        await MlNetBatch.Samples.Generator.TabularData.WriteParquetAsync(dir.Combine("in", "a.parquet"), 0, 100, 50, seed: 1);
+        if (problem == "truncated")
+        {
+            await MlNetBatch.Samples.Generator.TabularData.WriteParquetAsync(dir.Combine("in", "b.parquet"), 100, 100, 50, seed: 2);
+            var bytes = await File.ReadAllBytesAsync(dir.Combine("in", "b.parquet"));
+            await File.WriteAllBytesAsync(dir.Combine("in", "b.parquet"), bytes[..(bytes.Length - 200)]);
+        }
+        else
+        {
+            await ParquetFiles.WriteAsync(dir.Combine("in", "b.parquet"), 10,
+                new ParquetFiles.Column(new Parquet.Schema.DataField<long>("id"), new long[] { 100 }),
+                new ParquetFiles.Column(new Parquet.Schema.DataField<string>("f00"), new[] { "text" }));
+        }
+
+        var job = TabularJobs.Parquet(dir.Combine("in", "*.parquet"), RepositoryPaths.SampleModel, dir.Combine("out"));
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("broken", job));
+
+        Assert.Contains("b.parquet", error.Message);
+        Assert.Contains(problem == "truncated" ? "not a readable Parquet file" : "type mismatch", error.Message);
+        Assert.False(File.Exists(dir.Combine("out", "_SUCCESS")));
+    }
+}
