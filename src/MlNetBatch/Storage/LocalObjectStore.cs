@@ -179,7 +179,11 @@ public sealed class LocalObjectStore : IObjectStore
             // Data must be on disk before the rename makes it visible, or a power cut could publish a torn file.
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync().ConfigureAwait(false);
-            Jobs.CrashPoints.Reach(Jobs.CrashPoints.BeforeOutputRename);
+            if (!location.Name.StartsWith('_') && !location.Key.Contains("/_", StringComparison.Ordinal))
+            {
+                // Data files only: the job's own bookkeeping (_manifest.json, _lease.json, _quarantine/) has no crash point.
+                Jobs.CrashPoints.Reach(Jobs.CrashPoints.BeforeOutputRename);
+            }
             File.Move(temporaryPath, location.LocalPath, overwrite: true);
             _committed = true;
             return Describe(new FileInfo(location.LocalPath));
