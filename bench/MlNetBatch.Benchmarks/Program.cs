@@ -42,16 +42,16 @@ try
     var features = ReadFeatures(ml, Path.Combine(work, "in", "*.parquet"), rows);
     var memory = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(i => new FeatureRow { features = features.AsSpan(i * 16, 16).ToArray() }));
     var cached = ml.Data.Cache(memory);
-    Drain(cached, "features");
+    Drain.Vector(cached, "features");
 
     var stockView = ml.Data.TakeRows(cached, stockRows);
     var stock = Measurement.RowsPerSecond("stock ApplyOnnxModel (in-memory)", stockRows, Repetitions, () =>
-        Drain(ml.Transforms.ApplyOnnxModel(["probabilities"], ["features"], modelPath).Fit(stockView).Transform(stockView), "probabilities"));
+        Drain.Vector(ml.Transforms.ApplyOnnxModel(["probabilities"], ["features"], modelPath).Fit(stockView).Transform(stockView), "probabilities"));
 
     var scoreOnnx = Measurement.RowsPerSecond("ScoreOnnx (in-memory)", rows, Repetitions, () =>
     {
         using var transformer = ml.Transforms.ScoreOnnx(new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu }).Fit(cached);
-        Drain(transformer.Transform(cached), "probabilities");
+        Drain.Vector(transformer.Transform(cached), "probabilities");
     });
 
     var inferenceOnly = 0.0;
@@ -66,18 +66,18 @@ try
     }
 
     var parquet = ml.Data.LoadFromParquet(Path.Combine(work, "in", "*.parquet"));
-    var readOnly = Measurement.RowsPerSecond("read Parquet, no model (all 17 columns)", rows, Repetitions, () => DrainAll(parquet));
+    var readOnly = Measurement.RowsPerSecond("read Parquet, no model (all 17 columns)", rows, Repetitions, () => Drain.TabularColumns(parquet));
 
     var pipelineOnly = Measurement.RowsPerSecond("read + Concatenate + ScoreOnnx, no write", rows, Repetitions, () =>
     {
         var source = ml.Data.LoadFromParquet(Path.Combine(work, "in", "*.parquet"));
         var concatenated = ml.Transforms.Concatenate("features", TabularData.FeatureColumns.ToArray()).Fit(source).Transform(source);
         using var transformer = ml.Transforms.ScoreOnnx(new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu, BatchSize = bestBatch }).Fit(concatenated);
-        Drain(transformer.Transform(concatenated), "probabilities");
+        Drain.Vector(transformer.Transform(concatenated), "probabilities");
     });
 
     var scoredCache = ml.Data.Cache(ml.Transforms.ScoreOnnx(modelPath).Fit(cached).Transform(cached), "probabilities", "label");
-    Drain(scoredCache, "probabilities");
+    Drain.Vector(scoredCache, "probabilities");
     var writeOnly = Measurement.RowsPerSecond("write probabilities + label to Parquet only", rows, Repetitions, () =>
         MlNetBatch.Sinks.DataViewWriter.WriteAsync(scoredCache, ObjectLocation.Local(Path.Combine(work, "write-only.parquet")), DataFormatKind.Parquet, ["probabilities", "label"]).GetAwaiter().GetResult());
 
@@ -132,35 +132,6 @@ static float[] ReadFeatures(MLContext ml, string path, int rows)
     }
 
     return features;
-}
-
-static void Drain(IDataView view, string columnName)
-{
-    var column = view.Schema[columnName];
-    using var cursor = view.GetRowCursor([column]);
-    var getter = cursor.GetGetter<VBuffer<float>>(column);
-    VBuffer<float> value = default;
-    while (cursor.MoveNext())
-    {
-        getter(ref value);
-    }
-}
-
-static void DrainAll(IDataView view)
-{
-    using var cursor = view.GetRowCursor(view.Schema);
-    var id = cursor.GetGetter<long>(view.Schema["id"]);
-    var getters = TabularData.FeatureColumns.Select(c => cursor.GetGetter<float>(view.Schema[c])).ToArray();
-    long idValue = 0;
-    float value = 0;
-    while (cursor.MoveNext())
-    {
-        id(ref idValue);
-        foreach (var getter in getters)
-        {
-            getter(ref value);
-        }
-    }
 }
 
 static void RawInference(string modelPath, float[] features, int rows, int batch)

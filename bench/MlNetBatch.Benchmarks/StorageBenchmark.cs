@@ -25,21 +25,11 @@ internal static class StorageBenchmark
     {
         Console.WriteLine();
         Console.WriteLine("Storage: the same Parquet input from local disk, s3rver and Azurite (servers on 127.0.0.1)");
-        await using var s3 = await EmulatorProcess.StartAsync("s3rver", (port, data) =>
-            ["-d", data, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", "bench", "--silent"]);
+        await using var s3 = await BenchS3.StartAsync(work, "bench");
         await using var azurite = await EmulatorProcess.StartAsync("azurite-blob", (port, data) =>
             ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", data, "--skipApiVersionCheck", "--disableTelemetry", "--silent"]);
 
-        var credentials = Path.Combine(work, "s3-credentials");
-        await File.WriteAllTextAsync(credentials, "[s3rver]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n");
-        using var s3Store = new S3ObjectStore(new S3StorageOptions
-        {
-            ServiceUrl = $"http://127.0.0.1:{s3.Port}",
-            ForcePathStyle = true,
-            Profile = "s3rver",
-            ProfilesLocation = credentials,
-            UseChunkEncoding = false,
-        });
+        var s3Store = s3.Store;
         var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint=http://127.0.0.1:{azurite.Port}/devstoreaccount1;";
         await new BlobServiceClient(connection).CreateBlobContainerAsync("bench");
         var azureStore = new AzureBlobObjectStore(Options.Create(new AzureBlobStorageOptions { ConnectionString = connection }));
@@ -65,7 +55,7 @@ internal static class StorageBenchmark
         {
             var (name, input, output) = locations[i];
             read[i] = Measurement.RowsPerSecond($"read Parquet from {name}", rows, repetitions, () =>
-                Drain(ml.Data.LoadFrom(input, DataFormatKind.Parquet, null, resolver)));
+                Drain.TabularColumns(ml.Data.LoadFrom(input, DataFormatKind.Parquet, null, resolver)));
             var definition = new JobDefinition
             {
                 Source = new SourceDefinition { Path = input },
@@ -83,23 +73,6 @@ internal static class StorageBenchmark
         {
             Console.WriteLine($"  {locations[i].Name,-10} read {read[i] * bytes / rows / 1048576,7:N1} MiB/s"
                 + (i == 0 ? string.Empty : $"   cloud/local: read {read[i] / read[0],5:N2}, job {job[i] / job[0],5:N2}"));
-        }
-    }
-
-    private static void Drain(IDataView view)
-    {
-        using var cursor = view.GetRowCursor(view.Schema);
-        var id = cursor.GetGetter<long>(view.Schema["id"]);
-        var getters = TabularData.FeatureColumns.Select(c => cursor.GetGetter<float>(view.Schema[c])).ToArray();
-        long idValue = 0;
-        float value = 0;
-        while (cursor.MoveNext())
-        {
-            id(ref idValue);
-            foreach (var getter in getters)
-            {
-                getter(ref value);
-            }
         }
     }
 

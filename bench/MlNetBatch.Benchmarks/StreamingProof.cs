@@ -28,18 +28,8 @@ internal static class StreamingProof
         var rows = await WriteBigParquetAsync(input, (long)(gigabytes * 1024 * 1024 * 1024));
         var size = new FileInfo(input).Length;
 
-        await using var s3 = await EmulatorProcess.StartAsync("s3rver", (port, data) =>
-            ["-d", data, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", "big", "--silent"]);
-        var credentials = Path.Combine(work, "s3-credentials-big");
-        await File.WriteAllTextAsync(credentials, "[s3rver]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n");
-        using var store = new S3ObjectStore(new S3StorageOptions
-        {
-            ServiceUrl = $"http://127.0.0.1:{s3.Port}",
-            ForcePathStyle = true,
-            Profile = "s3rver",
-            ProfilesLocation = credentials,
-            UseChunkEncoding = false,
-        });
+        await using var s3 = await BenchS3.StartAsync(work, "big");
+        var store = s3.Store;
         await using (var write = await store.CreateAsync(ObjectLocation.Parse("s3://big/in/big.parquet")))
         await using (var source = File.OpenRead(input))
         {
