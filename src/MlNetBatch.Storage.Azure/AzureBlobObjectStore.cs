@@ -133,6 +133,30 @@ public sealed class AzureBlobObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
+    /// <remarks>A conditional upload (If-None-Match: *): the service lets only one of two racing writers create the blob.</remarks>
+    public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var address = Parse(location).RequireBlob();
+        var blob = _clients.Container(address).GetBlobClient(address.BlobName);
+        try
+        {
+            await blob.UploadAsync(
+                new BinaryData(content),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+        catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
+        {
+            throw BlobErrors.Translate(e, address, blob.Uri);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default)
     {
         var address = Parse(location).RequireBlob();

@@ -144,6 +144,44 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A conditional put (If-None-Match: *), which S3 resolves atomically between racing writers (412 for the loser).
+    /// A stat comes first, so a store that ignores the condition (s3rver does) still refuses an existing object.
+    /// </remarks>
+    public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await StatAsync(location, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        catch (ObjectNotFoundException)
+        {
+        }
+
+        try
+        {
+            await _client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = location.Container,
+                Key = location.Key,
+                InputStream = new MemoryStream(content.ToArray(), writable: false),
+                UseChunkEncoding = _options.UseChunkEncoding,
+                IfNoneMatch = "*",
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode is System.Net.HttpStatusCode.PreconditionFailed or System.Net.HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
+        {
+            throw _errors.Translate(e, location);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default)
     {
         try

@@ -81,6 +81,33 @@ public sealed class CrossStoreJobTests : IAsyncLifetime
         await Assert.ThrowsAsync<ObjectNotFoundException>(() => _azureStore.StatAsync(ObjectLocation.Parse($"az://devstoreaccount1/{Container}/out/_lease.json")));
     }
 
+    [Fact]
+    public async Task Leases_on_object_stores_are_created_once_and_refuse_a_second_run()
+    {
+        foreach (var (store, directory) in new (IObjectStore, string)[] { (_s3Store, $"s3://{Bucket}/leased"), (_azureStore, $"az://devstoreaccount1/{Container}/leased") })
+        {
+            var location = ObjectLocation.Parse(directory + "/marker");
+            Assert.True(await store.TryCreateNewAsync(location, "first"u8.ToArray()));
+            Assert.False(await store.TryCreateNewAsync(location, "second"u8.ToArray()));
+            await using (var read = await store.OpenReadAsync(location))
+            using (var reader = new StreamReader(read))
+            {
+                Assert.Equal("first", await reader.ReadToEndAsync());
+            }
+
+            var output = ObjectLocation.Parse(directory);
+            await using var held = await MlNetBatch.Jobs.Commit.OutputLease.AcquireAsync(store, output, "one", TimeSpan.FromMinutes(1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default);
+            var refused = await Assert.ThrowsAsync<MlNetBatch.Jobs.Commit.OutputLeasedException>(() =>
+                MlNetBatch.Jobs.Commit.OutputLease.AcquireAsync(store, output, "two", TimeSpan.FromMinutes(1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default));
+            Assert.Contains(held.Holder, refused.Message);
+        }
+
+        // Azure honours If-None-Match: of writers racing for one name, exactly one wins.
+        var raced = ObjectLocation.Parse($"az://devstoreaccount1/{Container}/raced");
+        var wins = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _azureStore.TryCreateNewAsync(raced, new[] { (byte)i })));
+        Assert.Equal(1, wins.Count(w => w));
+    }
+
     private static async Task UploadAsync(IObjectStore store, string uri, string file)
     {
         await using var write = await store.CreateAsync(ObjectLocation.Parse(uri));
