@@ -61,15 +61,44 @@ public sealed class PartitionedDataSource
     /// Lists the files <paramref name="path"/> names and settles the schema. Reads only what schema inference needs
     /// (a Parquet footer, or a sample of the first text file); partitions are planned on first use.
     /// </summary>
-    public static async Task<PartitionedDataSource> OpenAsync(
+    public static Task<PartitionedDataSource> OpenAsync(
         string path, DataSourceOptions? options = null, ObjectStoreResolver? resolver = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return OpenAsync([path], options, resolver, cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens a source over several paths, directories, globs or URLs (for example a list of https:// files), read
+    /// in the order given; an object named twice is read once.
+    /// </summary>
+    public static async Task<PartitionedDataSource> OpenAsync(
+        IReadOnlyList<string> paths, DataSourceOptions? options = null, ObjectStoreResolver? resolver = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0 || paths.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("A source needs at least one path, and no path may be empty.", nameof(paths));
+        }
+
         options = options?.Clone() ?? new DataSourceOptions();
         resolver ??= ObjectStoreResolver.LocalOnly;
         Validate(options);
 
-        var files = await ObjectLister.ListAsync(resolver, path, cancellationToken).ConfigureAwait(false);
+        var files = new List<ObjectInfo>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            foreach (var file in await ObjectLister.ListAsync(resolver, path, cancellationToken).ConfigureAwait(false))
+            {
+                if (seen.Add(file.Location.ToString()))
+                {
+                    files.Add(file);
+                }
+            }
+        }
+
+        var path0 = string.Join(", ", paths);
         var kind = options.Format ?? DataFormats.Detect(files[0].Location.Key)
             ?? throw new DataFormatException(files[0].Location.ToString(),
                 "cannot tell the format from the file extension; set the source's Format to Parquet, Csv or JsonLines.");
@@ -84,7 +113,7 @@ public sealed class PartitionedDataSource
             throw new DataFormatException(files[0].Location.ToString(), "the file has no columns.");
         }
 
-        return new PartitionedDataSource(path, resolver, format, options, files, columns, partitions: null);
+        return new PartitionedDataSource(path0, resolver, format, options, files, columns, partitions: null);
     }
 
     /// <summary>The partitions of every file, planned once (Parquet reads each file's footer).</summary>
@@ -105,10 +134,14 @@ public sealed class PartitionedDataSource
     {
         var partitions = new List<Partition>();
         var commonPrefix = CommonDirectory(Files);
-        foreach (var file in Files)
+        var relatives = Files.Select(f => f.Location.Key[commonPrefix.Length..]).ToList();
+        // Files from different buckets or hosts can share a key; their partitions need ids and output names of their own.
+        var shared = relatives.GroupBy(r => r, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        for (var f = 0; f < Files.Count; f++)
         {
+            var file = Files[f];
             var spans = await Format.PlanAsync(Resolver.Resolve(file.Location), file, Options, cancellationToken).ConfigureAwait(false);
-            var relative = file.Location.Key[commonPrefix.Length..];
+            var relative = shared.Contains(relatives[f]) ? $"{file.Location.Container}/{relatives[f]}" : relatives[f];
             var stem = SafeStem(relative);
             for (var i = 0; i < spans.Count; i++)
             {

@@ -24,9 +24,17 @@ public sealed class JobDefinitionValidator(JobPaths paths) : IValidateOptions<Ml
 
     private IEnumerable<string> Validate(string jobName, JobDefinition job)
     {
-        if (string.IsNullOrWhiteSpace(job.Source.Path))
+        if (string.IsNullOrWhiteSpace(job.Source.Path) && job.Source.Paths.Count == 0)
         {
-            yield return "Source:Path: is required (a path, directory or glob such as data/*.parquet).";
+            yield return "Source:Path: is required (a path, directory, glob or URL such as data/*.parquet), or Source:Paths with several.";
+        }
+
+        for (var i = 0; i < job.Source.Paths.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(job.Source.Paths[i]))
+            {
+                yield return $"Source:Paths:{i}: is empty.";
+            }
         }
 
         foreach (var (column, type) in job.Source.Columns ?? [])

@@ -142,13 +142,14 @@ public sealed class JobRunner
             // Listing and planning read footers and samples: retried like partitions when the storage hiccups.
             (source, partitions) = await PartitionRun.CreateRetryPipeline(job, jobName, _logger).ExecuteAsync(async ct =>
             {
-                var opened = await PartitionedDataSource.OpenAsync(_paths.Resolve(job.Source.Path), ((DataSourceOptions)job.Source).Clone(), _resolver, ct).ConfigureAwait(false);
+                var paths = job.Source.AllPaths().Select(_paths.Resolve).ToList();
+                var opened = await PartitionedDataSource.OpenAsync(paths, ((DataSourceOptions)job.Source).Clone(), _resolver, ct).ConfigureAwait(false);
                 return (opened, await opened.GetPartitionsAsync().ConfigureAwait(false));
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (MlNetBatchException e)
         {
-            throw new JobFailedException(jobName, $"source '{job.Source.Path}': {e.Message}", e);
+            throw new JobFailedException(jobName, $"source '{string.Join(", ", job.Source.AllPaths())}': {e.Message}", e);
         }
 
         var modelOptions = job.Model.Clone();

@@ -10,4 +10,10 @@ public sealed class SourceDefinition : DataSourceOptions
     /// local paths are resolved against the worker's working directory.
     /// </summary>
     public string Path { get; set; } = string.Empty;
+
+    /// <summary>Several paths, globs or URLs read as one source, in order; used instead of <see cref="Path"/> when set.</summary>
+    public List<string> Paths { get; set; } = [];
+
+    /// <summary>The paths this source reads: <see cref="Paths"/>, or else <see cref="Path"/>.</summary>
+    public IReadOnlyList<string> AllPaths() => Paths.Count > 0 ? Paths : [Path];
 }

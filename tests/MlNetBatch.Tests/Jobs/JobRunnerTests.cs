@@ -109,3 +109,26 @@ public class JobRunnerTests
 
     private static JobRunner Runner(TempDirectory dir) => new(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
 }
+
+public class SourceListTests
+{
+    [Fact]
+    public async Task A_source_can_list_several_paths_and_same_named_files_get_their_own_partitions()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("a"));
+        Directory.CreateDirectory(dir.Combine("b"));
+        await TabularData.WriteParquetAsync(dir.Combine("a", "day.parquet"), 0, 120, 120, seed: 1);
+        await TabularData.WriteParquetAsync(dir.Combine("b", "day.parquet"), 120, 80, 80, seed: 2);
+        var job = JobRunnerTests.Job(string.Empty, TestModels.Tabular(dir), dir.Combine("out"));
+        job.Source.Paths = [dir.Combine("a", "day.parquet"), dir.Combine("b", "*.parquet"), dir.Combine("a", "day.parquet")];
+
+        var summary = await new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("list", job);
+
+        Assert.Equal(2, summary.Partitions);
+        Assert.Equal(200, summary.RowsOut);
+        Assert.Equal(2, summary.OutputFiles.Distinct().Count());
+        var ids = DataViewReader.Column<long>(new MLContext().Data.LoadFromParquet(dir.Combine("out")), "id");
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => (long)i), ids.Order());
+    }
+}

@@ -20,7 +20,7 @@ public static class JobFingerprint
         {
             Source = new
             {
-                job.Source.Path,
+                Paths = job.Source.AllPaths(),
                 job.Source.Format,
                 Columns = job.Source.Columns?.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
                 job.Source.Separator,
