@@ -34,6 +34,24 @@ public class ParquetSourceTests
     }
 
     [Fact]
+    public async Task Reading_one_column_fetches_the_footer_and_that_column_not_the_whole_file()
+    {
+        using var dir = new TempDirectory();
+        await TabularData.WriteParquetAsync(dir.Combine("wide.parquet"), 0, 20_000, 5_000, seed: 3);
+        var size = new FileInfo(dir.Combine("wide.parquet")).Length;
+        var counting = new CountingObjectStore(new LocalObjectStore());
+        var view = _ml.Data.LoadFrom(dir.Combine("wide.parquet"), DataFormatKind.Parquet, null, new ObjectStoreResolver([counting]));
+        var planning = counting.BytesRead;
+
+        Assert.Equal(20_000, DataViewReader.Column<float>(view, "f03").Count);
+
+        // One float column of seventeen, plus footers: far less than the file.
+        var reading = counting.BytesRead - planning;
+        Assert.InRange(reading, 1, size / 5);
+        Assert.True(planning < size / 10, $"planning read {planning} of {size} bytes");
+    }
+
+    [Fact]
     public async Task Parallel_cursors_cover_every_row_exactly_once()
     {
         using var dir = new TempDirectory();
