@@ -36,8 +36,8 @@ public sealed class GcsEmulatorFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Options for this emulator: anonymous, and upload chunks larger than any test object, because the emulator
-    /// keeps only the last chunk of a resumable upload sent in several.
+    /// Options for this emulator: anonymous, and upload chunks larger than any test object, because resumable uploads
+    /// sent to it in several chunks came back truncated (the store's size check after commit would report that).
     /// </summary>
     public GcsStorageOptions Options(Action<GcsStorageOptions>? configure = null)
     {
