@@ -22,14 +22,14 @@ public static class EmulatorPackages
         await InstallLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (File.Exists(Command("s3rver")) && File.Exists(Command("azurite-blob")))
+            if (IsInstalled())
             {
                 return;
             }
 
             // A file lock as well: test projects run in parallel processes and must not install twice at once.
             await using var crossProcess = await AcquireFileLockAsync(Path.Combine(Folder, ".install.lock")).ConfigureAwait(false);
-            if (File.Exists(Command("s3rver")) && File.Exists(Command("azurite-blob")))
+            if (IsInstalled())
             {
                 return;
             }
@@ -54,6 +54,11 @@ public static class EmulatorPackages
             InstallLock.Release();
         }
     }
+
+    // The GCS emulator has no command of its own: tests/emulators/gcs-emulator.js loads it from firebase-tools.
+    private static bool IsInstalled() =>
+        File.Exists(Command("s3rver")) && File.Exists(Command("azurite-blob"))
+        && File.Exists(Path.Combine(Folder, "node_modules", "firebase-tools", "lib", "emulator", "storage", "index.js"));
 
     private static async Task<FileStream> AcquireFileLockAsync(string path)
     {

@@ -43,15 +43,18 @@ public sealed class EmulatorProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Installs the npm packages if needed, then starts <paramref name="command"/> (a name under node_modules/.bin)
+    /// Installs the npm packages if needed, then starts <paramref name="command"/> (a name under node_modules/.bin,
+    /// otherwise a program on the PATH such as <c>node</c>)
     /// with the arguments <paramref name="arguments"/> builds from the port and data folder, and waits until it accepts connections.
     /// </summary>
     public static async Task<EmulatorProcess> StartAsync(string command, Func<int, string, IReadOnlyList<string>> arguments)
     {
         await EmulatorPackages.EnsureInstalledAsync().ConfigureAwait(false);
-        var dataFolder = Path.Combine(Path.GetTempPath(), "mlnetbatch-emulators", $"{command}-{Guid.NewGuid():N}");
+        var dataFolder = Path.Combine(Path.GetTempPath(), "mlnetbatch-emulators", $"{Path.GetFileName(command)}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataFolder);
-        var emulator = new EmulatorProcess(EmulatorPackages.Command(command), arguments, FreePort(), dataFolder);
+        // A package's command (s3rver), else a program on the PATH or an absolute path (node running a script).
+        var executable = File.Exists(EmulatorPackages.Command(command)) ? EmulatorPackages.Command(command) : command;
+        var emulator = new EmulatorProcess(executable, arguments, FreePort(), dataFolder);
         await emulator.StartAsync().ConfigureAwait(false);
         return emulator;
     }

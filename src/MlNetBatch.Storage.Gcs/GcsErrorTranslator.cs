@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Sockets;
+using Google;
+
+namespace MlNetBatch.Storage.Gcs;
+
+/// <summary>
+/// Turns client failures into <see cref="StorageException"/>s that name the object and say what went wrong in plain
+/// words. Messages are written here rather than copied whole from the service, so no token leaks into logs.
+/// </summary>
+internal sealed class GcsErrorTranslator(string endpoint)
+{
+    /// <summary>Whether <paramref name="exception"/> is a failure to translate rather than a cancellation or an error already in our terms.</summary>
+    public static bool ShouldTranslate(Exception exception, CancellationToken cancellationToken) =>
+        exception is not StorageException && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    /// <summary>Whether the service answered with <paramref name="status"/>.</summary>
+    public static bool Is(Exception exception, HttpStatusCode status) => exception is GoogleApiException api && api.HttpStatusCode == status;
+
+    public StorageException Translate(Exception exception, ObjectLocation location) => exception switch
+    {
+        StorageException storage => storage,
+        GoogleApiException api => FromService(api, location),
+        _ when IsNetworkFailure(exception) => new StorageException(location, Unreachable(exception), exception, isTransient: true),
+        _ => new StorageException(location, $"the request to {endpoint} failed ({exception.GetType().Name}: {exception.Message}).", exception),
+    };
+
+    private StorageException FromService(GoogleApiException e, ObjectLocation location)
+    {
+        var status = (int)e.HttpStatusCode;
+        var reason = e.Error?.Errors?.FirstOrDefault()?.Reason ?? e.HttpStatusCode.ToString();
+        return e.HttpStatusCode switch
+        {
+            HttpStatusCode.NotFound when IsBucketMissing(e) => new StorageException(location,
+                $"the bucket '{location.Container}' does not exist at {endpoint}. Create it, or check the bucket name.", e),
+            HttpStatusCode.NotFound => new ObjectNotFoundException(location, e),
+            HttpStatusCode.Unauthorized => new StorageException(location,
+                $"{endpoint} rejected the credentials (HTTP 401 {reason}): the application default credentials are missing, expired or revoked.", e),
+            HttpStatusCode.Forbidden => new StorageException(location,
+                $"access denied by {endpoint} (HTTP 403 {reason}): the account in use lacks permission for this bucket or object (or, for a requester-pays bucket, set ProjectId).", e),
+            HttpStatusCode.BadRequest when reason == "invalid" && e.Message.Contains("bucket", StringComparison.OrdinalIgnoreCase) =>
+                new StorageException(location, $"'{location.Container}' is not a valid bucket name.", e),
+            HttpStatusCode.TooManyRequests => new StorageException(location,
+                $"{endpoint} kept throttling requests (HTTP 429) through the client's retries; lower the job's parallelism or retry later.", e, isTransient: true),
+            _ when status >= 500 => new StorageException(location,
+                $"{endpoint} kept failing (HTTP {status} {reason}) through the client's retries; retry the job later.", e, isTransient: true),
+            _ => new StorageException(location, $"{endpoint} refused the request (HTTP {status} {reason}: {e.Error?.Message}).", e),
+        };
+    }
+
+    private static bool IsBucketMissing(GoogleApiException e) =>
+        e.Error?.Message?.Contains("bucket", StringComparison.OrdinalIgnoreCase) == true
+        && e.Error.Message.Contains("does not exist", StringComparison.OrdinalIgnoreCase);
+
+    private string Unreachable(Exception cause)
+    {
+        var reason = Innermost(cause) switch
+        {
+            SocketException socket => socket.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "the connection was refused",
+                SocketError.HostNotFound or SocketError.NoData => "the host name does not resolve",
+                SocketError.TimedOut => "the connection timed out",
+                SocketError.ConnectionReset => "the connection was reset",
+                _ => socket.Message,
+            },
+            TimeoutException or TaskCanceledException => "the request timed out",
+            var other => other.Message,
+        };
+        return $"could not reach {endpoint} ({reason}). Check BaseUri and the network.";
+    }
+
+    private static bool IsNetworkFailure(Exception e) =>
+        e is HttpRequestException or SocketException or IOException or TimeoutException or TaskCanceledException
+        || (e.InnerException is { } inner && IsNetworkFailure(inner));
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+
+        return e;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+
+namespace MlNetBatch.Storage.Gcs;
+
+/// <summary>Checks <see cref="GcsStorageOptions"/> and reports every problem at once, each with its configuration path.</summary>
+public sealed class GcsStorageOptionsValidator : IValidateOptions<GcsStorageOptions>
+{
+    private const int MinimumReadBlockBytes = 64 << 10;
+    private const int MaximumBufferBytes = 1 << 30;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, GcsStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = Problems(options).Select(p => $"{GcsStorageOptions.SectionName}:{p}").ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<string> Problems(GcsStorageOptions options)
+    {
+        if (options.BaseUri is { } baseUri
+            && (!Uri.TryCreate(baseUri, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return $"BaseUri: '{baseUri}' is not an absolute http or https URL (for an emulator: http://127.0.0.1:9199/storage/v1/).";
+        }
+
+        if (options.ReadBlockBytes is < MinimumReadBlockBytes or > MaximumBufferBytes)
+        {
+            yield return $"ReadBlockBytes: must be from {MinimumReadBlockBytes} (64 KiB) to {MaximumBufferBytes} (1 GiB); it is {options.ReadBlockBytes}.";
+        }
+
+        if (options.ReadAheadBytes is < 0 or > MaximumBufferBytes)
+        {
+            yield return $"ReadAheadBytes: must be from 0 (no read-ahead) to {MaximumBufferBytes} (1 GiB); it is {options.ReadAheadBytes}.";
+        }
+
+        if (options.UploadChunkBytes is < GcsStorageOptions.UploadChunkQuantumBytes or > MaximumBufferBytes
+            || options.UploadChunkBytes % GcsStorageOptions.UploadChunkQuantumBytes != 0)
+        {
+            yield return $"UploadChunkBytes: must be a multiple of {GcsStorageOptions.UploadChunkQuantumBytes} (256 KiB) up to {MaximumBufferBytes} (1 GiB); it is {options.UploadChunkBytes}.";
+        }
+
+        if (options.SpoolDirectory is { Length: 0 })
+        {
+            yield return "SpoolDirectory: must be a folder path, or left out for the system temporary folder.";
+        }
+    }
+}
