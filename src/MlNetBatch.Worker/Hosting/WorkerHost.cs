@@ -58,9 +58,9 @@ public static class WorkerHost
     }
 
     /// <summary>
-    /// http(s):// is always readable. s3:// (and gs:// through the S3 interoperability endpoint) and az:// are
-    /// registered when their sections exist (MlNetBatch:Storage:S3, MlNetBatch:Storage:Azure), so a worker that
-    /// only reads local files needs no cloud settings; credentials come from the SDKs' standard chains.
+    /// http(s):// is always readable. s3://, az:// and gs:// are registered when their sections exist
+    /// (MlNetBatch:Storage:S3, MlNetBatch:Storage:Azure, MlNetBatch:Storage:Gcs), so a worker that only reads local
+    /// files needs no cloud settings; credentials come from the SDKs' standard chains.
     /// </summary>
     private static void AddStorageProviders(IServiceCollection services, IConfigurationSection storage)
     {
@@ -73,6 +73,11 @@ public static class WorkerHost
         if (storage.GetSection("Azure").Exists())
         {
             services.AddMlNetBatchAzureBlob(storage.GetSection("Azure"));
+        }
+
+        if (storage.GetSection("Gcs").Exists())
+        {
+            services.AddMlNetBatchGcs(storage.GetSection("Gcs"));
         }
     }
 }

@@ -115,14 +115,20 @@ public class RangedObjectStreamTests
 
         public async ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
         {
+            var count = (int)Math.Min(destination.Length, Math.Max(0, data.Length - offset));
+            var failing = FailAt is { } failAt && offset <= failAt && failAt < offset + destination.Length;
+            if (!failing)
+            {
+                // Recorded when asked for, not when served: a read-ahead is visible even if a busy machine serves it late.
+                Requests.Enqueue((offset, count));
+            }
+
             await Task.Yield();
-            if (FailAt is { } failAt && offset <= failAt && failAt < offset + destination.Length)
+            if (failing)
             {
                 throw new IOException("injected failure");
             }
 
-            var count = (int)Math.Min(destination.Length, Math.Max(0, data.Length - offset));
-            Requests.Enqueue((offset, count));
             data.AsMemory((int)Math.Min(offset, data.Length), count).CopyTo(destination);
             return count;
         }
