@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Google;
 
 namespace MlNetBatch.Storage.Gcs;
@@ -52,35 +51,8 @@ internal sealed class GcsErrorTranslator(string endpoint)
         e.Error?.Message?.Contains("bucket", StringComparison.OrdinalIgnoreCase) == true
         && e.Error.Message.Contains("does not exist", StringComparison.OrdinalIgnoreCase);
 
-    private string Unreachable(Exception cause)
-    {
-        var reason = Innermost(cause) switch
-        {
-            SocketException socket => socket.SocketErrorCode switch
-            {
-                SocketError.ConnectionRefused => "the connection was refused",
-                SocketError.HostNotFound or SocketError.NoData => "the host name does not resolve",
-                SocketError.TimedOut => "the connection timed out",
-                SocketError.ConnectionReset => "the connection was reset",
-                _ => socket.Message,
-            },
-            TimeoutException or TaskCanceledException => "the request timed out",
-            var other => other.Message,
-        };
-        return $"could not reach {endpoint} ({reason}). Check BaseUri and the network.";
-    }
+    private string Unreachable(Exception cause) =>
+        $"could not reach {endpoint} ({NetworkFailures.Describe(cause)}). Check BaseUri and the network.";
 
-    private static bool IsNetworkFailure(Exception e) =>
-        e is HttpRequestException or SocketException or IOException or TimeoutException or TaskCanceledException
-        || (e.InnerException is { } inner && IsNetworkFailure(inner));
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is { } inner)
-        {
-            e = inner;
-        }
-
-        return e;
-    }
+    private static bool IsNetworkFailure(Exception e) => NetworkFailures.IsNetworkFailure(e);
 }

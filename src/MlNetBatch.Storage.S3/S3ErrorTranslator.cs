@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 
@@ -65,35 +64,8 @@ internal sealed class S3ErrorTranslator(string endpoint, int maxRetries)
         };
     }
 
-    private string Unreachable(Exception cause)
-    {
-        var reason = Innermost(cause) switch
-        {
-            SocketException socket => socket.SocketErrorCode switch
-            {
-                SocketError.ConnectionRefused => "the connection was refused",
-                SocketError.HostNotFound or SocketError.NoData => "the host name does not resolve",
-                SocketError.TimedOut => "the connection timed out",
-                SocketError.ConnectionReset => "the connection was reset",
-                _ => socket.Message,
-            },
-            TimeoutException or TaskCanceledException => "the request timed out",
-            var other => other.Message,
-        };
-        return $"could not reach {endpoint} ({reason}) through {maxRetries} retries. Check ServiceUrl/Region and the network.";
-    }
+    private string Unreachable(Exception cause) =>
+        $"could not reach {endpoint} ({NetworkFailures.Describe(cause)}) through {maxRetries} retries. Check ServiceUrl/Region and the network.";
 
-    private static bool IsNetworkFailure(Exception e) =>
-        e is HttpRequestException or SocketException or IOException or TimeoutException or TaskCanceledException
-        || (e.InnerException is { } inner && IsNetworkFailure(inner));
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is { } inner)
-        {
-            e = inner;
-        }
-
-        return e;
-    }
+    private static bool IsNetworkFailure(Exception e) => NetworkFailures.IsNetworkFailure(e);
 }
