@@ -75,7 +75,14 @@ public sealed class JobRunner
         EnsureThreadsFor(job.Execution.Parallelism);
 
         var run = new PartitionRun(this, jobName, job, prepared, store, outputs, commitLog);
-        await run.ExecuteAsync(pending, stopToken).ConfigureAwait(false);
+        try
+        {
+            await run.ExecuteAsync(pending, stopToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await FlushQuietlyAsync(commitLog, jobName).ConfigureAwait(false);
+        }
 
         var committed = commitLog.Committed;
         if (stopToken.IsCancellationRequested)
@@ -236,6 +243,19 @@ public sealed class JobRunner
         }
 
         return exception;
+    }
+
+    /// <summary>Records what was committed even when the run failed; a failure here must not hide the run's own.</summary>
+    private async Task FlushQuietlyAsync(OutputCommitLog commitLog, string jobName)
+    {
+        try
+        {
+            await commitLog.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StorageException or IOException)
+        {
+            _logger.LogWarning(e, "Job {Job}: the manifest could not be updated; the next run scores the last partitions again", jobName);
+        }
     }
 
     private static void EnsureThreadsFor(int parallelism)

@@ -16,11 +16,16 @@ public sealed class OutputCommitLog
     /// <summary>The marker written when every partition is committed.</summary>
     public const string SuccessName = "_SUCCESS";
 
+    /// <summary>The longest time a committed partition waits to be recorded in the manifest file.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private readonly IObjectStore _store;
     private readonly ObjectLocation _directory;
     private readonly JobManifest _manifest;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly System.Diagnostics.Stopwatch _sinceWrite = System.Diagnostics.Stopwatch.StartNew();
+    private bool _dirty;
 
     private OutputCommitLog(IObjectStore store, ObjectLocation directory, JobManifest manifest)
     {
@@ -63,14 +68,40 @@ public sealed class OutputCommitLog
         }
     }
 
-    /// <summary>Records a committed partition and rewrites the manifest atomically.</summary>
+    /// <summary>
+    /// Records a committed partition. The manifest is rewritten at most every <see cref="FlushInterval"/>, and by
+    /// <see cref="FlushAsync"/>: rewriting it whole per partition would cost quadratic time on jobs of many thousand
+    /// partitions. A crash loses at most the last interval's records; those partitions are scored again and their
+    /// files, which have fixed names, overwritten — the output stays exactly-once.
+    /// </summary>
     public async Task RecordAsync(Partition partition, CommittedPartition entry, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             _manifest.Partitions[partition.Id] = entry;
-            await WriteAsync(cancellationToken).ConfigureAwait(false);
+            _dirty = true;
+            if (_sinceWrite.Elapsed >= FlushInterval)
+            {
+                await WriteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Writes the records not yet in the manifest (at the end of a run, however it ends).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_dirty)
+            {
+                await WriteAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -100,6 +131,8 @@ public sealed class OutputCommitLog
         await using var write = await _store.CreateAsync(_directory.Combine(ManifestName), cancellationToken).ConfigureAwait(false);
         await JsonSerializer.SerializeAsync(write.Stream, _manifest, Json, cancellationToken).ConfigureAwait(false);
         await write.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _dirty = false;
+        _sinceWrite.Restart();
     }
 
     private static async Task<JobManifest?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
