@@ -235,3 +235,17 @@ public class ParquetSourceTests
         return values;
     }
 }
+
+public class NumericConversionTests
+{
+    [Fact]
+    public void Numbers_convert_checked_between_types_and_incompatible_types_refuse()
+    {
+        Assert.Equal(3.0f, MlNetBatch.Data.NumericConversion.Convert<int, float>(3));
+        Assert.Equal(7L, MlNetBatch.Data.NumericConversion.Convert<short, long>(7));
+        Assert.Equal(1.0, MlNetBatch.Data.NumericConversion.Convert<bool, double>(true));
+        Assert.True(MlNetBatch.Data.NumericConversion.Convert<long, bool>(5));
+        Assert.Throws<OverflowException>(() => MlNetBatch.Data.NumericConversion.Convert<long, int>(long.MaxValue));
+        Assert.Throws<InvalidCastException>(() => MlNetBatch.Data.NumericConversion.Convert<DateTime, float>(DateTime.UnixEpoch));
+    }
+}
