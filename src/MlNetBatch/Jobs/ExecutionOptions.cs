@@ -45,13 +45,3 @@ public sealed class ExecutionOptions
     /// <value>The default is <see cref="MisfirePolicy.FireOnceNow"/>.</value>
     public MisfirePolicy Misfire { get; set; } = MisfirePolicy.FireOnceNow;
 }
-
-/// <summary>What to do about a missed scheduled run.</summary>
-public enum MisfirePolicy
-{
-    /// <summary>Run once as soon as possible, then keep the schedule.</summary>
-    FireOnceNow,
-
-    /// <summary>Skip missed runs and wait for the next scheduled time.</summary>
-    DoNothing,
-}

@@ -21,12 +21,3 @@ public class StorageException : MlNetBatchException
     /// <summary>Whether trying again may succeed.</summary>
     public bool IsTransient { get; }
 }
-
-/// <summary>The object does not exist (never retried).</summary>
-public sealed class ObjectNotFoundException(ObjectLocation location, Exception? innerException = null)
-    : StorageException(location, "no such object.", innerException);
-
-/// <summary>The object changed between planning and reading, so its partitions no longer describe it.</summary>
-public sealed class ObjectChangedException(ObjectLocation location, ObjectInfo expected, ObjectInfo actual)
-    : StorageException(location,
-        $"the object changed after the job was planned (size {expected.Size} -> {actual.Size}, version {expected.ETag} -> {actual.ETag}); re-run the job to plan it again.");
