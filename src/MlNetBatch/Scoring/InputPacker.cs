@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetBatch.Data;
@@ -49,12 +51,20 @@ internal abstract class InputPacker
 
         public override void PackBlock(RecordBatch block, int start, int row, int count)
         {
-            var values = block.Column<ScalarColumnBuffer<T>>(column.Index).Values.AsSpan(start, count);
-            var tensor = _tensor.AsSpan((row * rowSize) + offset);
-            // A strided scatter: this column becomes one position of every tensor row.
-            for (var i = 0; i < values.Length; i++)
+            if (count == 0)
             {
-                tensor[i * rowSize] = values[i];
+                return;
+            }
+
+            var values = block.Column<ScalarColumnBuffer<T>>(column.Index).Values.AsSpan(start, count);
+            // Checked once here, so the scatter below needs no check per value.
+            var tensor = _tensor.AsSpan((row * rowSize) + offset, ((count - 1) * rowSize) + 1);
+            ref var source = ref MemoryMarshal.GetReference(values);
+            ref var target = ref MemoryMarshal.GetReference(tensor);
+            // A strided scatter: this column becomes one position of every tensor row.
+            for (var i = 0; i < count; i++)
+            {
+                Unsafe.Add(ref target, i * rowSize) = Unsafe.Add(ref source, i);
             }
         }
     }

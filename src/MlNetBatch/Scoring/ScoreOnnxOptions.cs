@@ -37,7 +37,10 @@ public sealed class ScoreOnnxOptions
     /// <summary>The CUDA device for <see cref="OnnxDevice.Cuda"/> and <see cref="OnnxDevice.Auto"/>.</summary>
     public int GpuDeviceId { get; set; }
 
-    /// <summary>Threads ONNX Runtime uses inside one operator; 0 lets it choose.</summary>
+    /// <summary>
+    /// Threads ONNX Runtime uses inside one operator. 0 chooses: ONNX Runtime's default (every core) for a transformer
+    /// used on its own; in a job, the cores divided among the partitions scored at once.
+    /// </summary>
     public int IntraOpThreads { get; set; }
 
     /// <summary>

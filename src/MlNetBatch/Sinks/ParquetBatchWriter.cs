@@ -86,9 +86,10 @@ internal sealed class ParquetBatchWriter(Stream stream, IReadOnlyList<SinkColumn
         var repetitions = _levels.AsMemory(count, count);
         definitions.Span.Fill(leaf.MaxDefinitionLevel);
         var repetitionSpan = repetitions.Span;
-        for (var i = 0; i < count; i++)
+        repetitionSpan.Fill(leaf.MaxRepetitionLevel);
+        for (var i = 0; i < count; i += size)
         {
-            repetitionSpan[i] = i % size == 0 ? 0 : leaf.MaxRepetitionLevel;
+            repetitionSpan[i] = 0;
         }
 
         await rowGroup.WriteAllPartsAsync<T>(leaf, values.AsMemory(0, count), definitions, repetitions, cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Numerics;
 using Microsoft.ML.Data;
 using MlNetBatch.Data;
 using MlNetBatch.Data.Columns;
+using MlNetBatch.Formats.Parquet.Pages;
 using Parquet;
 using Parquet.Schema;
 
@@ -15,7 +16,7 @@ namespace MlNetBatch.Formats.Parquet;
 internal static class ParquetColumnDecoder
 {
     private delegate Task Decoder(
-        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow,
+        Stream stream, ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow,
         Action<int, string>? onBadValue, CancellationToken cancellationToken);
 
     // One compiled delegate per (file type, column type) pair: reflection once, not once per column chunk.
@@ -26,7 +27,7 @@ internal static class ParquetColumnDecoder
     /// when <paramref name="onBadValue"/> is given, is reported there with its row and the read goes on.
     /// </summary>
     public static Task DecodeAsync(
-        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow,
+        Stream stream, ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow,
         Action<int, string>? onBadValue, CancellationToken cancellationToken)
     {
         var targetItem = column.Type is VectorDataViewType vector ? vector.ItemType.RawType : column.Type.RawType;
@@ -34,11 +35,11 @@ internal static class ParquetColumnDecoder
             .GetMethod(nameof(DecodeTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(types.File, types.Item)
             .CreateDelegate<Decoder>());
-        return decoder(rowGroup, field, column, target, file, firstRow, onBadValue, cancellationToken);
+        return decoder(stream, rowGroup, field, column, target, file, firstRow, onBadValue, cancellationToken);
     }
 
     private static async Task DecodeTypedAsync<TFile, TItem>(
-        ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow,
+        Stream stream, ParquetRowGroupReader rowGroup, DataField field, SourceColumn column, ColumnBuffer target, string file, long firstRow,
         Action<int, string>? onBadValue, CancellationToken cancellationToken)
         where TFile : struct
     {
@@ -50,7 +51,7 @@ internal static class ParquetColumnDecoder
             var levels = ArrayPool<int>.Shared.Rent(Math.Max(2 * rows, 1));
             try
             {
-                await rowGroup.ReadRawAsync<TFile>(field, direct.Values.AsMemory(0, rows), levels.AsMemory(0, rows), levels.AsMemory(rows, rows), cancellationToken).ConfigureAwait(false);
+                await ReadRawAsync(stream, rowGroup, field, direct.Values.AsMemory(0, rows), levels.AsMemory(0, rows), levels.AsMemory(rows, rows), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -65,8 +66,8 @@ internal static class ParquetColumnDecoder
         var repetitions = ArrayPool<int>.Shared.Rent(Math.Max(valueCount, 1));
         try
         {
-            await rowGroup.ReadRawAsync<TFile>(
-                field, values.AsMemory(0, valueCount), definitions.AsMemory(0, valueCount), repetitions.AsMemory(0, valueCount), cancellationToken).ConfigureAwait(false);
+            await ReadRawAsync(
+                stream, rowGroup, field, values.AsMemory(0, valueCount), definitions.AsMemory(0, valueCount), repetitions.AsMemory(0, valueCount), cancellationToken).ConfigureAwait(false);
             var decoded = new DecodedColumn<TFile>(values, definitions, repetitions, valueCount, field.MaxDefinitionLevel, file, column.Name, firstRow, onBadValue);
             switch (target)
             {
@@ -93,6 +94,17 @@ internal static class ParquetColumnDecoder
             ArrayPool<TFile>.Shared.Return(values, clearArray: System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<TFile>());
             ArrayPool<int>.Shared.Return(definitions);
             ArrayPool<int>.Shared.Return(repetitions);
+        }
+    }
+
+    private static async Task ReadRawAsync<TFile>(
+        Stream stream, ParquetRowGroupReader rowGroup, DataField field, Memory<TFile> values, Memory<int> definitions, Memory<int> repetitions,
+        CancellationToken cancellationToken)
+        where TFile : struct
+    {
+        if (!await PlainColumnChunkReader.TryReadAsync(stream, rowGroup.GetMetadata(field), field, values, definitions, cancellationToken).ConfigureAwait(false))
+        {
+            await rowGroup.ReadRawAsync(field, values, definitions, repetitions, cancellationToken).ConfigureAwait(false);
         }
     }
 

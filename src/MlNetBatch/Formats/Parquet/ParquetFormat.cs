@@ -73,7 +73,8 @@ public sealed class ParquetFormat : IDataFormat
     {
         var partition = context.Partition;
         var fileName = partition.File.Location.ToString();
-        await using var reader = await OpenAsync(context.Store, partition.File, cancellationToken).ConfigureAwait(false);
+        var (reader, stream) = await OpenWithStreamAsync(context.Store, partition.File, cancellationToken).ConfigureAwait(false);
+        await using var disposeReader = reader;
         var fields = ResolveFields(reader.Schema, context, fileName);
         long firstRow = 0;
         for (var g = (int)partition.Start; g < partition.Start + partition.Length; g++)
@@ -96,7 +97,14 @@ public sealed class ParquetFormat : IDataFormat
                     Action<int, string>? onBadValue = context.BadRecords is null
                         ? null
                         : (row, reason) => (bad ??= []).TryAdd(row, (column, reason));
-                    await ParquetColumnDecoder.DecodeAsync(rowGroup, field, context.Columns[c], batch.Columns[c]!, fileName, firstRow, onBadValue, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await ParquetColumnDecoder.DecodeAsync(stream, rowGroup, field, context.Columns[c], batch.Columns[c]!, fileName, firstRow, onBadValue, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not MlNetBatchException && IsFormatError(e))
+                    {
+                        throw new DataFormatException(fileName, $"row group {g} is corrupt ({e.Message}).", column, innerException: e);
+                    }
                 }
             }
 
@@ -178,12 +186,16 @@ public sealed class ParquetFormat : IDataFormat
         e is ParquetException or InvalidDataException or EndOfStreamException or ArgumentException or IndexOutOfRangeException or InvalidOperationException
         || (e is IOException && e.Message.Contains("Parquet", StringComparison.OrdinalIgnoreCase));
 
-    private static async Task<ParquetReader> OpenAsync(IObjectStore store, ObjectInfo file, CancellationToken cancellationToken)
+    private static async Task<ParquetReader> OpenAsync(IObjectStore store, ObjectInfo file, CancellationToken cancellationToken) =>
+        (await OpenWithStreamAsync(store, file, cancellationToken).ConfigureAwait(false)).Reader;
+
+    /// <summary>Opens the file; the reader owns the stream, which it hands back for reading column chunks directly.</summary>
+    private static async Task<(ParquetReader Reader, Stream Stream)> OpenWithStreamAsync(IObjectStore store, ObjectInfo file, CancellationToken cancellationToken)
     {
         var stream = await store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ParquetReader.CreateAsync(stream, leaveStreamOpen: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return (await ParquetReader.CreateAsync(stream, leaveStreamOpen: false, cancellationToken: cancellationToken).ConfigureAwait(false), stream);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,0 +1,181 @@
+using Microsoft.ML;
+using MlNetBatch.Data;
+using MlNetBatch.Formats.Parquet.Pages;
+using MlNetBatch.Tests.Support;
+using ParquetSharp;
+
+namespace MlNetBatch.Tests.Data;
+
+/// <summary>
+/// Files written by Apache Arrow's C++ Parquet writer (the one behind pyarrow and pandas), in the layouts real data
+/// arrives in, read back value for value: through MlNetBatch's own page decoder where it applies, and through
+/// Parquet.Net where it does not.
+/// </summary>
+public class ArrowWrittenParquetTests
+{
+    private const int Rows = 5_000;
+    private readonly MLContext _ml = new(seed: 1);
+
+    public static TheoryData<Compression, ParquetDataPageVersion, bool> Layouts()
+    {
+        var layouts = new TheoryData<Compression, ParquetDataPageVersion, bool>();
+        foreach (var compression in new[] { Compression.Uncompressed, Compression.Snappy, Compression.Zstd, Compression.Gzip })
+        {
+            foreach (var version in new[] { ParquetDataPageVersion.V1, ParquetDataPageVersion.V2 })
+            {
+                foreach (var dictionary in new[] { false, true })
+                {
+                    layouts.Add(compression, version, dictionary);
+                }
+            }
+        }
+
+        return layouts;
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Every_value_and_null_reads_back_whatever_the_codec_page_version_and_dictionary(
+        Compression compression, ParquetDataPageVersion version, bool dictionary)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("arrow.parquet");
+        var data = ArrowTable.Create(Rows, seed: 7);
+        // Small pages: every column chunk holds many pages, so page boundaries are crossed many times.
+        data.Write(path, compression, version, dictionary, pageSize: 4_096, rowGroupSize: 2_000);
+
+        var view = _ml.Data.LoadFromParquet(path);
+
+        Assert.Equal(data.Ids, DataViewReader.Column<long>(view, "id"));
+        Assert.Equal(data.Counts, DataViewReader.Column<int>(view, "count"));
+        Assert.Equal(data.Scores, DataViewReader.Column<double>(view, "score"));
+        // Nulls in optional float columns become NaN, ML.NET's missing value.
+        Assert.Equal(data.Features.Select(f => f ?? float.NaN), DataViewReader.Column<float>(view, "feature"));
+        Assert.Equal(data.Required, DataViewReader.Column<float>(view, "required"));
+    }
+
+    [Theory]
+    [InlineData(ParquetDataPageVersion.V1)]
+    [InlineData(ParquetDataPageVersion.V2)]
+    public async Task Plain_snappy_pages_are_decoded_directly_and_equal_what_Parquet_Net_reads(ParquetDataPageVersion version)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("plain.parquet");
+        var data = ArrowTable.Create(Rows, seed: 11);
+        data.Write(path, Compression.Snappy, version, dictionary: false, pageSize: 4_096, rowGroupSize: Rows);
+
+        await using var stream = File.OpenRead(path);
+        await using var reader = await global::Parquet.ParquetReader.CreateAsync(stream, leaveStreamOpen: true);
+        var rowGroup = reader.OpenRowGroupReader(0);
+        var field = reader.Schema.DataFields.Single(f => f.Name == "feature");
+        var values = new float[Rows];
+        var definitions = new int[Rows];
+
+        var direct = await PlainColumnChunkReader.TryReadAsync<float>(stream, rowGroup.GetMetadata(field), field, values, definitions, default);
+
+        Assert.True(direct);
+        var expectedValues = new float[Rows];
+        var expectedDefinitions = new int[Rows];
+        await rowGroup.ReadRawAsync<float>(field, expectedValues, expectedDefinitions, new int[Rows], default);
+        var present = data.Features.Count(f => f is not null);
+        Assert.Equal(expectedValues.Take(present), values.Take(present));
+        Assert.Equal(expectedDefinitions, definitions);
+    }
+
+    [Fact]
+    public async Task Dictionary_encoded_and_zstd_chunks_are_left_to_Parquet_Net()
+    {
+        using var dir = new TempDirectory();
+        var dictionaryPath = dir.Combine("dictionary.parquet");
+        var zstdPath = dir.Combine("zstd.parquet");
+        var data = ArrowTable.Create(Rows, seed: 3);
+        data.Write(dictionaryPath, Compression.Snappy, ParquetDataPageVersion.V1, dictionary: true, pageSize: 4_096, rowGroupSize: Rows);
+        data.Write(zstdPath, Compression.Zstd, ParquetDataPageVersion.V1, dictionary: false, pageSize: 4_096, rowGroupSize: Rows);
+
+        foreach (var path in new[] { dictionaryPath, zstdPath })
+        {
+            await using var stream = File.OpenRead(path);
+            await using var reader = await global::Parquet.ParquetReader.CreateAsync(stream, leaveStreamOpen: true);
+            var rowGroup = reader.OpenRowGroupReader(0);
+            var field = reader.Schema.DataFields.Single(f => f.Name == "count");
+
+            Assert.False(await PlainColumnChunkReader.TryReadAsync<int>(stream, rowGroup.GetMetadata(field), field, new int[Rows], new int[Rows], default));
+        }
+    }
+
+    [Fact]
+    public async Task A_corrupt_page_is_reported_as_a_format_error_naming_the_file()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("corrupt.parquet");
+        ArrowTable.Create(Rows, seed: 5).Write(path, Compression.Snappy, ParquetDataPageVersion.V1, dictionary: false, pageSize: 1 << 20, rowGroupSize: Rows);
+        // Overwrite the middle of the first column's data; the footer at the end stays intact.
+        var bytes = await File.ReadAllBytesAsync(path);
+        Array.Fill<byte>(bytes, 0xFF, 200, 2_000);
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var view = _ml.Data.LoadFromParquet(path);
+        var error = Assert.ThrowsAny<Exception>(() => DataViewReader.Column<long>(view, "id"));
+
+        // However deep in the pipeline it surfaces, the cause names the file, the row group and the column.
+        var format = Assert.IsType<DataFormatException>(Unwrap(error));
+        Assert.Contains("corrupt.parquet", format.Message);
+        Assert.Contains("row group 0 is corrupt", format.Message);
+        Assert.Contains("'id'", format.Message);
+    }
+
+    private static Exception Unwrap(Exception error)
+    {
+        while (error is not DataFormatException && error.InnerException is not null)
+        {
+            error = error.InnerException;
+        }
+
+        return error;
+    }
+
+    /// <summary>A table of the column kinds features come in, with nulls in the optional float column.</summary>
+    private sealed record ArrowTable(long[] Ids, int[] Counts, double[] Scores, float?[] Features, float[] Required)
+    {
+        public static ArrowTable Create(int rows, int seed)
+        {
+            var random = new Random(seed);
+            return new ArrowTable(
+                Enumerable.Range(0, rows).Select(i => (long)i * 3).ToArray(),
+                // Few distinct values: the dictionary encoder keeps its dictionary for these.
+                Enumerable.Range(0, rows).Select(_ => random.Next(10)).ToArray(),
+                Enumerable.Range(0, rows).Select(_ => random.NextDouble()).ToArray(),
+                Enumerable.Range(0, rows).Select(i => i % 7 == 3 ? (float?)null : (float)random.NextDouble()).ToArray(),
+                Enumerable.Range(0, rows).Select(_ => (float)random.NextDouble()).ToArray());
+        }
+
+        public void Write(string path, Compression compression, ParquetDataPageVersion version, bool dictionary, long pageSize, int rowGroupSize)
+        {
+            var columns = new Column[]
+            {
+                new Column<long>("id"), new Column<int>("count"), new Column<double>("score"), new Column<float?>("feature"), new Column<float>("required"),
+            };
+            var builder = new WriterPropertiesBuilder().Compression(compression).DataPageVersion(version).DataPagesize(pageSize);
+            using var properties = (dictionary ? builder.EnableDictionary() : builder.DisableDictionary()).Build();
+            using var file = new ParquetFileWriter(path, columns, properties);
+            for (var start = 0; start < Ids.Length; start += rowGroupSize)
+            {
+                var count = Math.Min(rowGroupSize, Ids.Length - start);
+                using var rowGroup = file.AppendRowGroup();
+                WriteColumn(rowGroup, Ids, start, count);
+                WriteColumn(rowGroup, Counts, start, count);
+                WriteColumn(rowGroup, Scores, start, count);
+                WriteColumn(rowGroup, Features, start, count);
+                WriteColumn(rowGroup, Required, start, count);
+            }
+
+            file.Close();
+        }
+
+        private static void WriteColumn<T>(RowGroupWriter rowGroup, T[] values, int start, int count)
+        {
+            using var writer = rowGroup.NextColumn().LogicalWriter<T>();
+            writer.WriteBatch(values.AsSpan(start, count));
+        }
+    }
+}
