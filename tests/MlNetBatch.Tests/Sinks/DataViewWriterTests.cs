@@ -37,6 +37,51 @@ public class DataViewWriterTests
     }
 
     [Fact]
+    public async Task Parquet_output_reads_back_in_Arrows_reader_with_integers_delta_encoded()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("out.parquet");
+        var rows = Enumerable.Range(0, 30_000).Select(i => new Row { Id = 1_000_000 + (i * 7), Score = i * 0.25f, Vector = [i, -i] }).ToList();
+        var data = _ml.Data.LoadFromEnumerable(rows);
+
+        await DataViewWriter.WriteAsync(data, ObjectLocation.Local(path), DataFormatKind.Parquet, ["Id", "Score", "Vector"]);
+
+        // Apache Arrow's C++ reader (pyarrow's) reads every value back.
+        using var file = new ParquetSharp.ParquetFileReader(path);
+        var ids = new List<long>();
+        var scores = new List<float>();
+        var vectors = new List<float[]>();
+        for (var g = 0; g < file.FileMetaData.NumRowGroups; g++)
+        {
+            using var rowGroup = file.RowGroup(g);
+            var count = checked((int)rowGroup.MetaData.NumRows);
+            using (var reader = rowGroup.Column(0).LogicalReader<long>())
+            {
+                ids.AddRange(reader.ReadAll(count));
+            }
+
+            using (var reader = rowGroup.Column(1).LogicalReader<float>())
+            {
+                scores.AddRange(reader.ReadAll(count));
+            }
+
+            using (var reader = rowGroup.Column(2).LogicalReader<float[]>())
+            {
+                vectors.AddRange(reader.ReadAll(count));
+            }
+
+            // Integers are delta encoded: a run of ids costs a few bytes, not four per row.
+            Assert.Contains(ParquetSharp.Encoding.DeltaBinaryPacked, rowGroup.MetaData.GetColumnChunkMetaData(0).Encodings);
+            Assert.DoesNotContain(ParquetSharp.Encoding.DeltaBinaryPacked, rowGroup.MetaData.GetColumnChunkMetaData(1).Encodings);
+            Assert.True(rowGroup.MetaData.GetColumnChunkMetaData(0).TotalCompressedSize < count / 10);
+        }
+
+        Assert.Equal(rows.Select(r => r.Id), ids);
+        Assert.Equal(rows.Select(r => r.Score), scores);
+        Assert.Equal(rows.Select(r => r.Vector), vectors);
+    }
+
+    [Fact]
     public async Task Vector_columns_round_trip_through_parquet_and_json_lines()
     {
         using var dir = new TempDirectory();
