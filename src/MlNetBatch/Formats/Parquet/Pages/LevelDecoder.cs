@@ -19,7 +19,7 @@ internal static class LevelDecoder
         var mask = (1 << bitWidth) - 1;
         while (written < levels.Length)
         {
-            var header = ReadVarint(data, ref position);
+            var header = Varint.Read(data, ref position);
             if ((header & 1) == 0)
             {
                 // A run: one value repeated header/2 times.
@@ -80,27 +80,6 @@ internal static class LevelDecoder
         }
 
         return value;
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)
-    {
-        ulong value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (position >= data.Length)
-            {
-                throw Corrupt();
-            }
-
-            var b = data[position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                return value;
-            }
-        }
-
-        throw Corrupt();
     }
 
     private static InvalidDataException Corrupt() => new("Corrupt Parquet definition levels: the encoded data ends early.");

@@ -171,18 +171,10 @@ internal ref struct ThriftCompactReader(ReadOnlySpan<byte> data)
 
     private ulong ReadVarint()
     {
-        ulong value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            var b = ReadByte();
-            value |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                return value;
-            }
-        }
-
-        throw Corrupt("a number is longer than 64 bits");
+        var position = Position;
+        var value = Varint.Read(_data, ref position);
+        Position = position;
+        return value;
     }
 
     private static long ZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
