@@ -164,7 +164,8 @@ public sealed class JobRunner
         if (modelOptions.IntraOpThreads == 0)
         {
             // Partitions already score in parallel: an operator that also spreads over every core makes the
-            // concurrent runs fight for them and take cores from reading and writing (about 40% more CPU per row).
+            // concurrent runs fight for them and take cores from reading and writing (on the benchmark model, two
+            // threads per run cost two thirds more processor time per row than one).
             modelOptions.IntraOpThreads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, job.Execution.Parallelism));
         }
 
