@@ -119,14 +119,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
     {
         var current = await StatAsync(location, cancellationToken).ConfigureAwait(false);
-        if (expected is not null && !IsSameVersion(expected, current))
-        {
-            throw new ObjectChangedException(location, expected, current);
-        }
-
-        var version = expected ?? current;
-        return new RangedObjectStream(location, version.Size,
-            (offset, destination, token) => ReadRangeAsync(version, offset, destination, token),
+        return RangedObjectStream.ForVersion(expected, current, IsSameVersion,
+            version => (offset, destination, token) => ReadRangeAsync(version, offset, destination, token),
             _options.ReadBlockBytes, _options.ReadAheadBytes);
     }
 

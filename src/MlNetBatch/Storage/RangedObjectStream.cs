@@ -42,6 +42,33 @@ public sealed class RangedObjectStream : Stream
     /// </summary>
     public delegate ValueTask<int> ReadRange(long offset, Memory<byte> destination, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Opens a stream over <paramref name="current"/>, the object as a stat just found it, after checking that it is
+    /// still <paramref name="expected"/>, the version the read was planned on (when one is given).
+    /// </summary>
+    /// <param name="expected">The version planned on, or null to read whatever is there now.</param>
+    /// <param name="current">The object as it is now.</param>
+    /// <param name="isSameVersion">Whether two descriptions are the same version, as the store defines it.</param>
+    /// <param name="readVersion">Reads byte ranges of one version, failing if the object changes under it.</param>
+    /// <param name="blockSize">Bytes per request for small reads.</param>
+    /// <param name="readAheadBytes">Bytes fetched in the background ahead of a sequential reader.</param>
+    /// <exception cref="ObjectChangedException">The object is no longer the expected version.</exception>
+    public static RangedObjectStream ForVersion(
+        ObjectInfo? expected, ObjectInfo current, Func<ObjectInfo, ObjectInfo, bool> isSameVersion, Func<ObjectInfo, ReadRange> readVersion,
+        int blockSize, int readAheadBytes)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(isSameVersion);
+        ArgumentNullException.ThrowIfNull(readVersion);
+        if (expected is not null && !isSameVersion(expected, current))
+        {
+            throw new ObjectChangedException(current.Location, expected, current);
+        }
+
+        var version = expected ?? current;
+        return new RangedObjectStream(current.Location, version.Size, readVersion(version), blockSize, readAheadBytes);
+    }
+
     /// <summary>Creates a stream over an object of <paramref name="length"/> bytes, read through <paramref name="readRange"/>.</summary>
     /// <param name="location">The object, for error messages.</param>
     /// <param name="length">The object's size, from the listing or stat the read was planned on.</param>
