@@ -124,6 +124,32 @@ public class ArrowWrittenParquetTests
         Assert.Contains("'id'", format.Message);
     }
 
+    [Fact]
+    public async Task A_footer_whose_value_count_disagrees_with_its_row_count_is_a_format_error()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("miscounted.parquet");
+        await ParquetFiles.WriteAsync(path, Rows, new ParquetFiles.Column(new global::Parquet.Schema.DataField<float>("x"), new float[Rows]));
+        // The Thrift footer holds 5000 (an i64 field after its neighbour, header 0x16, zigzag varint 0x90 0x4E) three
+        // times: the file's num_rows, then the column's num_values, then the row group's num_rows. Make the second 4999.
+        var bytes = await File.ReadAllBytesAsync(path);
+        var footerLength = BitConverter.ToInt32(bytes, bytes.Length - 8);
+        var footerStart = bytes.Length - 8 - footerLength;
+        byte[] fiveThousand = [0x16, 0x90, 0x4E];
+        var first = bytes.AsSpan(footerStart, footerLength).IndexOf(fiveThousand);
+        var second = first < 0 ? -1 : bytes.AsSpan(footerStart + first + 3, footerLength - first - 3).IndexOf(fiveThousand);
+        Assert.True(second >= 0, "the footer layout changed; find num_values another way");
+        bytes[footerStart + first + 3 + second + 1] = 0x8E;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var view = _ml.Data.LoadFromParquet(path);
+        var error = Assert.ThrowsAny<Exception>(() => DataViewReader.Column<float>(view, "x"));
+
+        var format = Assert.IsType<DataFormatException>(Unwrap(error));
+        Assert.Contains("miscounted.parquet", format.Message);
+        Assert.Contains("4999 values where its row group has 5000 rows", format.Message);
+    }
+
     private static Exception Unwrap(Exception error)
     {
         while (error is not DataFormatException && error.InnerException is not null)

@@ -45,6 +45,12 @@ internal static class ParquetColumnDecoder
     {
         var rows = checked((int)rowGroup.RowCount);
         var valueCount = checked((int)(rowGroup.GetMetadata(field)?.MetaData?.NumValues ?? rows));
+        if (field.MaxRepetitionLevel == 0 && valueCount != rows)
+        {
+            // A flat column holds one value or null per row; any other count means a damaged footer.
+            throw new DataFormatException(file, $"the column chunk holds {valueCount} values where its row group has {rows} rows.", column.Name);
+        }
+
         if (field.MaxDefinitionLevel == 0 && field.MaxRepetitionLevel == 0 && typeof(TFile) == typeof(TItem) && target is ScalarColumnBuffer<TFile> direct)
         {
             // Required scalars of the column's own type decode straight into the column buffer: no copy.
