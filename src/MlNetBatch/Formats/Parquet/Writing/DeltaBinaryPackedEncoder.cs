@@ -1,0 +1,141 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace MlNetBatch.Formats.Parquet.Writing;
+
+/// <summary>
+/// Parquet's <c>DELTA_BINARY_PACKED</c> encoding of integers: the first value, then blocks of differences between
+/// neighbours, each block stored as its smallest difference plus bit-packed offsets from it. Ids that count up and
+/// labels that barely change shrink to a few bits per value, or to nothing at all.
+/// </summary>
+/// <remarks>
+/// Differences wrap around in the column's own width, as the format specifies, so 32-bit columns always fit readers'
+/// 32-bit decoders however far apart neighbours are.
+/// </remarks>
+internal static class DeltaBinaryPackedEncoder
+{
+    private const int BlockSize = 128;
+    private const int MiniblocksPerBlock = 4;
+    private const int MiniblockSize = BlockSize / MiniblocksPerBlock;
+
+    public static void Encode(ReadOnlySpan<long> values, PooledBufferWriter output)
+    {
+        WriteHeader(output, values.Length, values.IsEmpty ? 0 : values[0]);
+        Span<ulong> offsets = stackalloc ulong[BlockSize];
+        for (var start = 1; start < values.Length; start += BlockSize)
+        {
+            var count = Math.Min(BlockSize, values.Length - start);
+            var minDelta = long.MaxValue;
+            for (var i = 0; i < count; i++)
+            {
+                minDelta = Math.Min(minDelta, unchecked(values[start + i] - values[start + i - 1]));
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                offsets[i] = unchecked((ulong)(values[start + i] - values[start + i - 1] - minDelta));
+            }
+
+            WriteBlock(output, minDelta, offsets[..count]);
+        }
+    }
+
+    public static void Encode(ReadOnlySpan<int> values, PooledBufferWriter output)
+    {
+        WriteHeader(output, values.Length, values.IsEmpty ? 0 : values[0]);
+        Span<ulong> offsets = stackalloc ulong[BlockSize];
+        for (var start = 1; start < values.Length; start += BlockSize)
+        {
+            var count = Math.Min(BlockSize, values.Length - start);
+            var minDelta = int.MaxValue;
+            for (var i = 0; i < count; i++)
+            {
+                minDelta = Math.Min(minDelta, unchecked(values[start + i] - values[start + i - 1]));
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                offsets[i] = unchecked((uint)(values[start + i] - values[start + i - 1] - minDelta));
+            }
+
+            WriteBlock(output, minDelta, offsets[..count]);
+        }
+    }
+
+    private static void WriteHeader(PooledBufferWriter output, int count, long first)
+    {
+        output.WriteVarint(BlockSize);
+        output.WriteVarint(MiniblocksPerBlock);
+        output.WriteVarint((ulong)count);
+        output.WriteVarint(Pages.Varint.ZigZag(first));
+    }
+
+    private static void WriteBlock(PooledBufferWriter output, long minDelta, ReadOnlySpan<ulong> offsets)
+    {
+        output.WriteVarint(Pages.Varint.ZigZag(minDelta));
+        Span<byte> widths = stackalloc byte[MiniblocksPerBlock];
+        widths.Clear();
+        var used = (offsets.Length + MiniblockSize - 1) / MiniblockSize;
+        for (var m = 0; m < used; m++)
+        {
+            ulong any = 0;
+            foreach (var offset in offsets.Slice(m * MiniblockSize, Math.Min(MiniblockSize, offsets.Length - m * MiniblockSize)))
+            {
+                any |= offset;
+            }
+
+            widths[m] = (byte)(64 - BitOperations.LeadingZeroCount(any));
+        }
+
+        // Miniblocks past the last value keep width 0 and, as the format says, take no bytes.
+        output.Write(widths);
+        Span<ulong> miniblock = stackalloc ulong[MiniblockSize];
+        for (var m = 0; m < used; m++)
+        {
+            var part = offsets.Slice(m * MiniblockSize, Math.Min(MiniblockSize, offsets.Length - m * MiniblockSize));
+            part.CopyTo(miniblock);
+            miniblock[part.Length..].Clear();
+            BitPack(miniblock, widths[m], output);
+        }
+    }
+
+    /// <summary>Packs 32 values of <paramref name="width"/> bits each, least significant bit first: 4 × width bytes.</summary>
+    private static void BitPack(ReadOnlySpan<ulong> values, int width, PooledBufferWriter output)
+    {
+        if (width == 0)
+        {
+            return;
+        }
+
+        var bytes = MiniblockSize * width / 8;
+        var span = output.GetSpan(bytes);
+        var at = 0;
+        ulong pending = 0;
+        var pendingBits = 0;
+        foreach (var value in values)
+        {
+            pending |= value << pendingBits;
+            if (pendingBits + width >= 64)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(span[at..], pending);
+                at += 8;
+                var taken = 64 - pendingBits;
+                pending = taken == 64 ? 0 : value >> taken;
+                pendingBits = pendingBits + width - 64;
+            }
+            else
+            {
+                pendingBits += width;
+            }
+        }
+
+        // 32 × width bits is a whole number of bytes, so what is left is too.
+        for (; pendingBits > 0; pendingBits -= 8)
+        {
+            span[at++] = (byte)pending;
+            pending >>= 8;
+        }
+
+        output.Advance(bytes);
+    }
+}
