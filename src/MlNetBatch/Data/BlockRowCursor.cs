@@ -48,6 +48,22 @@ public abstract class BlockRowCursor : DataViewRowCursor
     internal virtual DataViewRowId RowIdAt(RecordBatch batch, int row) =>
         new((ulong)(batch.FirstRowInPartition + row), (ulong)(batch.Partition?.Ordinal ?? 0));
 
+    /// <summary>
+    /// The row and batch ids of <paramref name="rowIds"/>.Length rows of a block from <paramref name="start"/>: what
+    /// <see cref="RowIdAt"/> and <see cref="BatchIdAt"/> give, a block at a time rather than two calls per row.
+    /// </summary>
+    internal virtual void CopyIds(RecordBatch batch, int start, Span<DataViewRowId> rowIds, Span<long> batchIds)
+    {
+        var ordinal = batch.Partition?.Ordinal ?? 0;
+        var first = batch.FirstRowInPartition + start;
+        for (var i = 0; i < rowIds.Length; i++)
+        {
+            rowIds[i] = new DataViewRowId((ulong)(first + i), (ulong)ordinal);
+        }
+
+        batchIds[..rowIds.Length].Fill(ordinal);
+    }
+
     /// <summary>Gets the next non-empty batch, or false at the end of the data.</summary>
     protected abstract bool TryTakeNextBatch(out RecordBatch batch);
 

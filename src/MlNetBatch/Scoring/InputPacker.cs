@@ -49,6 +49,7 @@ internal abstract class InputPacker
 
         public override void Pack(int row) => _getter(ref _tensor[(row * rowSize) + offset]);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void PackBlock(RecordBatch block, int start, int row, int count)
         {
             if (count == 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.ML;
@@ -65,6 +66,13 @@ internal sealed class ScoredRowCursor : BlockRowCursor
     internal override DataViewRowId RowIdAt(RecordBatch batch, int row) => _slotOf[batch].RowIds[row];
 
     internal override long BatchIdAt(RecordBatch batch, int row) => _slotOf[batch].BatchIds[row];
+
+    internal override void CopyIds(RecordBatch batch, int start, Span<DataViewRowId> rowIds, Span<long> batchIds)
+    {
+        var slot = _slotOf[batch];
+        slot.RowIds.AsSpan(start, rowIds.Length).CopyTo(rowIds);
+        slot.BatchIds.AsSpan(start, rowIds.Length).CopyTo(batchIds);
+    }
 
     protected override bool TryTakeNextBatch(out RecordBatch batch)
     {
@@ -287,6 +295,8 @@ internal sealed class ScoredRowCursor : BlockRowCursor
         private int _start;
         private int _remaining;
 
+        // A job calls this a few hundred times per partition: optimized from the first call, not after tiering catches up.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Fill(ScoringBatch slot, int capacity)
         {
             var rows = 0;
@@ -319,11 +329,7 @@ internal sealed class ScoredRowCursor : BlockRowCursor
                     }
                 }
 
-                for (var i = 0; i < count; i++)
-                {
-                    slot.RowIds[rows + i] = input.RowIdAt(block, _start + i);
-                    slot.BatchIds[rows + i] = input.BatchIdAt(block, _start + i);
-                }
+                input.CopyIds(block, _start, slot.RowIds.AsSpan(rows, count), slot.BatchIds.AsSpan(rows, count));
 
                 rows += count;
                 _start += count;

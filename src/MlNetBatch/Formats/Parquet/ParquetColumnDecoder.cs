@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using Microsoft.ML.Data;
@@ -118,6 +119,7 @@ internal static class ParquetColumnDecoder
         TFile[] values, int[] definitions, int[] repetitions, int count, int maxDefinition, string file, string column, long firstRow,
         Action<int, string>? onBadValue)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void FillScalars<TItem>(TItem[] target, int rows)
         {
             var next = 0;
@@ -139,6 +141,7 @@ internal static class ParquetColumnDecoder
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void FillVectors<TItem>(VectorColumnBuffer<TItem> target, int rows)
         {
             var size = target.Size;

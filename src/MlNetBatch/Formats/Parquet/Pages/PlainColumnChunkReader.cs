@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
@@ -86,6 +87,7 @@ internal static class PlainColumnChunkReader
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Decode<T>(ReadOnlySpan<byte> chunk, CompressionCodec codec, int maxDefinition, int valueCount, Span<T> values, Span<int> definitions)
         where T : struct
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using MlNetBatch.Data.Columns;
@@ -84,6 +85,7 @@ internal sealed class ColumnPageEncoder(ParquetColumnLayout layout)
         return ColumnStatistics.Of(values);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ColumnStatistics WriteText(ReadOnlySpan<ReadOnlyMemory<char>> values, PooledBufferWriter body)
     {
         long chars = 0;

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace MlNetBatch.Formats.Parquet.Writing;
@@ -15,6 +15,7 @@ internal readonly record struct ColumnStatistics(byte[]? Min, byte[]? Max)
     public static ColumnStatistics None => default;
 
     /// <summary>The range of <paramref name="values"/>; NaN anywhere leaves it unrecorded, as the format asks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ColumnStatistics Of<T>(ReadOnlySpan<T> values)
         where T : unmanaged, INumber<T>
     {
@@ -23,12 +24,17 @@ internal readonly record struct ColumnStatistics(byte[]? Min, byte[]? Max)
             return None;
         }
 
-        // NaN propagates through both, so one check covers the whole chunk.
-        var min = TensorPrimitives.Min(values);
-        var max = TensorPrimitives.Max(values);
-        if (T.IsNaN(min) || T.IsNaN(max))
+        var min = values[0];
+        var max = values[0];
+        foreach (var value in values)
         {
-            return None;
+            if (T.IsNaN(value))
+            {
+                return None;
+            }
+
+            min = value < min ? value : min;
+            max = value > max ? value : max;
         }
 
         // The format's rule for signed zeros: a minimum of zero is written as -0 and a maximum of zero as +0, so a

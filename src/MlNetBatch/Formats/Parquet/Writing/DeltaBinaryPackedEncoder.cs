@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Numerics;
 
@@ -11,6 +12,8 @@ namespace MlNetBatch.Formats.Parquet.Writing;
 /// <remarks>
 /// Differences wrap around in the column's own width, as the format specifies, so 32-bit columns always fit readers'
 /// 32-bit decoders however far apart neighbours are.
+/// Its loops are optimized from the first call (<see cref="MethodImplOptions.AggressiveOptimization"/>): a job calls
+/// them only a few hundred times, too few for tiered compilation to get to them while it still matters.
 /// </remarks>
 internal static class DeltaBinaryPackedEncoder
 {
@@ -18,6 +21,7 @@ internal static class DeltaBinaryPackedEncoder
     private const int MiniblocksPerBlock = 4;
     private const int MiniblockSize = BlockSize / MiniblocksPerBlock;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode(ReadOnlySpan<long> values, PooledBufferWriter output)
     {
         WriteHeader(output, values.Length, values.IsEmpty ? 0 : values[0]);
@@ -40,6 +44,7 @@ internal static class DeltaBinaryPackedEncoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode(ReadOnlySpan<int> values, PooledBufferWriter output)
     {
         WriteHeader(output, values.Length, values.IsEmpty ? 0 : values[0]);
@@ -70,6 +75,7 @@ internal static class DeltaBinaryPackedEncoder
         output.WriteVarint(Pages.Varint.ZigZag(first));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteBlock(PooledBufferWriter output, long minDelta, ReadOnlySpan<ulong> offsets)
     {
         output.WriteVarint(Pages.Varint.ZigZag(minDelta));
@@ -100,6 +106,7 @@ internal static class DeltaBinaryPackedEncoder
     }
 
     /// <summary>Packs 32 values of <paramref name="width"/> bits each, least significant bit first: 4 × width bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BitPack(ReadOnlySpan<ulong> values, int width, PooledBufferWriter output)
     {
         if (width == 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Numerics;
 
@@ -28,6 +29,7 @@ internal static class LevelEncoder
     /// Repetition levels (maximum 1) of <paramref name="rows"/> lists of <paramref name="size"/> items each: 0 starts
     /// a list, 1 continues it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteFixedListRepetitions(PooledBufferWriter output, int size, int rows)
     {
         if (size == 1)
