@@ -44,11 +44,14 @@ internal sealed class SinkBlocks
         _batches.Add(batch);
     }
 
-    /// <summary>Writes every block to one Parquet file, as a job's sink does for a partition.</summary>
-    public void WriteParquet(string path)
+    /// <summary>
+    /// Writes every block to one Parquet file, as a job's sink does for a partition; or, for comparison, through
+    /// Parquet.Net's writer, which MlNetBatch keeps for the column types it does not encode itself.
+    /// </summary>
+    public void WriteParquet(string path, bool withParquetNet = false)
     {
         using var stream = File.Create(path);
-        var writer = RecordBatchWriters.Create(DataFormatKind.Parquet, stream, _columns);
+        var writer = withParquetNet ? new ParquetBatchWriter(stream, _columns) : RecordBatchWriters.Create(DataFormatKind.Parquet, stream, _columns);
         try
         {
             foreach (var batch in _batches)
