@@ -28,8 +28,8 @@ internal sealed class ColumnPageEncoder(ParquetColumnLayout layout)
         {
             ScalarColumnBuffer<float> b => WritePlain<float>(b.Values.AsSpan(0, rows), body),
             ScalarColumnBuffer<double> b => WritePlain<double>(b.Values.AsSpan(0, rows), body),
-            ScalarColumnBuffer<int> b => WriteDelta(b.Values.AsSpan(0, rows), body),
-            ScalarColumnBuffer<long> b => WriteDelta(b.Values.AsSpan(0, rows), body),
+            ScalarColumnBuffer<int> b => WriteDelta<int>(b.Values.AsSpan(0, rows), body),
+            ScalarColumnBuffer<long> b => WriteDelta<long>(b.Values.AsSpan(0, rows), body),
             VectorColumnBuffer<float> v => WritePlain<float>(v.Values.AsSpan(0, valueCount), body),
             VectorColumnBuffer<double> v => WritePlain<double>(v.Values.AsSpan(0, valueCount), body),
             VectorColumnBuffer<int> v => WritePlain<int>(v.Values.AsSpan(0, valueCount), body),
@@ -73,13 +73,8 @@ internal sealed class ColumnPageEncoder(ParquetColumnLayout layout)
         return ColumnStatistics.Of(values);
     }
 
-    private static ColumnStatistics WriteDelta(ReadOnlySpan<int> values, PooledBufferWriter body)
-    {
-        DeltaBinaryPackedEncoder.Encode(values, body);
-        return ColumnStatistics.Of(values);
-    }
-
-    private static ColumnStatistics WriteDelta(ReadOnlySpan<long> values, PooledBufferWriter body)
+    private static ColumnStatistics WriteDelta<T>(ReadOnlySpan<T> values, PooledBufferWriter body)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         DeltaBinaryPackedEncoder.Encode(values, body);
         return ColumnStatistics.Of(values);

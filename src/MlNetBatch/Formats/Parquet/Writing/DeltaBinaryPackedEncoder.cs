@@ -21,49 +21,31 @@ internal static class DeltaBinaryPackedEncoder
     private const int MiniblocksPerBlock = 4;
     private const int MiniblockSize = BlockSize / MiniblocksPerBlock;
 
+    /// <summary>Appends the encoding of <paramref name="values"/> (32- or 64-bit integers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Encode(ReadOnlySpan<long> values, PooledBufferWriter output)
+    public static void Encode<T>(ReadOnlySpan<T> values, PooledBufferWriter output)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        WriteHeader(output, values.Length, values.IsEmpty ? 0 : values[0]);
+        // Offsets keep only the column's own width: a 32-bit difference that wrapped stays a 32-bit number.
+        var width = Unsafe.SizeOf<T>() * 8;
+        var mask = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
+        WriteHeader(output, values.Length, values.IsEmpty ? 0 : long.CreateTruncating(values[0]));
         Span<ulong> offsets = stackalloc ulong[BlockSize];
         for (var start = 1; start < values.Length; start += BlockSize)
         {
             var count = Math.Min(BlockSize, values.Length - start);
-            var minDelta = long.MaxValue;
-            for (var i = 0; i < count; i++)
+            var minDelta = values[start] - values[start - 1];
+            for (var i = 1; i < count; i++)
             {
-                minDelta = Math.Min(minDelta, unchecked(values[start + i] - values[start + i - 1]));
+                minDelta = T.Min(minDelta, values[start + i] - values[start + i - 1]);
             }
 
             for (var i = 0; i < count; i++)
             {
-                offsets[i] = unchecked((ulong)(values[start + i] - values[start + i - 1] - minDelta));
+                offsets[i] = ulong.CreateTruncating(values[start + i] - values[start + i - 1] - minDelta) & mask;
             }
 
-            WriteBlock(output, minDelta, offsets[..count]);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Encode(ReadOnlySpan<int> values, PooledBufferWriter output)
-    {
-        WriteHeader(output, values.Length, values.IsEmpty ? 0 : values[0]);
-        Span<ulong> offsets = stackalloc ulong[BlockSize];
-        for (var start = 1; start < values.Length; start += BlockSize)
-        {
-            var count = Math.Min(BlockSize, values.Length - start);
-            var minDelta = int.MaxValue;
-            for (var i = 0; i < count; i++)
-            {
-                minDelta = Math.Min(minDelta, unchecked(values[start + i] - values[start + i - 1]));
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                offsets[i] = unchecked((uint)(values[start + i] - values[start + i - 1] - minDelta));
-            }
-
-            WriteBlock(output, minDelta, offsets[..count]);
+            WriteBlock(output, long.CreateTruncating(minDelta), offsets[..count]);
         }
     }
 
