@@ -30,6 +30,7 @@ internal sealed class DirectParquetBatchWriter : IRecordBatchWriter
     private readonly PooledBufferWriter _header = new(256);
     private long _position;
     private bool _completed;
+    private bool _faulted;
 
     private DirectParquetBatchWriter(Stream stream, IReadOnlyList<ParquetColumnLayout> layouts)
     {
@@ -70,6 +71,8 @@ internal sealed class DirectParquetBatchWriter : IRecordBatchWriter
 
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var chunks = new WrittenColumnChunk[_encoders.Length];
+        // A write that fails part-way leaves bytes the footer cannot account for: the file may not be completed after it.
+        _faulted = true;
         for (var c = 0; c < _encoders.Length; c++)
         {
             var encoder = _encoders[c];
@@ -86,6 +89,7 @@ internal sealed class DirectParquetBatchWriter : IRecordBatchWriter
         }
 
         _rowGroups.Add(new WrittenRowGroup(batch.RowCount, chunks));
+        _faulted = false;
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken)
@@ -114,9 +118,9 @@ internal sealed class DirectParquetBatchWriter : IRecordBatchWriter
 
     private async ValueTask StartAsync(CancellationToken cancellationToken)
     {
-        if (_completed)
+        if (_completed || _faulted)
         {
-            throw new InvalidOperationException("The Parquet file is already complete.");
+            throw new InvalidOperationException(_completed ? "The Parquet file is already complete." : "An earlier write to this Parquet file failed part-way.");
         }
 
         if (_position == 0)

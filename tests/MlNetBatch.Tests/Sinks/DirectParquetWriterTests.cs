@@ -165,6 +165,21 @@ public class DirectParquetWriterTests
         Assert.Equal(9, reader.Schema.Fields.Count);
     }
 
+    [Fact]
+    public async Task After_a_write_fails_part_way_the_file_cannot_be_completed_with_a_footer_that_misplaces_pages()
+    {
+        var data = _ml.Data.LoadFromEnumerable(Rows(100));
+        var columns = DataViewWriter.SelectColumns(data.Schema, ["Id", "Score"]);
+        var batch = new RecordBatchPool(data.Schema, data.Schema.Select(c => c.Name is "Id" or "Score").ToArray(), 100).Rent();
+        batch.RowCount = 100;
+        // Room for the magic number and the first page header only: the first page body fails.
+        await using var writer = DirectParquetBatchWriter.TryCreate(new FailingStream(failAfterBytes: 40), columns)!;
+
+        await Assert.ThrowsAsync<IOException>(() => writer.WriteAsync(batch, CancellationToken.None));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.CompleteAsync(CancellationToken.None));
+    }
+
     private static List<Row> Rows(int count)
     {
         var random = new Random(42);
@@ -226,5 +241,18 @@ public class DirectParquetWriterTests
         public long Id { get; set; }
 
         public bool Flag { get; set; }
+    }
+
+    private sealed class FailingStream(int failAfterBytes) : MemoryStream
+    {
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Length + buffer.Length > failAfterBytes)
+            {
+                throw new IOException("disk full");
+            }
+
+            return base.WriteAsync(buffer, cancellationToken);
+        }
     }
 }

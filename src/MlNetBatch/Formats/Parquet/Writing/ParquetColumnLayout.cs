@@ -42,7 +42,7 @@ internal sealed class ParquetColumnLayout
 
     /// <summary>
     /// Integers are delta-encoded: ids and labels differ little from row to row, so they cost a few bits each and
-    /// leave the compressor almost nothing to do. Every current Parquet reader decodes it.
+    /// leave the compressor almost nothing to do. Arrow, parquet-mr, Spark 3.3+ and Parquet.Net decode it.
     /// </summary>
     public ValueEncoding Encoding => ListSize == 0 && Type is PhysicalType.Int32 or PhysicalType.Int64 ? ValueEncoding.DeltaBinaryPacked : ValueEncoding.Plain;
 
