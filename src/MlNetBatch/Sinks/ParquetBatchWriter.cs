@@ -22,7 +22,7 @@ internal sealed class ParquetBatchWriter(Stream stream, IReadOnlyList<SinkColumn
             return;
         }
 
-        _writer ??= await ParquetWriter.CreateAsync(_schema, stream, _options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _writer ??= await CreateWriterAsync(cancellationToken).ConfigureAwait(false);
         using var rowGroup = _writer.CreateRowGroup();
         var fields = _schema.Fields;
         for (var c = 0; c < columns.Count; c++)
@@ -38,7 +38,7 @@ internal sealed class ParquetBatchWriter(Stream stream, IReadOnlyList<SinkColumn
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
         // A file with no rows still gets a schema and footer, so readers see an empty table, not a broken file.
-        _writer ??= await ParquetWriter.CreateAsync(_schema, stream, _options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _writer ??= await CreateWriterAsync(cancellationToken).ConfigureAwait(false);
         await _writer.DisposeAsync().ConfigureAwait(false);
         _writer = null;
     }
@@ -49,6 +49,13 @@ internal sealed class ParquetBatchWriter(Stream stream, IReadOnlyList<SinkColumn
         {
             await _writer.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private async Task<ParquetWriter> CreateWriterAsync(CancellationToken cancellationToken)
+    {
+        var writer = await ParquetWriter.CreateAsync(_schema, stream, _options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        writer.CustomMetadata = ParquetTypeMapping.VectorSizeMetadata(columns.Select(c => (c.Name, c.Type)));
+        return writer;
     }
 
     private static ParquetOptions CreateOptions(IReadOnlyList<SinkColumn> columns)

@@ -148,6 +148,22 @@ public class DirectParquetWriterTests
     }
 
     [Fact]
+    public async Task An_empty_file_written_by_ParquetNet_also_records_vector_lengths()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("empty-flags.parquet");
+
+        await DataViewWriter.WriteAsync(_ml.Data.LoadFromEnumerable(Array.Empty<FlagRow>()), ObjectLocation.Local(path), DataFormatKind.Parquet);
+
+        using (var file = new ParquetFileReader(path))
+        {
+            Assert.StartsWith("Parquet.Net", file.FileMetaData.CreatedBy);
+        }
+
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 4), _ml.Data.LoadFromParquet(path).Schema["Scores"].Type);
+    }
+
+    [Fact]
     public async Task An_output_with_no_rows_is_a_complete_file_with_the_schema()
     {
         using var dir = new TempDirectory();
@@ -163,6 +179,12 @@ public class DirectParquetWriterTests
         await using var reader = await ParquetReader.CreateAsync(path);
         Assert.Equal(0, reader.RowGroupCount);
         Assert.Equal(9, reader.Schema.Fields.Count);
+
+        // With no rows to measure, MlNetBatch's source still knows each vector's length from the file's metadata.
+        var back = _ml.Data.LoadFromParquet(path);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3), back.Schema["Probabilities"].Type);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Int64, 2), back.Schema["Longs"].Type);
+        Assert.Empty(DataViewReader.Column<long>(back, "Id"));
     }
 
     [Fact]
@@ -241,6 +263,9 @@ public class DirectParquetWriterTests
         public long Id { get; set; }
 
         public bool Flag { get; set; }
+
+        [VectorType(4)]
+        public float[] Scores { get; set; } = [0, 0, 0, 0];
     }
 
     private sealed class FailingStream(int failAfterBytes) : MemoryStream

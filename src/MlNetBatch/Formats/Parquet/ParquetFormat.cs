@@ -177,6 +177,13 @@ public sealed class ParquetFormat : IDataFormat
             return checked((int)(values / rowGroup.RowCount));
         }
 
+        // No rows to measure: MlNetBatch's own output records each vector's length beside the schema.
+        if (reader.CustomMetadata.TryGetValue(ParquetTypeMapping.VectorSizeKey(column), out var recorded)
+            && int.TryParse(recorded, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size > 0)
+        {
+            return size;
+        }
+
         throw new DataFormatException(file.Location.ToString(),
             "lists of varying or unknown length cannot be inferred as a fixed-size vector; declare the column's size in the source's Columns (for example float[16]).", column);
     }

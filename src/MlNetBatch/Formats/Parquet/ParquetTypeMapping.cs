@@ -30,6 +30,17 @@ internal static class ParquetTypeMapping
         return new DataField(name, ClrType(type), isNullable: type is TextDataViewType);
     }
 
+    /// <summary>
+    /// File metadata that records each vector column's length. A fixed-length list is otherwise only inferable from
+    /// data, and a file with no rows (a partition whose rows all went to quarantine) has none.
+    /// </summary>
+    public static Dictionary<string, string> VectorSizeMetadata(IEnumerable<(string Name, DataViewType Type)> columns) =>
+        columns.Where(c => c.Type is VectorDataViewType { Size: > 0 })
+            .ToDictionary(c => VectorSizeKey(c.Name), c => ((VectorDataViewType)c.Type).Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The file-metadata key under which a vector column's length is recorded.</summary>
+    public static string VectorSizeKey(string column) => $"MlNetBatch.VectorSize.{column}";
+
     private static Type ClrType(DataViewType type) => type is TextDataViewType ? typeof(string) : type.RawType;
 
     /// <summary>

@@ -60,9 +60,10 @@ internal sealed class ParquetColumnLayout
             return null;
         }
 
-        var itemType = column.Type is VectorDataViewType vector ? vector.ItemType : column.Type;
-        var listSize = column.Type is VectorDataViewType v ? v.Size : 0;
-        if (column.Type is VectorDataViewType && (listSize == 0 || itemType is TextDataViewType))
+        var vector = column.Type as VectorDataViewType;
+        var itemType = vector?.ItemType ?? column.Type;
+        var listSize = vector?.Size ?? 0;
+        if (vector is not null && (listSize == 0 || itemType is TextDataViewType))
         {
             return null;
         }

@@ -49,6 +49,19 @@ internal static class ParquetMetadataWriter
             WriteRowGroup(thrift, columns, rowGroup);
         }
 
+        var metadata = ParquetTypeMapping.VectorSizeMetadata(columns.Select(c => (c.Column.Name, c.Column.Type)));
+        if (metadata.Count > 0)
+        {
+            thrift.BeginListField(5, ThriftCompactWriter.StructType, metadata.Count); // key_value_metadata
+            foreach (var (key, value) in metadata)
+            {
+                thrift.BeginStruct();
+                thrift.StringField(1, key); // key
+                thrift.StringField(2, value); // value
+                thrift.EndStruct();
+            }
+        }
+
         thrift.StringField(6, createdBy); // created_by
         thrift.BeginListField(7, ThriftCompactWriter.StructType, columns.Count); // column_orders
         foreach (var _ in columns)
