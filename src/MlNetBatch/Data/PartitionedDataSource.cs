@@ -142,7 +142,7 @@ public sealed class PartitionedDataSource
             var file = Files[f];
             var spans = await Format.PlanAsync(Resolver.Resolve(file.Location), file, Options, cancellationToken).ConfigureAwait(false);
             var relative = shared.Contains(relatives[f]) ? $"{file.Location.Container}/{relatives[f]}" : relatives[f];
-            var stem = SafeStem(relative);
+            var stem = PartitionOutputNames.StemFor(relative);
             for (var i = 0; i < spans.Count; i++)
             {
                 var span = spans[i];
@@ -153,10 +153,11 @@ public sealed class PartitionedDataSource
                     _ => string.Empty,
                 };
                 partitions.Add(new Partition(
-                    partitions.Count, relative + range, file, span.Kind, span.Start, span.Length, span.RowCount, $"{stem}-{i:D5}"));
+                    partitions.Count, relative + range, file, span.Kind, span.Start, span.Length, span.RowCount, PartitionOutputNames.ForChunk(stem, i)));
             }
         }
 
+        PartitionOutputNames.EnsureUnique(partitions);
         return partitions;
     }
 
@@ -202,26 +203,6 @@ public sealed class PartitionedDataSource
         }
 
         return prefix;
-    }
-
-    private static string SafeStem(string relativePath)
-    {
-        var withoutExtension = relativePath;
-        var lastSlash = relativePath.LastIndexOf('/');
-        var dot = relativePath.IndexOf('.', lastSlash + 1);
-        if (dot > lastSlash + 1)
-        {
-            withoutExtension = relativePath[..dot];
-        }
-
-        return string.Create(withoutExtension.Length, withoutExtension, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                var c = source[i];
-                span[i] = char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_';
-            }
-        });
     }
 
     /// <summary>The batch pool for cursors reading the given columns.</summary>

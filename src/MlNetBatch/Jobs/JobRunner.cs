@@ -62,14 +62,31 @@ public sealed class JobRunner
         using var model = prepared.Model;
         var outputDirectory = ObjectLocation.Parse(_paths.Resolve(job.Sink.Path));
         var store = _resolver.Resolve(outputDirectory);
-        RefuseOutputOverInput(jobName, outputDirectory, prepared.Source.Files);
+        var extension = DataFormats.Extension(job.Sink.Format);
+        try
+        {
+            SinkPlacement.Check(outputDirectory, job.Source.AllPaths().Select(_paths.Resolve).ToList(), prepared.Source.Files, PartitionOutputNames.ForChunk("sample-00000000", 0) + extension);
+        }
+        catch (MlNetBatchException e)
+        {
+            throw new JobFailedException(jobName, e.Message, e);
+        }
+
         await using var lease = await OutputLease.AcquireAsync(store, outputDirectory, jobName, runOptions.LeaseDuration ?? job.Execution.LeaseDuration, _logger, stopToken).ConfigureAwait(false);
         var commitLog = await OutputCommitLog.OpenAsync(
             store, outputDirectory, jobName, JobFingerprint.Settings(job, prepared.Source.Files), JobFingerprint.Model(model.Bytes), runOptions.Restart, stopToken).ConfigureAwait(false);
-        commitLog.KeepOnly(prepared.Partitions);
-        var pending = prepared.Partitions.Where(p => !commitLog.IsCommitted(p)).ToList();
-        var outputs = new PartitionOutputs(outputDirectory, DataFormats.Extension(job.Sink.Format));
-        await outputs.RemoveStaleAsync(store, prepared.Partitions, stopToken).ConfigureAwait(false);
+        var outputs = new PartitionOutputs(outputDirectory, extension);
+        var planned = prepared.Partitions.Select(p => (p, outputs.DataFile(p))).ToList();
+        commitLog.KeepOnly(planned);
+        var pending = planned.Where(p => !commitLog.IsCommitted(p.Item1, p.Item2)).Select(p => p.Item1).ToList();
+        try
+        {
+            await outputs.PrepareAsync(store, commitLog, prepared.Partitions, stopToken).ConfigureAwait(false);
+        }
+        catch (MlNetBatchException e) when (e is not JobFailedException)
+        {
+            throw new JobFailedException(jobName, e.Message, e);
+        }
         _logger.LogInformation("Job {Job}: {Pending} of {Partitions} partitions to score ({Files} files) with {Model} on {Device}",
             jobName, pending.Count, prepared.Partitions.Count, prepared.Source.Files.Count, model.Name, model.Device);
         EnsureThreadsFor(job.Execution.Parallelism);
@@ -216,23 +233,6 @@ public sealed class JobRunner
         {
             model.Dispose();
             throw new JobFailedException(jobName, e.Message, e);
-        }
-    }
-
-    /// <summary>
-    /// The output directory belongs to the job (stale partition files are deleted there), so it must not hold the input.
-    /// </summary>
-    private static void RefuseOutputOverInput(string jobName, ObjectLocation output, IReadOnlyList<ObjectInfo> inputs)
-    {
-        var directory = output.Key.TrimEnd('/') + "/";
-        foreach (var input in inputs)
-        {
-            if (input.Location.Scheme == output.Scheme && input.Location.Container == output.Container
-                && input.Location.Key.StartsWith(directory, StringComparison.Ordinal))
-            {
-                throw new JobFailedException(jobName,
-                    $"the sink directory {output} contains the input file {input.Location}; write the output to a directory of its own (the job deletes stale partition files there).");
-            }
         }
     }
 

@@ -1,51 +1,67 @@
 using MlNetBatch.Data;
+using MlNetBatch.Jobs.Commit;
 using MlNetBatch.Storage;
 
 namespace MlNetBatch.Jobs;
 
 /// <summary>
-/// Where each partition's files go in the output directory, and the clean-up of files no current partition owns
-/// (left by an earlier run whose input has since changed), so that every input row appears exactly once.
-/// The output directory belongs to the job: files there that look like partition output are the job's.
+/// Where each partition's files go in the output directory, and the preparation of that directory for a run:
+/// the run's files are claimed in the manifest before any is written, and files that an earlier run of the job
+/// wrote but no current partition owns (their input changed or disappeared) are removed, so that every input row
+/// appears exactly once. Only files the manifest says the job wrote are ever deleted or overwritten.
 /// </summary>
 internal sealed class PartitionOutputs(ObjectLocation directory, string extension)
 {
-    private readonly System.Text.RegularExpressions.Regex _partitionFile = new(
-        "^[A-Za-z0-9_-]+-[0-9]{5}" + System.Text.RegularExpressions.Regex.Escape(extension) + "$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
     /// <summary>The partition's data file.</summary>
-    public ObjectLocation DataFile(Partition partition) => directory.Combine(partition.OutputName + extension);
+    public ObjectLocation DataFile(Partition partition) => directory.Combine(DataFileName(partition));
 
     /// <summary>The partition's quarantine file (written only when it had bad rows).</summary>
-    public ObjectLocation QuarantineFile(Partition partition) => directory.Combine($"{PartitionQuarantine.FolderName}/{partition.OutputName}.jsonl");
+    public ObjectLocation QuarantineFile(Partition partition) => directory.Combine(QuarantineFileName(partition));
 
-    /// <summary>Whether a file name has the shape of a partition's output (<c>stem-00000.ext</c>).</summary>
-    public bool IsPartitionFileName(string name) => _partitionFile.IsMatch(name);
-
-    /// <summary>Deletes data and quarantine files that belong to no partition of the current plan, and abandoned temporary files.</summary>
-    public async Task RemoveStaleAsync(IObjectStore store, IReadOnlyList<Partition> partitions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the directory ready for a run over <paramref name="partitions"/>: refuses to overwrite a file the job
+    /// did not write, claims the run's files in the manifest, deletes the job's stale files and the temporary files
+    /// of its writes that never committed. Call it while holding the output lease.
+    /// </summary>
+    public async Task PrepareAsync(IObjectStore store, OutputCommitLog commitLog, IReadOnlyList<Partition> partitions, CancellationToken cancellationToken)
     {
-        var owned = partitions.SelectMany(p => new[] { DataFile(p).Key, QuarantineFile(p).Key }).ToHashSet(StringComparer.Ordinal);
+        var planned = partitions.SelectMany(p => new[] { DataFileName(p), QuarantineFileName(p) }).ToHashSet(StringComparer.Ordinal);
         var prefix = directory.Key.TrimEnd('/') + "/";
-        var stale = new List<ObjectInfo>();
+        var existing = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var file in store.ListAsync(directory.WithKey(prefix), cancellationToken).ConfigureAwait(false))
         {
-            var key = file.Location.Key;
-            var relative = key[prefix.Length..];
-            var isQuarantine = relative.StartsWith(PartitionQuarantine.FolderName + "/", StringComparison.Ordinal);
-            var isData = !relative.Contains('/') && IsPartitionFileName(relative);
-            if ((isData || isQuarantine) && !owned.Contains(key))
-            {
-                stale.Add(file);
-            }
+            existing.Add(file.Location.Key[prefix.Length..]);
         }
 
-        foreach (var file in stale)
+        var foreign = planned.Where(name => existing.Contains(name) && !commitLog.OwnedFiles.Contains(name)).Order(StringComparer.Ordinal).ToList();
+        if (foreign.Count > 0)
         {
-            await store.DeleteAsync(file.Location, cancellationToken).ConfigureAwait(false);
+            throw new MlNetBatchException(
+                $"the sink directory {directory} already holds {Describe(foreign)}, which this job did not write (its manifest does not list it); the job never overwrites such files: move them away or write to another directory.");
         }
+
+        await commitLog.ClaimAsync(planned, cancellationToken).ConfigureAwait(false);
+        var stale = commitLog.OwnedFiles.Where(name => !planned.Contains(name)).ToList();
+        foreach (var name in stale.Where(existing.Contains))
+        {
+            await store.DeleteAsync(directory.Combine(name), cancellationToken).ConfigureAwait(false);
+        }
+
+        commitLog.Release(stale);
 
         // Temporary files of a run that died between writing and renaming; the lease says no one is writing now.
-        await store.RemoveAbandonedWritesAsync(directory, cancellationToken).ConfigureAwait(false);
+        var owned = commitLog.OwnedFiles;
+        await store.RemoveAbandonedWritesAsync(
+            directory, final => final.Key.StartsWith(prefix, StringComparison.Ordinal) && IsOwned(owned, final.Key[prefix.Length..]), cancellationToken).ConfigureAwait(false);
     }
+
+    private string DataFileName(Partition partition) => partition.OutputName + extension;
+
+    private static string QuarantineFileName(Partition partition) => $"{PartitionQuarantine.FolderName}/{partition.OutputName}.jsonl";
+
+    private static bool IsOwned(IReadOnlySet<string> owned, string name) =>
+        owned.Contains(name) || name is OutputCommitLog.ManifestName or OutputCommitLog.SuccessName or OutputLease.LeaseName;
+
+    private static string Describe(IReadOnlyList<string> names) =>
+        names.Count <= 3 ? string.Join(", ", names.Select(n => $"'{n}'")) : $"'{names[0]}', '{names[1]}' and {names.Count - 2} more files";
 }

@@ -33,10 +33,11 @@ public interface IObjectStore
 
     /// <summary>
     /// Removes what writes that were never committed left under <paramref name="prefix"/> (a crashed process's
-    /// temporary files). Only call it while holding the prefix exclusively. Object stores keep uncommitted uploads
-    /// invisible, so the default does nothing.
+    /// temporary files), for those objects <paramref name="isOwned"/> says the caller writes: temporary files of
+    /// anybody else's objects are left alone. Only call it while holding the prefix exclusively. Object stores keep
+    /// uncommitted uploads invisible, so the default does nothing.
     /// </summary>
-    Task RemoveAbandonedWritesAsync(ObjectLocation prefix, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    Task RemoveAbandonedWritesAsync(ObjectLocation prefix, Func<ObjectLocation, bool> isOwned, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <summary>
     /// Writes a small object only if none exists under that name; returns false when one does. Stores with

@@ -97,20 +97,26 @@ public sealed class LocalObjectStore : IObjectStore
         var finalPath = location.LocalPath;
         Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
         // A unique temporary name so that two writers of the same object never share a file.
-        var temporaryPath = $"{finalPath}.{Guid.NewGuid():N}{InProgressSuffix}";
+        var temporaryPath = TemporaryFiles.Name(finalPath);
         var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        return Task.FromResult<IAtomicObjectWrite>(new LocalAtomicWrite(location, temporaryPath, stream));
+        return Task.FromResult<IAtomicObjectWrite>(new LocalAtomicWrite(location, temporaryPath, new LocalWriteStream(location, stream)));
     }
 
     /// <inheritdoc />
-    public Task RemoveAbandonedWritesAsync(ObjectLocation prefix, CancellationToken cancellationToken = default)
+    public Task RemoveAbandonedWritesAsync(ObjectLocation prefix, Func<ObjectLocation, bool> isOwned, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(isOwned);
         var directory = prefix.LocalPath;
         if (Directory.Exists(directory))
         {
             foreach (var file in Directory.EnumerateFiles(directory, "*" + InProgressSuffix, SearchOption.AllDirectories))
             {
-                File.Delete(file);
+                // Only "<final name>.<32 hex digits>.inprogress", as CreateAsync names them, and only for owned objects.
+                var final = TemporaryFiles.FinalPath(file.Replace('\\', '/'));
+                if (final is not null && isOwned(ObjectLocation.Local(final)))
+                {
+                    File.Delete(file);
+                }
             }
         }
 
@@ -129,8 +135,17 @@ public sealed class LocalObjectStore : IObjectStore
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // Written in full under a temporary name, then moved without overwrite: readers never see a half-written
         // object, and the operating system lets only one of two racing writers have the name.
-        var temporaryPath = $"{path}.{Guid.NewGuid():N}{InProgressSuffix}";
-        await File.WriteAllBytesAsync(temporaryPath, content.ToArray(), cancellationToken).ConfigureAwait(false);
+        var temporaryPath = TemporaryFiles.Name(path);
+        try
+        {
+            await File.WriteAllBytesAsync(temporaryPath, content.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            File.Delete(temporaryPath);
+            throw DiskFull.Is(e) ? DiskFull.Describe(location, 0, e) : e;
+        }
+
         try
         {
             File.Move(temporaryPath, path, overwrite: false);
@@ -165,7 +180,7 @@ public sealed class LocalObjectStore : IObjectStore
             new DateTimeOffset(modified, TimeSpan.Zero));
     }
 
-    private sealed class LocalAtomicWrite(ObjectLocation location, string temporaryPath, FileStream stream) : IAtomicObjectWrite
+    private sealed class LocalAtomicWrite(ObjectLocation location, string temporaryPath, LocalWriteStream stream) : IAtomicObjectWrite
     {
         private bool _committed;
 
@@ -177,7 +192,7 @@ public sealed class LocalObjectStore : IObjectStore
         {
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             // Data must be on disk before the rename makes it visible, or a power cut could publish a torn file.
-            stream.Flush(flushToDisk: true);
+            stream.FlushToDisk();
             await stream.DisposeAsync().ConfigureAwait(false);
             if (!location.Name.StartsWith('_') && !location.Key.Contains("/_", StringComparison.Ordinal))
             {
@@ -191,10 +206,20 @@ public sealed class LocalObjectStore : IObjectStore
 
         public async ValueTask DisposeAsync()
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            if (!_committed)
+            try
             {
-                File.Delete(temporaryPath);
+                // Closing flushes what is buffered, which fails again on a full disk: the file must go all the same.
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (!_committed && e is IOException or StorageException)
+            {
+            }
+            finally
+            {
+                if (!_committed)
+                {
+                    File.Delete(temporaryPath);
+                }
             }
         }
     }

@@ -86,8 +86,8 @@ public sealed class RetryingObjectStore : IObjectStore
         _pipeline.ExecuteAsync(ct => new ValueTask(_inner.DeleteAsync(location, ct)), cancellationToken).AsTask();
 
     /// <inheritdoc />
-    public Task RemoveAbandonedWritesAsync(ObjectLocation prefix, CancellationToken cancellationToken = default) =>
-        _pipeline.ExecuteAsync(ct => new ValueTask(_inner.RemoveAbandonedWritesAsync(prefix, ct)), cancellationToken).AsTask();
+    public Task RemoveAbandonedWritesAsync(ObjectLocation prefix, Func<ObjectLocation, bool> isOwned, CancellationToken cancellationToken = default) =>
+        _pipeline.ExecuteAsync(ct => new ValueTask(_inner.RemoveAbandonedWritesAsync(prefix, isOwned, ct)), cancellationToken).AsTask();
 
     /// <inheritdoc />
     public Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>

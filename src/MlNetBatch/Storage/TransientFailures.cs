@@ -23,6 +23,9 @@ public static class TransientFailures
                     return false;
                 case FileNotFoundException or DirectoryNotFoundException or OperationCanceledException:
                     return false;
+                case IOException io when DiskFull.Is(io):
+                    // The retry would write to the same full disk.
+                    return false;
                 case IOException or TimeoutException or HttpRequestException or SocketException:
                     transient = true;
                     break;

@@ -3,12 +3,19 @@ using Microsoft.ML.Data;
 namespace MlNetBatch.Data.Columns;
 
 /// <summary>
-/// Values of a text column. Copied values live in one growing character arena per block, so that
-/// keeping a block's strings costs no allocation per row.
+/// Values of a text column. Copied values live in a character arena per block, so that keeping a block's strings
+/// costs no allocation per row.
 /// </summary>
+/// <remarks>
+/// ML.NET treats text as immutable: its consolidating cursors, caches and <c>CreateEnumerable</c> keep the
+/// <see cref="ReadOnlyMemory{T}"/> a getter handed out long after the cursor moved on. So an arena is never written
+/// again once a value pointing into it may have left the buffer: every new block (and every rewrite of slot 0)
+/// starts a fresh arena, and the old one lives exactly as long as somebody references its text.
+/// </remarks>
 public sealed class TextColumnBuffer : ColumnBuffer<ReadOnlyMemory<char>>
 {
-    private char[] _arena = new char[4096];
+    private const int MinimumArena = 4096;
+    private char[] _arena = [];
     private int _arenaUsed;
 
     /// <summary>Creates the buffer.</summary>
@@ -31,8 +38,7 @@ public sealed class TextColumnBuffer : ColumnBuffer<ReadOnlyMemory<char>>
             Values = new ReadOnlyMemory<char>[rows];
         }
 
-        // Slot 0 is written first in every block, so the arena can be reused from the start.
-        _arenaUsed = 0;
+        StartNewArena();
     }
 
     /// <inheritdoc />
@@ -69,17 +75,30 @@ public sealed class TextColumnBuffer : ColumnBuffer<ReadOnlyMemory<char>>
         Values[row] = destination[..written];
     }
 
+    /// <summary>
+    /// Leaves the current arena to the values already handed out. The next one is sized like the text the last
+    /// block held, so a block usually needs one allocation.
+    /// </summary>
+    private void StartNewArena()
+    {
+        if (_arenaUsed > 0)
+        {
+            _arena = new char[Math.Max(MinimumArena, _arenaUsed)];
+            _arenaUsed = 0;
+        }
+    }
+
     private Memory<char> Reserve(int row, int length)
     {
         if (row == 0)
         {
-            _arenaUsed = 0;
+            StartNewArena();
         }
 
         if (_arenaUsed + length > _arena.Length)
         {
             // Earlier slots still point into the old arena, which stays alive through them; start a new one.
-            _arena = new char[Math.Max(_arena.Length * 2, length)];
+            _arena = new char[Math.Max(Math.Max(_arena.Length * 2, MinimumArena), length)];
             _arenaUsed = 0;
         }
 

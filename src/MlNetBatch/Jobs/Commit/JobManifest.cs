@@ -7,7 +7,7 @@ namespace MlNetBatch.Jobs.Commit;
 public sealed class JobManifest
 {
     /// <summary>The manifest layout version.</summary>
-    public int Version { get; set; } = 1;
+    public int Version { get; set; } = 2;
 
     /// <summary>The job that wrote the output.</summary>
     public string Job { get; set; } = string.Empty;
@@ -20,6 +20,13 @@ public sealed class JobManifest
 
     /// <summary>Committed partitions by partition id.</summary>
     public Dictionary<string, CommittedPartition> Partitions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every file this job wrote in the output directory, or was about to write when the manifest was saved, by name
+    /// relative to the directory. Recorded before a file is created, so after any crash this is the complete list
+    /// of what the job may delete or overwrite; nothing else in the directory is ever touched.
+    /// </summary>
+    public List<string> Files { get; set; } = [];
 
     /// <summary>True once every partition of the last run was committed (and <c>_SUCCESS</c> written).</summary>
     public bool Complete { get; set; }

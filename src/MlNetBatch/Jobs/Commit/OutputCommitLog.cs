@@ -23,19 +23,27 @@ public sealed class OutputCommitLog
     private readonly IObjectStore _store;
     private readonly ObjectLocation _directory;
     private readonly JobManifest _manifest;
+    private readonly HashSet<string> _files;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly System.Diagnostics.Stopwatch _sinceWrite = System.Diagnostics.Stopwatch.StartNew();
     private bool _dirty;
 
-    private OutputCommitLog(IObjectStore store, ObjectLocation directory, JobManifest manifest)
+    private OutputCommitLog(IObjectStore store, ObjectLocation directory, JobManifest manifest, HashSet<string> files)
     {
         _store = store;
         _directory = directory;
         _manifest = manifest;
+        _files = files;
     }
 
     /// <summary>Partitions recorded as committed and still valid.</summary>
     public IReadOnlyDictionary<string, CommittedPartition> Committed => _manifest.Partitions;
+
+    /// <summary>
+    /// The files (relative to the output directory) that this job wrote or was about to write, by the manifest: the
+    /// only files it may delete or overwrite.
+    /// </summary>
+    public IReadOnlySet<string> OwnedFiles => _files;
 
     /// <summary>
     /// Opens the record for a run. The previous manifest is kept only when it was written for the same settings
@@ -45,27 +53,63 @@ public sealed class OutputCommitLog
         IObjectStore store, ObjectLocation directory, string job, string settingsHash, string modelHash, bool restart, CancellationToken cancellationToken)
     {
         var fresh = new JobManifest { Job = job, ConfigHash = settingsHash, ModelHash = modelHash };
-        var previous = restart ? null : await ReadAsync(store, directory.Combine(ManifestName), cancellationToken).ConfigureAwait(false);
-        var manifest = previous is not null && previous.ConfigHash == settingsHash && previous.ModelHash == modelHash ? previous : fresh;
+        // Read even on a restart or a changed job: what an earlier run wrote stays this job's to replace or remove.
+        var previous = await ReadAsync(store, directory.Combine(ManifestName), cancellationToken).ConfigureAwait(false);
+        var manifest = !restart && previous is not null && previous.ConfigHash == settingsHash && previous.ModelHash == modelHash ? previous : fresh;
         manifest.Complete = false;
+        var files = new HashSet<string>(previous?.Files ?? [], StringComparer.Ordinal);
+        foreach (var entry in previous?.Partitions.Values ?? Enumerable.Empty<CommittedPartition>())
+        {
+            // Manifests of version 1 named their files only in the partition entries.
+            AddRelative(files, directory, entry.Output);
+            AddRelative(files, directory, entry.Quarantine);
+        }
+
         await DeleteIfExistsAsync(store, directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
-        return new OutputCommitLog(store, directory, manifest);
+        return new OutputCommitLog(store, directory, manifest, files);
     }
 
-    /// <summary>Whether <paramref name="partition"/> was committed from the same input as it has now.</summary>
-    public bool IsCommitted(Partition partition) =>
+    /// <summary>Whether <paramref name="partition"/> was committed from the same input as it has now, to <paramref name="output"/>.</summary>
+    public bool IsCommitted(Partition partition, ObjectLocation output) =>
         _manifest.Partitions.TryGetValue(partition.Id, out var entry)
         && entry.InputSize == partition.File.Size
-        && entry.InputETag == partition.File.ETag;
+        && entry.InputETag == partition.File.ETag
+        && entry.Output == output.ToString();
 
     /// <summary>Forgets partitions that are not part of this run's plan, so the manifest describes the output as it is.</summary>
-    public void KeepOnly(IEnumerable<Partition> planned)
+    public void KeepOnly(IEnumerable<(Partition Partition, ObjectLocation Output)> planned)
     {
-        var ids = planned.Where(IsCommitted).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var ids = planned.Where(p => IsCommitted(p.Partition, p.Output)).Select(p => p.Partition.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var id in _manifest.Partitions.Keys.Where(id => !ids.Contains(id)).ToList())
         {
             _manifest.Partitions.Remove(id);
         }
+    }
+
+    /// <summary>
+    /// Records, in the manifest on storage, that this run may write <paramref name="files"/> (relative to the
+    /// output directory): done before any of them is created, so a crash can never leave a file the job cannot
+    /// prove it wrote.
+    /// </summary>
+    public async Task ClaimAsync(IEnumerable<string> files, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _files.UnionWith(files);
+            await WriteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Stops claiming <paramref name="files"/> once they are deleted; saved with the next write.</summary>
+    public void Release(IEnumerable<string> files)
+    {
+        _files.ExceptWith(files);
+        _dirty = true;
     }
 
     /// <summary>
@@ -128,6 +172,7 @@ public sealed class OutputCommitLog
 
     private async Task WriteAsync(CancellationToken cancellationToken)
     {
+        _manifest.Files = _files.Order(StringComparer.Ordinal).ToList();
         await using var write = await _store.CreateAsync(_directory.Combine(ManifestName), cancellationToken).ConfigureAwait(false);
         await JsonSerializer.SerializeAsync(write.Stream, _manifest, Json, cancellationToken).ConfigureAwait(false);
         await write.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -150,6 +195,15 @@ public sealed class OutputCommitLog
         {
             // An unreadable manifest only costs a full re-run; never a reason to fail the job.
             return null;
+        }
+    }
+
+    private static void AddRelative(HashSet<string> files, ObjectLocation directory, string? location)
+    {
+        var prefix = directory.ToString().TrimEnd('/') + "/";
+        if (location is not null && location.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            files.Add(location[prefix.Length..]);
         }
     }
 

@@ -20,7 +20,7 @@ public class ExactlyOnceTests
 
         var first = await runner.RunAsync("resume", job);
         Assert.True(File.Exists(dir.Combine("out", OutputCommitLog.SuccessName)));
-        var untouched = dir.Combine("out", "part-0-00000.parquet");
+        var untouched = Directory.GetFiles(dir.Combine("out"), "part-0-*-00000.parquet").Single();
         var firstWrite = File.GetLastWriteTimeUtc(untouched);
 
         var second = await runner.RunAsync("resume", job);
@@ -204,18 +204,22 @@ public class OutputSafetyTests
     }
 
     [Fact]
-    public async Task Files_in_the_sink_that_are_not_partition_output_are_left_alone()
+    public async Task Files_in_the_sink_that_the_job_did_not_write_are_left_alone_whatever_their_names()
     {
         using var dir = new TempDirectory();
         await ExactlyOnceTests.WriteInputAsync(dir, files: 1);
         Directory.CreateDirectory(dir.Combine("out"));
         await File.WriteAllTextAsync(dir.Combine("out", "README.parquet"), "an operator's note");
-        await File.WriteAllTextAsync(dir.Combine("out", "old-run-00007.parquet"), "a stale partition file");
+        // Shaped like partition output (and like Spark's part files), but no manifest says the job wrote it.
+        await File.WriteAllTextAsync(dir.Combine("out", "old-run-00007.parquet"), "somebody's file");
+        await File.WriteAllTextAsync(dir.Combine("out", "x.parquet.0123456789abcdef0123456789abcdef.inprogress"), "somebody's temporary file");
         var job = TabularJobs.Parquet(dir.Combine("in", "*.parquet"), TestModels.Tabular(dir), dir.Combine("out"));
 
         await new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("tidy", job);
+        await new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("tidy", job, new JobRunOptions { Restart = true }, CancellationToken.None);
 
         Assert.True(File.Exists(dir.Combine("out", "README.parquet")));
-        Assert.False(File.Exists(dir.Combine("out", "old-run-00007.parquet")));
+        Assert.True(File.Exists(dir.Combine("out", "old-run-00007.parquet")));
+        Assert.True(File.Exists(dir.Combine("out", "x.parquet.0123456789abcdef0123456789abcdef.inprogress")));
     }
 }
