@@ -48,4 +48,27 @@ public static class TestModels
             .Save(path);
         return path;
     }
+
+    /// <summary>
+    /// A float and a rank-one int64 input, as tabular models with a categorical code have: x float[batch,8] and
+    /// cat int64[batch]; score = ReduceSum(x, axis 1) + cat float[batch], code = cat * 3 int64[batch].
+    /// </summary>
+    public static string MultiIo(TempDirectory directory)
+    {
+        var path = directory.Combine("multi_io.onnx");
+        new OnnxModelBuilder("multi_io")
+            .AddInput("x", OnnxElementType.Float, "batch", 8)
+            .AddInput("cat", OnnxElementType.Int64, "batch")
+            .AddOutput("score", OnnxElementType.Float, "batch")
+            .AddOutput("code", OnnxElementType.Int64, "batch")
+            .AddInitializer("axes", [1L], 1)
+            .AddInitializer("three", [3L])
+            .AddNode("ReduceSum", ["x", "axes"], ["total"], OnnxAttribute.Int("keepdims", 0))
+            // 1 is TensorProto.FLOAT.
+            .AddNode("Cast", ["cat"], ["cat_float"], OnnxAttribute.Int("to", 1))
+            .AddNode("Add", ["total", "cat_float"], ["score"])
+            .AddNode("Mul", ["cat", "three"], ["code"])
+            .Save(path);
+        return path;
+    }
 }
