@@ -8,12 +8,17 @@ try
 {
     // Ctrl-C/SIGTERM cancel the command's token; the process then waits for the job to stop within its grace period
     // (and systemd's TimeoutStopSec) instead of being cut off after System.CommandLine's default 2 seconds.
-    return await WorkerCommandLine.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(10) });
+    // The commands report their own failures on one line; System.CommandLine's handler would print the stack.
+    return await WorkerCommandLine.Create().Parse(args).InvokeAsync(new InvocationConfiguration
+    {
+        ProcessTerminationTimeout = TimeSpan.FromMinutes(10),
+        EnableDefaultExceptionHandler = false,
+    });
 }
 catch (Exception e)
 {
-    Log.Fatal(e, "The worker stopped unexpectedly");
-    return 1;
+    // The last resort: still one line, the stack only at Debug level.
+    return FailureReport.Report(e, Console.Error);
 }
 finally
 {

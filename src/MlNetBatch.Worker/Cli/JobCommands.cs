@@ -20,7 +20,6 @@ internal static class JobCommands
             return WorkerCommandLine.Usage;
         }
 
-        var logger = host.Services.GetRequiredService<ILogger<JobRunner>>();
         try
         {
             var summary = await host.Services.GetRequiredService<JobRunner>().RunAsync(name, job, runOptions, cancellationToken).ConfigureAwait(false);
@@ -38,11 +37,9 @@ internal static class JobCommands
             await output.WriteLineAsync($"Job '{name}' was stopped before it started scoring; nothing was written.").ConfigureAwait(false);
             return WorkerCommandLine.Interrupted;
         }
-        catch (MlNetBatchException e)
+        catch (Exception e)
         {
-            logger.LogError(e, "Job {Job} failed", name);
-            await output.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return WorkerCommandLine.Failed;
+            return FailureReport.Report(e, output, name, job);
         }
     }
 
@@ -50,6 +47,7 @@ internal static class JobCommands
     {
         var jobs = Jobs(host);
         var paths = host.Services.GetRequiredService<JobPaths>();
+        var logger = host.Services.GetRequiredService<ILogger<JobRunner>>();
         var failures = 0;
         foreach (var (name, job) in jobs)
         {
@@ -60,10 +58,12 @@ internal static class JobCommands
                 using var model = OnnxScoringModel.Load(options);
                 output.WriteLine($"{name}: ok (model {model.Name}: {string.Join("; ", model.Inputs)} -> {string.Join("; ", model.Outputs)})");
             }
-            catch (MlNetBatchException e)
+            catch (Exception e)
             {
+                // A model that does not load is one of the problems to list; the others are still checked.
                 failures++;
-                output.WriteLine($"{MlNetBatchOptions.SectionName}:Jobs:{name}:Model: {e.Message}");
+                logger.LogDebug(e, "Job {Job}: the model did not load", name);
+                output.WriteLine($"{MlNetBatchOptions.SectionName}:Jobs:{name}:Model: {FailureReport.Describe(e)}");
             }
         }
 
@@ -108,10 +108,9 @@ internal static class JobCommands
         {
             plan = await host.Services.GetRequiredService<JobRunner>().PlanAsync(name, job, cancellationToken).ConfigureAwait(false);
         }
-        catch (MlNetBatchException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            await output.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return WorkerCommandLine.Failed;
+            return FailureReport.Report(e, output, name, job);
         }
 
         output.WriteLine($"Job '{plan.Job}': {plan.Files.Count} file(s), {plan.Partitions.Count} partition(s), {plan.Partitions.Sum(p => p.RowCount ?? 0)} rows known before reading");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,23 +45,23 @@ public static class WorkerCommandLine
         var restart = new Option<bool>("--restart") { Description = "Ignore the progress of earlier runs and score every partition again." };
         run.Arguments.Add(jobArgument);
         run.Options.Add(restart);
-        run.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, (host, writer) =>
+        run.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, ct, (host, writer) =>
             JobCommands.RunAsync(host, parse.GetValue(jobArgument)!, new JobRunOptions { Restart = parse.GetValue(restart) }, writer, ct)));
         root.Subcommands.Add(run);
 
         var validate = new Command("validate", "Check the configuration and load every model, without running anything.");
-        validate.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, (host, writer) =>
+        validate.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, ct, (host, writer) =>
             Task.FromResult(JobCommands.Validate(host, writer))));
         root.Subcommands.Add(validate);
 
         var list = new Command("list", "List the jobs with their schedules and next fire times.");
-        list.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, (host, writer) =>
+        list.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, ct, (host, writer) =>
             Task.FromResult(JobCommands.List(host, writer))));
         root.Subcommands.Add(list);
 
         var plan = new Command("plan", "Dry run: the partitions a job would read, the input schema, the model's inputs and outputs and how columns map onto them.");
         plan.Arguments.Add(jobArgument);
-        plan.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, (host, writer) =>
+        plan.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, ct, (host, writer) =>
             JobCommands.PlanAsync(host, parse.GetValue(jobArgument)!, writer, ct)));
         root.Subcommands.Add(plan);
         return root;
@@ -68,68 +69,70 @@ public static class WorkerCommandLine
 
     private static async Task<int> RunServiceAsync(FileInfo? configFile, Action<IConfigurationBuilder>? configure, TextWriter errors, CancellationToken cancellationToken)
     {
-        using var host = WorkerHost.CreateBuilder([], configFile?.FullName, withScheduler: true, configure).Build();
+        using var host = Build(configFile, configure, withScheduler: true, errors);
+        if (host is null)
+        {
+            return Failed;
+        }
+
         try
         {
+            // The jobs are validated first, as the commands do: that report also covers the storage settings, which
+            // the host's own start-up check would otherwise stop at one by one.
+            _ = host.Services.GetRequiredService<IOptions<MlNetBatchOptions>>().Value;
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
-        catch (OptionsValidationException e)
+        catch (Exception e)
         {
-            ReportInvalidConfiguration(e, errors);
-            return Failed;
-        }
-        catch (InvalidOperationException e) when (IsBindingFailure(e))
-        {
-            errors.WriteLine($"The configuration is invalid: {e.Message}");
-            return Failed;
+            return FailureReport.Report(e, errors);
         }
     }
 
     private static async Task<int> WithHost(
-        FileInfo? configFile, Action<IConfigurationBuilder>? configure, TextWriter? output, Func<IHost, TextWriter, Task<int>> action)
+        FileInfo? configFile, Action<IConfigurationBuilder>? configure, TextWriter? output, CancellationToken cancellationToken, Func<IHost, TextWriter, Task<int>> action)
     {
         var writer = output ?? Console.Out;
-        IHost host;
-        try
+        using var host = Build(configFile, configure, withScheduler: false, writer);
+        if (host is null)
         {
-            host = WorkerHost.CreateBuilder([], configFile?.FullName, withScheduler: false, configure).Build();
-        }
-        catch (FileNotFoundException e)
-        {
-            await writer.WriteLineAsync(e.Message).ConfigureAwait(false);
             return Failed;
         }
 
-        using (host)
+        try
         {
-            try
-            {
-                return await action(host, writer).ConfigureAwait(false);
-            }
-            catch (OptionsValidationException e)
-            {
-                ReportInvalidConfiguration(e, writer);
-                return Failed;
-            }
-            catch (InvalidOperationException e) when (IsBindingFailure(e))
-            {
-                await writer.WriteLineAsync($"The configuration is invalid: {e.Message}").ConfigureAwait(false);
-                return Failed;
-            }
+            return await action(host, writer).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await writer.WriteLineAsync("Stopped before finishing; nothing was written.").ConfigureAwait(false);
+            return Interrupted;
+        }
+        catch (Exception e)
+        {
+            // Whatever the command did not handle itself (invalid configuration, a provider that cannot start) ends
+            // here: one line, never a stack trace.
+            return FailureReport.Report(e, writer);
         }
     }
 
-    /// <summary>A value the configuration binder cannot convert (an unknown enum name, a malformed TimeSpan) names its path.</summary>
-    private static bool IsBindingFailure(InvalidOperationException e) =>
-        e.Message.Contains("configuration value", StringComparison.OrdinalIgnoreCase);
-
-    internal static void ReportInvalidConfiguration(OptionsValidationException e, TextWriter writer)
+    /// <summary>Builds the host, or reports on one line why it cannot be built and returns null.</summary>
+    private static IHost? Build(FileInfo? configFile, Action<IConfigurationBuilder>? configure, bool withScheduler, TextWriter writer)
     {
-        writer.WriteLine("The configuration is invalid:");
-        foreach (var failure in e.Failures)
+        try
         {
-            writer.WriteLine($"  {failure}");
+            return WorkerHost.CreateBuilder([], configFile?.FullName, withScheduler, configure).Build();
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or FormatException)
+        {
+            // Configuration files are loaded here, while the builder is made: these are a malformed JSON file.
+            FailureReport.ReportUnreadableConfiguration(e, writer);
+            return null;
+        }
+        catch (Exception e)
+        {
+            FailureReport.Report(e, writer);
+            return null;
         }
     }
 }

@@ -4,13 +4,19 @@ using Microsoft.Extensions.Hosting;
 using MlNetBatch.DependencyInjection;
 using MlNetBatch.Jobs;
 using MlNetBatch.Worker.Scheduling;
+using Microsoft.Extensions.Options;
 using Serilog;
+using Serilog.Events;
+using Serilog.Filters;
 
 namespace MlNetBatch.Worker.Hosting;
 
 /// <summary>Builds the worker's generic host: configuration, Serilog, the job engine and, for service mode, Quartz.</summary>
 public static class WorkerHost
 {
+    /// <summary>The logging category of the generic host itself.</summary>
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     /// <summary>Creates the host builder.</summary>
     /// <param name="args">Command-line arguments passed on to configuration.</param>
     /// <param name="configFile">A JSON file layered over appsettings.json, if any.</param>
@@ -40,9 +46,12 @@ public static class WorkerHost
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
-            .Enrich.FromLogContext());
+            .Enrich.FromLogContext()
+            // The host logs a failed start with its whole stack; the worker reports that failure itself, on one line.
+            .Filter.ByExcluding(e => e.Level >= LogEventLevel.Error && Matching.FromSource(HostCategory)(e)));
         builder.Services.AddMlNetBatch(builder.Configuration.GetSection(MlNetBatchOptions.SectionName), builder.Environment.ContentRootPath);
         AddStorageProviders(builder.Services, builder.Configuration.GetSection($"{MlNetBatchOptions.SectionName}:Storage"));
+        builder.Services.AddSingleton<IValidateOptions<MlNetBatchOptions>>(new StorageSectionValidator(builder.Configuration.GetSection(MlNetBatchOptions.SectionName)));
 
         if (withScheduler)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
+using MlNetBatch.Worker.Cli;
 using Quartz;
 
 namespace MlNetBatch.Worker.Scheduling;
@@ -33,7 +34,9 @@ public sealed class BatchInferenceQuartzJob(JobRunner runner, IOptionsMonitor<Ml
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Job {Job} failed: {Reason}", name, e.Message);
+            // One line for the operator, as from the command line; the stack only at Debug level.
+            logger.LogError("{Failure}", FailureReport.Describe(e, name, definition));
+            logger.LogDebug(e, "Job {Job} failed", name);
             throw new JobExecutionException(e) { RefireImmediately = false };
         }
     }

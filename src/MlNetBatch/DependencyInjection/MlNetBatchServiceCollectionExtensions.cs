@@ -22,7 +22,10 @@ public static class MlNetBatchServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(section);
         services.AddOptions<MlNetBatchOptions>().Bind(section).ValidateOnStart();
         services.TryAddSingleton(new JobPaths(baseDirectory ?? Directory.GetCurrentDirectory()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobDefinitionValidator>());
+        // The stores are looked up when validating, not when the validator is made: building them binds the storage
+        // providers' options, and their problems belong in the same report as the jobs'.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobDefinitionValidator>(sp =>
+            new JobDefinitionValidator(sp.GetRequiredService<JobPaths>(), () => sp.GetRequiredService<ObjectStoreResolver>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>>(new JobBindingValidator(section)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectStore, LocalObjectStore>());
         services.TryAddSingleton(sp => new ObjectStoreResolver(sp.GetServices<IObjectStore>()));

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using MlNetBatch.DependencyInjection;
 
 namespace MlNetBatch.Jobs;
 
 /// <summary>
-/// Catches what the configuration binder lets pass quietly: a job whose values cannot be converted (an unknown
-/// enum name, a malformed TimeSpan) is left out of the bound dictionary, and a misspelt setting is ignored.
-/// Each job section is bound on its own, strictly, and every problem is reported with its path.
+/// Catches what the configuration binder lets pass quietly or reports one at a time: a misspelt setting is ignored,
+/// and a job whose values cannot be converted (an unknown enum name, a malformed TimeSpan) is left out of the bound
+/// dictionary. Every unknown key and every unconvertible value of every job is reported, each with its path.
 /// </summary>
 public sealed class JobBindingValidator(IConfiguration section) : IValidateOptions<MlNetBatchOptions>
 {
@@ -14,21 +15,11 @@ public sealed class JobBindingValidator(IConfiguration section) : IValidateOptio
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
     {
         var failures = new List<string>();
-        foreach (var job in section.GetSection("Jobs").GetChildren())
+        foreach (var job in section.GetSection(nameof(MlNetBatchOptions.Jobs)).GetChildren())
         {
-            try
-            {
-                job.Get<JobDefinition>(binder => binder.ErrorOnUnknownConfiguration = true);
-            }
-            catch (InvalidOperationException e)
-            {
-                failures.Add($"{MlNetBatchOptions.SectionName}:Jobs:{job.Key}: {Describe(e)}");
-            }
+            failures.AddRange(StrictConfiguration.Check(job, typeof(JobDefinition)));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    private static string Describe(InvalidOperationException e) =>
-        e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
 }

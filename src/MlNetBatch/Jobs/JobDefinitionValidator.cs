@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MlNetBatch.Data;
+using MlNetBatch.Storage;
 using Quartz;
 
 namespace MlNetBatch.Jobs;
@@ -8,21 +9,65 @@ namespace MlNetBatch.Jobs;
 /// Checks every job definition at start-up and reports every problem at once, each prefixed with its
 /// configuration path (<c>MlNetBatch:Jobs:nightly:Schedule: …</c>).
 /// </summary>
-public sealed class JobDefinitionValidator(JobPaths paths) : IValidateOptions<MlNetBatchOptions>
+public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
 {
+    private readonly JobPaths _paths;
+
+    // Called at each validation: building the stores binds the providers' options, whose problems are reported here too.
+    private readonly Func<ObjectStoreResolver>? _stores;
+
+    /// <summary>Creates the validator.</summary>
+    /// <param name="paths">Resolves relative paths in the jobs.</param>
+    /// <param name="stores">
+    /// The registered storage providers: every source and sink path must have one. Without it the schemes are not checked.
+    /// </param>
+    public JobDefinitionValidator(JobPaths paths, ObjectStoreResolver? stores = null)
+        : this(paths, stores is null ? null : () => stores)
+    {
+    }
+
+    internal JobDefinitionValidator(JobPaths paths, Func<ObjectStoreResolver>? stores)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        _paths = paths;
+        _stores = stores;
+    }
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
     {
         var failures = new List<string>();
+        var stores = CreateStores(failures);
         foreach (var (jobName, job) in options.Jobs)
         {
-            failures.AddRange(Validate(jobName, job).Select(f => $"{MlNetBatchOptions.SectionName}:Jobs:{jobName}:{f}"));
+            failures.AddRange(Validate(jobName, job, stores).Select(f => $"{MlNetBatchOptions.SectionName}:Jobs:{jobName}:{f}"));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private IEnumerable<string> Validate(string jobName, JobDefinition job)
+    /// <summary>The registered stores, or null (with the reason among the failures) when a provider cannot be set up.</summary>
+    private ObjectStoreResolver? CreateStores(List<string> failures)
+    {
+        try
+        {
+            return _stores?.Invoke();
+        }
+        catch (OptionsValidationException e)
+        {
+            // A provider's own validator names each setting with its path.
+            failures.AddRange(e.Failures);
+        }
+        catch (Exception e)
+        {
+            // Building a store reads only its configuration, so whatever fails here is a configuration problem.
+            failures.Add($"{MlNetBatchOptions.SectionName}:Storage: a storage provider could not be set up ({e.Message.ReplaceLineEndings(" ")}); the schemes of source and sink paths were not checked.");
+        }
+
+        return null;
+    }
+
+    private IEnumerable<string> Validate(string jobName, JobDefinition job, ObjectStoreResolver? stores)
     {
         if (string.IsNullOrWhiteSpace(job.Source.Path) && job.Source.Paths.Count == 0)
         {
@@ -67,9 +112,9 @@ public sealed class JobDefinitionValidator(JobPaths paths) : IValidateOptions<Ml
         {
             yield return "Model:ModelPath: is required (an .onnx file).";
         }
-        else if (!File.Exists(paths.Resolve(job.Model.ModelPath)))
+        else if (!File.Exists(_paths.Resolve(job.Model.ModelPath)))
         {
-            yield return $"Model:ModelPath: model file '{paths.Resolve(job.Model.ModelPath)}' does not exist.";
+            yield return $"Model:ModelPath: model file '{_paths.Resolve(job.Model.ModelPath)}' does not exist.";
         }
 
         if (job.Model.BatchSize < 0)
@@ -85,6 +130,10 @@ public sealed class JobDefinitionValidator(JobPaths paths) : IValidateOptions<Ml
         if (string.IsNullOrWhiteSpace(job.Sink.Path))
         {
             yield return "Sink:Path: is required (the output directory).";
+        }
+        foreach (var problem in new JobLocationChecks(_paths, stores).Problems(job))
+        {
+            yield return problem;
         }
 
         if (job.Execution.Parallelism < 1)
@@ -131,8 +180,10 @@ public sealed class JobDefinitionValidator(JobPaths paths) : IValidateOptions<Ml
     {
         try
         {
-            _ = new CronExpression(schedule);
-            return null;
+            // Quartz refuses to schedule a trigger that never fires (30 February), so that is checked here too.
+            return new CronExpression(schedule).GetNextValidTimeAfter(DateTimeOffset.UtcNow) is null
+                ? "it never fires: no date matches"
+                : null;
         }
         catch (FormatException e)
         {

@@ -45,6 +45,55 @@ public class JobDefinitionValidatorTests
     }
 
     [Fact]
+    public void Sources_and_sinks_whose_scheme_no_provider_handles_are_reported_with_the_schemes_available()
+    {
+        var settings = Job("remote", RepositoryPaths.SampleModel, "s3://bucket/scores");
+        settings["MlNetBatch:Jobs:remote:Source:Paths:0"] = "data/a.parquet";
+        settings["MlNetBatch:Jobs:remote:Source:Paths:1"] = "foo://bucket/b.parquet";
+        using var host = Build(settings);
+
+        var failures = Failures(host);
+
+        Assert.Equal(
+            [
+                "MlNetBatch:Jobs:remote:Source:Paths:1: 'foo://bucket/b.parquet': no storage provider handles the 'foo://' scheme; available: local paths.",
+                "MlNetBatch:Jobs:remote:Sink:Path: 's3://bucket/scores': no storage provider handles the 's3://' scheme; available: local paths. s3:// is available once MlNetBatch:Storage:S3 is configured.",
+            ],
+            failures);
+    }
+
+    [Fact]
+    public void A_schedule_that_never_fires_and_a_sink_that_is_a_file_are_reported()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("taken"), "");
+        var settings = Job("odd", RepositoryPaths.SampleModel, dir.Combine("taken", "out"));
+        settings["MlNetBatch:Jobs:odd:Source:Path"] = "data/*.parquet";
+        settings["MlNetBatch:Jobs:odd:Schedule"] = "0 0 0 30 2 ?";
+        using var host = Build(settings);
+
+        var failures = Failures(host);
+
+        Assert.Equal(2, failures.Count);
+        Assert.Contains($"MlNetBatch:Jobs:odd:Sink:Path: '{dir.Combine("taken", "out")}' cannot be created because '{dir.Combine("taken")}' is a file.", failures);
+        Assert.Contains(failures, f => f.StartsWith("MlNetBatch:Jobs:odd:Schedule: '0 0 0 30 2 ?' is not a valid cron expression (it never fires", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_storage_provider_with_invalid_settings_is_reported_with_the_jobs_problems()
+    {
+        var settings = Job("bad", "/no/such/model.onnx", "out");
+        settings["MlNetBatch:Storage:S3:ServiceUrl"] = "not a url";
+        using var host = Build(settings, builder => builder.Services.AddMlNetBatchS3(builder.Configuration.GetSection("MlNetBatch:Storage:S3")));
+
+        var failures = Failures(host);
+
+        Assert.Contains(failures, f => f.StartsWith("MlNetBatch:Storage:S3:ServiceUrl: 'not a url'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("MlNetBatch:Jobs:bad:Model:ModelPath:", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("MlNetBatch:Jobs:bad:Source:Path:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_shipped_appsettings_json_is_valid()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = RepositoryPaths.Root });
@@ -57,4 +106,22 @@ public class JobDefinitionValidatorTests
         Assert.Contains("sample", options.Jobs.Keys);
         await host.StopAsync();
     }
+
+    private static Dictionary<string, string?> Job(string name, string model, string sink) => new()
+    {
+        [$"MlNetBatch:Jobs:{name}:Model:ModelPath"] = model,
+        [$"MlNetBatch:Jobs:{name}:Sink:Path"] = sink,
+    };
+
+    private static IHost Build(Dictionary<string, string?> settings, Action<HostApplicationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddMlNetBatch(builder.Configuration.GetSection("MlNetBatch"));
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
+
+    private static List<string> Failures(IHost host) =>
+        Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<MlNetBatchOptions>>().Value).Failures.ToList();
 }

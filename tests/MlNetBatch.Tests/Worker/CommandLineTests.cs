@@ -84,9 +84,8 @@ public class CommandLineTests
         var exit = await Invoke(settings, output, "list");
 
         Assert.Equal(WorkerCommandLine.Failed, exit);
-        Assert.Contains("MlNetBatch:Jobs:device: Failed to convert configuration value 'Gpu' at 'MlNetBatch:Jobs:device:Model:Device'", output.ToString());
-        Assert.Contains("MlNetBatch:Jobs:typo: 'ErrorOnUnknownConfiguration' was set", output.ToString());
-        Assert.Contains("'Shedule'", output.ToString());
+        Assert.Contains("MlNetBatch:Jobs:device:Model:Device: 'Gpu' is not one of Auto, Cpu, Cuda.", output.ToString());
+        Assert.Contains("MlNetBatch:Jobs:typo:Shedule: unknown setting 'Shedule'; did you mean 'Schedule'?", output.ToString());
     }
 
     [Fact]
