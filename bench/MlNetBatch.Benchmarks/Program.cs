@@ -3,6 +3,8 @@
 // Usage: dotnet run -c Release --project bench/MlNetBatch.Benchmarks -- [rows] [stockRows] [--storage]
 // --storage adds the same input read and scored from a real s3rver and Azurite (npm packages in tests/emulators).
 // --streaming-proof [GB] scores a Parquet object of that size (default 1) on s3rver and reports peak memory.
+// --data-path-property [cases] [first seed] runs the data-path property test on that many generated cases (default
+// 1000 from seed 1000; the test suite runs seeds 1–40) and exits 1 if any differs from the independent readers.
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -13,6 +15,14 @@ using MlNetBatch.Jobs;
 using MlNetBatch.Samples.Generator;
 using MlNetBatch.Scoring;
 using MlNetBatch.Storage;
+
+var propertyIndex = Array.IndexOf(args, "--data-path-property");
+if (propertyIndex >= 0)
+{
+    int Argument(int offset, int fallback) =>
+        propertyIndex + offset < args.Length && int.TryParse(args[propertyIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
+    return DataPathProperty.Run(Argument(1, 1000), Argument(2, 1000));
+}
 
 var storage = args.Contains("--storage");
 var proofIndex = Array.IndexOf(args, "--streaming-proof");

@@ -190,7 +190,7 @@ public sealed class GcsObjectStore : IObjectStore, IDisposable
     }
 
     /// <summary>Logs a spool file that could not be removed; the write itself is unaffected.</summary>
-    internal void SpoolNotRemoved(Exception e, string path) => _logger.LogWarning(e, "Could not remove the spool file {Path}", path);
+    internal void SpoolNotRemoved(Exception e, string path) => _logger.LogWarning("Could not remove the spool file {Path}: {Reason}", path, e.Message);
 
     private UploadObjectOptions UploadOptions(long? ifGenerationMatch) => new()
     {

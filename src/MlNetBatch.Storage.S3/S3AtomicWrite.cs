@@ -32,7 +32,7 @@ internal sealed class S3AtomicWrite(S3ObjectStore store, ObjectLocation location
             {
                 // Disposal must not hide the failure that led to it; an unaborted upload is only billed storage,
                 // which a bucket lifecycle rule (AbortIncompleteMultipartUpload) cleans up.
-                logger.LogWarning(e, "Could not abort the multipart upload {UploadId} of {Location}", stream.UploadId, location);
+                logger.LogWarning("Could not abort the multipart upload {UploadId} of {Location}: {Reason}", stream.UploadId, location, e.Message);
             }
         }
 

@@ -262,7 +262,7 @@ public sealed class JobRunner
         }
         catch (Exception e) when (e is StorageException or IOException)
         {
-            _logger.LogWarning(e, "Job {Job}: the manifest could not be updated; the next run scores the last partitions again", jobName);
+            _logger.LogWarning("Job {Job}: the manifest could not be updated ({Reason}); the next run scores the last partitions again", jobName, e.Message);
         }
     }
 

@@ -95,10 +95,19 @@ public sealed class LocalObjectStore : IObjectStore
     public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default)
     {
         var finalPath = location.LocalPath;
-        Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
         // A unique temporary name so that two writers of the same object never share a file.
         var temporaryPath = TemporaryFiles.Name(finalPath);
-        var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        FileStream stream;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+            stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CannotWrite(location, e);
+        }
+
         return Task.FromResult<IAtomicObjectWrite>(new LocalAtomicWrite(location, temporaryPath, new LocalWriteStream(location, stream)));
     }
 
@@ -132,7 +141,15 @@ public sealed class LocalObjectStore : IObjectStore
             return false;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CannotWrite(location, e);
+        }
+
         // Written in full under a temporary name, then moved without overwrite: readers never see a half-written
         // object, and the operating system lets only one of two racing writers have the name.
         var temporaryPath = TemporaryFiles.Name(path);
@@ -169,6 +186,11 @@ public sealed class LocalObjectStore : IObjectStore
 
         return Task.CompletedTask;
     }
+
+    /// <summary>Creating the directory or the file failed: a full disk, a read-only or virtual file system, access denied.</summary>
+    private static StorageException CannotWrite(ObjectLocation location, Exception e) =>
+        DiskFull.Is(e) ? DiskFull.Describe(location, 0, e)
+        : new StorageException(location, $"cannot write here ({(e is UnauthorizedAccessException ? "access denied" : e.Message)}).", e);
 
     private static ObjectInfo Describe(FileInfo file)
     {

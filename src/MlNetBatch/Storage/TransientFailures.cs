@@ -23,6 +23,8 @@ public static class TransientFailures
                     return false;
                 case FileNotFoundException or DirectoryNotFoundException or OperationCanceledException:
                     return false;
+                case UnauthorizedAccessException:
+                    return false;
                 case IOException io when DiskFull.Is(io):
                     // The retry would write to the same full disk.
                     return false;

@@ -93,7 +93,7 @@ public sealed class OutputLease : IAsyncDisposable
         }
         catch (Exception e) when (e is StorageException or IOException)
         {
-            _logger.LogWarning(e, "Could not release the lease {Lease}; it expires by itself at {Expiry}", _location, _record.ExpiresAt);
+            _logger.LogWarning("Could not release the lease {Lease} ({Reason}); it expires by itself at {Expiry}", _location, e.Message, _record.ExpiresAt);
         }
 
         _stop.Dispose();
@@ -125,7 +125,7 @@ public sealed class OutputLease : IAsyncDisposable
             }
             catch (Exception e) when (e is StorageException or IOException)
             {
-                _logger.LogWarning(e, "Could not renew the lease {Lease}; will try again", _location);
+                _logger.LogWarning("Could not renew the lease {Lease} ({Reason}); will try again", _location, e.Message);
             }
         }
     }
