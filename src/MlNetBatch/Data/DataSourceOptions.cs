@@ -20,7 +20,10 @@ public class DataSourceOptions
     /// <value>The default is <c>true</c>.</value>
     public bool HasHeader { get; set; } = true;
 
-    /// <summary>Target size of one partition of a line-oriented file (CSV, JSON Lines).</summary>
+    /// <summary>
+    /// Target size of one partition of a line-oriented file (CSV, JSON Lines). A CSV file larger than this is read
+    /// once when partitions are planned, so that every partition starts at a record start, never inside a quoted field.
+    /// </summary>
     /// <value>The default is 64 MiB.</value>
     public long PartitionBytes { get; set; } = 64L << 20;
 

@@ -50,6 +50,39 @@ public class SchemaInferenceTests
         Assert.Equal(expected == "float" ? Math.Min(strays, 5) : 0, source.Columns[0].Outliers.Count);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task Random_stray_values_are_outliers_and_bad_records_exactly_while_they_are_at_most_one_percent(int seed)
+    {
+        using var dir = new TempDirectory();
+        var random = new Random(seed);
+        var rows = random.Next(100, 1000);
+        var strays = Enumerable.Range(0, rows).OrderBy(_ => random.Next()).Take(random.Next(0, (rows / 50) + 1)).Order().ToList();
+        var numeric = strays.Count <= rows / 100;
+        await File.WriteAllTextAsync(dir.Combine("s.csv"), Csv("v", rows, i => strays.Contains(i) ? "x" : $"{i}.25"));
+        await File.WriteAllTextAsync(dir.Combine("s.jsonl"), string.Concat(Enumerable.Range(0, rows).Select(i => strays.Contains(i) ? "{\"v\": \"x\"}\n" : $"{{\"v\": {i}.25}}\n")));
+
+        foreach (var file in new[] { "s.csv", "s.jsonl" })
+        {
+            var sink = new CollectingBadRecordSink();
+            var source = (await PartitionedDataSource.OpenAsync(dir.Combine(file), new DataSourceOptions { InferenceSampleRows = rows })).WithBadRecords(sink);
+
+            Assert.Equal(numeric ? "float" : "string", ColumnTypeNames.Format(source.Columns[0].Type));
+            Assert.Equal(numeric ? strays.Take(5).Select(i => (long)i) : [], source.Columns[0].Outliers.Select(o => o.Row));
+            if (numeric)
+            {
+                var values = DataViewReader.Column<float>(source.AsDataView(), "v");
+                Assert.Equal(Enumerable.Range(0, rows).Except(strays).Select(i => i + 0.25f), values);
+                Assert.Equal(strays.Select(i => (long)i), sink.Records.Select(r => r.Row));
+            }
+        }
+    }
+
     [Fact]
     public async Task Ragged_and_malformed_records_in_the_sample_are_skipped()
     {
