@@ -20,7 +20,10 @@ public class DataSourceOptions
     /// <value>The default is <c>true</c>.</value>
     public bool HasHeader { get; set; } = true;
 
-    /// <summary>Target size of one partition of a line-oriented file (CSV, JSON Lines).</summary>
+    /// <summary>
+    /// Target size of one partition of a line-oriented file (CSV, JSON Lines). A CSV file larger than this is read
+    /// once when partitions are planned, so that every partition starts at a record start, never inside a quoted field.
+    /// </summary>
     /// <value>The default is 64 MiB.</value>
     public long PartitionBytes { get; set; } = 64L << 20;
 
@@ -36,7 +39,18 @@ public class DataSourceOptions
     /// <value>The default is 2.</value>
     public int PrefetchChunks { get; set; } = 2;
 
-    /// <summary>Lines sampled from the first file to infer a CSV or JSON Lines schema.</summary>
+    /// <summary>
+    /// What a missing value means in a float or double column (and a null item in a float vector): an empty CSV field
+    /// (or <c>NA</c>), a JSON null, or a JSON property that is absent. Integer and boolean columns have no missing value,
+    /// so there it is always a bad record; in a text column it is an empty string. The text <c>NaN</c> is a value, not missing.
+    /// </summary>
+    /// <value>The default is <see cref="MissingValueHandling.NaN"/>: missing values are read as NaN.</value>
+    public MissingValueHandling MissingValues { get; set; } = MissingValueHandling.NaN;
+
+    /// <summary>
+    /// Records (lines, for JSON Lines) sampled from the first file to infer a CSV or JSON Lines schema. Unreadable
+    /// records count toward the sample but are skipped; they become bad records when the data is read.
+    /// </summary>
     /// <value>The default is 1000.</value>
     public int InferenceSampleRows { get; set; } = 1000;
 

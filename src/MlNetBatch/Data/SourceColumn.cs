@@ -7,6 +7,12 @@ namespace MlNetBatch.Data;
 /// <param name="Type">The ML.NET type served to the pipeline.</param>
 public sealed record SourceColumn(string Name, DataViewType Type)
 {
+    /// <summary>
+    /// For an inferred numeric column, the first few sampled values that are not numbers: inference keeps a column
+    /// numeric when at most 1% of its sampled values fail, and those rows will be bad records. Empty for an explicit schema.
+    /// </summary>
+    public IReadOnlyList<InferenceOutlier> Outliers { get; init; } = [];
+
     /// <inheritdoc />
     public override string ToString() => $"{Name}: {ColumnTypeNames.Format(Type)}";
 }

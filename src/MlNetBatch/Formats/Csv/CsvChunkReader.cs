@@ -5,10 +5,9 @@ using MlNetBatch.Formats.Text;
 
 namespace MlNetBatch.Formats.Csv;
 
-/// <summary>Decodes the lines of one CSV partition into batches: the per-partition state of <see cref="CsvFormat"/>.</summary>
+/// <summary>Decodes the records of one CSV partition into batches: the per-partition state of <see cref="CsvFormat"/>.</summary>
 internal sealed class CsvChunkReader(string file, PartitionReadContext context, byte separator)
 {
-    private readonly CsvLineSplitter _splitter = new(separator);
     private int[] _fieldOfColumn = [];
     private int _expectedFields = -1;
     private bool _headerSkipped;
@@ -29,19 +28,9 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
             return;
         }
 
-        using var lines = LineReader.Open(stream, 0, long.MaxValue);
-        if (!lines.TryReadLine(out var header) || !_splitter.Split(header))
-        {
-            throw new DataFormatException(file, "the file is empty or its header line is malformed.");
-        }
-
-        _expectedFields = _splitter.Count;
-        var names = new string[_splitter.Count];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = Encoding.UTF8.GetString(_splitter.Field(header, i)).Trim();
-        }
-
+        using var records = CsvRecordReader.Open(stream, 0, long.MaxValue, separator);
+        var names = CsvHeader.TryRead(records) ?? throw new DataFormatException(file, "the file is empty or its header is malformed.");
+        _expectedFields = names.Length;
         for (var c = 0; c < columns.Count; c++)
         {
             _fieldOfColumn[c] = Array.IndexOf(names, columns[c].Name);
@@ -53,11 +42,11 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
     }
 
     /// <summary>Fills <paramref name="batch"/> with up to its capacity of rows; returns how many.</summary>
-    public int Fill(LineReader lines, RecordBatch batch, long firstRow, bool skipHeader)
+    public int Fill(CsvRecordReader records, RecordBatch batch, long firstRow, bool skipHeader)
     {
         var capacity = context.Pool.Rows;
         var rows = 0;
-        while (rows < capacity && lines.TryReadLine(out var line))
+        while (rows < capacity && records.TryReadRecord())
         {
             if (skipHeader && !_headerSkipped)
             {
@@ -65,13 +54,15 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
                 continue;
             }
 
-            if (line.IsEmpty)
+            var rowNumber = firstRow + rows + _skipped;
+            if (records.QuoteLeftOpen)
             {
-                continue;
+                // Not a bad record to skip: every record after the open quote is swallowed by it, so rows would vanish.
+                throw new DataFormatException(file,
+                    $"a quoted field in the record at byte offset {records.RecordOffset} is never closed, so the rest of the file cannot be read as records.", row: rowNumber);
             }
 
-            var rowNumber = firstRow + rows + _skipped;
-            if (TryStoreRow(line, batch, rows, rowNumber, lines.LineOffset))
+            if (TryStoreRow(records, batch, rows, rowNumber))
             {
                 rows++;
             }
@@ -85,22 +76,19 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
         return rows;
     }
 
-    /// <summary>Parses one line into slot <paramref name="slot"/>; a bad line goes to the bad-record sink (false) or fails.</summary>
-    private bool TryStoreRow(ReadOnlySpan<byte> line, RecordBatch batch, int slot, long rowNumber, long offset)
+    /// <summary>Parses one record into slot <paramref name="slot"/>; a bad record goes to the bad-record sink (false) or fails.</summary>
+    private bool TryStoreRow(CsvRecordReader records, RecordBatch batch, int slot, long rowNumber)
     {
-        if (!_splitter.Split(line))
-        {
-            return Reject(line, rowNumber, offset, null, $"malformed quoting in the line at byte offset {offset}.");
-        }
-
+        var offset = records.RecordOffset;
         if (_expectedFields < 0)
         {
-            _expectedFields = _splitter.Count;
+            _expectedFields = records.FieldCount;
         }
 
-        if (_splitter.Count != _expectedFields)
+        if (records.FieldCount != _expectedFields)
         {
-            return Reject(line, rowNumber, offset, null, $"the line at byte offset {offset} has {_splitter.Count} fields where the header has {_expectedFields}.");
+            return Reject(records.Record, rowNumber, offset, null,
+                $"the record at byte offset {offset} has {records.FieldCount} fields where the header has {_expectedFields}.");
         }
 
         for (var c = 0; c < _fieldOfColumn.Length; c++)
@@ -111,11 +99,17 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
                 continue;
             }
 
-            var field = _splitter.Field(line, _fieldOfColumn[c]);
-            if (!Utf8ValueParser.TryStore(buffer, slot, field))
+            if (!records.TryGetField(_fieldOfColumn[c], out var field))
+            {
+                return Reject(records.Record, rowNumber, offset, context.Columns[c].Name,
+                    $"malformed quoting: text follows the closing quote of the field (record at byte offset {offset}).");
+            }
+
+            var status = Utf8ValueParser.Store(buffer, slot, field, context.Options.MissingValues);
+            if (status != ValueStatus.Parsed)
             {
                 return Reject(field, rowNumber, offset, context.Columns[c].Name,
-                    $"cannot parse '{Encoding.UTF8.GetString(field)}' as {Utf8ValueParser.TypeName(buffer)} (line at byte offset {offset}).");
+                    $"{Utf8ValueParser.Describe(status, field, buffer)} (record at byte offset {offset}).");
             }
         }
 

@@ -117,16 +117,21 @@ internal sealed class JsonLineDecoder
             case JsonTokenType.String when buffer is TextColumnBuffer text:
                 StoreText(ref reader, text, slot);
                 return;
+            case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False when buffer is TextColumnBuffer text:
+                // Inference makes a property of mixed strings and numbers a string column: keep the number's text.
+                text.SetUtf8(slot, reader.ValueSpan);
+                return;
             case JsonTokenType.True or JsonTokenType.False when buffer is ScalarColumnBuffer<bool> bools:
                 bools.Values[slot] = reader.GetBoolean();
                 return;
-            case JsonTokenType.Number when buffer is not TextColumnBuffer and not VectorColumnBuffer<float>:
-                if (Utf8ValueParser.TryStore(buffer, slot, reader.ValueSpan))
+            case JsonTokenType.Number when buffer is not VectorColumnBuffer<float>:
+                var status = Utf8ValueParser.Store(buffer, slot, reader.ValueSpan, _context.Options.MissingValues);
+                if (status == ValueStatus.Parsed)
                 {
                     return;
                 }
 
-                break;
+                throw new DataFormatException(_file, $"{Utf8ValueParser.Describe(status, reader.ValueSpan, buffer)}.", _context.Columns[column].Name, row);
         }
 
         throw new DataFormatException(_file,
@@ -160,9 +165,7 @@ internal sealed class JsonLineDecoder
         {
             if (count < items.Length)
             {
-                items[count] = reader.TokenType == JsonTokenType.Null ? float.NaN
-                    : reader.TokenType == JsonTokenType.Number ? reader.GetSingle()
-                    : throw new DataFormatException(_file, $"the array holds a {reader.TokenType}; vectors hold numbers.", _context.Columns[column].Name, row);
+                items[count] = VectorItem(ref reader, column, row, count);
             }
 
             count++;
@@ -175,8 +178,48 @@ internal sealed class JsonLineDecoder
         }
     }
 
+    private float VectorItem(ref Utf8JsonReader reader, int column, long row, int index)
+    {
+        var name = _context.Columns[column].Name;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null when _context.Options.MissingValues == MissingValueHandling.NaN:
+                return float.NaN;
+            case JsonTokenType.Null:
+                throw new DataFormatException(_file, $"item {index} of the array is null and the source's MissingValues is BadRecord.", name, row);
+            case JsonTokenType.Number:
+                if (Utf8ValueParser.ParseFloat(reader.ValueSpan, out var value) == ValueStatus.Parsed)
+                {
+                    return value;
+                }
+
+                throw new DataFormatException(_file, $"item {index} of the array, '{Encoding.UTF8.GetString(reader.ValueSpan)}', is out of range for float.", name, row);
+            default:
+                throw new DataFormatException(_file, $"the array holds a {reader.TokenType}; vectors hold numbers.", name, row);
+        }
+    }
+
+    /// <summary>Stores a null or absent value: NaN or empty text where the column and the source's MissingValues allow it.</summary>
     private void StoreMissing(ColumnBuffer buffer, int slot, int column, long row, string why)
     {
+        if (buffer is TextColumnBuffer text)
+        {
+            text.Values[slot] = ReadOnlyMemory<char>.Empty;
+            return;
+        }
+
+        var holdsNaN = buffer is ScalarColumnBuffer<float> or ScalarColumnBuffer<double> or VectorColumnBuffer<float>;
+        if (!holdsNaN)
+        {
+            throw new DataFormatException(_file,
+                $"{why}; only float, double, string and float-vector columns can hold missing values.", _context.Columns[column].Name, row);
+        }
+
+        if (_context.Options.MissingValues == MissingValueHandling.BadRecord)
+        {
+            throw new DataFormatException(_file, $"{why} and the source's MissingValues is BadRecord.", _context.Columns[column].Name, row);
+        }
+
         switch (buffer)
         {
             case ScalarColumnBuffer<float> floats:
@@ -185,15 +228,9 @@ internal sealed class JsonLineDecoder
             case ScalarColumnBuffer<double> doubles:
                 doubles.Values[slot] = double.NaN;
                 return;
-            case TextColumnBuffer text:
-                text.Values[slot] = ReadOnlyMemory<char>.Empty;
-                return;
             case VectorColumnBuffer<float> vector:
                 vector.Row(slot).Fill(float.NaN);
                 return;
-            default:
-                throw new DataFormatException(_file,
-                    $"{why}; only float, double, string and float-vector columns can hold missing values.", _context.Columns[column].Name, row);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Microsoft.ML.Data;
 using MlNetBatch.Data;
 using MlNetBatch.Formats.Text;
 using MlNetBatch.Storage;
@@ -17,21 +16,30 @@ public sealed class JsonLinesFormat : IDataFormat
     public DataFormatKind Kind => DataFormatKind.JsonLines;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Lines that are not JSON objects (invalid JSON, whitespace) are skipped, as they will be bad records; they count
+    /// toward the sample. Each property's type follows <see cref="JsonColumnInference"/>.
+    /// </remarks>
     public async Task<IReadOnlyList<SourceColumn>> InferSchemaAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
         await using var stream = await store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false);
         using var lines = LineReader.Open(stream, 0, file.Size);
-        var columns = new List<(string Name, DataViewType? Type)>();
+        var columns = new List<JsonColumnInference>();
         var sampled = 0;
-        while (sampled < options.InferenceSampleRows && lines.TryReadLine(out var line))
+        for (long row = 0; row < options.InferenceSampleRows && lines.TryReadLine(out var line);)
         {
             if (line.IsEmpty)
             {
                 continue;
             }
 
-            InferLine(line, columns, file.Location.ToString(), sampled);
-            sampled++;
+            if (IsObject(line))
+            {
+                InferLine(line, columns, row, lines.LineOffset);
+                sampled++;
+            }
+
+            row++;
         }
 
         if (sampled == 0)
@@ -39,7 +47,7 @@ public sealed class JsonLinesFormat : IDataFormat
             throw new DataFormatException(file.Location.ToString(), "the file holds no JSON objects to infer a schema from; set the source's Columns.");
         }
 
-        return columns.Select(c => new SourceColumn(c.Name, c.Type ?? NumberDataViewType.Single)).ToList();
+        return columns.Select(c => c.Result()).ToList();
     }
 
     /// <inheritdoc />
@@ -71,62 +79,42 @@ public sealed class JsonLinesFormat : IDataFormat
         }
     }
 
-    private static void InferLine(ReadOnlySpan<byte> line, List<(string Name, DataViewType? Type)> columns, string file, int row)
+    /// <summary>Whether <paramref name="line"/> is one well-formed JSON object, so that it can be sampled whole.</summary>
+    private static bool IsObject(ReadOnlySpan<byte> line)
     {
         try
         {
             var reader = new Utf8JsonReader(line);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                throw new DataFormatException(file, "a line is not a JSON object.", row: row);
+                return false;
             }
 
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString()!;
-                reader.Read();
-                var type = InferValue(ref reader);
-                var index = columns.FindIndex(c => c.Name == name);
-                if (index < 0)
-                {
-                    columns.Add((name, type));
-                }
-                else if (columns[index].Type is null || (columns[index].Type == NumberDataViewType.Int64 && type == NumberDataViewType.Single))
-                {
-                    columns[index] = (name, type ?? columns[index].Type);
-                }
-            }
+            reader.Skip();
+            return !reader.Read();
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            throw new DataFormatException(file, $"invalid JSON ({e.Message}).", row: row, innerException: e);
+            return false;
         }
     }
 
-    private static DataViewType? InferValue(ref Utf8JsonReader reader)
+    private static void InferLine(ReadOnlySpan<byte> line, List<JsonColumnInference> columns, long row, long offset)
     {
-        switch (reader.TokenType)
+        var reader = new Utf8JsonReader(line);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            case JsonTokenType.Number:
-                return reader.TryGetInt64(out _) ? NumberDataViewType.Int64 : NumberDataViewType.Single;
-            case JsonTokenType.True or JsonTokenType.False:
-                return BooleanDataViewType.Instance;
-            case JsonTokenType.String:
-                return TextDataViewType.Instance;
-            case JsonTokenType.StartArray:
-                var count = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    reader.Skip();
-                    count++;
-                }
+            var name = reader.GetString()!;
+            reader.Read();
+            var column = columns.Find(c => c.Name == name);
+            if (column is null)
+            {
+                column = new JsonColumnInference(name);
+                columns.Add(column);
+            }
 
-                return count > 0 ? new VectorDataViewType(NumberDataViewType.Single, count) : null;
-            case JsonTokenType.StartObject:
-                reader.Skip();
-                return TextDataViewType.Instance;
-            default:
-                return null;
+            column.Observe(ref reader, row, offset);
         }
     }
 }

@@ -4,7 +4,8 @@ namespace MlNetBatch.Formats.Text;
 
 /// <summary>
 /// Reads the lines of a byte range of a stream without allocating per line. A line belongs to the range its
-/// first byte lies in, so adjacent ranges together read every line exactly once.
+/// first byte lies in, so adjacent ranges together read every line exactly once. Used for JSON Lines, whose strings
+/// cannot hold a raw line break; a CSV record can, so CSV has its own quote-aware reader (Csv/CsvRecordReader).
 /// </summary>
 internal sealed class LineReader : IDisposable
 {

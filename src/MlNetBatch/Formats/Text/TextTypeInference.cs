@@ -1,38 +1,78 @@
+using System.Text;
 using Microsoft.ML.Data;
+using MlNetBatch.Data;
+using MlNetBatch.Data.BadRecords;
 
 namespace MlNetBatch.Formats.Text;
 
 /// <summary>
-/// Infers a column's type from sample values: all integers become <c>long</c>, other numbers <c>float</c>,
-/// true/false <c>bool</c>, anything else <c>string</c>. An explicit schema overrides the guess.
+/// Infers a text column's type from sample values. true/false words throughout make <c>bool</c>. A column is numeric
+/// when at most 1% of its non-empty values are not numbers (so tolerating one stray value takes at least 100
+/// values): <c>long</c> when every number is an integer and no value is empty, <c>float</c> otherwise; the strays are
+/// kept as outliers and become bad records when read. Anything else is <c>string</c>. An explicit schema overrides the guess.
 /// </summary>
 internal sealed class TextTypeInference
 {
-    private bool _seen;
-    private bool _allIntegers = true;
-    private bool _allNumbers = true;
-    private bool _allBooleans = true;
+    /// <summary>Outliers kept per column, to show; the rest are only counted.</summary>
+    public const int MaxOutliers = 5;
 
-    public void Observe(ReadOnlySpan<byte> value)
+    private readonly List<InferenceOutlier> _outliers = [];
+    private long _values;
+    private long _numbers;
+    private long _integers;
+    private long _booleans;
+    private bool _sawEmpty;
+
+    /// <summary>Counts one value of row <paramref name="row"/>, whose record starts at <paramref name="offset"/>.</summary>
+    public void Observe(ReadOnlySpan<byte> value, long row, long offset)
     {
         if (value.IsEmpty)
         {
             // Missing values say nothing about the type, but only floats can hold them.
-            _allIntegers = false;
-            _allBooleans = false;
+            _sawEmpty = true;
             return;
         }
 
-        _seen = true;
-        _allIntegers &= System.Buffers.Text.Utf8Parser.TryParse(value, out long _, out var consumed) && consumed == value.Length;
-        _allNumbers &= Utf8ValueParser.TryParseFloat(value, out _);
-        _allBooleans &= value.Length > 1 && Utf8ValueParser.TryParseBool(value, out _);
+        _values++;
+        if (System.Buffers.Text.Utf8Parser.TryParse(value, out long _, out var consumed) && consumed == value.Length)
+        {
+            _integers++;
+            _numbers++;
+        }
+        else if (Utf8ValueParser.ParseFloat(value, out _) is ValueStatus.Parsed or ValueStatus.Missing)
+        {
+            _numbers++;
+        }
+        else if (_outliers.Count < MaxOutliers)
+        {
+            _outliers.Add(new InferenceOutlier(string.Empty, row, offset, BadRecord.Clip(Encoding.UTF8.GetString(value))!));
+        }
+
+        if (value.Length > 1 && Utf8ValueParser.TryParseBool(value, out _))
+        {
+            _booleans++;
+        }
     }
 
-    public DataViewType Result =>
-        !_seen ? NumberDataViewType.Single
-        : _allBooleans ? BooleanDataViewType.Instance
-        : _allIntegers ? NumberDataViewType.Int64
-        : _allNumbers ? NumberDataViewType.Single
-        : TextDataViewType.Instance;
+    /// <summary>The inferred column, with its outliers when it is numeric.</summary>
+    public SourceColumn Result(string name)
+    {
+        if (_values == 0)
+        {
+            return new SourceColumn(name, NumberDataViewType.Single);
+        }
+
+        if (_booleans == _values)
+        {
+            return new SourceColumn(name, BooleanDataViewType.Instance);
+        }
+
+        if (_values - _numbers > _values / 100)
+        {
+            return new SourceColumn(name, TextDataViewType.Instance);
+        }
+
+        var type = _integers == _numbers && !_sawEmpty ? NumberDataViewType.Int64 : NumberDataViewType.Single;
+        return new SourceColumn(name, type) { Outliers = _outliers.Select(o => o with { Column = name }).ToList() };
+    }
 }

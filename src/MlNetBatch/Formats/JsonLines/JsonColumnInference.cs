@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.ML.Data;
+using MlNetBatch.Data;
+using MlNetBatch.Data.BadRecords;
+using MlNetBatch.Formats.Text;
+
+namespace MlNetBatch.Formats.JsonLines;
+
+/// <summary>
+/// Infers one JSON Lines property's type from sampled values, by the rule of <see cref="TextTypeInference"/>: numeric
+/// when at most 1% of its non-null values are not numbers (those kept as outliers), <c>long</c> when every number is
+/// an integer; <c>bool</c> when every value is a boolean; a float vector when every value is an array (its length
+/// from the first non-empty one); <c>string</c> otherwise. Nulls say nothing about the type.
+/// </summary>
+internal sealed class JsonColumnInference(string name)
+{
+    private readonly List<InferenceOutlier> _outliers = [];
+    private long _values;
+    private long _numbers;
+    private long _integers;
+    private long _booleans;
+    private long _arrays;
+    private int _arrayLength;
+
+    /// <summary>The property name.</summary>
+    public string Name => name;
+
+    /// <summary>Counts the value the reader is on (and skips past it), for row <paramref name="row"/> at <paramref name="offset"/>.</summary>
+    public void Observe(ref Utf8JsonReader reader, long row, long offset)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        _values++;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number when reader.TryGetInt64(out _):
+                _integers++;
+                _numbers++;
+                return;
+            case JsonTokenType.Number when Utf8ValueParser.ParseFloat(reader.ValueSpan, out _) == ValueStatus.Parsed:
+                _numbers++;
+                return;
+            case JsonTokenType.True or JsonTokenType.False:
+                _booleans++;
+                break;
+            case JsonTokenType.StartArray:
+                _arrays++;
+                var count = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    reader.Skip();
+                    count++;
+                }
+
+                _arrayLength = _arrayLength == 0 ? count : _arrayLength;
+                break;
+        }
+
+        if (_outliers.Count < TextTypeInference.MaxOutliers)
+        {
+            _outliers.Add(new InferenceOutlier(name, row, offset, Describe(ref reader)));
+        }
+
+        reader.Skip();
+    }
+
+    /// <summary>The inferred column, with its outliers when it is numeric.</summary>
+    public SourceColumn Result()
+    {
+        if (_values == 0)
+        {
+            return new SourceColumn(name, NumberDataViewType.Single);
+        }
+
+        if (_booleans == _values)
+        {
+            return new SourceColumn(name, BooleanDataViewType.Instance);
+        }
+
+        if (_arrays == _values)
+        {
+            return new SourceColumn(name, _arrayLength > 0 ? new VectorDataViewType(NumberDataViewType.Single, _arrayLength) : NumberDataViewType.Single);
+        }
+
+        if (_values - _numbers > _values / 100)
+        {
+            return new SourceColumn(name, TextDataViewType.Instance);
+        }
+
+        var type = _integers == _numbers ? NumberDataViewType.Int64 : NumberDataViewType.Single;
+        return new SourceColumn(name, type) { Outliers = _outliers.ToList() };
+    }
+
+    private static string Describe(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.StartObject => "{…}",
+        JsonTokenType.StartArray or JsonTokenType.EndArray => "[…]",
+        JsonTokenType.String => BadRecord.Clip(reader.GetString())!,
+        _ => BadRecord.Clip(Encoding.UTF8.GetString(reader.ValueSpan))!,
+    };
+}
