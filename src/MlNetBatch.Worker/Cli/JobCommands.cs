@@ -128,6 +128,11 @@ internal static class JobCommands
         foreach (var column in plan.SourceColumns)
         {
             output.WriteLine($"  {column.Name}: {ColumnTypeNames.Format(column.Type)}");
+            foreach (var outlier in column.Outliers)
+            {
+                // Inference kept the column numeric despite these values: their rows will be bad records.
+                output.WriteLine($"    not a number at row {outlier.Row} (byte {outlier.ByteOffset}) of the first file: '{outlier.Value}'; that row will be a bad record");
+            }
         }
 
         output.WriteLine($"Model inputs (device {plan.Device}):");

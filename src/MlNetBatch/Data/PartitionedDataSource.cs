@@ -21,9 +21,10 @@ public sealed class PartitionedDataSource
     private PartitionedDataSource(
         string path, ObjectStoreResolver resolver, IDataFormat format, DataSourceOptions options,
         IReadOnlyList<ObjectInfo> files, IReadOnlyList<SourceColumn> columns, IReadOnlyList<Partition>? partitions,
-        ConcurrentDictionary<string, RecordBatchPool>? pools = null, IBadRecordSink? badRecords = null)
+        ConcurrentDictionary<string, RecordBatchPool>? pools = null, IBadRecordSink? badRecords = null, ReadStatistics? statistics = null)
     {
         BadRecords = badRecords;
+        Statistics = statistics;
         _pools = pools ?? new ConcurrentDictionary<string, RecordBatchPool>();
         Path = path;
         Resolver = resolver;
@@ -56,6 +57,9 @@ public sealed class PartitionedDataSource
 
     /// <summary>Where unreadable rows go; when null (the default) an unreadable row fails the read.</summary>
     public IBadRecordSink? BadRecords { get; }
+
+    /// <summary>Where missing values read as NaN are counted; null (the default) counts nothing.</summary>
+    public ReadStatistics? Statistics { get; }
 
     /// <summary>
     /// Lists the files <paramref name="path"/> names and settles the schema. Reads only what schema inference needs
@@ -121,14 +125,21 @@ public sealed class PartitionedDataSource
 
     /// <summary>A source that reads only the given partitions (used to fan partitions out to workers).</summary>
     public PartitionedDataSource WithPartitions(IReadOnlyList<Partition> partitions) =>
-        new(Path, Resolver, Format, Options, Files, Columns, partitions, _pools, BadRecords);
+        new(Path, Resolver, Format, Options, Files, Columns, partitions, _pools, BadRecords, Statistics);
 
     /// <summary>A source that sends unreadable rows to <paramref name="badRecords"/> instead of failing.</summary>
     public PartitionedDataSource WithBadRecords(IBadRecordSink? badRecords) =>
-        new(Path, Resolver, Format, Options, Files, Columns, _partitions.IsValueCreated && _partitions.Value.IsCompletedSuccessfully ? _partitions.Value.Result : null, _pools, badRecords);
+        new(Path, Resolver, Format, Options, Files, Columns, PlannedOrNull(), _pools, badRecords, Statistics);
+
+    /// <summary>A source that counts what it reads in <paramref name="statistics"/>.</summary>
+    public PartitionedDataSource WithStatistics(ReadStatistics? statistics) =>
+        new(Path, Resolver, Format, Options, Files, Columns, PlannedOrNull(), _pools, BadRecords, statistics);
 
     /// <summary>The source as an ML.NET <see cref="Microsoft.ML.IDataView"/>.</summary>
     public PartitionedDataView AsDataView() => new(this);
+
+    private IReadOnlyList<Partition>? PlannedOrNull() =>
+        _partitions.IsValueCreated && _partitions.Value.IsCompletedSuccessfully ? _partitions.Value.Result : null;
 
     private async Task<IReadOnlyList<Partition>> PlanAsync(CancellationToken cancellationToken)
     {

@@ -93,7 +93,7 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
             while (partitions.TryDequeue(out var partition))
             {
                 var context = new PartitionReadContext(
-                    source.Resolver.Resolve(partition.File.Location), partition, source.Columns, active, source.Options, _pool, source.BadRecords);
+                    source.Resolver.Resolve(partition.File.Location), partition, source.Columns, active, source.Options, _pool, source.BadRecords, source.Statistics);
                 await foreach (var batch in source.Format.ReadAsync(context, cancellationToken).ConfigureAwait(false))
                 {
                     batch.Partition = partition;

@@ -12,6 +12,7 @@ namespace MlNetBatch.Formats;
 /// <param name="Options">The source's options.</param>
 /// <param name="Pool">Where batches come from.</param>
 /// <param name="BadRecords">Where rows that cannot be read go; when null, such a row fails the read.</param>
+/// <param name="Statistics">Where missing values read as NaN are counted, if anywhere.</param>
 public sealed record PartitionReadContext(
     IObjectStore Store,
     Partition Partition,
@@ -19,4 +20,5 @@ public sealed record PartitionReadContext(
     bool[] Active,
     DataSourceOptions Options,
     RecordBatchPool Pool,
-    IBadRecordSink? BadRecords = null);
+    IBadRecordSink? BadRecords = null,
+    ReadStatistics? Statistics = null);

@@ -112,20 +112,24 @@ public sealed class JobRunner
         await commitLog.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
         var summary = new JobRunSummary(
             jobName, prepared.Partitions.Count, run.RowsIn, run.RowsOut, run.BadRows, stopwatch.Elapsed, outputDirectory.ToString(),
-            prepared.Partitions.Select(p => committed[p.Id].Output).ToList(), prepared.Partitions.Count - pending.Count);
-        _logger.LogInformation("Job {Job} finished: {Partitions} partitions ({Resumed} already committed), {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {RowsPerSecond:N0} rows/s in {Elapsed}; output in {Output}",
-            jobName, summary.Partitions, summary.ResumedPartitions, summary.RowsIn, summary.RowsOut, summary.BadRows, summary.RowsPerSecond, summary.Elapsed, summary.OutputDirectory);
+            prepared.Partitions.Select(p => committed[p.Id].Output).ToList(), prepared.Partitions.Count - pending.Count)
+        {
+            MissingValues = run.MissingValues,
+        };
+        _logger.LogInformation("Job {Job} finished: {Partitions} partitions ({Resumed} already committed), {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {MissingValues} missing values read as NaN, {RowsPerSecond:N0} rows/s in {Elapsed}; output in {Output}",
+            jobName, summary.Partitions, summary.ResumedPartitions, summary.RowsIn, summary.RowsOut, summary.BadRows, summary.MissingValues, summary.RowsPerSecond, summary.Elapsed, summary.OutputDirectory);
         return summary;
     }
 
     /// <summary>Scores one partition into its output (and quarantine) files, committed atomically; returns rows written.</summary>
-    internal async Task<(long RowsOut, int BadRows, ObjectLocation Output, ObjectLocation? Quarantine)> ScorePartitionAsync(
+    internal async Task<(long RowsOut, int BadRows, long MissingValues, ObjectLocation Output, ObjectLocation? Quarantine)> ScorePartitionAsync(
         JobDefinition job, PreparedJob prepared, PartitionOutputs outputs, IObjectStore store, Partition partition, BadRecordBudget budget, CancellationToken cancellationToken)
     {
         var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
+        var statistics = new ReadStatistics();
         try
         {
-            var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).AsDataView();
+            var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
             var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view), quarantine);
             var destination = outputs.DataFile(partition);
             var written = await DataViewWriter.WriteAsync(
@@ -145,7 +149,7 @@ public sealed class JobRunner
                 }
             }
 
-            return (written, quarantine?.Count ?? 0, destination, quarantined);
+            return (written, quarantine?.Count ?? 0, statistics.MissingValues, destination, quarantined);
         }
         catch
         {

@@ -26,6 +26,7 @@ internal sealed class PartitionRun
     private readonly ResiliencePipeline _retries;
     private long _rowsIn;
     private long _rowsOut;
+    private long _missingValues;
 
     public PartitionRun(JobRunner runner, string jobName, JobDefinition job, JobRunner.PreparedJob prepared, IObjectStore store, PartitionOutputs outputs, OutputCommitLog commitLog)
     {
@@ -64,6 +65,8 @@ internal sealed class PartitionRun
     public long RowsOut => Interlocked.Read(ref _rowsOut);
 
     public long BadRows => _budget.BadRows;
+
+    public long MissingValues => Interlocked.Read(ref _missingValues);
 
     public async Task ExecuteAsync(IReadOnlyList<Partition> pending, CancellationToken stopToken)
     {
@@ -119,7 +122,7 @@ internal sealed class PartitionRun
 
     private async Task CommitAsync(Partition partition, CancellationToken cancellationToken)
     {
-        var (rowsOut, badRows, output, quarantine) = await _runner.ScorePartitionAsync(
+        var (rowsOut, badRows, missingValues, output, quarantine) = await _runner.ScorePartitionAsync(
             _job, _prepared, _outputs, _store, partition, _budget, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reach(CrashPoints.AfterOutputCommit);
         await _commitLog.RecordAsync(partition, new CommittedPartition
@@ -131,10 +134,12 @@ internal sealed class PartitionRun
             RowsIn = rowsOut + badRows,
             RowsOut = rowsOut,
             BadRows = badRows,
+            MissingValues = missingValues,
             CommittedAt = DateTimeOffset.UtcNow,
         }, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Add(ref _rowsIn, rowsOut + badRows);
         Interlocked.Add(ref _rowsOut, rowsOut);
+        Interlocked.Add(ref _missingValues, missingValues);
         _budget.CommitRows(rowsOut + badRows);
         _runner.Logger.LogDebug("Job {Job}: partition {Partition} committed, {Rows} rows to {Output}", _jobName, partition.Id, rowsOut, output);
     }

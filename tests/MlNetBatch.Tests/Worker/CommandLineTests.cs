@@ -174,6 +174,38 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Plan_names_the_values_that_inference_set_aside_and_run_counts_missing_values()
+    {
+        using var dir = new TempDirectory();
+        await CsvInputs.WriteAsync(dir.Combine("in", "a.csv"), 0, 1000);
+        // Row 300's f02 is not a number and row 500's f03 is empty: f02 stays float (1 in 1000), and the job
+        // quarantines row 300 and reads row 500's f03 as NaN.
+        var lines = File.ReadAllLines(dir.Combine("in", "a.csv"));
+        lines[301] = ReplaceField(lines[301], 3, "oops");
+        lines[501] = ReplaceField(lines[501], 4, string.Empty);
+        File.WriteAllLines(dir.Combine("in", "a.csv"), lines);
+        var settings = JobConfiguration.TabularJob("mixed", dir.Combine("in", "*.csv"), RepositoryPaths.SampleModel, dir.Combine("out"));
+        settings["MlNetBatch:Jobs:mixed:Execution:MaxBadRecords"] = "5";
+
+        var planOutput = new StringWriter();
+        Assert.Equal(0, await Invoke(settings, planOutput, "plan", "mixed"));
+        var runOutput = new StringWriter();
+        Assert.Equal(0, await Invoke(settings, runOutput, "run", "mixed"));
+
+        Assert.Contains("f02: float", planOutput.ToString());
+        Assert.Contains("not a number at row 300", planOutput.ToString());
+        Assert.Contains("'oops'", planOutput.ToString());
+        Assert.Contains("1000 rows in, 999 rows out, 1 bad rows, 1 missing values read as NaN", runOutput.ToString());
+    }
+
+    private static string ReplaceField(string line, int index, string value)
+    {
+        var fields = line.Split(',');
+        fields[index] = value;
+        return string.Join(',', fields);
+    }
+
+    [Fact]
     public async Task The_worker_process_runs_a_job_from_an_extra_config_file_and_reports_failure_by_exit_code()
     {
         using var dir = new TempDirectory();

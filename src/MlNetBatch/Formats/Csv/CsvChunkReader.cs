@@ -106,7 +106,11 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
             }
 
             var status = Utf8ValueParser.Store(buffer, slot, field, context.Options.MissingValues);
-            if (status != ValueStatus.Parsed)
+            if (status == ValueStatus.MissingAsNaN)
+            {
+                context.Statistics?.AddMissingValue();
+            }
+            else if (status != ValueStatus.Parsed)
             {
                 return Reject(field, rowNumber, offset, context.Columns[c].Name,
                     $"{Utf8ValueParser.Describe(status, field, buffer)} (record at byte offset {offset}).");

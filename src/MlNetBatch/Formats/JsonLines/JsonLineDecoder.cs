@@ -131,6 +131,12 @@ internal sealed class JsonLineDecoder
                     return;
                 }
 
+                if (status == ValueStatus.MissingAsNaN)
+                {
+                    _context.Statistics?.AddMissingValue();
+                    return;
+                }
+
                 throw new DataFormatException(_file, $"{Utf8ValueParser.Describe(status, reader.ValueSpan, buffer)}.", _context.Columns[column].Name, row);
         }
 
@@ -184,6 +190,7 @@ internal sealed class JsonLineDecoder
         switch (reader.TokenType)
         {
             case JsonTokenType.Null when _context.Options.MissingValues == MissingValueHandling.NaN:
+                _context.Statistics?.AddMissingValue();
                 return float.NaN;
             case JsonTokenType.Null:
                 throw new DataFormatException(_file, $"item {index} of the array is null and the source's MissingValues is BadRecord.", name, row);
@@ -220,6 +227,7 @@ internal sealed class JsonLineDecoder
             throw new DataFormatException(_file, $"{why} and the source's MissingValues is BadRecord.", _context.Columns[column].Name, row);
         }
 
+        _context.Statistics?.AddMissingValue();
         switch (buffer)
         {
             case ScalarColumnBuffer<float> floats:

@@ -12,7 +12,8 @@ internal static class Utf8ValueParser
 {
     /// <summary>
     /// Stores a field's value in slot <paramref name="row"/>. A missing float or double is stored as NaN when
-    /// <paramref name="missing"/> allows it; every other outcome but <see cref="ValueStatus.Parsed"/> is a bad value.
+    /// <paramref name="missing"/> allows it (<see cref="ValueStatus.MissingAsNaN"/>, for the caller to count); every
+    /// other outcome but <see cref="ValueStatus.Parsed"/> is a bad value.
     /// </summary>
     public static ValueStatus Store(ColumnBuffer target, int row, ReadOnlySpan<byte> field, MissingValueHandling missing)
     {
@@ -102,7 +103,7 @@ internal static class Utf8ValueParser
     public static string TypeName(ColumnBuffer target) => ColumnTypeNames.Format(target.Type);
 
     private static ValueStatus Accept(ValueStatus status, MissingValueHandling missing) =>
-        status == ValueStatus.Missing && missing == MissingValueHandling.NaN ? ValueStatus.Parsed : status;
+        status == ValueStatus.Missing && missing == MissingValueHandling.NaN ? ValueStatus.MissingAsNaN : status;
 
     private static bool TryParseBoolIgnoreCase(ReadOnlySpan<byte> field, out bool value)
     {

@@ -3,8 +3,11 @@ namespace MlNetBatch.Formats.Text;
 /// <summary>The outcome of parsing one text value into a column.</summary>
 internal enum ValueStatus
 {
-    /// <summary>The value was stored (a missing float stored as NaN, when the source allows that).</summary>
+    /// <summary>The value was stored.</summary>
     Parsed,
+
+    /// <summary>The value was missing and was stored as NaN, as the source's <c>MissingValues</c> allows: counted, not rejected.</summary>
+    MissingAsNaN,
 
     /// <summary>The value is missing (empty, or <c>NA</c>) and the column cannot hold that.</summary>
     Missing,

@@ -24,6 +24,9 @@ public sealed class CommittedPartition
     /// <summary>Rows set aside in the quarantine.</summary>
     public long BadRows { get; set; }
 
+    /// <summary>Missing numbers read as NaN (the source's <c>MissingValues</c> allows them).</summary>
+    public long MissingValues { get; set; }
+
     /// <summary>When the partition was committed.</summary>
     public DateTimeOffset CommittedAt { get; set; }
 }
