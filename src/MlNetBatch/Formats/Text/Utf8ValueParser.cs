@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using Microsoft.ML.Data;
 using MlNetBatch.Data;
@@ -43,38 +44,10 @@ internal static class Utf8ValueParser
     /// Parses a float. An empty field or <c>NA</c> is missing (NaN); <c>NaN</c> is a value; a finite number beyond
     /// float's range is out of range rather than infinity (only the words Infinity and -Infinity are infinite).
     /// </summary>
-    public static ValueStatus ParseFloat(ReadOnlySpan<byte> field, out float value)
-    {
-        if (IsMissing(field))
-        {
-            value = float.NaN;
-            return ValueStatus.Missing;
-        }
-
-        if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-        {
-            return ValueStatus.Invalid;
-        }
-
-        return float.IsInfinity(value) && HasDigit(field) ? ValueStatus.OutOfRange : ValueStatus.Parsed;
-    }
+    public static ValueStatus ParseFloat(ReadOnlySpan<byte> field, out float value) => ParseFloatingPoint(field, out value);
 
     /// <summary>Parses a double, with the rules of <see cref="ParseFloat"/>.</summary>
-    public static ValueStatus ParseDouble(ReadOnlySpan<byte> field, out double value)
-    {
-        if (IsMissing(field))
-        {
-            value = double.NaN;
-            return ValueStatus.Missing;
-        }
-
-        if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-        {
-            return ValueStatus.Invalid;
-        }
-
-        return double.IsInfinity(value) && HasDigit(field) ? ValueStatus.OutOfRange : ValueStatus.Parsed;
-    }
+    public static ValueStatus ParseDouble(ReadOnlySpan<byte> field, out double value) => ParseFloatingPoint(field, out value);
 
     /// <summary>Parses true/false (any case) or 1/0.</summary>
     public static bool TryParseBool(ReadOnlySpan<byte> field, out bool value)
@@ -101,6 +74,23 @@ internal static class Utf8ValueParser
 
     /// <summary>The job-facing name of the type a field failed to parse as.</summary>
     public static string TypeName(ColumnBuffer target) => ColumnTypeNames.Format(target.Type);
+
+    private static ValueStatus ParseFloatingPoint<T>(ReadOnlySpan<byte> field, out T value)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (IsMissing(field))
+        {
+            value = T.NaN;
+            return ValueStatus.Missing;
+        }
+
+        if (!T.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out value!))
+        {
+            return ValueStatus.Invalid;
+        }
+
+        return T.IsInfinity(value) && HasDigit(field) ? ValueStatus.OutOfRange : ValueStatus.Parsed;
+    }
 
     private static ValueStatus Accept(ValueStatus status, MissingValueHandling missing) =>
         status == ValueStatus.Missing && missing == MissingValueHandling.NaN ? ValueStatus.MissingAsNaN : status;
