@@ -21,7 +21,8 @@ if (propertyIndex >= 0)
 {
     int Argument(int offset, int fallback) =>
         propertyIndex + offset < args.Length && int.TryParse(args[propertyIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    return DataPathProperty.Run(Argument(1, 1000), Argument(2, 1000));
+    Environment.ExitCode = DataPathProperty.Run(Argument(1, 1000), Argument(2, 1000));
+    return;
 }
 
 var storage = args.Contains("--storage");

@@ -124,6 +124,11 @@ internal static class JobCommands
             output.WriteLine($"  … and {plan.Partitions.Count - 20} more");
         }
 
+        if (plan.HiddenFiles.Count > 0)
+        {
+            output.WriteLine($"  left out: {plan.HiddenFiles.Count} file(s) whose path has a part starting with '_' or '.' (hidden, as in Spark; name them explicitly to read them), e.g. {plan.HiddenFiles[0].Location}");
+        }
+
         output.WriteLine("Input schema:");
         foreach (var column in plan.SourceColumns)
         {
@@ -132,6 +137,11 @@ internal static class JobCommands
             {
                 // Inference kept the column numeric despite these values: their rows will be bad records.
                 output.WriteLine($"    not a number at row {outlier.Row} (byte {outlier.ByteOffset}) of the first file: '{outlier.Value}'; that row will be a bad record");
+            }
+
+            if (column.RoundedExample is { } rounded)
+            {
+                output.WriteLine($"    float rounds some sampled values ({rounded}); declare '{column.Name}' as double in Source:Columns to keep them exactly");
             }
         }
 

@@ -52,6 +52,12 @@ public sealed class PartitionedDataSource
     /// <summary>The files, in a stable order.</summary>
     public IReadOnlyList<ObjectInfo> Files { get; }
 
+    /// <summary>
+    /// Files of the source's format that a directory or glob matched but left out because a segment of their name
+    /// starts with <c>_</c> or <c>.</c> (the Hadoop and Spark convention for hidden files). Name them explicitly to read them.
+    /// </summary>
+    public IReadOnlyList<ObjectInfo> HiddenFiles { get; private init; } = [];
+
     /// <summary>The columns served, from the explicit schema or inferred from the first file.</summary>
     public IReadOnlyList<SourceColumn> Columns { get; }
 
@@ -90,10 +96,11 @@ public sealed class PartitionedDataSource
         Validate(options);
 
         var files = new List<ObjectInfo>();
+        var hidden = new List<ObjectInfo>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            foreach (var file in await ObjectLister.ListAsync(resolver, path, cancellationToken).ConfigureAwait(false))
+            foreach (var file in await ObjectLister.ListAsync(resolver, path, hidden, cancellationToken).ConfigureAwait(false))
             {
                 if (seen.Add(file.Location.ToString()))
                 {
@@ -117,7 +124,9 @@ public sealed class PartitionedDataSource
             throw new DataFormatException(files[0].Location.ToString(), "the file has no columns.");
         }
 
-        return new PartitionedDataSource(path0, resolver, format, options, files, columns, partitions: null);
+        // Bookkeeping files (_SUCCESS, _manifest.json, quarantine) are hidden by design; data files are worth a word.
+        var hiddenData = hidden.Where(h => DataFormats.Detect(h.Location.Key) == kind).ToList();
+        return new PartitionedDataSource(path0, resolver, format, options, files, columns, partitions: null) { HiddenFiles = hiddenData };
     }
 
     /// <summary>The partitions of every file, planned once (Parquet reads each file's footer).</summary>
@@ -125,15 +134,15 @@ public sealed class PartitionedDataSource
 
     /// <summary>A source that reads only the given partitions (used to fan partitions out to workers).</summary>
     public PartitionedDataSource WithPartitions(IReadOnlyList<Partition> partitions) =>
-        new(Path, Resolver, Format, Options, Files, Columns, partitions, _pools, BadRecords, Statistics);
+        new(Path, Resolver, Format, Options, Files, Columns, partitions, _pools, BadRecords, Statistics) { HiddenFiles = HiddenFiles };
 
     /// <summary>A source that sends unreadable rows to <paramref name="badRecords"/> instead of failing.</summary>
     public PartitionedDataSource WithBadRecords(IBadRecordSink? badRecords) =>
-        new(Path, Resolver, Format, Options, Files, Columns, PlannedOrNull(), _pools, badRecords, Statistics);
+        new(Path, Resolver, Format, Options, Files, Columns, PlannedOrNull(), _pools, badRecords, Statistics) { HiddenFiles = HiddenFiles };
 
     /// <summary>A source that counts what it reads in <paramref name="statistics"/>.</summary>
     public PartitionedDataSource WithStatistics(ReadStatistics? statistics) =>
-        new(Path, Resolver, Format, Options, Files, Columns, PlannedOrNull(), _pools, BadRecords, statistics);
+        new(Path, Resolver, Format, Options, Files, Columns, PlannedOrNull(), _pools, BadRecords, statistics) { HiddenFiles = HiddenFiles };
 
     /// <summary>The source as an ML.NET <see cref="Microsoft.ML.IDataView"/>.</summary>
     public PartitionedDataView AsDataView() => new(this);

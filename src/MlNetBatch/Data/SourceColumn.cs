@@ -13,6 +13,12 @@ public sealed record SourceColumn(string Name, DataViewType Type)
     /// </summary>
     public IReadOnlyList<InferenceOutlier> Outliers { get; init; } = [];
 
+    /// <summary>
+    /// For a column inferred as float: a sampled value float cannot hold exactly and what it reads as
+    /// (<c>123456789.01 reads as 1.2345679E+08</c>). Declare the column <c>double</c> in the schema to keep such values.
+    /// </summary>
+    public string? RoundedExample { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name}: {ColumnTypeNames.Format(Type)}";
 }

@@ -21,4 +21,8 @@ public sealed record JobPlan(
     IReadOnlyList<OnnxTensorSpec> ModelInputs,
     IReadOnlyList<OnnxTensorSpec> ModelOutputs,
     OnnxDevice Device,
-    IReadOnlyList<string> OutputColumns);
+    IReadOnlyList<string> OutputColumns)
+{
+    /// <summary>Input files left out for their <c>_</c> or <c>.</c> names (see <see cref="PartitionedDataSource.HiddenFiles"/>).</summary>
+    public IReadOnlyList<ObjectInfo> HiddenFiles { get; init; } = [];
+}

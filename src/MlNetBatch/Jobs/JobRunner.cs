@@ -38,7 +38,10 @@ public sealed class JobRunner
         using (prepared.Model)
         {
             return new JobPlan(jobName, prepared.Source.Files, prepared.Partitions, prepared.Source.Columns,
-                prepared.Model.Inputs, prepared.Model.Outputs, prepared.Model.Device, prepared.OutputColumns.Select(c => c.Name).ToList());
+                prepared.Model.Inputs, prepared.Model.Outputs, prepared.Model.Device, prepared.OutputColumns.Select(c => c.Name).ToList())
+            {
+                HiddenFiles = prepared.Source.HiddenFiles,
+            };
         }
     }
 
@@ -73,20 +76,35 @@ public sealed class JobRunner
         }
 
         await using var lease = await OutputLease.AcquireAsync(store, outputDirectory, jobName, runOptions.LeaseDuration ?? job.Execution.LeaseDuration, _logger, stopToken).ConfigureAwait(false);
-        var commitLog = await OutputCommitLog.OpenAsync(
-            store, outputDirectory, jobName, JobFingerprint.Settings(job, prepared.Source.Files), JobFingerprint.Model(model.Bytes), runOptions.Restart, stopToken).ConfigureAwait(false);
         var outputs = new PartitionOutputs(outputDirectory, extension);
-        var planned = prepared.Partitions.Select(p => (p, outputs.DataFile(p))).ToList();
-        commitLog.KeepOnly(planned);
-        var pending = planned.Where(p => !commitLog.IsCommitted(p.Item1, p.Item2)).Select(p => p.Item1).ToList();
+        OutputCommitLog commitLog;
+        List<Partition> pending;
         try
         {
+            commitLog = await OutputCommitLog.OpenAsync(
+                store, outputDirectory, jobName, JobFingerprint.Settings(job, prepared.Source.Files), JobFingerprint.Model(model.Bytes), runOptions.Restart, stopToken).ConfigureAwait(false);
+            var planned = prepared.Partitions.Select(p => (p, outputs.DataFile(p))).ToList();
+            commitLog.KeepOnly(planned);
+            pending = planned.Where(p => !commitLog.IsCommitted(p.Item1, p.Item2)).Select(p => p.Item1).ToList();
             await outputs.PrepareAsync(store, commitLog, prepared.Partitions, stopToken).ConfigureAwait(false);
         }
         catch (MlNetBatchException e) when (e is not JobFailedException)
         {
             throw new JobFailedException(jobName, e.Message, e);
         }
+
+        foreach (var column in prepared.Source.Columns.Where(c => c.RoundedExample is not null))
+        {
+            _logger.LogWarning("Job {Job}: column {Column} was inferred as float, which rounds some of its values ({Example}); declare it double in Source:Columns to keep them exactly",
+                jobName, column.Name, column.RoundedExample);
+        }
+
+        if (prepared.Source.HiddenFiles.Count > 0)
+        {
+            _logger.LogWarning("Job {Job}: {Count} input file(s) left out because a part of their path starts with '_' or '.' (hidden, as in Spark), for example {Example}; name them explicitly to read them",
+                jobName, prepared.Source.HiddenFiles.Count, prepared.Source.HiddenFiles[0].Location);
+        }
+
         _logger.LogInformation("Job {Job}: {Pending} of {Partitions} partitions to score ({Files} files) with {Model} on {Device}",
             jobName, pending.Count, prepared.Partitions.Count, prepared.Source.Files.Count, model.Name, model.Device);
         EnsureThreadsFor(job.Execution.Parallelism);

@@ -34,6 +34,12 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
         }
 
         var foreign = planned.Where(name => existing.Contains(name) && !commitLog.OwnedFiles.Contains(name)).Order(StringComparer.Ordinal).ToList();
+        if (!commitLog.HadManifest && existing.Contains(OutputCommitLog.SuccessName))
+        {
+            // The run deletes _SUCCESS while the output changes: one that no manifest of the job explains is not its to delete.
+            foreign.Insert(0, OutputCommitLog.SuccessName);
+        }
+
         if (foreign.Count > 0)
         {
             throw new MlNetBatchException(

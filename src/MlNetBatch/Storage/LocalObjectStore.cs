@@ -34,8 +34,8 @@ public sealed class LocalObjectStore : IObjectStore
             yield break;
         }
 
-        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Select(f => f.Replace('\\', '/'))
+        var files = FilesUnder(directory)
+            .Select(LocalPaths.ToKey)
             .Where(f => f.StartsWith(path, StringComparison.Ordinal) && !f.EndsWith(InProgressSuffix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
@@ -118,10 +118,10 @@ public sealed class LocalObjectStore : IObjectStore
         var directory = prefix.LocalPath;
         if (Directory.Exists(directory))
         {
-            foreach (var file in Directory.EnumerateFiles(directory, "*" + InProgressSuffix, SearchOption.AllDirectories))
+            foreach (var file in FilesUnder(directory).Where(f => f.EndsWith(InProgressSuffix, StringComparison.Ordinal)))
             {
                 // Only "<final name>.<32 hex digits>.inprogress", as CreateAsync names them, and only for owned objects.
-                var final = TemporaryFiles.FinalPath(file.Replace('\\', '/'));
+                var final = TemporaryFiles.FinalPath(LocalPaths.ToKey(file));
                 if (final is not null && isOwned(ObjectLocation.Local(final)))
                 {
                     File.Delete(file);
@@ -186,6 +186,21 @@ public sealed class LocalObjectStore : IObjectStore
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The files under <paramref name="directory"/> and its subdirectories, without descending into linked
+    /// directories: a link to a parent would list files again and again, and a link to a sibling would list its files
+    /// twice. A linked file is listed, as the file it names.
+    /// </summary>
+    private static IEnumerable<string> FilesUnder(string directory) =>
+        new System.IO.Enumeration.FileSystemEnumerable<string>(
+            directory,
+            (ref System.IO.Enumeration.FileSystemEntry entry) => entry.ToFullPath(),
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false })
+        {
+            ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => !entry.IsDirectory,
+            ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
 
     /// <summary>Creating the directory or the file failed: a full disk, a read-only or virtual file system, access denied.</summary>
     private static StorageException CannotWrite(ObjectLocation location, Exception e) =>

@@ -9,8 +9,16 @@ public static class ObjectLister
     /// names starting with <c>_</c> or <c>.</c> (<c>_SUCCESS</c>, <c>_manifest.json</c>, <c>_quarantine/</c>) are
     /// left out of directory and glob listings, so an output directory can be read as input.
     /// </summary>
+    public static Task<IReadOnlyList<ObjectInfo>> ListAsync(
+        ObjectStoreResolver resolver, string pathOrPattern, CancellationToken cancellationToken = default) =>
+        ListAsync(resolver, pathOrPattern, hidden: null, cancellationToken);
+
+    /// <summary>
+    /// Lists as <see cref="ListAsync(ObjectStoreResolver, string, CancellationToken)"/> does, and adds to
+    /// <paramref name="hidden"/> the objects it left out for their <c>_</c> or <c>.</c> names, so that a caller can say so.
+    /// </summary>
     public static async Task<IReadOnlyList<ObjectInfo>> ListAsync(
-        ObjectStoreResolver resolver, string pathOrPattern, CancellationToken cancellationToken = default)
+        ObjectStoreResolver resolver, string pathOrPattern, ICollection<ObjectInfo>? hidden, CancellationToken cancellationToken = default)
     {
         var location = ObjectLocation.Parse(pathOrPattern);
         var store = resolver.Resolve(location);
@@ -20,9 +28,9 @@ public static class ObjectLister
             var glob = GlobPattern.Parse(location.Key);
             await foreach (var info in store.ListAsync(location.WithKey(glob.LiteralPrefix), cancellationToken).ConfigureAwait(false))
             {
-                if (glob.IsMatch(info.Location.Key) && !IsHidden(info.Location.Key, glob.LiteralPrefix.Length))
+                if (glob.IsMatch(info.Location.Key))
                 {
-                    results.Add(info);
+                    (IsHidden(info.Location.Key, glob.LiteralPrefix.Length) ? hidden : results)?.Add(info);
                 }
             }
         }
@@ -33,9 +41,13 @@ public static class ObjectLister
                 // "data/a" must not pick up "data/ab.csv": match the object itself or what lies under it as a directory.
                 var key = info.Location.Key;
                 var directory = location.Key.TrimEnd('/') + "/";
-                if (key == location.Key || (key.StartsWith(directory, StringComparison.Ordinal) && !IsHidden(key, directory.Length)))
+                if (key == location.Key)
                 {
                     results.Add(info);
+                }
+                else if (key.StartsWith(directory, StringComparison.Ordinal))
+                {
+                    (IsHidden(key, directory.Length) ? hidden : results)?.Add(info);
                 }
             }
         }

@@ -51,7 +51,7 @@ public sealed record ObjectLocation
 
     /// <summary>A location for a local path, made absolute.</summary>
     public static ObjectLocation Local(string path) =>
-        new("file", string.Empty, System.IO.Path.GetFullPath(path).Replace('\\', '/'));
+        new("file", string.Empty, LocalPaths.ToKey(System.IO.Path.GetFullPath(path)));
 
     /// <summary>The location of <paramref name="relative"/> under this location, treated as a directory.</summary>
     public ObjectLocation Combine(string relative)

@@ -80,3 +80,15 @@ public sealed class TmpfsFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A fact about Linux and macOS file names, where '\' is an ordinary character; skipped on Windows.</summary>
+public sealed class UnixFactAttribute : FactAttribute
+{
+    public UnixFactAttribute()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Skip = "a backslash separates folders on Windows";
+        }
+    }
+}

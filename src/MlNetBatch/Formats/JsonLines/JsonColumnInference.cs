@@ -15,6 +15,7 @@ namespace MlNetBatch.Formats.JsonLines;
 /// </summary>
 internal sealed class JsonColumnInference(string name)
 {
+    private string? _rounded;
     private readonly List<InferenceOutlier> _outliers = [];
     private long _values;
     private long _numbers;
@@ -40,9 +41,11 @@ internal sealed class JsonColumnInference(string name)
             case JsonTokenType.Number when reader.TryGetInt64(out _):
                 _integers++;
                 _numbers++;
+                _rounded ??= FloatRounding.Describe(reader.ValueSpan);
                 return;
             case JsonTokenType.Number when Utf8ValueParser.ParseFloat(reader.ValueSpan, out _) == ValueStatus.Parsed:
                 _numbers++;
+                _rounded ??= FloatRounding.Describe(reader.ValueSpan);
                 return;
             case JsonTokenType.True or JsonTokenType.False:
                 _booleans++;
@@ -73,7 +76,8 @@ internal sealed class JsonColumnInference(string name)
     {
         if (_values == 0)
         {
-            return new SourceColumn(name, NumberDataViewType.Single);
+            // Only nulls: text keeps whatever later rows hold (numbers as their text), a number type could not.
+            return new SourceColumn(name, TextDataViewType.Instance);
         }
 
         if (_booleans == _values)
@@ -92,7 +96,7 @@ internal sealed class JsonColumnInference(string name)
         }
 
         var type = _integers == _numbers ? NumberDataViewType.Int64 : NumberDataViewType.Single;
-        return new SourceColumn(name, type) { Outliers = _outliers.ToList() };
+        return new SourceColumn(name, type) { Outliers = _outliers.ToList(), RoundedExample = type == NumberDataViewType.Single ? _rounded : null };
     }
 
     private static string Describe(ref Utf8JsonReader reader) => reader.TokenType switch

@@ -82,12 +82,31 @@ internal sealed class JsonLineDecoder
             Store(ref reader, batch.Columns[column]!, slot, column, row);
         }
 
+        // One object per line: a second value or stray text after it is not silently dropped ("{…}{…}" would lose a row).
+        // The reader refuses anything but white space after the first value.
+        if (reader.TokenType != JsonTokenType.EndObject || HasMore(ref reader))
+        {
+            throw new DataFormatException(_file, "the line holds more than one JSON value, or text after the object; JSON Lines has one object per line.", row: row);
+        }
+
         for (var c = 0; c < _seen.Length; c++)
         {
             if (!_seen[c] && batch.Columns[c] is { } buffer)
             {
                 StoreMissing(buffer, slot, c, row, "the property is missing");
             }
+        }
+    }
+
+    private static bool HasMore(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (JsonException)
+        {
+            return true;
         }
     }
 

@@ -9,7 +9,9 @@ namespace MlNetBatch.Formats.Text;
 /// Infers a text column's type from sample values. true/false words throughout make <c>bool</c>. A column is numeric
 /// when at most 1% of its non-empty values are not numbers (so tolerating one stray value takes at least 100
 /// values): <c>long</c> when every number is an integer and no value is empty, <c>float</c> otherwise; the strays are
-/// kept as outliers and become bad records when read. Anything else is <c>string</c>. An explicit schema overrides the guess.
+/// kept as outliers and become bad records when read. Anything else is <c>string</c>, and so is a column with no
+/// value at all or with zero-padded numbers (<c>00042</c>: codes, whose zeros a number would drop). A float column
+/// notes a value float cannot hold exactly. An explicit schema overrides the guess.
 /// </summary>
 internal sealed class TextTypeInference
 {
@@ -22,6 +24,8 @@ internal sealed class TextTypeInference
     private long _integers;
     private long _booleans;
     private bool _sawEmpty;
+    private bool _zeroPadded;
+    private string? _rounded;
 
     /// <summary>Counts one value of row <paramref name="row"/>, whose record starts at <paramref name="offset"/>.</summary>
     public void Observe(ReadOnlySpan<byte> value, long row, long offset)
@@ -38,10 +42,14 @@ internal sealed class TextTypeInference
         {
             _integers++;
             _numbers++;
+            _zeroPadded |= IsZeroPadded(value);
+            _rounded ??= FloatRounding.Describe(value);
         }
         else if (Utf8ValueParser.ParseFloat(value, out _) is ValueStatus.Parsed or ValueStatus.Missing)
         {
             _numbers++;
+            _zeroPadded |= IsZeroPadded(value);
+            _rounded ??= FloatRounding.Describe(value);
         }
         else if (_outliers.Count < MaxOutliers)
         {
@@ -59,7 +67,8 @@ internal sealed class TextTypeInference
     {
         if (_values == 0)
         {
-            return new SourceColumn(name, NumberDataViewType.Single);
+            // Nothing to go by: text keeps whatever later rows hold, a number type would turn it into bad records.
+            return new SourceColumn(name, TextDataViewType.Instance);
         }
 
         if (_booleans == _values)
@@ -67,12 +76,23 @@ internal sealed class TextTypeInference
             return new SourceColumn(name, BooleanDataViewType.Instance);
         }
 
-        if (_values - _numbers > _values / 100)
+        if (_values - _numbers > _values / 100 || _zeroPadded)
         {
             return new SourceColumn(name, TextDataViewType.Instance);
         }
 
         var type = _integers == _numbers && !_sawEmpty ? NumberDataViewType.Int64 : NumberDataViewType.Single;
-        return new SourceColumn(name, type) { Outliers = _outliers.Select(o => o with { Column = name }).ToList() };
+        return new SourceColumn(name, type)
+        {
+            Outliers = _outliers.Select(o => o with { Column = name }).ToList(),
+            RoundedExample = type == NumberDataViewType.Single ? _rounded : null,
+        };
+    }
+
+    /// <summary>"007", "-042", "00.5": a leading zero followed by another digit.</summary>
+    private static bool IsZeroPadded(ReadOnlySpan<byte> value)
+    {
+        var digits = value.Length > 0 && value[0] is (byte)'-' or (byte)'+' ? value[1..] : value;
+        return digits.Length > 1 && digits[0] == (byte)'0' && char.IsAsciiDigit((char)digits[1]);
     }
 }

@@ -27,6 +27,7 @@ public static class JobFingerprint
                 job.Source.HasHeader,
                 job.Source.PartitionBytes,
                 job.Source.RowGroupsPerPartition,
+                job.Source.MissingValues,
             },
             job.Preprocess,
             Model = new

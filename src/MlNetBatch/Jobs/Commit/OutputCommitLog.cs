@@ -55,6 +55,14 @@ public sealed class OutputCommitLog
         var fresh = new JobManifest { Job = job, ConfigHash = settingsHash, ModelHash = modelHash };
         // Read even on a restart or a changed job: what an earlier run wrote stays this job's to replace or remove.
         var previous = await ReadAsync(store, directory.Combine(ManifestName), cancellationToken).ConfigureAwait(false);
+        if (previous is not null && previous.Job != job)
+        {
+            // Another job's files are listed there: taking them as this job's would delete that job's output.
+            throw new MlNetBatchException(previous.Job.Length == 0
+                ? $"the sink directory {directory} holds a {ManifestName} that MlNetBatch did not write; write the output to a directory of its own."
+                : $"the sink directory {directory} holds the output of job '{previous.Job}' (its {ManifestName} says so); give job '{job}' a sink directory of its own.");
+        }
+
         var manifest = !restart && previous is not null && previous.ConfigHash == settingsHash && previous.ModelHash == modelHash ? previous : fresh;
         manifest.Complete = false;
         var files = new HashSet<string>(previous?.Files ?? [], StringComparer.Ordinal);
@@ -65,9 +73,11 @@ public sealed class OutputCommitLog
             AddRelative(files, directory, entry.Quarantine);
         }
 
-        await DeleteIfExistsAsync(store, directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
-        return new OutputCommitLog(store, directory, manifest, files);
+        return new OutputCommitLog(store, directory, manifest, files) { HadManifest = previous is not null };
     }
+
+    /// <summary>Whether the directory held this job's manifest when the run began: only then is a <c>_SUCCESS</c> there the job's.</summary>
+    public bool HadManifest { get; private init; }
 
     /// <summary>Whether <paramref name="partition"/> was committed from the same input as it has now, to <paramref name="output"/>.</summary>
     public bool IsCommitted(Partition partition, ObjectLocation output) =>
@@ -98,6 +108,8 @@ public sealed class OutputCommitLog
         {
             _files.UnionWith(files);
             await WriteAsync(cancellationToken).ConfigureAwait(false);
+            // The output is about to change, so it is no longer complete.
+            await DeleteIfExistsAsync(_store, _directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -191,10 +203,11 @@ public sealed class OutputCommitLog
         {
             return null;
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            // An unreadable manifest only costs a full re-run; never a reason to fail the job.
-            return null;
+            // The manifest is the only proof of which files the job wrote; guessing could delete somebody's file.
+            throw new MlNetBatchException(
+                $"the manifest {location} cannot be read ({e.Message}); it lists the files the job wrote. Restore it, or move the directory's files elsewhere and delete it.", e);
         }
     }
 

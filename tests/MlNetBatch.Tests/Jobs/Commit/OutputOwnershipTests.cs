@@ -189,3 +189,53 @@ public class OutputOwnershipTests
 
     private static JobRunner Runner(TempDirectory dir) => new(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
 }
+
+public class SharedSinkTests
+{
+    [Fact]
+    public async Task A_job_refuses_a_sink_that_holds_another_jobs_output_and_deletes_nothing()
+    {
+        using var dir = new TempDirectory();
+        await CsvInputs.WriteAsync(dir.Combine("inA", "a.csv"), 0, 100);
+        await CsvInputs.WriteAsync(dir.Combine("inB", "b.csv"), 100, 100);
+        var first = await Runner(dir).RunAsync("A", OutputOwnershipTests.CsvJob(dir.Combine("inA", "*.csv"), dir));
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("B", OutputOwnershipTests.CsvJob(dir.Combine("inB", "*.csv"), dir)));
+
+        Assert.Contains("holds the output of job 'A'", error.Message);
+        Assert.Equal(first.OutputFiles, Directory.GetFiles(dir.Combine("out"), "*.csv"));
+        Assert.True(File.Exists(dir.Combine("out", OutputCommitLog.SuccessName)));
+    }
+
+    [Theory]
+    [InlineData("{\"spark\":true}", "that MlNetBatch did not write")]
+    [InlineData("[1,2", "cannot be read")]
+    public async Task A_manifest_the_job_cannot_trust_stops_the_run_and_is_left_as_it_is(string manifest, string expected)
+    {
+        using var dir = new TempDirectory();
+        await CsvInputs.WriteAsync(dir.Combine("in", "a.csv"), 0, 10);
+        Directory.CreateDirectory(dir.Combine("out"));
+        await File.WriteAllTextAsync(dir.Combine("out", OutputCommitLog.ManifestName), manifest);
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("m", OutputOwnershipTests.CsvJob(dir.Combine("in", "*.csv"), dir)));
+
+        Assert.Contains(expected, error.Message);
+        Assert.Equal(manifest, await File.ReadAllTextAsync(dir.Combine("out", OutputCommitLog.ManifestName)));
+    }
+
+    [Fact]
+    public async Task A_success_marker_no_manifest_explains_is_not_deleted()
+    {
+        using var dir = new TempDirectory();
+        await CsvInputs.WriteAsync(dir.Combine("in", "a.csv"), 0, 10);
+        Directory.CreateDirectory(dir.Combine("out"));
+        await File.WriteAllTextAsync(dir.Combine("out", OutputCommitLog.SuccessName), "somebody's marker");
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("s", OutputOwnershipTests.CsvJob(dir.Combine("in", "*.csv"), dir)));
+
+        Assert.Contains("'_SUCCESS'", error.Message);
+        Assert.Equal("somebody's marker", await File.ReadAllTextAsync(dir.Combine("out", OutputCommitLog.SuccessName)));
+    }
+
+    private static JobRunner Runner(TempDirectory dir) => new(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
+}

@@ -1,0 +1,108 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetBatch.Data;
+using MlNetBatch.Storage;
+using MlNetBatch.Tests.Support;
+
+namespace MlNetBatch.Tests.Data;
+
+/// <summary>Inputs a new user has that lost or changed rows silently: links, hidden names, backslashes, extra JSON, padded codes.</summary>
+public class ListingAndInferenceEdgeTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    [Fact]
+    public async Task A_link_loop_under_a_recursive_glob_reads_every_row_once()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("a.csv"), "id\n1\n2\n");
+        Directory.CreateDirectory(dir.Combine("sub"));
+        await File.WriteAllTextAsync(dir.Combine("sub", "b.csv"), "id\n3\n4\n");
+        File.CreateSymbolicLink(dir.Combine("sub", "up"), dir.Path);
+        File.CreateSymbolicLink(dir.Combine("alias"), dir.Combine("sub"));
+
+        var view = _ml.Data.LoadFromCsv(dir.Combine("**", "*.csv"));
+
+        Assert.Equal([1L, 2L, 3L, 4L], DataViewReader.Column<long>(view, "id").Order());
+    }
+
+    [UnixFact]
+    public async Task A_backslash_is_part_of_a_file_name_on_linux_and_macos()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("a"));
+        await File.WriteAllTextAsync(dir.Combine("a", "b.csv"), "id\n1\n");
+        await File.WriteAllTextAsync(dir.Combine("a\\b.csv"), "id\n2\n");
+
+        var view = _ml.Data.LoadFromCsv(dir.Combine("**", "*.csv"));
+
+        Assert.Equal([1L, 2L], DataViewReader.Column<long>(view, "id").Order());
+        Assert.Equal(2, view.Source.Files.Count);
+    }
+
+    [Fact]
+    public async Task Files_left_out_for_hidden_names_are_reported_and_bookkeeping_files_are_not()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("ok.csv"), "id\n1\n");
+        await File.WriteAllTextAsync(dir.Combine("_first.csv"), "id\n2\n");
+        Directory.CreateDirectory(dir.Combine(".hid"));
+        await File.WriteAllTextAsync(dir.Combine(".hid", "c.csv"), "id\n3\n");
+        await File.WriteAllTextAsync(dir.Combine("_SUCCESS"), string.Empty);
+
+        var source = await PartitionedDataSource.OpenAsync(dir.Path);
+
+        Assert.Single(source.Files);
+        Assert.Equal(["_first.csv", "c.csv"], source.HiddenFiles.Select(f => f.Location.Name).Order());
+    }
+
+    [Fact]
+    public async Task A_second_json_value_or_stray_text_on_a_line_is_a_bad_record_not_dropped()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("a.jsonl");
+        await File.WriteAllTextAsync(path, "{\"id\":0}\n{\"id\":1}{\"id\":2}\n{\"id\":3} garbage\n{\"id\":4}  \n");
+        var options = new DataSourceOptions { Columns = new() { ["id"] = "long" } };
+
+        var strict = Assert.ThrowsAny<Exception>(() => DataViewReader.Column<long>(_ml.Data.LoadFromJsonLines(path, options), "id"));
+        var sink = new CollectingBadRecordSink();
+        var tolerant = (await PartitionedDataSource.OpenAsync(path, options)).WithBadRecords(sink).AsDataView();
+
+        Assert.Contains("more than one JSON value", JobFailure(strict));
+        Assert.Equal([0L, 4L], DataViewReader.Column<long>(tolerant, "id"));
+        Assert.Equal([1L, 2L], sink.Records.Select(r => r.Row));
+    }
+
+    [Fact]
+    public async Task Zero_padded_codes_and_empty_columns_are_text_and_rounded_floats_are_named()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("a.csv");
+        await File.WriteAllTextAsync(path, "code,empty,amount,x\n00042,,123456789.01,0.5\n00007,,123456790.01,0.25\n");
+
+        var source = await PartitionedDataSource.OpenAsync(path);
+        var columns = source.Columns.ToDictionary(c => c.Name);
+        var view = source.AsDataView();
+
+        Assert.Equal(TextDataViewType.Instance, columns["code"].Type);
+        Assert.Equal(["00042", "00007"], DataViewReader.Text(view, "code"));
+        Assert.Equal(TextDataViewType.Instance, columns["empty"].Type);
+        Assert.Equal(["", ""], DataViewReader.Text(view, "empty"));
+        Assert.Equal(NumberDataViewType.Single, columns["amount"].Type);
+        Assert.Equal("123456789.01 reads as 123456790", columns["amount"].RoundedExample);
+        Assert.Null(columns["x"].RoundedExample);
+    }
+
+    private static string JobFailure(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DataFormatException)
+            {
+                return inner.Message;
+            }
+        }
+
+        return e.ToString();
+    }
+}
