@@ -111,6 +111,9 @@ public sealed class HttpObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
+    public bool CanWrite => false;
+
+    /// <inheritdoc />
     public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"{location}: http(s):// locations are read-only; write results to a local path or an object store such as s3://.");
 

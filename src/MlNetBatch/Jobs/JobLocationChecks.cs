@@ -79,8 +79,18 @@ internal sealed class JobLocationChecks(JobPaths paths, ObjectStoreResolver? sto
         {
             // Empty paths are reported by the validator itself.
             var location = string.IsNullOrWhiteSpace(path) ? null : ObjectLocation.Parse(paths.Resolve(path));
-            if (location is null || Handles(stores, location))
+            if (location is null)
             {
+                continue;
+            }
+
+            if (Handles(stores, location))
+            {
+                if (key == "Sink:Path" && !stores.Resolve(location).CanWrite)
+                {
+                    yield return $"{key}: '{path}': {location.Scheme}:// locations are read-only here; write the output to a local path or an object store (s3://, az://, gs://).";
+                }
+
                 continue;
             }
 

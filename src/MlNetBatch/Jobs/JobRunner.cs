@@ -110,13 +110,15 @@ public sealed class JobRunner
         EnsureThreadsFor(job.Execution.Parallelism);
 
         var run = new PartitionRun(this, jobName, job, prepared, store, outputs, commitLog);
+        var failed = true;
         try
         {
             await run.ExecuteAsync(pending, stopToken).ConfigureAwait(false);
+            failed = false;
         }
         finally
         {
-            await FlushQuietlyAsync(commitLog, jobName).ConfigureAwait(false);
+            await FlushQuietlyAsync(commitLog, jobName, failed).ConfigureAwait(false);
         }
 
         var committed = commitLog.Committed;
@@ -276,7 +278,7 @@ public sealed class JobRunner
     }
 
     /// <summary>Records what was committed even when the run failed; a failure here must not hide the run's own.</summary>
-    private async Task FlushQuietlyAsync(OutputCommitLog commitLog, string jobName)
+    private async Task FlushQuietlyAsync(OutputCommitLog commitLog, string jobName, bool runFailed)
     {
         try
         {
@@ -284,7 +286,8 @@ public sealed class JobRunner
         }
         catch (Exception e) when (e is StorageException or IOException)
         {
-            _logger.LogWarning("Job {Job}: the manifest could not be updated ({Reason}); the next run scores the last partitions again", jobName, e.Message);
+            // When the run failed, its own error (often the same full disk) is the one line the user needs.
+            _logger.Log(runFailed ? LogLevel.Debug : LogLevel.Warning, "Job {Job}: the manifest could not be updated ({Reason}); the next run scores the last partitions again", jobName, e.Message);
         }
     }
 

@@ -144,10 +144,10 @@ internal sealed class PartitionRun
         _runner.Logger.LogDebug("Job {Job}: partition {Partition} committed, {Rows} rows to {Output}", _jobName, partition.Id, rowsOut, output);
     }
 
-    private static string Describe(Exception e)
+    private string Describe(Exception e)
     {
         var cause = JobRunner.UserFacingCause(e);
-        return cause is DataFormatException
+        return cause is DataFormatException && !_budget.Tolerant
             ? cause.Message + " To set such rows aside in the quarantine instead of failing, set Execution:MaxBadRecords or Execution:MaxBadRecordRatio."
             : cause.Message;
     }

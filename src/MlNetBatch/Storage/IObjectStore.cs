@@ -10,6 +10,9 @@ public interface IObjectStore
     /// <summary>Whether this store serves the given location (by scheme, e.g. <c>file</c>, <c>s3</c>).</summary>
     bool CanHandle(ObjectLocation location);
 
+    /// <summary>Whether objects can be written and deleted here; a read-only store (plain https://) says no, so a sink there is refused up front.</summary>
+    bool CanWrite => true;
+
     /// <summary>Lists the objects whose location starts with <paramref name="prefix"/>, recursively.</summary>
     IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, CancellationToken cancellationToken = default);
 

@@ -86,6 +86,9 @@ public sealed class RetryingObjectStore : IObjectStore
         _pipeline.ExecuteAsync(ct => new ValueTask(_inner.DeleteAsync(location, ct)), cancellationToken).AsTask();
 
     /// <inheritdoc />
+    public bool CanWrite => _inner.CanWrite;
+
+    /// <inheritdoc />
     public Task RemoveAbandonedWritesAsync(ObjectLocation prefix, Func<ObjectLocation, bool> isOwned, CancellationToken cancellationToken = default) =>
         _pipeline.ExecuteAsync(ct => new ValueTask(_inner.RemoveAbandonedWritesAsync(prefix, isOwned, ct)), cancellationToken).AsTask();
 

@@ -63,6 +63,18 @@ public class ConfigurationReportTests
     }
 
     [Fact]
+    public async Task Validate_refuses_a_sink_on_a_read_only_https_location()
+    {
+        using var dir = new TempDirectory();
+        await TabularData.WriteParquetAsync(dir.Combine("in.parquet"), 0, 100, 100, seed: 1);
+        var config = await WriteAsync(dir, "jobs", new JobSet { ["web"] = Job(dir.Combine("in.parquet"), "https://example.invalid/scores") });
+
+        var (exit, output) = await WorkerProcess.RunAsync(dir.Path, null, "validate", "--config", config);
+
+        AssertOneErrorLine(exit, output, "MlNetBatch:Jobs:web:Sink:Path: 'https://example.invalid/scores': https:// locations are read-only here");
+    }
+
+    [Fact]
     public async Task Validate_and_run_refuse_an_s3_sink_when_no_S3_storage_is_configured()
     {
         using var dir = new TempDirectory();
