@@ -21,11 +21,7 @@ public static class DataFormats
     /// <summary>The format a path's extension names, or null when it names none.</summary>
     public static DataFormatKind? Detect(string path)
     {
-        var name = path.ToLowerInvariant();
-        if (name.EndsWith(".gz", StringComparison.Ordinal))
-        {
-            name = name[..^3];
-        }
+        var name = Text.CompressedText.WithoutCodecExtension(path.ToLowerInvariant());
 
         return Path.GetExtension(name) switch
         {

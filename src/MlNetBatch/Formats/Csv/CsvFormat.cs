@@ -20,8 +20,8 @@ public sealed class CsvFormat : IDataFormat
     /// <inheritdoc />
     public async Task<IReadOnlyList<SourceColumn>> InferSchemaAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
-        await using var stream = await store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false);
-        return CsvSchemaInference.Infer(stream, file.Location.ToString(), file.Size, options, Separator(options));
+        await using var stream = await CompressedText.OpenAsync(store, file, cancellationToken).ConfigureAwait(false);
+        return CsvSchemaInference.Infer(stream, file.Location.ToString(), CompressedText.TextLength(file), options, Separator(options));
     }
 
     /// <inheritdoc />
@@ -29,6 +29,11 @@ public sealed class CsvFormat : IDataFormat
     public async Task<IReadOnlyList<PartitionSpan>> PlanAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
         var separator = Separator(options);
+        if (CompressedText.IsCompressed(file.Location))
+        {
+            return [new PartitionSpan(PartitionKind.WholeFile, 0, long.MaxValue, RowCount: null)];
+        }
+
         if (file.Size <= options.PartitionBytes)
         {
             return ByteRangePlanner.Plan(file.Size, options.PartitionBytes);
@@ -44,25 +49,39 @@ public sealed class CsvFormat : IDataFormat
         var partition = context.Partition;
         var file = partition.File;
         var separator = Separator(context.Options);
-        await using var stream = await context.Store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false);
         var reader = new CsvChunkReader(file.Location.ToString(), context, separator);
-        reader.MapColumns(stream);
-        using var records = CsvRecordReader.Open(stream, partition.Start, partition.Length, separator);
-        long firstRow = 0;
-        while (true)
+        var stream = await CompressedText.OpenAsync(context.Store, file, cancellationToken).ConfigureAwait(false);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = context.Pool.Rent();
-            batch.FirstRowInPartition = firstRow;
-            var rows = reader.Fill(records, batch, firstRow, skipHeader: partition.Start == 0 && context.Options.HasHeader);
-            if (rows == 0)
+            reader.MapColumns(stream);
+            if (!stream.CanSeek)
             {
-                context.Pool.Return(batch);
-                yield break;
+                // Compressed text cannot go back to the start after the header: read it again from the beginning.
+                await stream.DisposeAsync().ConfigureAwait(false);
+                stream = await CompressedText.OpenAsync(context.Store, file, cancellationToken).ConfigureAwait(false);
             }
 
-            firstRow += rows;
-            yield return batch;
+            using var records = CsvRecordReader.Open(stream, partition.Start, partition.Length, separator);
+            long firstRow = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = context.Pool.Rent();
+                batch.FirstRowInPartition = firstRow;
+                var rows = reader.Fill(records, batch, firstRow, skipHeader: partition.Start == 0 && context.Options.HasHeader);
+                if (rows == 0)
+                {
+                    context.Pool.Return(batch);
+                    yield break;
+                }
+
+                firstRow += rows;
+                yield return batch;
+            }
+        }
+        finally
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
         }
     }
 

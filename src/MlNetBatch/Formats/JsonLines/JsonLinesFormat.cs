@@ -22,8 +22,8 @@ public sealed class JsonLinesFormat : IDataFormat
     /// </remarks>
     public async Task<IReadOnlyList<SourceColumn>> InferSchemaAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
-        await using var stream = await store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false);
-        using var lines = LineReader.Open(stream, 0, file.Size);
+        await using var stream = await CompressedText.OpenAsync(store, file, cancellationToken).ConfigureAwait(false);
+        using var lines = LineReader.Open(stream, 0, CompressedText.TextLength(file));
         var columns = new List<JsonColumnInference>();
         var sampled = 0;
         for (long row = 0; row < options.InferenceSampleRows && lines.TryReadLine(out var line);)
@@ -52,13 +52,15 @@ public sealed class JsonLinesFormat : IDataFormat
 
     /// <inheritdoc />
     public Task<IReadOnlyList<PartitionSpan>> PlanAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken) =>
-        Task.FromResult(ByteRangePlanner.Plan(file.Size, options.PartitionBytes));
+        Task.FromResult(CompressedText.IsCompressed(file.Location)
+            ? [new PartitionSpan(PartitionKind.WholeFile, 0, long.MaxValue, RowCount: null)]
+            : ByteRangePlanner.Plan(file.Size, options.PartitionBytes));
 
     /// <inheritdoc />
     public async IAsyncEnumerable<RecordBatch> ReadAsync(PartitionReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var partition = context.Partition;
-        await using var stream = await context.Store.OpenReadAsync(partition.File.Location, partition.File, cancellationToken).ConfigureAwait(false);
+        await using var stream = await CompressedText.OpenAsync(context.Store, partition.File, cancellationToken).ConfigureAwait(false);
         using var lines = LineReader.Open(stream, partition.Start, partition.Length);
         var decoder = new JsonLineDecoder(partition.File.Location.ToString(), context);
         long firstRow = 0;
