@@ -68,7 +68,7 @@ public sealed class JobRunner
         var extension = DataFormats.Extension(job.Sink.Format);
         try
         {
-            SinkPlacement.Check(outputDirectory, job.Source.AllPaths().Select(_paths.Resolve).ToList(), prepared.Source.Files, PartitionOutputNames.ForChunk("sample-00000000", 0) + extension);
+            SinkPlacement.Check(outputDirectory, job.Source.AllPaths().Select(_paths.Resolve).ToList(), prepared.Source.Files);
         }
         catch (MlNetBatchException e)
         {

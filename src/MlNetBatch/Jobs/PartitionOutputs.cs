@@ -47,18 +47,20 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
         }
 
         await commitLog.ClaimAsync(planned, cancellationToken).ConfigureAwait(false);
-        var stale = commitLog.OwnedFiles.Where(name => !planned.Contains(name)).ToList();
+
+        // Temporary files of a run that died between writing and renaming (the lease says no one is writing now),
+        // for every file the job owns, stale ones included: released first, their temporaries would stay forever.
+        var owned = commitLog.OwnedFiles.ToHashSet(StringComparer.Ordinal);
+        await store.RemoveAbandonedWritesAsync(
+            directory, final => final.Key.StartsWith(prefix, StringComparison.Ordinal) && IsOwned(owned, final.Key[prefix.Length..]), cancellationToken).ConfigureAwait(false);
+
+        var stale = owned.Where(name => !planned.Contains(name)).ToList();
         foreach (var name in stale.Where(existing.Contains))
         {
             await store.DeleteAsync(directory.Combine(name), cancellationToken).ConfigureAwait(false);
         }
 
         commitLog.Release(stale);
-
-        // Temporary files of a run that died between writing and renaming; the lease says no one is writing now.
-        var owned = commitLog.OwnedFiles;
-        await store.RemoveAbandonedWritesAsync(
-            directory, final => final.Key.StartsWith(prefix, StringComparison.Ordinal) && IsOwned(owned, final.Key[prefix.Length..]), cancellationToken).ConfigureAwait(false);
     }
 
     private string DataFileName(Partition partition) => partition.OutputName + extension;

@@ -13,8 +13,7 @@ internal static class SinkPlacement
     /// <param name="sink">The sink directory.</param>
     /// <param name="sourcePaths">The source's paths, directories and globs, resolved.</param>
     /// <param name="inputs">The files the source lists now.</param>
-    /// <param name="sampleOutputName">A file name of the shape the job writes into the sink.</param>
-    public static void Check(ObjectLocation sink, IReadOnlyList<string> sourcePaths, IReadOnlyList<ObjectInfo> inputs, string sampleOutputName)
+    public static void Check(ObjectLocation sink, IReadOnlyList<string> sourcePaths, IReadOnlyList<ObjectInfo> inputs)
     {
         if (sink.IsLocal && File.Exists(sink.LocalPath))
         {
@@ -34,7 +33,7 @@ internal static class SinkPlacement
         foreach (var path in sourcePaths)
         {
             var source = ObjectLocation.Parse(path);
-            if (SameStore(source, sink) && WouldList(source, sinkDirectory + sampleOutputName))
+            if (SameStore(source, sink) && ReachesDirectory(source, sinkDirectory))
             {
                 throw new MlNetBatchException(
                     $"the sink directory {sink} lies where the source '{path}' would read the job's own output on its next run; write the output outside the source's directories.");
@@ -42,19 +41,27 @@ internal static class SinkPlacement
         }
     }
 
-    /// <summary>Whether listing <paramref name="source"/> (a file, a directory or a glob) would return <paramref name="realKey"/>.</summary>
-    private static bool WouldList(ObjectLocation source, string realKey)
+    /// <summary>
+    /// Whether listing <paramref name="source"/> (a file, a directory or a glob) could return a file directly in
+    /// <paramref name="realDirectory"/>, whatever its name: the file-name part of a glob is not trusted to keep the
+    /// job's future output out (<c>data/**/a*.csv</c> would read <c>data/scores/a-….csv</c>).
+    /// </summary>
+    private static bool ReachesDirectory(ObjectLocation source, string realDirectory)
     {
         if (!GlobPattern.HasWildcards(source.Key))
         {
             var directory = Real(source).TrimEnd('/') + "/";
-            return realKey.StartsWith(directory, StringComparison.Ordinal);
+            return realDirectory.StartsWith(directory, StringComparison.Ordinal);
         }
 
-        // Match the pattern with its literal directory resolved as the sink was, so links lead to the same place.
+        // The pattern with its literal directory resolved as the sink was, so links lead to the same place, and its
+        // last segment widened to any name (a last segment with ** already matches anything below).
         var glob = GlobPattern.Parse(source.Key);
         var realPrefix = glob.LiteralPrefix.Length == 0 ? string.Empty : Real(source.WithKey(glob.LiteralPrefix)).TrimEnd('/') + "/";
-        return GlobPattern.Parse(realPrefix + source.Key[glob.LiteralPrefix.Length..]).IsMatch(realKey);
+        var pattern = realPrefix + source.Key[glob.LiteralPrefix.Length..];
+        var lastSlash = pattern.LastIndexOf('/');
+        var anyName = pattern[(lastSlash + 1)..].Contains("**", StringComparison.Ordinal) ? pattern : pattern[..(lastSlash + 1)] + "*";
+        return GlobPattern.Parse(anyName).IsMatch(realDirectory + "x");
     }
 
     private static bool SameStore(ObjectLocation a, ObjectLocation b) =>

@@ -6,16 +6,24 @@ namespace MlNetBatch.Storage;
 /// </summary>
 internal static class DiskFull
 {
-    private const int LinuxNoSpace = 28;          // ENOSPC
-    private const int MacNoSpace = 28;            // ENOSPC on macOS too
-    private const int WindowsDiskFull = 0x70;     // ERROR_DISK_FULL
+    private const int NoSpace = 28;                 // ENOSPC on Linux and macOS
+    private const int LinuxQuotaExceeded = 122;     // EDQUOT on Linux
+    private const int MacQuotaExceeded = 69;        // EDQUOT on macOS
+    private const int WindowsDiskFull = 0x70;       // ERROR_DISK_FULL
     private const int WindowsHandleDiskFull = 0x27; // ERROR_HANDLE_DISK_FULL
 
-    /// <summary>Whether <paramref name="exception"/> reports a full disk (or quota).</summary>
-    public static bool Is(Exception exception) =>
-        exception is IOException { HResult: var code }
-        && (code is LinuxNoSpace or MacNoSpace || (code & 0xFFFF) is WindowsDiskFull or WindowsHandleDiskFull)
-        && exception is not FileNotFoundException and not DirectoryNotFoundException;
+    /// <summary>Whether <paramref name="exception"/> reports a full disk or an exceeded quota (codes differ by OS).</summary>
+    public static bool Is(Exception exception)
+    {
+        if (exception is not IOException { HResult: var code } || exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        return OperatingSystem.IsWindows() ? (code & 0xFFFF) is WindowsDiskFull or WindowsHandleDiskFull
+            : OperatingSystem.IsMacOS() ? code is NoSpace or MacQuotaExceeded
+            : code is NoSpace or LinuxQuotaExceeded;
+    }
 
     /// <summary>The failure as a permanent <see cref="StorageException"/> naming the free space and what was written.</summary>
     public static StorageException Describe(ObjectLocation location, long bytesWritten, Exception cause)

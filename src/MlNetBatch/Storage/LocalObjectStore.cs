@@ -173,6 +173,11 @@ public sealed class LocalObjectStore : IObjectStore
             File.Delete(temporaryPath);
             return false;
         }
+        catch
+        {
+            File.Delete(temporaryPath);
+            throw;
+        }
     }
 
     /// <inheritdoc />

@@ -106,3 +106,43 @@ public class ListingAndInferenceEdgeTests
         return e.ToString();
     }
 }
+
+public class InferenceConsistencyTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    [Fact]
+    public async Task Inferred_types_can_hold_every_sampled_value_so_a_strict_read_succeeds()
+    {
+        using var dir = new TempDirectory();
+        var json = dir.Combine("a.jsonl");
+        await File.WriteAllTextAsync(json, "{\"n\":1,\"b\":true,\"m\":5}\n{\"n\":null,\"b\":null}\n{\"n\":3,\"b\":false,\"m\":7}\n");
+        var csv = dir.Combine("a.csv");
+        await File.WriteAllTextAsync(csv, "b,n\ntrue,1\n,2\nfalse,01\n" + string.Concat(Enumerable.Range(3, 200).Select(i => $"true,{i}\n")));
+
+        var fromJson = await PartitionedDataSource.OpenAsync(json);
+        var fromCsv = await PartitionedDataSource.OpenAsync(csv);
+
+        Assert.Equal(["n: float", "b: string", "m: float"], fromJson.Columns.Select(c => c.ToString()));
+        Assert.Equal(3, DataViewReader.Column<float>(fromJson.AsDataView(), "n").Count);
+        Assert.Equal(["true", "", "false"], DataViewReader.Text(fromJson.AsDataView(), "b"));
+        Assert.True(float.IsNaN(DataViewReader.Column<float>(fromJson.AsDataView(), "m")[1]));
+        Assert.Equal(["b: string", "n: long"], fromCsv.Columns.Select(c => c.ToString()));
+        Assert.Equal(1L, DataViewReader.Column<long>(fromCsv.AsDataView(), "n")[2]);
+    }
+
+    [Fact]
+    public async Task Without_a_header_a_ragged_first_record_is_the_only_bad_one()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("a.csv");
+        await File.WriteAllTextAsync(path, "1\n" + string.Concat(Enumerable.Range(2, 100).Select(i => $"{i},{i * 2}\n")));
+        var options = new DataSourceOptions { HasHeader = false, Columns = new() { ["a"] = "long", ["b"] = "long" } };
+        var sink = new CollectingBadRecordSink();
+
+        var view = (await PartitionedDataSource.OpenAsync(path, options)).WithBadRecords(sink).AsDataView();
+
+        Assert.Equal(Enumerable.Range(2, 100).Select(i => (long)i * 2), DataViewReader.Column<long>(view, "b"));
+        Assert.Equal("the record at byte offset 0 has 1 fields where the schema has 2.", Assert.Single(sink.Records).Reason);
+    }
+}

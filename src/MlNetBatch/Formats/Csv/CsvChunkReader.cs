@@ -9,7 +9,7 @@ namespace MlNetBatch.Formats.Csv;
 internal sealed class CsvChunkReader(string file, PartitionReadContext context, byte separator)
 {
     private int[] _fieldOfColumn = [];
-    private int _expectedFields = -1;
+    private int _expectedFields;
     private bool _headerSkipped;
     private long _skipped;
 
@@ -25,6 +25,9 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
                 _fieldOfColumn[c] = c;
             }
 
+            // Without a header the schema names the fields by position, so it says how many a record has: the
+            // first record of a partition could itself be ragged and would otherwise set the rule for the rest.
+            _expectedFields = columns.Count;
             return;
         }
 
@@ -80,15 +83,10 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
     private bool TryStoreRow(CsvRecordReader records, RecordBatch batch, int slot, long rowNumber)
     {
         var offset = records.RecordOffset;
-        if (_expectedFields < 0)
-        {
-            _expectedFields = records.FieldCount;
-        }
-
         if (records.FieldCount != _expectedFields)
         {
             return Reject(records.Record, rowNumber, offset, null,
-                $"the record at byte offset {offset} has {records.FieldCount} fields where the header has {_expectedFields}.");
+                $"the record at byte offset {offset} has {records.FieldCount} fields where the {(context.Options.HasHeader ? "header" : "schema")} has {_expectedFields}.");
         }
 
         for (var c = 0; c < _fieldOfColumn.Length; c++)

@@ -135,6 +135,8 @@ internal sealed class CsvRecordReader : IDisposable
     /// <remarks>The value is valid until the next call.</remarks>
     public bool TryGetField(int index, out ReadOnlySpan<byte> value)
     {
+        // Slots past FieldCount hold fields of earlier records.
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, FieldCount);
         var (start, length) = _fields[index];
         var raw = _buffer.AsSpan(_recordStart + start, length);
         if (raw.IsEmpty || raw[0] != (byte)'"')

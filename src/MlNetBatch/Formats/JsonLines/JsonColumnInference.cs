@@ -16,6 +16,7 @@ namespace MlNetBatch.Formats.JsonLines;
 internal sealed class JsonColumnInference(string name)
 {
     private string? _rounded;
+    private bool _sawNull;
     private readonly List<InferenceOutlier> _outliers = [];
     private long _values;
     private long _numbers;
@@ -27,11 +28,16 @@ internal sealed class JsonColumnInference(string name)
     /// <summary>The property name.</summary>
     public string Name => name;
 
+    /// <summary>Counts a sampled object that lacks the property: a missing value, like null.</summary>
+    public void ObserveAbsent() => _sawNull = true;
+
     /// <summary>Counts the value the reader is on (and skips past it), for row <paramref name="row"/> at <paramref name="offset"/>.</summary>
     public void Observe(ref Utf8JsonReader reader, long row, long offset)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
+            // Says nothing about the type, but only float, double and text columns can hold a missing value.
+            _sawNull = true;
             return;
         }
 
@@ -82,7 +88,7 @@ internal sealed class JsonColumnInference(string name)
 
         if (_booleans == _values)
         {
-            return new SourceColumn(name, BooleanDataViewType.Instance);
+            return new SourceColumn(name, _sawNull ? TextDataViewType.Instance : BooleanDataViewType.Instance);
         }
 
         if (_arrays == _values)
@@ -95,7 +101,7 @@ internal sealed class JsonColumnInference(string name)
             return new SourceColumn(name, TextDataViewType.Instance);
         }
 
-        var type = _integers == _numbers ? NumberDataViewType.Int64 : NumberDataViewType.Single;
+        var type = _integers == _numbers && !_sawNull ? NumberDataViewType.Int64 : NumberDataViewType.Single;
         return new SourceColumn(name, type) { Outliers = _outliers.ToList(), RoundedExample = type == NumberDataViewType.Single ? _rounded : null };
     }
 

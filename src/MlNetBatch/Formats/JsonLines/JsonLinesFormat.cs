@@ -35,7 +35,7 @@ public sealed class JsonLinesFormat : IDataFormat
 
             if (IsObject(line))
             {
-                InferLine(line, columns, row, lines.LineOffset);
+                InferLine(line, columns, row, lines.LineOffset, firstObject: sampled == 0);
                 sampled++;
             }
 
@@ -101,10 +101,11 @@ public sealed class JsonLinesFormat : IDataFormat
         }
     }
 
-    private static void InferLine(ReadOnlySpan<byte> line, List<JsonColumnInference> columns, long row, long offset)
+    private static void InferLine(ReadOnlySpan<byte> line, List<JsonColumnInference> columns, long row, long offset, bool firstObject)
     {
         var reader = new Utf8JsonReader(line);
         reader.Read();
+        var seen = new HashSet<JsonColumnInference>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString()!;
@@ -113,10 +114,22 @@ public sealed class JsonLinesFormat : IDataFormat
             if (column is null)
             {
                 column = new JsonColumnInference(name);
+                if (!firstObject)
+                {
+                    // Objects sampled before this one lacked the property.
+                    column.ObserveAbsent();
+                }
+
                 columns.Add(column);
             }
 
+            seen.Add(column);
             column.Observe(ref reader, row, offset);
+        }
+
+        foreach (var column in columns.Where(c => !seen.Contains(c)))
+        {
+            column.ObserveAbsent();
         }
     }
 }

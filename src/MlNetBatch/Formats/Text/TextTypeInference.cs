@@ -10,8 +10,9 @@ namespace MlNetBatch.Formats.Text;
 /// when at most 1% of its non-empty values are not numbers (so tolerating one stray value takes at least 100
 /// values): <c>long</c> when every number is an integer and no value is empty, <c>float</c> otherwise; the strays are
 /// kept as outliers and become bad records when read. Anything else is <c>string</c>, and so is a column with no
-/// value at all or with zero-padded numbers (<c>00042</c>: codes, whose zeros a number would drop). A float column
-/// notes a value float cannot hold exactly. An explicit schema overrides the guess.
+/// value at all, true/false words with an empty value, or more than 1% zero-padded numbers (<c>00042</c>: codes,
+/// whose zeros a number would drop). A float column notes a value float cannot hold exactly. An explicit schema
+/// overrides the guess.
 /// </summary>
 internal sealed class TextTypeInference
 {
@@ -24,7 +25,7 @@ internal sealed class TextTypeInference
     private long _integers;
     private long _booleans;
     private bool _sawEmpty;
-    private bool _zeroPadded;
+    private long _zeroPadded;
     private string? _rounded;
 
     /// <summary>Counts one value of row <paramref name="row"/>, whose record starts at <paramref name="offset"/>.</summary>
@@ -42,13 +43,13 @@ internal sealed class TextTypeInference
         {
             _integers++;
             _numbers++;
-            _zeroPadded |= IsZeroPadded(value);
+            _zeroPadded += IsZeroPadded(value) ? 1 : 0;
             _rounded ??= FloatRounding.Describe(value);
         }
         else if (Utf8ValueParser.ParseFloat(value, out _) is ValueStatus.Parsed or ValueStatus.Missing)
         {
             _numbers++;
-            _zeroPadded |= IsZeroPadded(value);
+            _zeroPadded += IsZeroPadded(value) ? 1 : 0;
             _rounded ??= FloatRounding.Describe(value);
         }
         else if (_outliers.Count < MaxOutliers)
@@ -73,10 +74,12 @@ internal sealed class TextTypeInference
 
         if (_booleans == _values)
         {
-            return new SourceColumn(name, BooleanDataViewType.Instance);
+            // A bool column cannot hold a missing value; text keeps "true", "false" and "" alike.
+            return new SourceColumn(name, _sawEmpty ? TextDataViewType.Instance : BooleanDataViewType.Instance);
         }
 
-        if (_values - _numbers > _values / 100 || _zeroPadded)
+        // Codes such as 00042 (more than the 1% of strays tolerated) would lose their zeros as numbers.
+        if (_values - _numbers > _values / 100 || _zeroPadded > _values / 100)
         {
             return new SourceColumn(name, TextDataViewType.Instance);
         }

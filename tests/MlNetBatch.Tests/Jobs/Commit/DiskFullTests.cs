@@ -77,3 +77,17 @@ public class DiskFullTests
         }
     }
 }
+
+public class DiskFullRecognitionTests
+{
+    [LinuxTheory]
+    [InlineData(28, true)]
+    [InlineData(122, true)]
+    [InlineData(39, false)]
+    [InlineData(5, false)]
+    public void Only_no_space_and_quota_codes_are_a_full_disk_on_linux(int errno, bool full)
+    {
+        // A full disk is permanent; any other I/O error may pass (ENOTEMPTY, 39, was once taken for Windows' 0x27).
+        Assert.Equal(!full, TransientFailures.IsTransient(new IOException("failed", errno)));
+    }
+}

@@ -239,3 +239,40 @@ public class SharedSinkTests
 
     private static JobRunner Runner(TempDirectory dir) => new(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
 }
+
+public class OwnershipEdgeTests
+{
+    [Fact]
+    public async Task A_crashed_write_of_an_output_whose_input_is_gone_leaves_no_temporary_file()
+    {
+        using var dir = new TempDirectory();
+        await CsvInputs.WriteAsync(dir.Combine("in", "a.csv"), 0, 10);
+        await CsvInputs.WriteAsync(dir.Combine("in", "b.csv"), 10, 10);
+        var job = OutputOwnershipTests.CsvJob(dir.Combine("in", "*.csv"), dir);
+        var outputs = (await Runner(dir).RunAsync("t", job)).OutputFiles;
+        // What a crash between writing and renaming b's output leaves behind.
+        var temporary = outputs.Single(f => Path.GetFileName(f).StartsWith("b-", StringComparison.Ordinal)) + ".0123456789abcdef0123456789abcdef.inprogress";
+        await File.WriteAllTextAsync(temporary, "half a file");
+        File.Delete(dir.Combine("in", "b.csv"));
+
+        await Runner(dir).RunAsync("t", job);
+
+        Assert.False(File.Exists(temporary));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), CsvInputs.OutputIds(dir.Combine("out")).Order());
+    }
+
+    [Fact]
+    public async Task A_sink_a_recursive_glob_could_reach_is_refused_even_when_the_glob_filters_names()
+    {
+        using var dir = new TempDirectory();
+        await CsvInputs.WriteAsync(dir.Combine("data", "a.csv"), 0, 10);
+        var job = OutputOwnershipTests.CsvJob(dir.Combine("data", "**", "a*.csv"), dir);
+        job.Sink.Path = dir.Combine("data", "scores");
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("g", job));
+
+        Assert.Contains("would read the job's own output", error.Message);
+    }
+
+    private static JobRunner Runner(TempDirectory dir) => new(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
+}
