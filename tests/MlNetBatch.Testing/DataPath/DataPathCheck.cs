@@ -9,7 +9,8 @@ namespace MlNetBatch.Testing.DataPath;
 
 /// <summary>
 /// Reads a generated case through every path a value can take (the block fast path, ML.NET getters over
-/// <c>GetRowCursorSet</c>, stock transforms with <c>CreateEnumerable</c>, and each sink) and checks that every
+/// <c>GetRowCursorSet</c>, stock transforms with <c>CreateEnumerable</c>, each sink, and a scoring job with its
+/// per-partition output files, before and after an input is renamed) and checks that every
 /// value equals what was written, by an independent reader. Throws <see cref="DataPathMismatchException"/> naming
 /// the case, the path and the first difference.
 /// </summary>
@@ -58,6 +59,8 @@ public static class DataPathCheck
                 throw new DataPathMismatchException(dataCase, $"sink {sink}", $"it reports {written} rows written for {expected.Count}.");
             }
         }
+
+        DataPathJobCheck.Run(dataCase, directory, input);
     }
 
     private static void CheckInputAgainstReference(DataPathCase dataCase, string input, List<GeneratedRow> expected)
@@ -137,7 +140,8 @@ public static class DataPathCheck
             .ToList();
     }
 
-    private static void Compare(DataPathCase dataCase, string path, List<GeneratedRow> expected, List<GeneratedRow> actual, bool ordered)
+    /// <summary>Throws unless <paramref name="actual"/> holds exactly the expected rows (in order when <paramref name="ordered"/>).</summary>
+    internal static void Compare(DataPathCase dataCase, string path, List<GeneratedRow> expected, List<GeneratedRow> actual, bool ordered)
     {
         if (!ordered)
         {

@@ -66,6 +66,38 @@ public static class ReferenceReaders
             f[Index("s")])).ToList();
     }
 
+    /// <summary>The id and one float column of each CSV record (header first).</summary>
+    public static IEnumerable<(long Id, float Value)> ColumnFromCsv(JsonElement file, string column)
+    {
+        var records = file.EnumerateArray().Select(r => r.EnumerateArray().Select(f => f.GetString()!).ToArray()).ToList();
+        var id = records.Count == 0 ? 0 : Array.IndexOf(records[0], "id");
+        var value = records.Count == 0 ? 0 : Array.IndexOf(records[0], column);
+        return records.Skip(1).Select(f => (long.Parse(f[id], CultureInfo.InvariantCulture), float.Parse(f[value], CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The id and one float property of each JSON object.</summary>
+    public static IEnumerable<(long Id, float Value)> ColumnFromJson(JsonElement file, string column) =>
+        file.EnumerateArray().Select(o => (o.GetProperty("id").GetInt64(), (float)o.GetProperty(column).GetDouble()));
+
+    /// <summary>The id and one float column of a Parquet file, read with Apache Arrow's reader.</summary>
+    public static IEnumerable<(long Id, float Value)> ColumnFromParquet(string path, string column)
+    {
+        using var file = new ParquetFileReader(path);
+        var schema = file.FileMetaData.Schema;
+        int Index(string name) => Enumerable.Range(0, schema.NumColumns).First(i => schema.Column(i).Name == name);
+        var pairs = new List<(long, float)>();
+        for (var g = 0; g < file.FileMetaData.NumRowGroups; g++)
+        {
+            using var group = file.RowGroup(g);
+            var count = checked((int)group.MetaData.NumRows);
+            var ids = ReadColumn<long>(group, Index("id"), count);
+            var values = ReadColumn<float>(group, Index(column), count);
+            pairs.AddRange(ids.Zip(values));
+        }
+
+        return pairs;
+    }
+
     /// <summary>Objects of a JSON Lines file as rows.</summary>
     public static List<GeneratedRow> RowsFromJson(JsonElement file) =>
         file.EnumerateArray().Select(o => new GeneratedRow(
