@@ -21,6 +21,7 @@ public sealed class JobRunner
     private readonly JobPaths _paths;
     private readonly ILogger<JobRunner> _logger;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly JobPreparer _preparer;
 
     /// <summary>Creates a runner.</summary>
     public JobRunner(ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory? loggerFactory = null)
@@ -29,12 +30,13 @@ public sealed class JobRunner
         _paths = paths;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<JobRunner>();
+        _preparer = new JobPreparer(resolver, paths, _loggerFactory, _logger);
     }
 
     /// <summary>Plans the job and checks source, preprocessing and model against each other, without scoring.</summary>
     public async Task<JobPlan> PlanAsync(string jobName, JobDefinition job, CancellationToken cancellationToken = default)
     {
-        var prepared = await PrepareAsync(jobName, job, cancellationToken).ConfigureAwait(false);
+        var prepared = await _preparer.PrepareAsync(jobName, job, cancellationToken).ConfigureAwait(false);
         using (prepared.Model)
         {
             return new JobPlan(jobName, prepared.Source.Files, prepared.Partitions, prepared.Source.Columns,
@@ -61,7 +63,7 @@ public sealed class JobRunner
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(runOptions);
         var stopwatch = Stopwatch.StartNew();
-        var prepared = await PrepareAsync(jobName, job, stopToken).ConfigureAwait(false);
+        var prepared = await _preparer.PrepareAsync(jobName, job, stopToken).ConfigureAwait(false);
         using var model = prepared.Model;
         var outputDirectory = ObjectLocation.Parse(_paths.Resolve(job.Sink.Path));
         var store = _resolver.Resolve(outputDirectory);
@@ -181,85 +183,6 @@ public sealed class JobRunner
 
     internal ILogger Logger => _logger;
 
-    private async Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken)
-    {
-        PartitionedDataSource source;
-        IReadOnlyList<Partition> partitions;
-        try
-        {
-            // Listing and planning read footers and samples: retried like partitions when the storage hiccups.
-            (source, partitions) = await PartitionRun.CreateRetryPipeline(job, jobName, _logger).ExecuteAsync(async ct =>
-            {
-                var paths = job.Source.AllPaths().Select(_paths.Resolve).ToList();
-                var opened = await PartitionedDataSource.OpenAsync(paths, ((DataSourceOptions)job.Source).Clone(), _resolver, ct).ConfigureAwait(false);
-                return (opened, await opened.GetPartitionsAsync().ConfigureAwait(false));
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (MlNetBatchException e)
-        {
-            throw new JobFailedException(jobName, $"source '{string.Join(", ", job.Source.AllPaths())}': {e.Message}", e);
-        }
-
-        var modelOptions = job.Model.Clone();
-        modelOptions.ModelPath = _paths.Resolve(job.Model.ModelPath);
-        if (modelOptions.IntraOpThreads == 0)
-        {
-            // Partitions already score in parallel: an operator that also spreads over every core makes the
-            // concurrent runs fight for them and take cores from reading and writing (on the benchmark model, two
-            // threads per run cost two thirds more processor time per row than one).
-            modelOptions.IntraOpThreads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, job.Execution.Parallelism));
-        }
-
-        var steps = (IReadOnlyList<PreprocessStep>)job.Preprocess;
-        OnnxScoringModel model;
-        try
-        {
-            model = OnnxScoringModel.Load(modelOptions, _loggerFactory.CreateLogger<OnnxScoringModel>());
-            var fusion = ConcatenateFusion.Apply(job.Preprocess, modelOptions, model.Inputs.Select(i => i.Name).ToList(), job.Sink.Columns);
-            if (fusion.FusedInputs.Count > 0)
-            {
-                // Same model bytes, new bindings: the fused inputs read their columns directly.
-                using var unfused = model;
-                model = OnnxScoringModel.Load(unfused.Bytes, unfused.Name, fusion.Model, _loggerFactory.CreateLogger<OnnxScoringModel>());
-                steps = fusion.Steps;
-                _logger.LogDebug("Job {Job}: Concatenate folded into model input(s) {Inputs}", jobName, fusion.FusedInputs);
-            }
-        }
-        catch (MlNetBatchException e)
-        {
-            throw new JobFailedException(jobName, e.Message, e);
-        }
-
-        ITransformer preprocess;
-        try
-        {
-            preprocess = PreprocessPipelineBuilder.Build(new MLContext(), steps, source.AsDataView());
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
-        {
-            model.Dispose();
-            throw new JobFailedException(jobName, $"preprocessing does not fit the source's columns ({string.Join(", ", source.Columns)}): {e.Message}", e);
-        }
-
-        try
-        {
-            var preprocessedSchema = preprocess.GetOutputSchema(source.AsDataView().Schema);
-            model.CheckInputs(preprocessedSchema);
-            var scorer = new ScoreOnnxTransformer(model, preprocessedSchema);
-            var scoredSchema = scorer.GetOutputSchema(preprocessedSchema);
-            var outputNames = job.Sink.Columns.Count > 0
-                ? job.Sink.Columns
-                : source.Columns.Select(c => c.Name).Concat(model.Outputs.Select(o => o.ColumnName)).Distinct().ToList();
-            var outputColumns = DataViewWriter.SelectColumns(scoredSchema, outputNames);
-            return new PreparedJob(source, partitions, preprocess, model, scorer, outputColumns);
-        }
-        catch (Exception e) when (e is MlNetBatchException or ArgumentException or InvalidOperationException)
-        {
-            model.Dispose();
-            throw new JobFailedException(jobName, e.Message, e);
-        }
-    }
-
     /// <summary>
     /// The exception that says what the user must fix. ML.NET wraps failures of background cursors in its own
     /// ("Splitter/consolidator worker encountered exception…"); the MlNetBatch exception inside names the file and row.
@@ -302,12 +225,4 @@ public sealed class JobRunner
             ThreadPool.SetMinThreads(wanted, io);
         }
     }
-
-    internal sealed record PreparedJob(
-        PartitionedDataSource Source,
-        IReadOnlyList<Partition> Partitions,
-        ITransformer Preprocess,
-        OnnxScoringModel Model,
-        ScoreOnnxTransformer Scorer,
-        IReadOnlyList<SinkColumn> OutputColumns);
 }

@@ -18,7 +18,7 @@ internal sealed class PartitionRun
     private readonly JobRunner _runner;
     private readonly string _jobName;
     private readonly JobDefinition _job;
-    private readonly JobRunner.PreparedJob _prepared;
+    private readonly PreparedJob _prepared;
     private readonly IObjectStore _store;
     private readonly PartitionOutputs _outputs;
     private readonly OutputCommitLog _commitLog;
@@ -28,7 +28,7 @@ internal sealed class PartitionRun
     private long _rowsOut;
     private long _missingValues;
 
-    public PartitionRun(JobRunner runner, string jobName, JobDefinition job, JobRunner.PreparedJob prepared, IObjectStore store, PartitionOutputs outputs, OutputCommitLog commitLog)
+    public PartitionRun(JobRunner runner, string jobName, JobDefinition job, PreparedJob prepared, IObjectStore store, PartitionOutputs outputs, OutputCommitLog commitLog)
     {
         _runner = runner;
         _jobName = jobName;

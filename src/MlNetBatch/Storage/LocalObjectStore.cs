@@ -212,7 +212,7 @@ public sealed class LocalObjectStore : IObjectStore
         DiskFull.Is(e) ? DiskFull.Describe(location, 0, e)
         : new StorageException(location, $"cannot write here ({(e is UnauthorizedAccessException ? "access denied" : e.Message)}).", e);
 
-    private static ObjectInfo Describe(FileInfo file)
+    internal static ObjectInfo Describe(FileInfo file)
     {
         var modified = file.LastWriteTimeUtc;
         return new ObjectInfo(
@@ -220,49 +220,5 @@ public sealed class LocalObjectStore : IObjectStore
             file.Length,
             modified.Ticks.ToString("x", System.Globalization.CultureInfo.InvariantCulture),
             new DateTimeOffset(modified, TimeSpan.Zero));
-    }
-
-    private sealed class LocalAtomicWrite(ObjectLocation location, string temporaryPath, LocalWriteStream stream) : IAtomicObjectWrite
-    {
-        private bool _committed;
-
-        public Stream Stream => stream;
-
-        public ObjectLocation Location => location;
-
-        public async Task<ObjectInfo> CommitAsync(CancellationToken cancellationToken = default)
-        {
-            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            // Data must be on disk before the rename makes it visible, or a power cut could publish a torn file.
-            stream.FlushToDisk();
-            await stream.DisposeAsync().ConfigureAwait(false);
-            if (!location.Name.StartsWith('_') && !location.Key.Contains("/_", StringComparison.Ordinal))
-            {
-                // Data files only: the job's own bookkeeping (_manifest.json, _lease.json, _quarantine/) has no crash point.
-                Jobs.CrashPoints.Reach(Jobs.CrashPoints.BeforeOutputRename);
-            }
-            File.Move(temporaryPath, location.LocalPath, overwrite: true);
-            _committed = true;
-            return Describe(new FileInfo(location.LocalPath));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                // Closing flushes what is buffered, which fails again on a full disk: the file must go all the same.
-                await stream.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (!_committed && e is IOException or StorageException)
-            {
-            }
-            finally
-            {
-                if (!_committed)
-                {
-                    File.Delete(temporaryPath);
-                }
-            }
-        }
     }
 }

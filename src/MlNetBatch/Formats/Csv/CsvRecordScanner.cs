@@ -4,7 +4,8 @@ namespace MlNetBatch.Formats.Csv;
 /// Decides where CSV fields and records end. It follows Python csv's default dialect ("excel", strict=False):
 /// a quote opens a quoted field only as the field's first byte; inside a quoted field a doubled quote is a literal
 /// quote, and separators and line breaks are data; a quote anywhere else is a literal byte, and text after a
-/// closing quote stays part of the field. Outside quotes LF, CR LF and a lone CR end the record.
+/// closing quote stays part of the field (for finding where fields and records end; the record reader then rejects
+/// such a field as malformed rather than guess). Outside quotes LF, CR LF and a lone CR end the record.
 /// </summary>
 /// <remarks>
 /// The partition planner and the record reader both step this one machine, so a split point the planner picks is
