@@ -54,7 +54,7 @@ internal static class ParquetNetBlockWriter
                             repetitions.Span[i] = 0;
                         }
 
-                        await rowGroup.WriteAllPartsAsync<float>(leaf, v.Values.AsMemory(0, count), definitions, repetitions);
+                        await rowGroup.WriteAllPartsAsync<float>(leaf, v.Values.AsMemory(0, count), definitions, repetitions, CancellationToken.None);
                         break;
                     default:
                         throw new NotSupportedException($"The comparison writer does not take {buffer.Type}.");

@@ -15,7 +15,6 @@ namespace MlNetBatch.Sinks.Parquet;
 /// </remarks>
 internal sealed class ParquetBatchWriter : IRecordBatchWriter
 {
-    private readonly ParquetSinkOptions _options;
     private readonly ParquetColumnSink[] _sinks;
     private readonly RowGroupBudget _budget;
     private readonly Stream _destination;
@@ -32,15 +31,15 @@ internal sealed class ParquetBatchWriter : IRecordBatchWriter
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(columns);
-        _options = options?.Clone() ?? new ParquetSinkOptions();
-        _options.ThrowIfInvalid();
+        options ??= new ParquetSinkOptions();
+        options.ThrowIfInvalid();
         _sinks = columns.Select(ParquetColumnSinks.Create).ToArray();
-        _budget = new RowGroupBudget(_sinks, _options);
+        _budget = new RowGroupBudget(_sinks, options);
         _destination = stream;
         _stream = new ObservedOutputStream(stream);
         _output = new ManagedOutputStream(_stream, leaveOpen: true);
         using var schema = ParquetWriterSettings.Schema(_sinks);
-        using var properties = ParquetWriterSettings.Properties(_options, _sinks);
+        using var properties = ParquetWriterSettings.Properties(options, _sinks);
         try
         {
             _file = Guard(() => new ParquetFileWriter(_output, schema, properties, ParquetWriterSettings.Metadata(_sinks)));
