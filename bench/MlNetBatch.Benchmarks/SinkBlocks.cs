@@ -46,12 +46,18 @@ internal sealed class SinkBlocks
 
     /// <summary>
     /// Writes every block to one Parquet file, as a job's sink does for a partition; or, for comparison, through
-    /// Parquet.Net's writer, which MlNetBatch keeps for the column types it does not encode itself.
+    /// Parquet.Net's writer.
     /// </summary>
     public void WriteParquet(string path, bool withParquetNet = false)
     {
         using var stream = File.Create(path);
-        var writer = withParquetNet ? new ParquetBatchWriter(stream, _columns) : RecordBatchWriters.Create(DataFormatKind.Parquet, stream, _columns);
+        if (withParquetNet)
+        {
+            ParquetNetBlockWriter.WriteAsync(stream, _columns, _batches).GetAwaiter().GetResult();
+            return;
+        }
+
+        var writer = RecordBatchWriters.Create(DataFormatKind.Parquet, stream, _columns);
         try
         {
             foreach (var batch in _batches)

@@ -131,6 +131,17 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
         {
             yield return "Sink:Path: is required (the output directory).";
         }
+
+        foreach (var problem in job.Sink.Parquet.Problems())
+        {
+            yield return $"Sink:Parquet:{problem}";
+        }
+
+        if (job.Sink.Format != DataFormatKind.Parquet && !job.Sink.Parquet.IsDefault())
+        {
+            yield return $"Sink:Parquet: applies only to Parquet output, and the sink writes {job.Sink.Format}; remove the section or set Sink:Format to Parquet.";
+        }
+
         foreach (var problem in new JobLocationChecks(_paths, stores).Problems(job))
         {
             yield return problem;

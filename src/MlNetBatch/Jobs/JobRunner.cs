@@ -155,7 +155,8 @@ public sealed class JobRunner
             var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view), quarantine);
             var destination = outputs.DataFile(partition);
             var written = await DataViewWriter.WriteAsync(
-                scored, destination, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(), _resolver, cancellationToken: cancellationToken).ConfigureAwait(false);
+                scored, destination, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(), _resolver,
+                parquet: job.Sink.Parquet, cancellationToken: cancellationToken).ConfigureAwait(false);
             var quarantined = quarantine is null
                 ? null
                 : await quarantine.WriteAsync(store, outputs.QuarantineFile(partition), cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using MlNetBatch.Data;
+using MlNetBatch.Sinks;
 
 namespace MlNetBatch.Jobs;
 
@@ -17,4 +18,10 @@ public sealed class SinkDefinition
     /// column followed by every model output.
     /// </summary>
     public List<string> Columns { get; set; } = [];
+
+    /// <summary>
+    /// How Parquet output is stored: <c>Compression</c> (Snappy by default, Zstd common), <c>CompressionLevel</c>,
+    /// <c>RowGroupRows</c> and <c>RowGroupBytes</c>. Only for <see cref="DataFormatKind.Parquet"/> output.
+    /// </summary>
+    public ParquetSinkOptions Parquet { get; set; } = new();
 }

@@ -9,16 +9,21 @@ namespace MlNetBatch.Sinks;
 /// </summary>
 public static class DataViewWriter
 {
-    /// <summary>Rows copied per write; also the Parquet row-group size.</summary>
+    /// <summary>Rows copied per write (Parquet row groups gather many writes: see <see cref="ParquetSinkOptions"/>).</summary>
     public const int DefaultBlockRows = 16384;
 
-    /// <summary>Writes <paramref name="columns"/> (all visible columns when null) of <paramref name="view"/>; returns the rows written.</summary>
+    /// <summary>
+    /// Writes <paramref name="columns"/> (all visible columns when null) of <paramref name="view"/>; returns the rows
+    /// written. <paramref name="parquet"/> sets the codec and row-group size of Parquet output (defaults when null).
+    /// </summary>
     public static async Task<long> WriteAsync(
         IDataView view, ObjectLocation destination, DataFormatKind format, IReadOnlyList<string>? columns = null,
-        ObjectStoreResolver? resolver = null, int blockRows = DefaultBlockRows, CancellationToken cancellationToken = default)
+        ObjectStoreResolver? resolver = null, int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
+        parquet?.ThrowIfInvalid();
         var sinkColumns = SelectColumns(view.Schema, columns);
         var store = (resolver ?? ObjectStoreResolver.LocalOnly).Resolve(destination);
         var active = new bool[view.Schema.Count];
@@ -30,7 +35,7 @@ public static class DataViewWriter
         var pool = new RecordBatchPool(view.Schema, active, blockRows);
         var batch = pool.Rent();
         await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
-        await using var writer = RecordBatchWriters.Create(format, output.Stream, sinkColumns);
+        await using var writer = RecordBatchWriters.Create(format, output.Stream, sinkColumns, parquet);
         using var cursor = view.GetRowCursor(sinkColumns.Select(c => view.Schema[c.SourceIndex]));
         long total = 0;
         var rows = 0;

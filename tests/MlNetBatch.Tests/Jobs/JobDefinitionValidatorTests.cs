@@ -94,6 +94,51 @@ public class JobDefinitionValidatorTests
     }
 
     [Fact]
+    public void Parquet_sink_settings_are_bound_and_checked_with_their_paths()
+    {
+        var settings = Job("zstd", RepositoryPaths.SampleModel, "out");
+        settings["MlNetBatch:Jobs:zstd:Sink:Parquet:Compression"] = "zstd";
+        settings["MlNetBatch:Jobs:zstd:Sink:Parquet:CompressionLevel"] = "30";
+        settings["MlNetBatch:Jobs:zstd:Sink:Parquet:RowGroupRows"] = "0";
+        settings["MlNetBatch:Jobs:csv:Model:ModelPath"] = RepositoryPaths.SampleModel;
+        settings["MlNetBatch:Jobs:csv:Sink:Path"] = "out-csv";
+        settings["MlNetBatch:Jobs:csv:Sink:Format"] = "Csv";
+        settings["MlNetBatch:Jobs:csv:Sink:Parquet:RowGroupBytes"] = "1000000";
+        settings["MlNetBatch:Jobs:lzo:Model:ModelPath"] = RepositoryPaths.SampleModel;
+        settings["MlNetBatch:Jobs:lzo:Sink:Path"] = "out-lzo";
+        settings["MlNetBatch:Jobs:lzo:Sink:Parquet:Compression"] = "lzo";
+        using var host = Build(settings);
+
+        var failures = Failures(host);
+
+        Assert.Contains("MlNetBatch:Jobs:zstd:Sink:Parquet:CompressionLevel: Zstd takes levels 1–22 (got 30).", failures);
+        Assert.Contains("MlNetBatch:Jobs:zstd:Sink:Parquet:RowGroupRows: must be greater than zero (got 0).", failures);
+        Assert.Contains(
+            "MlNetBatch:Jobs:csv:Sink:Parquet: applies only to Parquet output, and the sink writes Csv; remove the section or set Sink:Format to Parquet.", failures);
+        Assert.Contains(failures, f => f.StartsWith("MlNetBatch:Jobs:lzo:Sink:Parquet:Compression: 'lzo' is not one of Uncompressed, Snappy, Zstd", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parquet_sink_settings_bind_from_configuration_case_insensitively()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sink:Path"] = "out",
+            ["Sink:Parquet:Compression"] = "zstd",
+            ["Sink:Parquet:CompressionLevel"] = "9",
+            ["Sink:Parquet:RowGroupBytes"] = "67108864",
+        }).Build();
+
+        var sink = configuration.GetSection("Sink").Get<SinkDefinition>()!;
+
+        Assert.Empty(StrictConfiguration.Check(configuration.GetSection("Sink"), typeof(SinkDefinition)));
+        Assert.Equal(MlNetBatch.Sinks.ParquetCompression.Zstd, sink.Parquet.Compression);
+        Assert.Equal(9, sink.Parquet.CompressionLevel);
+        Assert.Equal(64L << 20, sink.Parquet.RowGroupBytes);
+        Assert.Equal(MlNetBatch.Sinks.ParquetSinkOptions.DefaultRowGroupRows, sink.Parquet.RowGroupRows);
+    }
+
+    [Fact]
     public async Task The_shipped_appsettings_json_is_valid()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = RepositoryPaths.Root });

@@ -1,0 +1,31 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Data;
+using MlNetBatch.Data.Columns;
+using ParquetSharp;
+using ParquetSharp.Schema;
+
+namespace MlNetBatch.Sinks.Parquet;
+
+/// <summary>A scalar column whose values Parquet stores as they are in memory: numbers and flags.</summary>
+internal sealed class ValueColumnSink<T>(SinkColumn column) : ParquetColumnSink(column)
+    where T : unmanaged
+{
+    public override string[] LeafPath => [Column.Name];
+
+    public override int FixedRowBytes => Unsafe.SizeOf<T>();
+
+    /// <summary>Only flags repeat enough for a dictionary; Arrow stores them bit-packed anyway.</summary>
+    public override bool UseDictionary => false;
+
+    /// <summary>
+    /// Integers are delta-encoded: ids and labels differ little from row to row, so they cost a few bits each and
+    /// leave the compressor almost nothing to do. Arrow, parquet-mr, Spark 3.3+, DuckDB and Parquet.Net decode it.
+    /// </summary>
+    public override ParquetSharp.Encoding? Encoding =>
+        typeof(T) == typeof(int) || typeof(T) == typeof(long) ? ParquetSharp.Encoding.DeltaBinaryPacked : null;
+
+    public override Node CreateNode() => ParquetNodes.Leaf(Column.Name, Column.Type);
+
+    public override void Write(ColumnWriter writer, ColumnBuffer buffer, int start, int count) =>
+        ((ColumnWriter<T>)writer).WriteBatch(((ScalarColumnBuffer<T>)buffer).Values.AsSpan(start, count));
+}
