@@ -17,7 +17,7 @@ public class ArrowWrittenParquetTests
     public static TheoryData<Compression, ParquetDataPageVersion, bool> Layouts()
     {
         var layouts = new TheoryData<Compression, ParquetDataPageVersion, bool>();
-        foreach (var compression in new[] { Compression.Uncompressed, Compression.Snappy, Compression.Zstd, Compression.Gzip })
+        foreach (var compression in new[] { Compression.Uncompressed, Compression.Snappy, Compression.Zstd, Compression.Gzip, Compression.Lz4, Compression.Brotli })
         {
             foreach (var version in new[] { ParquetDataPageVersion.V1, ParquetDataPageVersion.V2 })
             {

@@ -14,6 +14,21 @@ namespace MlNetBatch.Formats.Parquet;
 /// </summary>
 public sealed class ParquetFormat : IDataFormat
 {
+    private readonly int _columnReadBytes;
+
+    /// <summary>Creates a reader; <see cref="Instance"/> is the usual one.</summary>
+    public ParquetFormat()
+        : this(ParquetFile.DefaultColumnReadBytes)
+    {
+    }
+
+    /// <summary>A reader that reads column chunks <paramref name="columnReadBytes"/> at a time (tests use small ones).</summary>
+    internal ParquetFormat(int columnReadBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columnReadBytes);
+        _columnReadBytes = columnReadBytes;
+    }
+
     /// <summary>The shared instance.</summary>
     public static ParquetFormat Instance { get; } = new();
 
@@ -23,7 +38,7 @@ public sealed class ParquetFormat : IDataFormat
     /// <inheritdoc />
     public async Task<IReadOnlyList<SourceColumn>> InferSchemaAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
-        await using var parquet = await ParquetFile.OpenAsync(store, file, cancellationToken).ConfigureAwait(false);
+        await using var parquet = await ParquetFile.OpenAsync(store, file, _columnReadBytes, cancellationToken).ConfigureAwait(false);
         var columns = new List<SourceColumn>();
         foreach (var field in parquet.Fields)
         {
@@ -49,7 +64,7 @@ public sealed class ParquetFormat : IDataFormat
     /// <inheritdoc />
     public async Task<IReadOnlyList<PartitionSpan>> PlanAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
-        await using var parquet = await ParquetFile.OpenAsync(store, file, cancellationToken).ConfigureAwait(false);
+        await using var parquet = await ParquetFile.OpenAsync(store, file, _columnReadBytes, cancellationToken).ConfigureAwait(false);
         var rowGroups = parquet.Metadata.NumRowGroups;
         var spans = new List<PartitionSpan>();
         for (var start = 0; start < rowGroups; start += options.RowGroupsPerPartition)
@@ -71,7 +86,7 @@ public sealed class ParquetFormat : IDataFormat
     public async IAsyncEnumerable<RecordBatch> ReadAsync(PartitionReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var partition = context.Partition;
-        await using var parquet = await ParquetFile.OpenAsync(context.Store, partition.File, cancellationToken).ConfigureAwait(false);
+        await using var parquet = await ParquetFile.OpenAsync(context.Store, partition.File, _columnReadBytes, cancellationToken).ConfigureAwait(false);
         var chunks = new RowGroupChunks(parquet, context, ParquetColumns.Resolve(parquet, context));
         long firstRow = 0;
         for (var g = (int)partition.Start; g < partition.Start + partition.Length; g++)

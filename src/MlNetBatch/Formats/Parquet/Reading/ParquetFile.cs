@@ -14,10 +14,10 @@ internal sealed class ParquetFile : IAsyncDisposable
 {
     /// <summary>
     /// Bytes of a column chunk read at a time. Arrow reads a chunk through a buffer this size instead of all at once,
-    /// so a huge row group costs this much per column; a cloud stream serves a read this large straight from one ranged
-    /// request (<see cref="RangedObjectStream.DefaultBlockSize"/>), without going through its block buffer.
+    /// so a huge row group costs this much per column (plus the page being decoded); a cloud stream serves a read this
+    /// large straight from one ranged request (<see cref="RangedObjectStream.DefaultBlockSize"/>), not through its block buffer.
     /// </summary>
-    public const int ColumnReadBytes = RangedObjectStream.DefaultBlockSize;
+    public const int DefaultColumnReadBytes = RangedObjectStream.DefaultBlockSize;
 
     /// <summary>
     /// Bytes read from the end of the file to find the footer; a larger footer costs one more read. Arrow's default,
@@ -48,10 +48,10 @@ internal sealed class ParquetFile : IAsyncDisposable
     /// <summary>The top-level fields, in schema order.</summary>
     public IReadOnlyList<ParquetField> Fields => _fields ??= ParquetField.ReadAll(Metadata.Schema);
 
-    /// <summary>Opens <paramref name="file"/> and reads its footer.</summary>
+    /// <summary>Opens <paramref name="file"/> and reads its footer; column chunks will be read <paramref name="columnReadBytes"/> at a time.</summary>
     /// <exception cref="DataFormatException">The file is not Parquet, or is damaged.</exception>
     /// <exception cref="StorageException">The bytes could not be fetched.</exception>
-    public static async Task<ParquetFile> OpenAsync(IObjectStore store, ObjectInfo file, CancellationToken cancellationToken)
+    public static async Task<ParquetFile> OpenAsync(IObjectStore store, ObjectInfo file, int columnReadBytes, CancellationToken cancellationToken)
     {
         var name = file.Location.ToString();
         var stream = new FaultRecordingStream(await store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false));
@@ -61,7 +61,7 @@ internal sealed class ParquetFile : IAsyncDisposable
             input = new ManagedRandomAccessFile(stream, leaveOpen: true);
             using var properties = ReaderProperties.GetDefaultReaderProperties();
             properties.EnableBufferedStream();
-            properties.BufferSize = ColumnReadBytes;
+            properties.BufferSize = columnReadBytes;
             properties.SetFooterReadSize(FooterReadBytes);
             return new ParquetFile(name, stream, input, new ParquetFileReader(input, properties));
         }
