@@ -14,15 +14,15 @@ namespace MlNetBatch.Formats.Parquet;
 /// </summary>
 public sealed class ParquetFormat : IDataFormat
 {
-    private readonly int _columnReadBytes;
+    // Null: as suits the store's stream.
+    private readonly int? _columnReadBytes;
 
     /// <summary>Creates a reader; <see cref="Instance"/> is the usual one.</summary>
     public ParquetFormat()
-        : this(ParquetFile.DefaultColumnReadBytes)
     {
     }
 
-    /// <summary>A reader that reads column chunks <paramref name="columnReadBytes"/> at a time (tests use small ones).</summary>
+    /// <summary>A reader that reads column chunks <paramref name="columnReadBytes"/> at a time, whatever the store (for tests).</summary>
     internal ParquetFormat(int columnReadBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columnReadBytes);
