@@ -93,7 +93,7 @@ public sealed class ParquetFormat : IDataFormat
         {
             if (g >= parquet.Metadata.NumRowGroups)
             {
-                throw new DataFormatException(parquet.Name, $"row group {g} is missing; the file changed after the job was planned.");
+                throw new DataFormatException(parquet.Name, $"row group {g} does not exist; the file changed after the job was planned.");
             }
 
             var rows = chunks.Open(g);
