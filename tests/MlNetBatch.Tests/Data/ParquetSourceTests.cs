@@ -61,6 +61,7 @@ public class ParquetSourceTests
         var store = new RangedLocalObjectStore(blockSize: 16 << 10);
         var view = _ml.Data.LoadFrom(dir.Combine("wide.parquet"), DataFormatKind.Parquet, null, new ObjectStoreResolver([store]));
         var planning = store.BytesFetched;
+        var planningRequests = store.Requests;
 
         Assert.Equal(100_000, DataViewReader.Column<float>(view, "f11").Count);
 
@@ -68,6 +69,8 @@ public class ParquetSourceTests
         // footer read for each of the four partitions.
         var reading = store.BytesFetched - planning;
         Assert.InRange(reading, size / 20, (size / 17) + (4 * (32 << 10)));
+        // Per partition, a request or two for the footer and one for the column chunk, not one per Arrow buffer.
+        Assert.InRange(store.Requests - planningRequests, 4, 12);
     }
 
     [Fact]

@@ -11,9 +11,13 @@ public sealed class RangedLocalObjectStore(int blockSize) : IObjectStore
 {
     private readonly LocalObjectStore _inner = new();
     private long _bytesFetched;
+    private int _requests;
 
     /// <summary>Bytes the range requests fetched: what a cloud store would have sent.</summary>
     public long BytesFetched => Interlocked.Read(ref _bytesFetched);
+
+    /// <summary>Range requests made.</summary>
+    public int Requests => Volatile.Read(ref _requests);
 
     public bool CanHandle(ObjectLocation location) => _inner.CanHandle(location);
 
@@ -42,6 +46,7 @@ public sealed class RangedLocalObjectStore(int blockSize) : IObjectStore
         using var handle = File.OpenHandle(location.LocalPath);
         var read = await RandomAccess.ReadAsync(handle, destination, offset, cancellationToken);
         Interlocked.Add(ref _bytesFetched, read);
+        Interlocked.Increment(ref _requests);
         return read;
     };
 }

@@ -14,19 +14,18 @@ namespace MlNetBatch.Formats.Parquet;
 /// </summary>
 public sealed class ParquetFormat : IDataFormat
 {
-    // Null: as suits the store's stream.
-    private readonly int? _columnReadBytes;
+    private readonly ChunkReadPolicy _reads;
 
     /// <summary>Creates a reader; <see cref="Instance"/> is the usual one.</summary>
     public ParquetFormat()
+        : this(ChunkReadPolicy.Default)
     {
     }
 
-    /// <summary>A reader that reads column chunks <paramref name="columnReadBytes"/> at a time, whatever the store (for tests).</summary>
-    internal ParquetFormat(int columnReadBytes)
+    /// <summary>A reader that reads column chunks as <paramref name="reads"/> says (tests use small buffers).</summary>
+    internal ParquetFormat(ChunkReadPolicy reads)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columnReadBytes);
-        _columnReadBytes = columnReadBytes;
+        _reads = reads;
     }
 
     /// <summary>The shared instance.</summary>
@@ -38,7 +37,7 @@ public sealed class ParquetFormat : IDataFormat
     /// <inheritdoc />
     public async Task<IReadOnlyList<SourceColumn>> InferSchemaAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
-        await using var parquet = await ParquetFile.OpenAsync(store, file, _columnReadBytes, cancellationToken).ConfigureAwait(false);
+        await using var parquet = await ParquetFile.OpenAsync(store, file, _reads, cancellationToken).ConfigureAwait(false);
         var columns = new List<SourceColumn>();
         foreach (var field in parquet.Fields)
         {
@@ -64,7 +63,7 @@ public sealed class ParquetFormat : IDataFormat
     /// <inheritdoc />
     public async Task<IReadOnlyList<PartitionSpan>> PlanAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
-        await using var parquet = await ParquetFile.OpenAsync(store, file, _columnReadBytes, cancellationToken).ConfigureAwait(false);
+        await using var parquet = await ParquetFile.OpenAsync(store, file, _reads, cancellationToken).ConfigureAwait(false);
         var rowGroups = parquet.Metadata.NumRowGroups;
         var spans = new List<PartitionSpan>();
         for (var start = 0; start < rowGroups; start += options.RowGroupsPerPartition)
@@ -86,8 +85,10 @@ public sealed class ParquetFormat : IDataFormat
     public async IAsyncEnumerable<RecordBatch> ReadAsync(PartitionReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var partition = context.Partition;
-        await using var parquet = await ParquetFile.OpenAsync(context.Store, partition.File, _columnReadBytes, cancellationToken).ConfigureAwait(false);
-        var chunks = new RowGroupChunks(parquet, context, ParquetColumns.Resolve(parquet, context));
+        await using var parquet = await ParquetFile.OpenAsync(context.Store, partition.File, _reads, cancellationToken).ConfigureAwait(false);
+        var leaves = ParquetColumns.Resolve(parquet, context);
+        parquet.ReadingColumns(leaves.Count(l => l is not null));
+        var chunks = new RowGroupChunks(parquet, context, leaves);
         long firstRow = 0;
         for (var g = (int)partition.Start; g < partition.Start + partition.Length; g++)
         {

@@ -13,35 +13,21 @@ namespace MlNetBatch.Formats.Parquet.Reading;
 internal sealed class ParquetFile : IAsyncDisposable
 {
     /// <summary>
-    /// Bytes of a local file's column chunk read at a time. Arrow reads a chunk through a buffer this size rather than
-    /// whole, so a huge row group costs this much per column (plus the page being decoded). Small reads cost nothing on
-    /// a local disk, and they keep memory churn low: ParquetSharp copies every read through a new managed array (below
-    /// 85 KB it stays off the large-object heap), and larger native buffers came fresh from the OS for every partition,
-    /// which cost a job about a fifth of its speed in the bench.
-    /// </summary>
-    public const int LocalColumnReadBytes = 64 << 10;
-
-    /// <summary>
-    /// Bytes of a remote object's column chunk read at a time: a read this large goes from the ranged stream straight
-    /// into one request (<see cref="RangedObjectStream.DefaultBlockSize"/>), where smaller reads of several columns
-    /// in turn would each refetch the stream's one buffered block.
-    /// </summary>
-    public const int RemoteColumnReadBytes = RangedObjectStream.DefaultBlockSize;
-
-    /// <summary>
     /// Bytes read from the end of the file to find the footer; a larger footer costs one more read. Arrow's default,
     /// 64 KiB, is more than most footers need, read again for every partition of a file.
     /// </summary>
     private const long FooterReadBytes = 16 << 10;
 
     private readonly FaultRecordingStream _stream;
+    private readonly SegmentCachingStream? _segments;
     private readonly ManagedRandomAccessFile _input;
     private readonly ParquetFileReader _reader;
     private IReadOnlyList<ParquetField>? _fields;
 
-    private ParquetFile(string name, FaultRecordingStream stream, ManagedRandomAccessFile input, ParquetFileReader reader)
+    private ParquetFile(string name, FaultRecordingStream stream, SegmentCachingStream? segments, ManagedRandomAccessFile input, ParquetFileReader reader)
     {
         Name = name;
+        _segments = segments;
         _stream = stream;
         _input = input;
         _reader = reader;
@@ -58,26 +44,26 @@ internal sealed class ParquetFile : IAsyncDisposable
     public IReadOnlyList<ParquetField> Fields => _fields ??= ParquetField.ReadAll(Metadata.Schema);
 
     /// <summary>
-    /// Opens <paramref name="file"/> and reads its footer; column chunks will be read <paramref name="columnReadBytes"/>
-    /// at a time, or by default as suits the store's stream (<see cref="LocalColumnReadBytes"/>, <see cref="RemoteColumnReadBytes"/>).
+    /// Opens <paramref name="file"/> and reads its footer; column chunks will be read as <paramref name="policy"/> says.
+    /// A local file is read as it is; a remote object through <see cref="SegmentCachingStream"/>.
     /// </summary>
     /// <exception cref="DataFormatException">The file is not Parquet, or is damaged.</exception>
     /// <exception cref="StorageException">The bytes could not be fetched.</exception>
-    public static async Task<ParquetFile> OpenAsync(IObjectStore store, ObjectInfo file, int? columnReadBytes, CancellationToken cancellationToken)
+    public static async Task<ParquetFile> OpenAsync(IObjectStore store, ObjectInfo file, ChunkReadPolicy policy, CancellationToken cancellationToken)
     {
         var name = file.Location.ToString();
         var opened = await store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false);
-        var readBytes = columnReadBytes ?? (opened is FileStream ? LocalColumnReadBytes : RemoteColumnReadBytes);
-        var stream = new FaultRecordingStream(opened);
+        var segments = opened is FileStream ? null : new SegmentCachingStream(opened, policy.RemoteSegmentBytes);
+        var stream = new FaultRecordingStream(segments ?? opened);
         ManagedRandomAccessFile? input = null;
         try
         {
             input = new ManagedRandomAccessFile(stream, leaveOpen: true);
             using var properties = ReaderProperties.GetDefaultReaderProperties();
             properties.EnableBufferedStream();
-            properties.BufferSize = readBytes;
+            properties.BufferSize = policy.BufferBytes;
             properties.SetFooterReadSize(FooterReadBytes);
-            return new ParquetFile(name, stream, input, new ParquetFileReader(input, properties));
+            return new ParquetFile(name, stream, segments, input, new ParquetFileReader(input, properties));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -99,8 +85,24 @@ internal sealed class ParquetFile : IAsyncDisposable
         }
     }
 
+    /// <summary>Prepares for reading <paramref name="columns"/> columns at once: a remote object keeps a segment for each.</summary>
+    public void ReadingColumns(int columns)
+    {
+        if (_segments is not null)
+        {
+            _segments.Capacity = columns + 1;
+        }
+    }
+
     /// <summary>Opens row group <paramref name="index"/>; its columns are read only when asked for.</summary>
-    public RowGroupReader RowGroup(int index) => _reader.RowGroup(index);
+    public RowGroupReader RowGroup(int index)
+    {
+        _segments?.BeginRowGroup();
+        return _reader.RowGroup(index);
+    }
+
+    /// <summary>Says that the reads which follow are of <paramref name="column"/>, whose chunk holds <paramref name="chunkBytes"/>.</summary>
+    public void ReadingColumn(int column, long chunkBytes) => _segments?.BeginColumn(column, chunkBytes);
 
     /// <summary>
     /// Rethrows a ParquetSharp failure as what it means: the store's own exception when the stream failed, else

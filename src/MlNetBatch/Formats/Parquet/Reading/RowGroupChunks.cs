@@ -10,6 +10,7 @@ namespace MlNetBatch.Formats.Parquet.Reading;
 internal sealed class RowGroupChunks(ParquetFile parquet, PartitionReadContext context, ParquetLeaf?[] leaves)
 {
     private readonly ColumnChunkReader?[] _readers = new ColumnChunkReader?[leaves.Length];
+    private readonly long[] _chunkBytes = new long[leaves.Length];
     private readonly ChunkScope _scope = new(parquet.Name, context.Partition.Id, context.BadRecords);
     private RowGroupReader? _rowGroup;
 
@@ -31,15 +32,14 @@ internal sealed class RowGroupChunks(ParquetFile parquet, PartitionReadContext c
                 }
 
                 _scope.Column = context.Columns[c].Name;
-                if (!leaf.IsList)
+                using var chunk = metadata.GetColumnChunkMetaData(leaf.ColumnIndex);
+                if (!leaf.IsList && chunk.NumValues != rows)
                 {
                     // A flat column holds one value or null per row; any other count means a damaged footer.
-                    using var chunk = metadata.GetColumnChunkMetaData(leaf.ColumnIndex);
-                    if (chunk.NumValues != rows)
-                    {
-                        throw _scope.Corrupt($"the column chunk holds {chunk.NumValues} values where its row group has {rows} rows");
-                    }
+                    throw _scope.Corrupt($"the column chunk holds {chunk.NumValues} values where its row group has {rows} rows");
                 }
+
+                _chunkBytes[c] = chunk.TotalCompressedSize;
 
                 _readers[c] = ColumnChunkReader.Create(_rowGroup.Column(leaf.ColumnIndex), leaf, context.Columns[c].Type);
             }
@@ -72,6 +72,7 @@ internal sealed class RowGroupChunks(ParquetFile parquet, PartitionReadContext c
                 if (_readers[c] is { } reader)
                 {
                     _scope.Column = context.Columns[c].Name;
+                    parquet.ReadingColumn(c, _chunkBytes[c]);
                     reader.Read(batch.Columns[c]!, rows, _scope);
                 }
             }
