@@ -4,7 +4,6 @@ using Microsoft.ML.Data;
 using MlNetBatch.Data;
 using MlNetBatch.Formats.Parquet.Reading;
 using MlNetBatch.Storage;
-using ParquetSharp;
 
 namespace MlNetBatch.Formats.Parquet;
 
