@@ -5,6 +5,8 @@
 // --streaming-proof [GB] scores a Parquet object of that size (default 1) on s3rver and reports peak memory.
 // --data-path-property [cases] [first seed] runs the data-path property test on that many generated cases (default
 // 1000 from seed 1000; the test suite runs seeds 1–40) and exits 1 if any differs from the independent readers.
+// --parquet-read [rows] [row group rows] times reading the same data as written by Parquet.Net, with pyarrow's
+// defaults (dictionary, Snappy) and with zstd (default 2,000,000 rows in row groups of 50,000), and exits.
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -22,6 +24,24 @@ if (propertyIndex >= 0)
     int Argument(int offset, int fallback) =>
         propertyIndex + offset < args.Length && int.TryParse(args[propertyIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
     Environment.ExitCode = DataPathProperty.Run(Argument(1, 1000), Argument(2, 1000));
+    return;
+}
+
+var parquetReadIndex = Array.IndexOf(args, "--parquet-read");
+if (parquetReadIndex >= 0)
+{
+    int Argument(int offset, int fallback) =>
+        parquetReadIndex + offset < args.Length && int.TryParse(args[parquetReadIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
+    var readWork = Path.Combine(Path.GetTempPath(), $"mlnetbatch-parquet-read-{Environment.ProcessId}");
+    try
+    {
+        await ParquetReadBenchmark.RunAsync(readWork, Argument(1, 2_000_000), Argument(2, 50_000));
+    }
+    finally
+    {
+        Directory.Delete(readWork, recursive: true);
+    }
+
     return;
 }
 

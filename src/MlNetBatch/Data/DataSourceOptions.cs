@@ -31,7 +31,7 @@ public class DataSourceOptions
     /// <value>The default is 1.</value>
     public int RowGroupsPerPartition { get; set; } = 1;
 
-    /// <summary>Rows decoded per chunk of a line-oriented file.</summary>
+    /// <summary>Rows decoded per chunk, the unit that flows to the pipeline: a Parquet row group is read this many rows at a time.</summary>
     /// <value>The default is 8192.</value>
     public int ChunkRows { get; set; } = 8192;
 

@@ -52,6 +52,28 @@ public class ParquetSourceTests
     }
 
     [Fact]
+    public async Task Over_a_ranged_stream_reading_one_column_fetches_the_footer_and_that_columns_chunks()
+    {
+        using var dir = new TempDirectory();
+        await TabularData.WriteParquetAsync(dir.Combine("wide.parquet"), 0, 100_000, 25_000, seed: 4);
+        var size = new FileInfo(dir.Combine("wide.parquet")).Length;
+        // Blocks smaller than a column chunk, as with a large file on S3: chunk reads go straight to range requests.
+        var store = new RangedLocalObjectStore(blockSize: 16 << 10);
+        var view = _ml.Data.LoadFrom(dir.Combine("wide.parquet"), DataFormatKind.Parquet, null, new ObjectStoreResolver([store]));
+        var planning = store.BytesFetched;
+        var planningRequests = store.Requests;
+
+        Assert.Equal(100_000, DataViewReader.Column<float>(view, "f11").Count);
+
+        // One float column of seventeen (a seventeenth of the data, a little less as the id column is wider), plus a
+        // footer read for each of the four partitions.
+        var reading = store.BytesFetched - planning;
+        Assert.InRange(reading, size / 20, (size / 17) + (4 * (32 << 10)));
+        // Per partition, a request or two for the footer and one for the column chunk, not one per Arrow buffer.
+        Assert.InRange(store.Requests - planningRequests, 4, 12);
+    }
+
+    [Fact]
     public async Task Parallel_cursors_cover_every_row_exactly_once()
     {
         using var dir = new TempDirectory();

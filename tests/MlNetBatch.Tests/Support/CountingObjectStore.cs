@@ -7,8 +7,12 @@ namespace MlNetBatch.Tests.Support;
 public sealed class CountingObjectStore(IObjectStore inner) : IObjectStore
 {
     private long _bytesRead;
+    private int _largestRead;
 
     public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>The most bytes any single read asked for: how much a reader pulls into memory at once.</summary>
+    public int LargestRead => Volatile.Read(ref _largestRead);
 
     public bool CanHandle(ObjectLocation location) => inner.CanHandle(location);
 
@@ -41,10 +45,10 @@ public sealed class CountingObjectStore(IObjectStore inner) : IObjectStore
 
         public override long Position { get => inner.Position; set => inner.Position = value; }
 
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+        public override int Read(byte[] buffer, int offset, int count) => Count(count, inner.Read(buffer, offset, count));
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken));
+            Count(buffer.Length, await inner.ReadAsync(buffer, cancellationToken));
 
         public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
 
@@ -66,9 +70,14 @@ public sealed class CountingObjectStore(IObjectStore inner) : IObjectStore
             base.Dispose(disposing);
         }
 
-        private int Count(int read)
+        private int Count(int asked, int read)
         {
             Interlocked.Add(ref owner._bytesRead, read);
+            int largest;
+            while (asked > (largest = Volatile.Read(ref owner._largestRead)) && Interlocked.CompareExchange(ref owner._largestRead, asked, largest) != largest)
+            {
+            }
+
             return read;
         }
     }

@@ -22,6 +22,26 @@ public static class DataViewReader
         return values;
     }
 
+    /// <summary>Two columns read by one cursor, so that a row either column cannot read is left out of both.</summary>
+    public static List<(T1, T2)> Columns<T1, T2>(IDataView view, string first, string second)
+    {
+        var columns = new[] { view.Schema[first], view.Schema[second] };
+        using var cursor = view.GetRowCursor(columns);
+        var getFirst = cursor.GetGetter<T1>(columns[0]);
+        var getSecond = cursor.GetGetter<T2>(columns[1]);
+        var rows = new List<(T1, T2)>();
+        T1 a = default!;
+        T2 b = default!;
+        while (cursor.MoveNext())
+        {
+            getFirst(ref a);
+            getSecond(ref b);
+            rows.Add((a, b));
+        }
+
+        return rows;
+    }
+
     public static List<float[]> Vectors(IDataView view, string name) => Vectors<float>(view, name);
 
     public static List<T[]> Vectors<T>(IDataView view, string name)

@@ -1,19 +1,32 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.ML.Data;
 using MlNetBatch.Data;
-using MlNetBatch.Data.BadRecords;
+using MlNetBatch.Formats.Parquet.Reading;
 using MlNetBatch.Storage;
-using Parquet;
-using Parquet.Schema;
 
 namespace MlNetBatch.Formats.Parquet;
 
 /// <summary>
-/// Reads Apache Parquet through Parquet.Net: the schema from the footer, one partition per range of row groups,
-/// and only the columns the pipeline asks for.
+/// Reads Apache Parquet through ParquetSharp (Apache Arrow's C++ implementation): the schema from the footer, one
+/// partition per range of row groups, and only the columns the pipeline asks for, a chunk of rows at a time.
 /// </summary>
 public sealed class ParquetFormat : IDataFormat
 {
+    private readonly ChunkReadPolicy _reads;
+
+    /// <summary>Creates a reader; <see cref="Instance"/> is the usual one.</summary>
+    public ParquetFormat()
+        : this(ChunkReadPolicy.Default)
+    {
+    }
+
+    /// <summary>A reader that reads column chunks as <paramref name="reads"/> says (tests use small buffers).</summary>
+    internal ParquetFormat(ChunkReadPolicy reads)
+    {
+        _reads = reads;
+    }
+
     /// <summary>The shared instance.</summary>
     public static ParquetFormat Instance { get; } = new();
 
@@ -23,25 +36,23 @@ public sealed class ParquetFormat : IDataFormat
     /// <inheritdoc />
     public async Task<IReadOnlyList<SourceColumn>> InferSchemaAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
-        await using var reader = await OpenAsync(store, file, cancellationToken).ConfigureAwait(false);
+        await using var parquet = await ParquetFile.OpenAsync(store, file, _reads, cancellationToken).ConfigureAwait(false);
         var columns = new List<SourceColumn>();
-        foreach (var field in reader.Schema.Fields)
+        foreach (var field in parquet.Fields)
         {
-            var leaf = ParquetTypeMapping.Leaf(field);
-            var itemType = leaf is null ? null : ParquetTypeMapping.ToItemType(leaf.ClrType);
-            if (leaf is null || itemType is null)
+            if (field.Leaf is not { } leaf || ParquetTypeMapping.ToItemType(leaf) is not { } itemType)
             {
-                // Structures and binary columns have no ML.NET counterpart; they stay in the file, unread.
+                // Structures, maps, raw bytes and the like have no ML.NET counterpart; they stay in the file, unread.
                 continue;
             }
 
-            if (leaf.MaxRepetitionLevel == 0)
+            if (!leaf.IsList)
             {
                 columns.Add(new SourceColumn(field.Name, itemType));
             }
-            else if (leaf.MaxRepetitionLevel == 1 && itemType is not TextDataViewType)
+            else if (itemType is not TextDataViewType)
             {
-                columns.Add(new SourceColumn(field.Name, new VectorDataViewType(itemType, ListSize(reader, leaf, file, field.Name))));
+                columns.Add(new SourceColumn(field.Name, new VectorDataViewType(itemType, ListSize(parquet, leaf, field.Name))));
             }
         }
 
@@ -51,15 +62,16 @@ public sealed class ParquetFormat : IDataFormat
     /// <inheritdoc />
     public async Task<IReadOnlyList<PartitionSpan>> PlanAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
-        await using var reader = await OpenAsync(store, file, cancellationToken).ConfigureAwait(false);
+        await using var parquet = await ParquetFile.OpenAsync(store, file, _reads, cancellationToken).ConfigureAwait(false);
+        var rowGroups = parquet.Metadata.NumRowGroups;
         var spans = new List<PartitionSpan>();
-        for (var start = 0; start < reader.RowGroupCount; start += options.RowGroupsPerPartition)
+        for (var start = 0; start < rowGroups; start += options.RowGroupsPerPartition)
         {
-            var count = Math.Min(options.RowGroupsPerPartition, reader.RowGroupCount - start);
+            var count = Math.Min(options.RowGroupsPerPartition, rowGroups - start);
             long rows = 0;
             for (var g = start; g < start + count; g++)
             {
-                rows += reader.OpenRowGroupReader(g).RowCount;
+                rows += RowCount(parquet, g);
             }
 
             spans.Add(new PartitionSpan(PartitionKind.RowGroups, start, count, rows));
@@ -72,148 +84,73 @@ public sealed class ParquetFormat : IDataFormat
     public async IAsyncEnumerable<RecordBatch> ReadAsync(PartitionReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var partition = context.Partition;
-        var fileName = partition.File.Location.ToString();
-        var (reader, stream) = await OpenWithStreamAsync(context.Store, partition.File, cancellationToken).ConfigureAwait(false);
-        await using var disposeReader = reader;
-        var fields = ResolveFields(reader.Schema, context, fileName);
+        await using var parquet = await ParquetFile.OpenAsync(context.Store, partition.File, _reads, cancellationToken).ConfigureAwait(false);
+        var leaves = ParquetColumns.Resolve(parquet, context);
+        parquet.ReadingColumns(leaves.Count(l => l is not null));
+        var chunks = new RowGroupChunks(parquet, context, leaves);
         long firstRow = 0;
         for (var g = (int)partition.Start; g < partition.Start + partition.Length; g++)
         {
-            if (g >= reader.RowGroupCount)
+            if (g >= parquet.Metadata.NumRowGroups)
             {
-                throw new DataFormatException(fileName, $"row group {g} does not exist; the file changed after the job was planned.");
+                throw new DataFormatException(parquet.Name, $"row group {g} does not exist; the file changed after the job was planned.");
             }
 
-            var rowGroup = reader.OpenRowGroupReader(g);
-            var rows = checked((int)rowGroup.RowCount);
-            var batch = context.Pool.Rent(rows);
-            batch.FirstRowInPartition = firstRow;
-            Dictionary<int, (string Column, string Reason)>? bad = null;
-            for (var c = 0; c < fields.Length; c++)
+            var rows = chunks.Open(g);
+            try
             {
-                if (fields[c] is { } field)
+                for (long done = 0; done < rows; done += context.Options.ChunkRows)
                 {
-                    var column = context.Columns[c].Name;
-                    Action<int, string>? onBadValue = context.BadRecords is null
-                        ? null
-                        : (row, reason) => (bad ??= []).TryAdd(row, (column, reason));
-                    try
-                    {
-                        await ParquetColumnDecoder.DecodeAsync(stream, rowGroup, field, context.Columns[c], batch.Columns[c]!, fileName, firstRow, onBadValue, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (e is not MlNetBatchException && IsFormatError(e))
-                    {
-                        throw new DataFormatException(fileName, $"row group {g} is corrupt ({e.Message}).", column, innerException: e);
-                    }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var count = (int)Math.Min(context.Options.ChunkRows, rows - done);
+                    var batch = chunks.Read(count, firstRow);
+                    firstRow += count;
+                    yield return batch;
                 }
             }
-
-            batch.RowCount = rows;
-            if (bad is not null)
+            finally
             {
-                foreach (var (row, problem) in bad.OrderBy(b => b.Key))
-                {
-                    context.BadRecords!.Report(new BadRecord(fileName, partition.Id, firstRow + row, null, problem.Column, problem.Reason, null));
-                }
-
-                batch.RemoveRows(bad.Keys.ToHashSet());
+                chunks.Close();
             }
-
-            firstRow += rows;
-            yield return batch;
         }
     }
 
-    private static DataField?[] ResolveFields(ParquetSchema schema, PartitionReadContext context, string fileName)
+    private static long RowCount(ParquetFile parquet, int rowGroup)
     {
-        var fields = new DataField?[context.Columns.Count];
-        for (var c = 0; c < fields.Length; c++)
+        using var reader = parquet.RowGroup(rowGroup);
+        var metadata = reader.MetaData;
+        return metadata.NumRows;
+    }
+
+    private static int ListSize(ParquetFile parquet, ParquetLeaf leaf, string column)
+    {
+        for (var g = 0; g < parquet.Metadata.NumRowGroups; g++)
         {
-            if (!context.Active[c])
+            using var rowGroup = parquet.RowGroup(g);
+            var metadata = rowGroup.MetaData;
+            if (metadata.NumRows == 0)
             {
                 continue;
             }
 
-            var column = context.Columns[c];
-            var field = schema.Fields.FirstOrDefault(f => f.Name == column.Name)
-                ?? throw new DataFormatException(fileName,
-                    $"the file has no such column (it has: {string.Join(", ", schema.Fields.Select(f => f.Name))}).", column.Name);
-            var leaf = ParquetTypeMapping.Leaf(field);
-            if (leaf is null || ParquetTypeMapping.ToItemType(leaf.ClrType) is null)
-            {
-                throw new DataFormatException(fileName, $"the column's Parquet type ({field.SchemaType}) cannot be read as {ColumnTypeNames.Format(column.Type)}.", column.Name);
-            }
-
-            var fileIsText = ParquetTypeMapping.ToItemType(leaf.ClrType) is TextDataViewType;
-            var wantsText = column.Type is TextDataViewType;
-            if (fileIsText != wantsText)
-            {
-                throw new DataFormatException(fileName,
-                    $"type mismatch: the file stores {(fileIsText ? "text" : leaf.ClrType.Name)} but the schema declares {ColumnTypeNames.Format(column.Type)}.", column.Name);
-            }
-
-            fields[c] = leaf;
-        }
-
-        return fields;
-    }
-
-    private static int ListSize(ParquetReader reader, DataField leaf, ObjectInfo file, string column)
-    {
-        for (var g = 0; g < reader.RowGroupCount; g++)
-        {
-            var rowGroup = reader.OpenRowGroupReader(g);
-            if (rowGroup.RowCount == 0)
-            {
-                continue;
-            }
-
-            var values = rowGroup.GetMetadata(leaf)?.MetaData?.NumValues ?? 0;
-            if (values % rowGroup.RowCount != 0 || values == 0)
+            using var chunk = metadata.GetColumnChunkMetaData(leaf.ColumnIndex);
+            var values = chunk.NumValues;
+            if (values % metadata.NumRows != 0 || values == 0)
             {
                 break;
             }
 
-            return checked((int)(values / rowGroup.RowCount));
+            return checked((int)(values / metadata.NumRows));
         }
 
         // No rows to measure: MlNetBatch's own output records each vector's length beside the schema.
-        if (reader.CustomMetadata.TryGetValue(ParquetTypeMapping.VectorSizeKey(column), out var recorded)
-            && int.TryParse(recorded, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size > 0)
+        if (parquet.Metadata.KeyValueMetadata?.TryGetValue(ParquetTypeMapping.VectorSizeKey(column), out var recorded) == true
+            && int.TryParse(recorded, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0)
         {
             return size;
         }
 
-        throw new DataFormatException(file.Location.ToString(),
+        throw new DataFormatException(parquet.Name,
             "lists of varying or unknown length cannot be inferred as a fixed-size vector; declare the column's size in the source's Columns (for example float[16]).", column);
-    }
-
-    /// <summary>Parquet.Net reports malformed files as ParquetException, or as IOException saying "not a Parquet file".</summary>
-    private static bool IsFormatError(Exception e) =>
-        e is ParquetException or InvalidDataException or EndOfStreamException or ArgumentException or IndexOutOfRangeException or InvalidOperationException
-        || (e is IOException && e.Message.Contains("Parquet", StringComparison.OrdinalIgnoreCase));
-
-    private static async Task<ParquetReader> OpenAsync(IObjectStore store, ObjectInfo file, CancellationToken cancellationToken) =>
-        (await OpenWithStreamAsync(store, file, cancellationToken).ConfigureAwait(false)).Reader;
-
-    /// <summary>Opens the file; the reader owns the stream, which it hands back for reading column chunks directly.</summary>
-    private static async Task<(ParquetReader Reader, Stream Stream)> OpenWithStreamAsync(IObjectStore store, ObjectInfo file, CancellationToken cancellationToken)
-    {
-        var stream = await store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return (await ParquetReader.CreateAsync(stream, leaveStreamOpen: false, cancellationToken: cancellationToken).ConfigureAwait(false), stream);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            if (IsFormatError(e))
-            {
-                throw new DataFormatException(file.Location.ToString(), $"not a readable Parquet file ({e.Message}).", innerException: e);
-            }
-
-            // The bytes could not be fetched (a dropped connection, a timeout): worth another try, unlike a bad file.
-            throw new StorageException(file.Location, $"reading the Parquet footer failed ({e.Message}).", e, isTransient: TransientFailures.IsTransient(e));
-        }
     }
 }

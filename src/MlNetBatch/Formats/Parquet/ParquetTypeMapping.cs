@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using MlNetBatch.Formats.Parquet.Reading;
 using Parquet.Schema;
 
 namespace MlNetBatch.Formats.Parquet;
@@ -6,17 +7,38 @@ namespace MlNetBatch.Formats.Parquet;
 /// <summary>Maps Parquet columns to ML.NET types and back.</summary>
 internal static class ParquetTypeMapping
 {
-    /// <summary>The ML.NET item type for a Parquet leaf's CLR type, or null when ML.NET has no counterpart.</summary>
-    public static PrimitiveDataViewType? ToItemType(Type clrType) => clrType switch
+    /// <summary>The ML.NET item type a column infers as, or null when inference leaves it unread.</summary>
+    public static PrimitiveDataViewType? ToItemType(ParquetLeaf leaf) => leaf.Kind switch
     {
-        _ when clrType == typeof(float) => NumberDataViewType.Single,
-        _ when clrType == typeof(double) || clrType == typeof(decimal) => NumberDataViewType.Double,
-        _ when clrType == typeof(int) || clrType == typeof(short) || clrType == typeof(byte) || clrType == typeof(sbyte) || clrType == typeof(ushort) => NumberDataViewType.Int32,
-        _ when clrType == typeof(long) || clrType == typeof(uint) => NumberDataViewType.Int64,
-        _ when clrType == typeof(bool) => BooleanDataViewType.Instance,
-        _ when clrType == typeof(ReadOnlyMemory<char>) || clrType == typeof(string) => TextDataViewType.Instance,
-        _ when clrType == typeof(DateTime) => DateTimeDataViewType.Instance,
+        ParquetValueKind.Float => NumberDataViewType.Single,
+        ParquetValueKind.Double or ParquetValueKind.Decimal => NumberDataViewType.Double,
+        ParquetValueKind.Int32 => NumberDataViewType.Int32,
+        ParquetValueKind.Int64 or ParquetValueKind.UInt32 => NumberDataViewType.Int64,
+        ParquetValueKind.Boolean => BooleanDataViewType.Instance,
+        ParquetValueKind.Text => TextDataViewType.Instance,
+        ParquetValueKind.Date or ParquetValueKind.Timestamp or ParquetValueKind.Int96Timestamp => DateTimeDataViewType.Instance,
+        // No signed ML.NET type holds every UInt64; raw bytes are rarely text. Both read when a schema declares them.
         _ => null,
+    };
+
+    /// <summary>Whether a column's values read as items of <paramref name="itemType"/>: numbers as any number, dates and times as either date type, text as text.</summary>
+    public static bool CanRead(ParquetLeaf leaf, DataViewType itemType) => leaf.Kind switch
+    {
+        ParquetValueKind.Text or ParquetValueKind.Binary => itemType is TextDataViewType && !leaf.IsList,
+        ParquetValueKind.Date or ParquetValueKind.Timestamp or ParquetValueKind.Int96Timestamp => itemType is DateTimeDataViewType or DateTimeOffsetDataViewType,
+        // Decimals stored as bytes are converted one value at a time as they are read, which a list reader does not do.
+        ParquetValueKind.Decimal when leaf.IsList && leaf.Physical is ParquetSharp.PhysicalType.ByteArray or ParquetSharp.PhysicalType.FixedLenByteArray => false,
+        _ => itemType is NumberDataViewType or BooleanDataViewType,
+    };
+
+    /// <summary>The stored type in the words an error message uses (<c>text</c>, <c>Int64</c>, <c>DateTime</c>).</summary>
+    public static string StoredTypeName(ParquetLeaf leaf) => leaf.Kind switch
+    {
+        ParquetValueKind.Text => "text",
+        ParquetValueKind.Binary => "binary",
+        ParquetValueKind.Float => nameof(Single),
+        ParquetValueKind.Date or ParquetValueKind.Timestamp or ParquetValueKind.Int96Timestamp => nameof(DateTime),
+        var kind => kind.ToString(),
     };
 
     /// <summary>The Parquet field that stores an ML.NET column of <paramref name="type"/>.</summary>

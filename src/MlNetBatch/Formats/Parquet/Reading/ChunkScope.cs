@@ -1,0 +1,66 @@
+using MlNetBatch.Data;
+using MlNetBatch.Data.BadRecords;
+
+namespace MlNetBatch.Formats.Parquet.Reading;
+
+/// <summary>
+/// Where a column reader is (file, column, the chunk's first row in the partition) and where it reports values ML.NET
+/// cannot hold: with a bad-record sink such a row is set aside once the chunk is read, without one it fails the read.
+/// </summary>
+internal sealed class ChunkScope(string file, string partitionId, IBadRecordSink? badRecords)
+{
+    // Bad rows of the current chunk with the first problem found in each; allocated only when a chunk has one.
+    private SortedDictionary<int, (string Column, string Reason)>? _badRows;
+
+    /// <summary>The file being read.</summary>
+    public string File => file;
+
+    /// <summary>The row group being read.</summary>
+    public int RowGroup { get; set; }
+
+    /// <summary>The column being read.</summary>
+    public string Column { get; set; } = "";
+
+    /// <summary>The index, within the partition, of the chunk's first row.</summary>
+    public long FirstRow { get; set; }
+
+    /// <summary>A null in a column that has no missing value: quarantines the row, or throws in strict mode.</summary>
+    public void ReportNull<TValue>(int row)
+    {
+        var reason = $"null value in a {typeof(TValue).Name} column; only float and double columns can hold missing values (as NaN). Fill the nulls, or declare the column as float in the source's Columns.";
+        if (badRecords is null)
+        {
+            throw new DataFormatException(file, reason, Column, FirstRow + row);
+        }
+
+        (_badRows ??= []).TryAdd(row, (Column, reason));
+    }
+
+    /// <summary>The error for a value that does not convert to the column's type.</summary>
+    public DataFormatException ConversionError<TStored, TValue>(int row, TStored value, Exception cause) =>
+        new(file, $"cannot convert the value '{value}' ({typeof(TStored).Name}) to {typeof(TValue).Name}.", Column, FirstRow + row, cause);
+
+    /// <summary>The error for a column chunk that is damaged: its values or levels do not add up to its rows.</summary>
+    public DataFormatException Corrupt(string detail, int? row = null, Exception? cause = null) =>
+        new(file, $"row group {RowGroup} is corrupt ({detail}).", Column, row is null ? null : FirstRow + row, cause);
+
+    /// <summary>The error for a value the column's type cannot hold (a list of the wrong length).</summary>
+    public DataFormatException Invalid(string message, int row) => new(file, message, Column, FirstRow + row);
+
+    /// <summary>Reports the chunk's bad rows, in row order, and removes them from <paramref name="batch"/>.</summary>
+    public void SetAsideBadRows(RecordBatch batch)
+    {
+        if (_badRows is null)
+        {
+            return;
+        }
+
+        foreach (var (row, problem) in _badRows)
+        {
+            badRecords!.Report(new BadRecord(file, partitionId, FirstRow + row, null, problem.Column, problem.Reason, null));
+        }
+
+        batch.RemoveRows(_badRows.Keys.ToHashSet());
+        _badRows = null;
+    }
+}

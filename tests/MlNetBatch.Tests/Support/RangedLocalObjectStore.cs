@@ -1,0 +1,52 @@
+using System.Runtime.CompilerServices;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Tests.Support;
+
+/// <summary>
+/// Local files read the way cloud objects are: through a <see cref="RangedObjectStream"/> of small blocks with no
+/// read-ahead, counting the bytes its range requests fetch.
+/// </summary>
+public sealed class RangedLocalObjectStore(int blockSize) : IObjectStore
+{
+    private readonly LocalObjectStore _inner = new();
+    private long _bytesFetched;
+    private int _requests;
+
+    /// <summary>Bytes the range requests fetched: what a cloud store would have sent.</summary>
+    public long BytesFetched => Interlocked.Read(ref _bytesFetched);
+
+    /// <summary>Range requests made.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    public bool CanHandle(ObjectLocation location) => _inner.CanHandle(location);
+
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var info in _inner.ListAsync(prefix, cancellationToken))
+        {
+            yield return info;
+        }
+    }
+
+    public Task<ObjectInfo> StatAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.StatAsync(location, cancellationToken);
+
+    public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
+    {
+        var current = await _inner.StatAsync(location, cancellationToken);
+        return RangedObjectStream.ForVersion(expected, current, (a, b) => a.Size == b.Size && a.ETag == b.ETag, version => ReadRange(location), blockSize, readAheadBytes: 0);
+    }
+
+    public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.CreateAsync(location, cancellationToken);
+
+    public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.DeleteAsync(location, cancellationToken);
+
+    private RangedObjectStream.ReadRange ReadRange(ObjectLocation location) => async (offset, destination, cancellationToken) =>
+    {
+        using var handle = File.OpenHandle(location.LocalPath);
+        var read = await RandomAccess.ReadAsync(handle, destination, offset, cancellationToken);
+        Interlocked.Add(ref _bytesFetched, read);
+        Interlocked.Increment(ref _requests);
+        return read;
+    };
+}
