@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using MlNetBatch.Formats.Parquet.Reading;
-using Parquet.Schema;
 
 namespace MlNetBatch.Formats.Parquet;
 
@@ -41,38 +40,6 @@ internal static class ParquetTypeMapping
         var kind => kind.ToString(),
     };
 
-    /// <summary>The Parquet field that stores an ML.NET column of <paramref name="type"/>.</summary>
-    public static Field ToField(string name, DataViewType type)
-    {
-        if (type is VectorDataViewType vector)
-        {
-            return new ListField(name, new DataField("element", ClrType(vector.ItemType), isNullable: false));
-        }
-
-        return new DataField(name, ClrType(type), isNullable: type is TextDataViewType);
-    }
-
-    /// <summary>
-    /// File metadata that records each vector column's length. A fixed-length list is otherwise only inferable from
-    /// data, and a file with no rows (a partition whose rows all went to quarantine) has none.
-    /// </summary>
-    public static Dictionary<string, string> VectorSizeMetadata(IEnumerable<(string Name, DataViewType Type)> columns) =>
-        columns.Where(c => c.Type is VectorDataViewType { Size: > 0 })
-            .ToDictionary(c => VectorSizeKey(c.Name), c => ((VectorDataViewType)c.Type).Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
     /// <summary>The file-metadata key under which a vector column's length is recorded.</summary>
     public static string VectorSizeKey(string column) => $"MlNetBatch.VectorSize.{column}";
-
-    private static Type ClrType(DataViewType type) => type is TextDataViewType ? typeof(string) : type.RawType;
-
-    /// <summary>
-    /// The leaf that holds a top-level field's values: the field itself, or a list's element.
-    /// Returns null for nested structures ML.NET cannot represent.
-    /// </summary>
-    public static DataField? Leaf(Field field) => field switch
-    {
-        DataField data => data,
-        ListField { Item: DataField item } => item,
-        _ => null,
-    };
 }
