@@ -7,7 +7,7 @@ namespace MlNetBatch.Formats.Parquet.Reading;
 /// Where a column reader is (file, column, the chunk's first row in the partition) and where it reports values ML.NET
 /// cannot hold: with a bad-record sink such a row is set aside once the chunk is read, without one it fails the read.
 /// </summary>
-internal sealed class ChunkScope(string file, string partitionId, IBadRecordSink? badRecords)
+internal sealed class ChunkScope(string file, string partitionId, IBadRecordSink? badRecords, MissingValueHandling missing, ReadStatistics? statistics)
 {
     // Bad rows of the current chunk with the first problem found in each; allocated only when a chunk has one.
     private SortedDictionary<int, (string Column, string Reason)>? _badRows;
@@ -24,10 +24,28 @@ internal sealed class ChunkScope(string file, string partitionId, IBadRecordSink
     /// <summary>The index, within the partition, of the chunk's first row.</summary>
     public long FirstRow { get; set; }
 
-    /// <summary>A null in a column that has no missing value: quarantines the row, or throws in strict mode.</summary>
-    public void ReportNull<TValue>(int row)
+    /// <summary>
+    /// The value a null becomes: NaN in a float or double column (counted) when the source's <c>MissingValues</c> is
+    /// <see cref="MissingValueHandling.NaN"/>; otherwise the row is bad (quarantined, or the read fails in strict mode).
+    /// </summary>
+    public TValue Missing<TValue>(int row)
     {
-        var reason = $"null value in a {typeof(TValue).Name} column; only float and double columns can hold missing values (as NaN). Fill the nulls, or declare the column as float in the source's Columns.";
+        var floating = typeof(TValue) == typeof(float) || typeof(TValue) == typeof(double);
+        if (floating && missing == MissingValueHandling.NaN)
+        {
+            statistics?.AddMissingValue();
+            return typeof(TValue) == typeof(float) ? (TValue)(object)float.NaN : (TValue)(object)double.NaN;
+        }
+
+        ReportNull<TValue>(row, floating
+            ? "null value and the source's MissingValues is BadRecord."
+            : $"null value in a {typeof(TValue).Name} column; only float and double columns can hold missing values (as NaN). Fill the nulls, or declare the column as float in the source's Columns.");
+        return default!;
+    }
+
+    /// <summary>A null the column cannot hold: quarantines the row, or throws in strict mode.</summary>
+    private void ReportNull<TValue>(int row, string reason)
+    {
         if (badRecords is null)
         {
             throw new DataFormatException(file, reason, Column, FirstRow + row);

@@ -116,29 +116,13 @@ internal sealed class FlatChunkReader<TStored, TValue, TConverter> : ColumnChunk
         {
             for (; row < levels; row++)
             {
-                destination[firstRow + row] = _definitions[row] == _maxDefinition ? _converter.Convert(_stored[next++]) : Missing(firstRow + row, scope);
+                destination[firstRow + row] = _definitions[row] == _maxDefinition ? _converter.Convert(_stored[next++]) : scope.Missing<TValue>(firstRow + row);
             }
         }
         catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException or InvalidCastException)
         {
             throw scope.ConversionError<TStored, TValue>(firstRow + row, _stored[next - 1], e);
         }
-    }
-
-    private static TValue Missing(int row, ChunkScope scope)
-    {
-        if (typeof(TValue) == typeof(float))
-        {
-            return (TValue)(object)float.NaN;
-        }
-
-        if (typeof(TValue) == typeof(double))
-        {
-            return (TValue)(object)double.NaN;
-        }
-
-        scope.ReportNull<TValue>(row);
-        return default!;
     }
 
     private void Rent(int rows)

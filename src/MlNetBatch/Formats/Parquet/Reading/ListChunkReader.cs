@@ -111,7 +111,7 @@ internal sealed class ListChunkReader<TStored, TValue, TConverter> : ColumnChunk
                 else if (_definitions[level] >= _itemDefinition)
                 {
                     // An item that is itself null: ML.NET has no null items, only NaN for floats.
-                    destination[item++] = Missing(row, scope);
+                    destination[item++] = scope.Missing<TValue>(row);
                 }
             }
         }
@@ -119,22 +119,6 @@ internal sealed class ListChunkReader<TStored, TValue, TConverter> : ColumnChunk
         {
             throw scope.ConversionError<TStored, TValue>(row, _values[value - 1], e);
         }
-    }
-
-    private static TValue Missing(int row, ChunkScope scope)
-    {
-        if (typeof(TValue) == typeof(float))
-        {
-            return (TValue)(object)float.NaN;
-        }
-
-        if (typeof(TValue) == typeof(double))
-        {
-            return (TValue)(object)double.NaN;
-        }
-
-        scope.ReportNull<TValue>(row);
-        return default!;
     }
 
     /// <summary>Reads levels until <paramref name="rowStarts"/> rows have started or the column chunk ends.</summary>

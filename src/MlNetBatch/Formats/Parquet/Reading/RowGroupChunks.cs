@@ -11,7 +11,7 @@ internal sealed class RowGroupChunks(ParquetFile parquet, PartitionReadContext c
 {
     private readonly ColumnChunkReader?[] _readers = new ColumnChunkReader?[leaves.Length];
     private readonly long[] _chunkBytes = new long[leaves.Length];
-    private readonly ChunkScope _scope = new(parquet.Name, context.Partition.Id, context.BadRecords);
+    private readonly ChunkScope _scope = new(parquet.Name, context.Partition.Id, context.BadRecords, context.Options.MissingValues, context.Statistics);
     private RowGroupReader? _rowGroup;
 
     /// <summary>Opens row group <paramref name="index"/> and returns its row count.</summary>
