@@ -141,7 +141,8 @@ try
         return () => runner.RunAsync("bench", job, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    var endToEnd = Measurement.RowsPerSecond("whole job end to end (Parquet -> Parquet)", rows, Repetitions, RunJob(Path.Combine(work, "in", "*.parquet")));
+    var jobRun = Measurement.Run("whole job end to end (Parquet -> Parquet)", rows, Repetitions, RunJob(Path.Combine(work, "in", "*.parquet")));
+    var endToEnd = jobRun.RowsPerSecond;
 
     var limit = Math.Min(inferenceOnly, readOnly);
     Console.WriteLine();
@@ -165,7 +166,7 @@ try
 
     if (inputs)
     {
-        var main = new InputsBenchmark.MainRun(readBlocks, endToEnd, inferenceOneThread.CpuMicrosecondsPerRow, writeBlocks.CpuMicrosecondsPerRow);
+        var main = new InputsBenchmark.MainRun(readBlocks, endToEnd, jobRun.CpuMicrosecondsPerRow, inferenceOneThread.CpuMicrosecondsPerRow, writeBlocks.CpuMicrosecondsPerRow);
         InputsBenchmark.Run(work, modelPath, Files, perFile, RowGroupRows, Repetitions, main, RunJob);
     }
 
