@@ -52,7 +52,7 @@ internal static class ParquetReadBenchmark
         }
     }
 
-    private static (long[] Ids, float[][] Features) ReadBack(string path, int rows)
+    internal static (long[] Ids, float[][] Features) ReadBack(string path, int rows)
     {
         var ids = new long[rows];
         var features = Enumerable.Range(0, TabularData.FeatureColumns.Count).Select(_ => new float[rows]).ToArray();
@@ -79,7 +79,7 @@ internal static class ParquetReadBenchmark
         return (ids, features);
     }
 
-    private static void WriteWithArrow(string path, long[] ids, float[][] features, int rowGroupRows, Compression compression)
+    internal static void WriteWithArrow(string path, long[] ids, float[][] features, int rowGroupRows, Compression compression)
     {
         var columns = new Column[] { new Column<long>(TabularData.IdColumn) }
             .Concat(TabularData.FeatureColumns.Select(name => new Column<float>(name))).ToArray();

@@ -1,6 +1,8 @@
 // Side-by-side throughput of MlNetBatch against its limits and against stock ML.NET, measured in one run on
 // the same data and the same machine. Prints rows/s and the ratios the project's targets are stated in.
-// Usage: dotnet run -c Release --project bench/MlNetBatch.Benchmarks -- [rows] [stockRows] [--storage]
+// Usage: dotnet run -c Release --project bench/MlNetBatch.Benchmarks -- [rows] [stockRows] [--storage] [--inputs]
+// --inputs adds the job on the same rows written with pyarrow's defaults (dictionary, Snappy) and with zstd, and a
+// hand-written ParquetSharp + ONNX Runtime loop to compare the job with.
 // --storage adds the same input read and scored from a real s3rver and Azurite (npm packages in tests/emulators).
 // --streaming-proof [GB] scores a Parquet object of that size (default 1) on s3rver and reports peak memory.
 // --data-path-property [cases] [first seed] runs the data-path property test on that many generated cases (default
@@ -46,6 +48,7 @@ if (parquetReadIndex >= 0)
 }
 
 var storage = args.Contains("--storage");
+var inputs = args.Contains("--inputs");
 var proofIndex = Array.IndexOf(args, "--streaming-proof");
 double? proofGigabytes = proofIndex < 0 ? null
     : proofIndex + 1 < args.Length && double.TryParse(args[proofIndex + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var gb) ? gb : 1.0;
@@ -55,6 +58,7 @@ var rows = numbers.Length > 0 ? int.Parse(numbers[0], System.Globalization.Cultu
 var stockRows = numbers.Length > 1 ? int.Parse(numbers[1], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
 const int Files = 4;
 const int Repetitions = 3;
+const int RowGroupRows = 50_000;
 
 var work = Path.Combine(Path.GetTempPath(), $"mlnetbatch-bench-{Environment.ProcessId}");
 Directory.CreateDirectory(Path.Combine(work, "in"));
@@ -66,7 +70,7 @@ try
     rows = perFile * Files;
     for (var f = 0; f < Files; f++)
     {
-        await TabularData.WriteParquetAsync(Path.Combine(work, "in", $"part-{f:D5}.parquet"), (long)f * perFile, perFile, 50_000, seed: f + 1);
+        await TabularData.WriteParquetAsync(Path.Combine(work, "in", $"part-{f:D5}.parquet"), (long)f * perFile, perFile, RowGroupRows, seed: f + 1);
     }
 
     Console.WriteLine($"MlNetBatch benchmark: {rows:N0} rows of 16 float features -> MLP -> 2 probabilities; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}");
@@ -122,18 +126,23 @@ try
     var writeBlocks = Measurement.Run("write the same in blocks, as a job's sink does", rows, Repetitions, () => sinkBlocks.WriteParquet(Path.Combine(work, "write-blocks.parquet")));
     var writeParquetNet = Measurement.Run("write the same blocks with Parquet.Net's writer", rows, Repetitions, () => sinkBlocks.WriteParquet(Path.Combine(work, "write-parquet-net.parquet"), withParquetNet: true));
 
-    var job = new JobDefinition
-    {
-        Source = new SourceDefinition { Path = Path.Combine(work, "in", "*.parquet") },
-        Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
-        // Defaults as a user gets them: automatic batch size, one partition per processor in flight.
-        Model = new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu },
-        Sink = new SinkDefinition { Path = Path.Combine(work, "out"), Columns = ["id", "probabilities", "label"] },
-    };
     var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(work));
     // Restart: without it every repetition after the first would resume, finding all partitions committed.
-    var endToEnd = Measurement.RowsPerSecond("whole job end to end (Parquet -> Parquet)", rows, Repetitions, () =>
-        runner.RunAsync("bench", job, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult());
+    Action RunJob(string sourceGlob)
+    {
+        var job = new JobDefinition
+        {
+            Source = new SourceDefinition { Path = sourceGlob },
+            Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
+            // Defaults as a user gets them: automatic batch size, one partition per processor in flight.
+            Model = new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu },
+            Sink = new SinkDefinition { Path = Path.Combine(work, "out"), Columns = ["id", "probabilities", "label"] },
+        };
+        return () => runner.RunAsync("bench", job, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    var jobRun = Measurement.Run("whole job end to end (Parquet -> Parquet)", rows, Repetitions, RunJob(Path.Combine(work, "in", "*.parquet")));
+    var endToEnd = jobRun.RowsPerSecond;
 
     var limit = Math.Min(inferenceOnly, readOnly);
     Console.WriteLine();
@@ -154,6 +163,12 @@ try
     Console.WriteLine($"  CPU-bound ceiling on {Environment.ProcessorCount} cores:                     {ceiling,14:N0} rows/s");
     Console.WriteLine($"  ceiling / min(inference-only, read-only):             {ceiling / limit,8:N2}    (the best ratio this machine allows)");
     Console.WriteLine($"  end to end / ceiling:                                 {endToEnd / ceiling,8:N2}    (how fully the stages overlap)");
+
+    if (inputs)
+    {
+        var main = new InputsBenchmark.MainRun(readBlocks, endToEnd, jobRun.CpuMicrosecondsPerRow, inferenceOneThread.CpuMicrosecondsPerRow, writeBlocks.CpuMicrosecondsPerRow);
+        InputsBenchmark.Run(work, modelPath, Files, perFile, RowGroupRows, Repetitions, main, RunJob);
+    }
 
     if (storage)
     {
