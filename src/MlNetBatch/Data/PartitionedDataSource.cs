@@ -134,18 +134,22 @@ public sealed class PartitionedDataSource
 
     /// <summary>A source that reads only the given partitions (used to fan partitions out to workers).</summary>
     public PartitionedDataSource WithPartitions(IReadOnlyList<Partition> partitions) =>
-        new(Path, Resolver, Format, Options, Files, Columns, partitions, _pools, BadRecords, Statistics) { HiddenFiles = HiddenFiles };
+        Derive(partitions, BadRecords, Statistics);
 
     /// <summary>A source that sends unreadable rows to <paramref name="badRecords"/> instead of failing.</summary>
     public PartitionedDataSource WithBadRecords(IBadRecordSink? badRecords) =>
-        new(Path, Resolver, Format, Options, Files, Columns, PlannedOrNull(), _pools, badRecords, Statistics) { HiddenFiles = HiddenFiles };
+        Derive(PlannedOrNull(), badRecords, Statistics);
 
     /// <summary>A source that counts what it reads in <paramref name="statistics"/>.</summary>
     public PartitionedDataSource WithStatistics(ReadStatistics? statistics) =>
-        new(Path, Resolver, Format, Options, Files, Columns, PlannedOrNull(), _pools, BadRecords, statistics) { HiddenFiles = HiddenFiles };
+        Derive(PlannedOrNull(), BadRecords, statistics);
 
     /// <summary>The source as an ML.NET <see cref="Microsoft.ML.IDataView"/>.</summary>
     public PartitionedDataView AsDataView() => new(this);
+
+    /// <summary>The same files, schema and buffer pools, with other partitions, bad-record sink or statistics.</summary>
+    private PartitionedDataSource Derive(IReadOnlyList<Partition>? partitions, IBadRecordSink? badRecords, ReadStatistics? statistics) =>
+        new(Path, Resolver, Format, Options, Files, Columns, partitions, _pools, badRecords, statistics) { HiddenFiles = HiddenFiles };
 
     private IReadOnlyList<Partition>? PlannedOrNull() =>
         _partitions.IsValueCreated && _partitions.Value.IsCompletedSuccessfully ? _partitions.Value.Result : null;

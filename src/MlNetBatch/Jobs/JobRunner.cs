@@ -39,6 +39,8 @@ public sealed class JobRunner
         var prepared = await _preparer.PrepareAsync(jobName, job, cancellationToken).ConfigureAwait(false);
         using (prepared.Model)
         {
+            // A dry run refuses what the run would refuse.
+            CheckSinkPlacement(jobName, job, prepared, ObjectLocation.Parse(_paths.Resolve(job.Sink.Path)));
             return new JobPlan(jobName, prepared.Source.Files, prepared.Partitions, prepared.Source.Columns,
                 prepared.Model.Inputs, prepared.Model.Outputs, prepared.Model.Device, prepared.OutputColumns.Select(c => c.Name).ToList())
             {
@@ -68,14 +70,7 @@ public sealed class JobRunner
         var outputDirectory = ObjectLocation.Parse(_paths.Resolve(job.Sink.Path));
         var store = _resolver.Resolve(outputDirectory);
         var extension = DataFormats.Extension(job.Sink.Format);
-        try
-        {
-            SinkPlacement.Check(outputDirectory, job.Source.AllPaths().Select(_paths.Resolve).ToList(), prepared.Source.Files);
-        }
-        catch (MlNetBatchException e)
-        {
-            throw new JobFailedException(jobName, e.Message, e);
-        }
+        CheckSinkPlacement(jobName, job, prepared, outputDirectory);
 
         await using var lease = await OutputLease.AcquireAsync(store, outputDirectory, jobName, runOptions.LeaseDuration ?? job.Execution.LeaseDuration, _logger, stopToken).ConfigureAwait(false);
         var outputs = new PartitionOutputs(outputDirectory, extension);
@@ -183,6 +178,18 @@ public sealed class JobRunner
     }
 
     internal ILogger Logger => _logger;
+
+    private void CheckSinkPlacement(string jobName, JobDefinition job, PreparedJob prepared, ObjectLocation outputDirectory)
+    {
+        try
+        {
+            SinkPlacement.Check(outputDirectory, job.Source.AllPaths().Select(_paths.Resolve).ToList(), prepared.Source.Files);
+        }
+        catch (MlNetBatchException e)
+        {
+            throw new JobFailedException(jobName, e.Message, e);
+        }
+    }
 
     /// <summary>
     /// The exception that says what the user must fix. ML.NET wraps failures of background cursors in its own

@@ -14,6 +14,8 @@ namespace MlNetBatch.Formats.Text;
 /// </remarks>
 internal static class CompressedText
 {
+    private static readonly string[] Extensions = [".gz", ".zst", ".zstd"];
+
     /// <summary>Whether the file's name says it is compressed.</summary>
     public static bool IsCompressed(ObjectLocation location) => Codec(location) is not null;
 
@@ -39,7 +41,7 @@ internal static class CompressedText
 
     private static string? Codec(string name)
     {
-        foreach (var codec in new[] { ".gz", ".zst", ".zstd" })
+        foreach (var codec in Extensions)
         {
             if (name.EndsWith(codec, StringComparison.OrdinalIgnoreCase))
             {

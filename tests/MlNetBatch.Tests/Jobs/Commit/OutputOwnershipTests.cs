@@ -98,8 +98,10 @@ public class OutputOwnershipTests
         job.Sink.Path = dir.Combine("data", "scores");
 
         var error = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("nested", job));
+        var planError = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).PlanAsync("nested", job));
 
         Assert.Contains("would read the job's own output", error.Message);
+        Assert.Contains("would read the job's own output", planError.Message);
         Assert.False(Directory.Exists(dir.Combine("data", "scores")));
     }
 
