@@ -82,14 +82,18 @@ public class ParquetColumnTypeTests
 
         var view = _ml.Data.LoadFromParquet(path);
 
-        Assert.All(view.Schema, c => Assert.Equal(DateTimeDataViewType.Instance, c.Type));
-        var utc = DataViewReader.Column<DateTime>(view, "utc_micros");
+        // Instants (adjusted to UTC) infer as DateTimeOffset, so that a sink writes them back as instants.
+        Assert.Equal(["utc_micros", "nanos"], view.Schema.Where(c => c.Type is DateTimeOffsetDataViewType).Select(c => c.Name));
+        Assert.All(view.Schema.Where(c => c.Name is not ("utc_micros" or "nanos")), c => Assert.Equal(DateTimeDataViewType.Instance, c.Type));
+        Assert.Equal(instants.Select(t => new DateTimeOffset(t)), DataViewReader.Column<DateTimeOffset>(view, "utc_micros"));
+        var declared = await ParquetFormatReads.ReadAsync(path, [new SourceColumn("utc_micros", DateTimeDataViewType.Instance)]);
+        var utc = declared.SelectMany(b => b.Column<ScalarColumnBuffer<DateTime>>(0).Values.Take(b.RowCount)).ToList();
         Assert.Equal(instants, utc);
         Assert.All(utc, t => Assert.Equal(DateTimeKind.Utc, t.Kind));
         var local = DataViewReader.Column<DateTime>(view, "local_millis");
         Assert.Equal(millis.Select(t => t.Ticks), local.Select(t => t.Ticks));
         Assert.All(local, t => Assert.Equal(DateTimeKind.Unspecified, t.Kind));
-        Assert.Equal(instants.Select(t => t.Ticks), DataViewReader.Column<DateTime>(view, "nanos").Select(t => t.Ticks));
+        Assert.Equal(instants.Select(t => t.Ticks), DataViewReader.Column<DateTimeOffset>(view, "nanos").Select(t => t.UtcTicks));
         Assert.Equal(instants.Select(t => t.Date), DataViewReader.Column<DateTime>(view, "day"));
         Assert.Equal(instants.Select(t => t.Ticks), DataViewReader.Column<DateTime>(view, "int96").Select(t => t.Ticks));
 

@@ -44,3 +44,55 @@ public class ParquetMissingValueTests
         Assert.All(sink.Records, r => Assert.Contains("MissingValues is BadRecord", r.Reason));
     }
 }
+
+public class ParquetTypeFidelityTests
+{
+    [Fact]
+    public async Task Fractional_numbers_declared_as_integers_are_refused_rather_than_truncated()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("a.parquet");
+        using (var file = new ParquetFileWriter(path, [new Column<double>("x")]))
+        {
+            using var group = file.AppendRowGroup();
+            using (var x = group.NextColumn().LogicalWriter<double>())
+            {
+                x.WriteBatch([2.9, -1.7]);
+            }
+
+            file.Close();
+        }
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            DataViewReader.Column<int>((await PartitionedDataSource.OpenAsync(path, new DataSourceOptions { Columns = new() { ["x"] = "int" } })).AsDataView(), "x"));
+
+        Assert.Contains("type mismatch", error.ToString());
+        Assert.Equal([2.9, -1.7], DataViewReader.Column<double>((await PartitionedDataSource.OpenAsync(path)).AsDataView(), "x"));
+    }
+
+    [Fact]
+    public async Task A_UTC_timestamp_written_back_by_a_sink_is_still_an_instant()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("in.parquet");
+        var instants = new[] { new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc), new DateTime(1969, 7, 20, 20, 17, 0, DateTimeKind.Utc) };
+        using (var file = new ParquetFileWriter(path, [new Column<DateTime>("t", LogicalType.Timestamp(isAdjustedToUtc: true, TimeUnit.Micros))]))
+        {
+            using var group = file.AppendRowGroup();
+            using (var t = group.NextColumn().LogicalWriter<DateTime>())
+            {
+                t.WriteBatch(instants);
+            }
+
+            file.Close();
+        }
+
+        var ml = new Microsoft.ML.MLContext();
+        MlNetBatch.Sinks.DataSaveCatalogExtensions.SaveAsParquet(ml.Data, ml.Data.LoadFromParquet(path), dir.Combine("out.parquet"), "t");
+
+        using var written = new ParquetFileReader(dir.Combine("out.parquet"));
+        var logical = (TimestampLogicalType)written.FileMetaData.Schema.Column(0).LogicalType;
+        Assert.True(logical.IsAdjustedToUtc);
+        Assert.Equal(instants.Select(i => new DateTimeOffset(i)), DataViewReader.Column<DateTimeOffset>(ml.Data.LoadFromParquet(dir.Combine("out.parquet")), "t"));
+    }
+}

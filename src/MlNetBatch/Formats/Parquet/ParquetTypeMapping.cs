@@ -15,18 +15,26 @@ internal static class ParquetTypeMapping
         ParquetValueKind.Int64 or ParquetValueKind.UInt32 => NumberDataViewType.Int64,
         ParquetValueKind.Boolean => BooleanDataViewType.Instance,
         ParquetValueKind.Text => TextDataViewType.Instance,
+        // An instant (adjusted to UTC) is a DateTimeOffset: as a DateTime it would be written back without its zone.
+        ParquetValueKind.Timestamp when leaf.IsUtc => DateTimeOffsetDataViewType.Instance,
         ParquetValueKind.Date or ParquetValueKind.Timestamp or ParquetValueKind.Int96Timestamp => DateTimeDataViewType.Instance,
         // No signed ML.NET type holds every UInt64; raw bytes are rarely text. Both read when a schema declares them.
         _ => null,
     };
 
-    /// <summary>Whether a column's values read as items of <paramref name="itemType"/>: numbers as any number, dates and times as either date type, text as text.</summary>
+    /// <summary>
+    /// Whether a column's values read as items of <paramref name="itemType"/>: integers as any number, fractional
+    /// numbers as float or double, dates and times as either date type, text as text.
+    /// </summary>
     public static bool CanRead(ParquetLeaf leaf, DataViewType itemType) => leaf.Kind switch
     {
         ParquetValueKind.Text or ParquetValueKind.Binary => itemType is TextDataViewType && !leaf.IsList,
         ParquetValueKind.Date or ParquetValueKind.Timestamp or ParquetValueKind.Int96Timestamp => itemType is DateTimeDataViewType or DateTimeOffsetDataViewType,
         // Decimals stored as bytes are converted one value at a time as they are read, which a list reader does not do.
         ParquetValueKind.Decimal when leaf.IsList && leaf.Physical is ParquetSharp.PhysicalType.ByteArray or ParquetSharp.PhysicalType.FixedLenByteArray => false,
+        // Fractional numbers go only to float or double: an integer column would silently drop the fraction (2.9 as 2).
+        ParquetValueKind.Float or ParquetValueKind.Double or ParquetValueKind.Decimal =>
+            itemType == NumberDataViewType.Single || itemType == NumberDataViewType.Double,
         _ => itemType is NumberDataViewType or BooleanDataViewType,
     };
 
