@@ -146,3 +146,113 @@ public class InferenceConsistencyTests
         Assert.Equal("the record at byte offset 0 has 1 fields where the schema has 2.", Assert.Single(sink.Records).Reason);
     }
 }
+
+public class ReaderRobustnessTests
+{
+    [Fact]
+    public async Task A_header_naming_a_column_twice_is_an_error_not_a_column_read_from_the_wrong_field()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("a.csv"), "a,b,a\n1,x,2\n3,y,4\n");
+
+        var error = await Assert.ThrowsAsync<DataFormatException>(() => PartitionedDataSource.OpenAsync(dir.Combine("a.csv")));
+
+        Assert.Contains("names 'a' twice (fields 0 and 2)", error.Message);
+        Assert.Contains("a.csv", error.Message);
+    }
+
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("jsonl")]
+    public async Task A_byte_order_mark_is_skipped_even_when_the_stream_returns_one_byte_at_a_time(string format)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("a." + format);
+        var text = format == "csv" ? "\"a\nb\",c\n1,2\n" : "{\"id\":1}\n{\"id\":2}\n";
+        await File.WriteAllBytesAsync(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(text)]);
+        var resolver = new ObjectStoreResolver([new TricklingStore()]);
+
+        var source = await PartitionedDataSource.OpenAsync(path, resolver: resolver);
+
+        if (format == "csv")
+        {
+            Assert.Equal(["a\nb", "c"], source.Columns.Select(c => c.Name));
+            Assert.Equal([2L], DataViewReader.Column<long>(source.AsDataView(), "c"));
+        }
+        else
+        {
+            Assert.Equal([1L, 2L], DataViewReader.Column<long>(source.AsDataView(), "id"));
+        }
+    }
+
+    [Fact]
+    public async Task An_unpaired_surrogate_escape_in_json_is_a_bad_record_naming_the_file()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("a.jsonl");
+        await File.WriteAllTextAsync(path, "{\"id\":1,\"s\":\"ok\"}\n{\"id\":2,\"s\":\"\\ud800\"}\n{\"id\":3,\"s\":\"fine\"}\n");
+        var options = new DataSourceOptions { Columns = new() { ["id"] = "long", ["s"] = "string" } };
+        var sink = new CollectingBadRecordSink();
+
+        var view = (await PartitionedDataSource.OpenAsync(path, options)).WithBadRecords(sink).AsDataView();
+
+        Assert.Equal(["ok", "fine"], DataViewReader.Text(view, "s"));
+        Assert.Equal(1L, Assert.Single(sink.Records).Row);
+    }
+
+    /// <summary>Local files whose streams return one byte per read, as a slow network stream may.</summary>
+    private sealed class TricklingStore : IObjectStore
+    {
+        private readonly LocalObjectStore _inner = new();
+
+        public bool CanHandle(ObjectLocation location) => _inner.CanHandle(location);
+
+        public IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, CancellationToken cancellationToken = default) => _inner.ListAsync(prefix, cancellationToken);
+
+        public Task<ObjectInfo> StatAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.StatAsync(location, cancellationToken);
+
+        public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default) =>
+            new OneByteStream(await _inner.OpenReadAsync(location, expected, cancellationToken));
+
+        public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.CreateAsync(location, cancellationToken);
+
+        public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.DeleteAsync(location, cancellationToken);
+    }
+
+    private sealed class OneByteStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, 1));
+
+        public override int Read(Span<byte> buffer) => inner.Read(buffer[..Math.Min(buffer.Length, 1)]);
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -32,7 +32,7 @@ internal sealed class CsvChunkReader(string file, PartitionReadContext context, 
         }
 
         using var records = CsvRecordReader.Open(stream, 0, long.MaxValue, separator);
-        var names = CsvHeader.TryRead(records) ?? throw new DataFormatException(file, "the file is empty or its header is malformed.");
+        var names = CsvHeader.EnsureUnique(file, CsvHeader.TryRead(records) ?? throw new DataFormatException(file, "the file is empty or its header is malformed."));
         _expectedFields = names.Length;
         for (var c = 0; c < columns.Count; c++)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using MlNetBatch.Data;
 
 namespace MlNetBatch.Formats.Csv;
 
@@ -22,6 +23,24 @@ internal static class CsvHeader
             }
 
             names[i] = Encoding.UTF8.GetString(name).Trim();
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Throws when two header fields have the same name: a column is found by its name, so the second would silently
+    /// read the first one's values.
+    /// </summary>
+    public static string[] EnsureUnique(string file, string[] names)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!first.TryAdd(names[i], i))
+            {
+                throw new DataFormatException(file, $"the header names '{names[i]}' twice (fields {first[names[i]]} and {i}); rename one of them.", names[i]);
+            }
         }
 
         return names;

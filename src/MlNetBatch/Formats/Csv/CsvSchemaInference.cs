@@ -15,8 +15,8 @@ internal static class CsvSchemaInference
         string[]? names = null;
         if (options.HasHeader)
         {
-            names = CsvHeader.TryRead(records) ?? throw new DataFormatException(file,
-                "the file is empty or its header is malformed; a CSV source needs a header (or HasHeader = false and explicit Columns).");
+            names = CsvHeader.EnsureUnique(file, CsvHeader.TryRead(records) ?? throw new DataFormatException(file,
+                "the file is empty or its header is malformed; a CSV source needs a header (or HasHeader = false and explicit Columns)."));
         }
 
         // Without a header, the field count most sampled records share decides the columns.

@@ -134,7 +134,7 @@ internal sealed class JsonLineDecoder
                 StoreVector(ref reader, floats, slot, column, row);
                 return;
             case JsonTokenType.String when buffer is TextColumnBuffer text:
-                StoreText(ref reader, text, slot);
+                StoreText(ref reader, text, slot, column, row);
                 return;
             case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False when buffer is TextColumnBuffer text:
                 // Inference makes a property of mixed strings and numbers a string column: keep the number's text.
@@ -163,7 +163,7 @@ internal sealed class JsonLineDecoder
             $"a JSON {reader.TokenType} cannot be read as {Utf8ValueParser.TypeName(buffer)}.", _context.Columns[column].Name, row);
     }
 
-    private void StoreText(ref Utf8JsonReader reader, TextColumnBuffer text, int slot)
+    private void StoreText(ref Utf8JsonReader reader, TextColumnBuffer text, int slot, int column, long row)
     {
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
@@ -178,7 +178,17 @@ internal sealed class JsonLineDecoder
             _unescaped = new char[Math.Max(length, _unescaped.Length * 2)];
         }
 
-        var written = reader.CopyString(_unescaped);
+        int written;
+        try
+        {
+            written = reader.CopyString(_unescaped);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The reader checks escapes only when it decodes them: "\ud800" alone, or invalid UTF-8 behind an escape.
+            throw new DataFormatException(_file, $"the string holds an invalid escape or UTF-8 sequence ({e.Message}).", _context.Columns[column].Name, row, e);
+        }
+
         text.Set(slot, _unescaped.AsMemory(0, written));
     }
 

@@ -35,8 +35,16 @@ public sealed class JsonLinesFormat : IDataFormat
 
             if (IsObject(line))
             {
-                InferLine(line, columns, row, lines.LineOffset, firstObject: sampled == 0);
-                sampled++;
+                try
+                {
+                    InferLine(line, columns, row, lines.LineOffset, firstObject: sampled == 0);
+                    sampled++;
+                }
+                catch (InvalidOperationException)
+                {
+                    // An invalid escape in a name or string (the reader checks them only when decoding): skipped
+                    // like any unreadable line; reading makes it a bad record.
+                }
             }
 
             row++;

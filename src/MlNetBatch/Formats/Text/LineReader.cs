@@ -105,7 +105,9 @@ internal sealed class LineReader : IDisposable
             _buffer = larger;
         }
 
-        var read = _stream.Read(_buffer, _length, _buffer.Length - _length);
+        // Fill the free space, not just what one Read returns: remote and decompressing streams return short reads,
+        // and the byte order mark check after the first fill needs its three bytes.
+        var read = _stream.ReadAtLeast(_buffer.AsSpan(_length), _buffer.Length - _length, throwOnEndOfStream: false);
         if (read == 0)
         {
             _endOfStream = true;
