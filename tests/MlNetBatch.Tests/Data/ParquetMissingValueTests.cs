@@ -96,3 +96,34 @@ public class ParquetTypeFidelityTests
         Assert.Equal(instants.Select(i => new DateTimeOffset(i)), DataViewReader.Column<DateTimeOffset>(ml.Data.LoadFromParquet(dir.Combine("out.parquet")), "t"));
     }
 }
+
+public class ParquetConversionTests
+{
+    [Fact]
+    public async Task A_value_that_does_not_fit_the_declared_type_is_a_bad_record_or_names_the_column_and_row()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("a.parquet");
+        using (var file = new ParquetFileWriter(path, [new Column<long>("n")]))
+        {
+            using var group = file.AppendRowGroup();
+            using (var n = group.NextColumn().LogicalWriter<long>())
+            {
+                n.WriteBatch([1, 5_000_000_000, 3]);
+            }
+
+            file.Close();
+        }
+
+        var options = new DataSourceOptions { Columns = new() { ["n"] = "int" } };
+        var sink = new CollectingBadRecordSink();
+        var tolerant = (await PartitionedDataSource.OpenAsync(path, options)).WithBadRecords(sink).AsDataView();
+        var strict = (await PartitionedDataSource.OpenAsync(path, options)).AsDataView();
+
+        Assert.Equal([1, 3], DataViewReader.Column<int>(tolerant, "n"));
+        Assert.Equal(1L, Assert.Single(sink.Records).Row);
+        Assert.Contains("cannot convert the value '5000000000'", sink.Records[0].Reason);
+        var error = Assert.ThrowsAny<Exception>(() => DataViewReader.Column<int>(strict, "n")).ToString();
+        Assert.Contains("column 'n', row 1", error);
+    }
+}

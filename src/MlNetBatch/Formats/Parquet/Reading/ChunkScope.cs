@@ -5,7 +5,9 @@ namespace MlNetBatch.Formats.Parquet.Reading;
 
 /// <summary>
 /// Where a column reader is (file, column, the chunk's first row in the partition) and where it reports values ML.NET
-/// cannot hold: with a bad-record sink such a row is set aside once the chunk is read, without one it fails the read.
+/// cannot hold (nulls a column cannot take, values that do not convert to the column's type): with a bad-record sink
+/// such a row is set aside once the chunk is read, without one it fails the read. A list of the wrong length for a
+/// fixed-size vector column still fails the read: its levels would have to be skipped to keep later rows aligned.
 /// </summary>
 internal sealed class ChunkScope(string file, string partitionId, IBadRecordSink? badRecords, MissingValueHandling missing, ReadStatistics? statistics)
 {
@@ -37,18 +39,26 @@ internal sealed class ChunkScope(string file, string partitionId, IBadRecordSink
             return typeof(TValue) == typeof(float) ? (TValue)(object)float.NaN : (TValue)(object)double.NaN;
         }
 
-        ReportNull<TValue>(row, floating
+        Reject(row, floating
             ? "null value and the source's MissingValues is BadRecord."
             : $"null value in a {typeof(TValue).Name} column; only float and double columns can hold missing values (as NaN). Fill the nulls, or declare the column as float in the source's Columns.");
         return default!;
     }
 
-    /// <summary>A null the column cannot hold: quarantines the row, or throws in strict mode.</summary>
-    private void ReportNull<TValue>(int row, string reason)
+    /// <summary>A stored value that does not convert to the column's type: quarantines the row, or throws in strict mode.</summary>
+    public void RejectConversion<TStored, TValue>(int row, TStored value, Exception cause) =>
+        Reject(row, $"cannot convert the value '{value}' ({typeof(TStored).Name}) to {typeof(TValue).Name}.", cause);
+
+    /// <summary>Whether <paramref name="exception"/> is a value that does not fit the column's type.</summary>
+    public static bool IsConversionFailure(Exception exception) =>
+        exception is OverflowException or ArgumentOutOfRangeException or InvalidCastException;
+
+    /// <summary>A value the column cannot hold: quarantines the row, or throws in strict mode.</summary>
+    private void Reject(int row, string reason, Exception? cause = null)
     {
         if (badRecords is null)
         {
-            throw new DataFormatException(file, reason, Column, FirstRow + row);
+            throw new DataFormatException(file, reason, Column, FirstRow + row, cause);
         }
 
         (_badRows ??= []).TryAdd(row, (Column, reason));

@@ -87,16 +87,23 @@ internal sealed class FlatChunkReader<TStored, TValue, TConverter> : ColumnChunk
     private void ConvertAll(Span<TValue> destination, int firstRow, ChunkScope scope)
     {
         var i = 0;
-        try
+        while (true)
         {
-            for (; i < destination.Length; i++)
+            try
             {
-                destination[i] = _converter.Convert(_stored[i]);
+                for (; i < destination.Length; i++)
+                {
+                    destination[i] = _converter.Convert(_stored[i]);
+                }
+
+                return;
             }
-        }
-        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException or InvalidCastException)
-        {
-            throw scope.ConversionError<TStored, TValue>(firstRow + i, _stored[i], e);
+            catch (Exception e) when (ChunkScope.IsConversionFailure(e))
+            {
+                // The row is set aside (or the read fails in strict mode); the values after it still convert.
+                scope.RejectConversion<TStored, TValue>(firstRow + i, _stored[i], e);
+                destination[i++] = default!;
+            }
         }
     }
 
@@ -112,16 +119,22 @@ internal sealed class FlatChunkReader<TStored, TValue, TConverter> : ColumnChunk
 
         var next = 0;
         var row = 0;
-        try
+        while (true)
         {
-            for (; row < levels; row++)
+            try
             {
-                destination[firstRow + row] = _definitions[row] == _maxDefinition ? _converter.Convert(_stored[next++]) : scope.Missing<TValue>(firstRow + row);
+                for (; row < levels; row++)
+                {
+                    destination[firstRow + row] = _definitions[row] == _maxDefinition ? _converter.Convert(_stored[next++]) : scope.Missing<TValue>(firstRow + row);
+                }
+
+                return;
             }
-        }
-        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException or InvalidCastException)
-        {
-            throw scope.ConversionError<TStored, TValue>(firstRow + row, _stored[next - 1], e);
+            catch (Exception e) when (ChunkScope.IsConversionFailure(e))
+            {
+                scope.RejectConversion<TStored, TValue>(firstRow + row, _stored[next - 1], e);
+                destination[firstRow + row++] = default!;
+            }
         }
     }
 

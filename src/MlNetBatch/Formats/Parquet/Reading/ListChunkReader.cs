@@ -115,7 +115,7 @@ internal sealed class ListChunkReader<TStored, TValue, TConverter> : ColumnChunk
                 }
             }
         }
-        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException or InvalidCastException)
+        catch (Exception e) when (ChunkScope.IsConversionFailure(e))
         {
             throw scope.ConversionError<TStored, TValue>(row, _values[value - 1], e);
         }
