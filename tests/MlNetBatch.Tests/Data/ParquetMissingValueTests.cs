@@ -127,3 +127,39 @@ public class ParquetConversionTests
         Assert.Contains("column 'n', row 1", error);
     }
 }
+
+public class ParquetNarrowingTests
+{
+    [Fact]
+    public async Task Doubles_read_as_float_keep_their_value_and_one_beyond_float_range_is_a_bad_record()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("a.parquet");
+        using (var file = new ParquetFileWriter(path, [new Column<double>("d"), new Column<int>("i")]))
+        {
+            using var group = file.AppendRowGroup();
+            using (var d = group.NextColumn().LogicalWriter<double>())
+            {
+                d.WriteBatch([0.5, 1e300, -0.0, double.PositiveInfinity]);
+            }
+
+            using (var i = group.NextColumn().LogicalWriter<int>())
+            {
+                i.WriteBatch([1, 2, 16_777_217, -4]);
+            }
+
+            file.Close();
+        }
+
+        var options = new DataSourceOptions { Columns = new() { ["d"] = "float", ["i"] = "float" } };
+        var sink = new CollectingBadRecordSink();
+        var view = (await PartitionedDataSource.OpenAsync(path, options)).WithBadRecords(sink).AsDataView();
+
+        var narrowed = DataViewReader.Column<float>(view, "d");
+        Assert.Equal([0.5f, -0.0f, float.PositiveInfinity], narrowed);
+        Assert.True(float.IsNegative(narrowed[1]));
+        Assert.Equal(1L, Assert.Single(sink.Records).Row);
+        // Read alone, the int column has no bad row: integers widen to float as float rounds them.
+        Assert.Equal([1f, 2f, 16_777_216f, -4f], DataViewReader.Column<float>(view, "i"));
+    }
+}

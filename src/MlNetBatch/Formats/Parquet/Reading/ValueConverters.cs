@@ -16,12 +16,63 @@ internal readonly struct SameType<T> : IValueConverter<T, T>
     public T Convert(T value) => value;
 }
 
-/// <summary>Numbers and booleans converted, checked, to another numeric type (an INT32 column declared <c>long</c>).</summary>
+/// <summary>
+/// Numbers and booleans converted, checked, to another numeric type (an INT32 column declared <c>long</c>). A double
+/// beyond float's range is an overflow (a bad value), not infinity, as in CSV and JSON Lines.
+/// </summary>
 internal readonly struct NumberConverter<TStored, TValue> : IValueConverter<TStored, TValue>
 {
     public bool IsIdentity => false;
 
-    public TValue Convert(TStored value) => NumericConversion.Convert<TStored, TValue>(value);
+    public TValue Convert(TStored value)
+    {
+        // The conversions feature columns take, inline (the type tests fold away when the JIT compiles each pair);
+        // every other pair goes through the cached checked conversion, a delegate call per value.
+        if (typeof(TValue) == typeof(float))
+        {
+            if (typeof(TStored) == typeof(int))
+            {
+                return (TValue)(object)(float)(int)(object)value!;
+            }
+
+            if (typeof(TStored) == typeof(long))
+            {
+                return (TValue)(object)(float)(long)(object)value!;
+            }
+
+            if (typeof(TStored) == typeof(double))
+            {
+                var stored = (double)(object)value!;
+                var narrowed = (float)stored;
+                return float.IsInfinity(narrowed) && double.IsFinite(stored) ? throw new OverflowException() : (TValue)(object)narrowed;
+            }
+        }
+
+        if (typeof(TValue) == typeof(double))
+        {
+            if (typeof(TStored) == typeof(int))
+            {
+                return (TValue)(object)(double)(int)(object)value!;
+            }
+
+            if (typeof(TStored) == typeof(long))
+            {
+                return (TValue)(object)(double)(long)(object)value!;
+            }
+
+            if (typeof(TStored) == typeof(float))
+            {
+                return (TValue)(object)(double)(float)(object)value!;
+            }
+        }
+
+        if (typeof(TValue) == typeof(long) && typeof(TStored) == typeof(int))
+        {
+            return (TValue)(object)(long)(int)(object)value!;
+        }
+
+        return NumericConversion.Convert<TStored, TValue>(value);
+    }
 }
 
 /// <summary>Unsigned integers, which Parquet stores in the signed physical type of the same width.</summary>
