@@ -38,10 +38,10 @@ internal sealed class ParquetBatchWriter : IRecordBatchWriter
         _destination = stream;
         _stream = new ObservedOutputStream(stream);
         _output = new ManagedOutputStream(_stream, leaveOpen: true);
-        using var schema = ParquetWriterSettings.Schema(_sinks);
-        using var properties = ParquetWriterSettings.Properties(options, _sinks);
         try
         {
+            using var schema = ParquetWriterSettings.Schema(_sinks);
+            using var properties = ParquetWriterSettings.Properties(options, _sinks);
             _file = Guard(() => new ParquetFileWriter(_output, schema, properties, ParquetWriterSettings.Metadata(_sinks)));
         }
         catch

@@ -16,8 +16,9 @@ internal sealed class TimestampColumnSink(SinkColumn column) : ParquetColumnSink
     public override int FixedRowBytes => sizeof(long);
 
     /// <summary>
-    /// Plain, without a dictionary: delta encoding would store advancing times in fewer bits, but Parquet.Net (and so
-    /// MlNetBatch's own source before it) cannot decode delta-encoded timestamps.
+    /// Plain, without a dictionary: delta encoding would store advancing times in fewer bits, but Parquet.Net (a reader
+    /// downstream tools and the tests use) fails on delta-encoded INT64 columns with a timestamp type, although it
+    /// reads delta-encoded plain integers.
     /// </summary>
     public override bool UseDictionary => false;
 

@@ -14,7 +14,7 @@ internal sealed class ValueColumnSink<T>(SinkColumn column) : ParquetColumnSink(
 
     public override int FixedRowBytes => Unsafe.SizeOf<T>();
 
-    /// <summary>Only flags repeat enough for a dictionary; Arrow stores them bit-packed anyway.</summary>
+    /// <summary>No dictionary: scores rarely repeat, and flags, the one kind that does, Arrow bit-packs anyway.</summary>
     public override bool UseDictionary => false;
 
     /// <summary>

@@ -53,7 +53,18 @@ internal sealed class ParquetFile : IAsyncDisposable
     {
         var name = file.Location.ToString();
         var opened = await store.OpenReadAsync(file.Location, file, cancellationToken).ConfigureAwait(false);
-        var segments = opened is FileStream ? null : new SegmentCachingStream(opened, policy.RemoteSegmentBytes);
+        SegmentCachingStream? segments;
+        try
+        {
+            segments = opened is FileStream ? null : new SegmentCachingStream(opened, policy.RemoteSegmentBytes);
+        }
+        catch
+        {
+            // The segment cache asks the stream for its length; the opened stream must not leak when that fails.
+            await opened.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var stream = new FaultRecordingStream(segments ?? opened);
         ManagedRandomAccessFile? input = null;
         try
@@ -65,7 +76,13 @@ internal sealed class ParquetFile : IAsyncDisposable
             properties.SetFooterReadSize(FooterReadBytes);
             return new ParquetFile(name, stream, segments, input, new ParquetFileReader(input, properties));
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            input?.Dispose();
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception e)
         {
             input?.Dispose();
             await stream.DisposeAsync().ConfigureAwait(false);

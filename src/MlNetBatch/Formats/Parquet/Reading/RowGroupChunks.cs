@@ -41,7 +41,17 @@ internal sealed class RowGroupChunks(ParquetFile parquet, PartitionReadContext c
 
                 _chunkBytes[c] = chunk.TotalCompressedSize;
 
-                _readers[c] = ColumnChunkReader.Create(_rowGroup.Column(leaf.ColumnIndex), leaf, context.Columns[c].Type);
+                var column = _rowGroup.Column(leaf.ColumnIndex);
+                try
+                {
+                    _readers[c] = ColumnChunkReader.Create(column, leaf, context.Columns[c].Type);
+                }
+                catch
+                {
+                    // Until a chunk reader owns it, the native column reader is ours to release.
+                    column.Dispose();
+                    throw;
+                }
             }
 
             return rows;

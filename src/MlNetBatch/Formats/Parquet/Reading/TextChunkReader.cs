@@ -6,8 +6,9 @@ using ParquetSharp;
 namespace MlNetBatch.Formats.Parquet.Reading;
 
 /// <summary>
-/// Reads a flat BYTE_ARRAY column as UTF-8 text into a <see cref="TextColumnBuffer"/>, decoding each value from
-/// Arrow's page memory into the buffer's character arena: no string per row. Nulls read as empty text.
+/// Reads a flat BYTE_ARRAY column as UTF-8 text into a <see cref="TextColumnBuffer"/>: each value is copied out of
+/// Arrow's page memory into a reused byte buffer (the library builds without unsafe code) and decoded into the
+/// buffer's character arena, so there is no string per row. Nulls read as empty text.
 /// </summary>
 internal sealed class TextChunkReader : ColumnChunkReader
 {
