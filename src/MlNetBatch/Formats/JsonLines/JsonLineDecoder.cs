@@ -14,7 +14,7 @@ internal sealed class JsonLineDecoder
     private readonly PartitionReadContext _context;
     private readonly byte[][] _names;
     private readonly bool[] _seen;
-    private char[] _unescaped = new char[256];
+    private readonly JsonValueStore _values;
     private long _skipped;
 
     public JsonLineDecoder(string file, PartitionReadContext context)
@@ -23,6 +23,7 @@ internal sealed class JsonLineDecoder
         _context = context;
         _names = context.Columns.Select(c => Encoding.UTF8.GetBytes(c.Name)).ToArray();
         _seen = new bool[context.Columns.Count];
+        _values = new JsonValueStore(file, context);
     }
 
     public int Fill(LineReader lines, RecordBatch batch, long firstRow)
@@ -79,7 +80,7 @@ internal sealed class JsonLineDecoder
             }
 
             _seen[column] = true;
-            Store(ref reader, batch.Columns[column]!, slot, column, row);
+            _values.Store(ref reader, batch.Columns[column]!, slot, column, row);
         }
 
         // One object per line: a second value or stray text after it is not silently dropped ("{…}{…}" would lose a row).
@@ -93,7 +94,7 @@ internal sealed class JsonLineDecoder
         {
             if (!_seen[c] && batch.Columns[c] is { } buffer)
             {
-                StoreMissing(buffer, slot, c, row, "the property is missing");
+                _values.StoreMissing(buffer, slot, c, row, "the property is missing");
             }
         }
     }
@@ -121,153 +122,5 @@ internal sealed class JsonLineDecoder
         }
 
         return -1;
-    }
-
-    private void Store(ref Utf8JsonReader reader, ColumnBuffer buffer, int slot, int column, long row)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Null:
-                StoreMissing(buffer, slot, column, row, "the value is null");
-                return;
-            case JsonTokenType.StartArray when buffer is VectorColumnBuffer<float> floats:
-                StoreVector(ref reader, floats, slot, column, row);
-                return;
-            case JsonTokenType.String when buffer is TextColumnBuffer text:
-                StoreText(ref reader, text, slot, column, row);
-                return;
-            case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False when buffer is TextColumnBuffer text:
-                // Inference makes a property of mixed strings and numbers a string column: keep the number's text.
-                text.SetUtf8(slot, reader.ValueSpan);
-                return;
-            case JsonTokenType.True or JsonTokenType.False when buffer is ScalarColumnBuffer<bool> bools:
-                bools.Values[slot] = reader.GetBoolean();
-                return;
-            case JsonTokenType.Number when buffer is not VectorColumnBuffer<float>:
-                var status = Utf8ValueParser.Store(buffer, slot, reader.ValueSpan, _context.Options.MissingValues);
-                if (status == ValueStatus.Parsed)
-                {
-                    return;
-                }
-
-                if (status == ValueStatus.MissingAsNaN)
-                {
-                    _context.Statistics?.AddMissingValue();
-                    return;
-                }
-
-                throw new DataFormatException(_file, $"{Utf8ValueParser.Describe(status, reader.ValueSpan, buffer)}.", _context.Columns[column].Name, row);
-        }
-
-        throw new DataFormatException(_file,
-            $"a JSON {reader.TokenType} cannot be read as {Utf8ValueParser.TypeName(buffer)}.", _context.Columns[column].Name, row);
-    }
-
-    private void StoreText(ref Utf8JsonReader reader, TextColumnBuffer text, int slot, int column, long row)
-    {
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
-        {
-            text.SetUtf8(slot, reader.ValueSpan);
-            return;
-        }
-
-        // Escapes (\u00e9, \n…) must be decoded; the unescaped text is never longer than its escaped bytes.
-        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-        if (_unescaped.Length < length)
-        {
-            _unescaped = new char[Math.Max(length, _unescaped.Length * 2)];
-        }
-
-        int written;
-        try
-        {
-            written = reader.CopyString(_unescaped);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The reader checks escapes only when it decodes them: "\ud800" alone, or invalid UTF-8 behind an escape.
-            throw new DataFormatException(_file, $"the string holds an invalid escape or UTF-8 sequence ({e.Message}).", _context.Columns[column].Name, row, e);
-        }
-
-        text.Set(slot, _unescaped.AsMemory(0, written));
-    }
-
-    private void StoreVector(ref Utf8JsonReader reader, VectorColumnBuffer<float> buffer, int slot, int column, long row)
-    {
-        var items = buffer.Row(slot);
-        var count = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (count < items.Length)
-            {
-                items[count] = VectorItem(ref reader, column, row, count);
-            }
-
-            count++;
-        }
-
-        if (count != items.Length)
-        {
-            throw new DataFormatException(_file,
-                $"the array holds {count} items but the column is a vector of {items.Length}.", _context.Columns[column].Name, row);
-        }
-    }
-
-    private float VectorItem(ref Utf8JsonReader reader, int column, long row, int index)
-    {
-        var name = _context.Columns[column].Name;
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Null when _context.Options.MissingValues == MissingValueHandling.NaN:
-                _context.Statistics?.AddMissingValue();
-                return float.NaN;
-            case JsonTokenType.Null:
-                throw new DataFormatException(_file, $"item {index} of the array is null and the source's MissingValues is BadRecord.", name, row);
-            case JsonTokenType.Number:
-                if (Utf8ValueParser.ParseFloat(reader.ValueSpan, out var value) == ValueStatus.Parsed)
-                {
-                    return value;
-                }
-
-                throw new DataFormatException(_file, $"item {index} of the array, '{Encoding.UTF8.GetString(reader.ValueSpan)}', is out of range for float.", name, row);
-            default:
-                throw new DataFormatException(_file, $"the array holds a {reader.TokenType}; vectors hold numbers.", name, row);
-        }
-    }
-
-    /// <summary>Stores a null or absent value: NaN or empty text where the column and the source's MissingValues allow it.</summary>
-    private void StoreMissing(ColumnBuffer buffer, int slot, int column, long row, string why)
-    {
-        if (buffer is TextColumnBuffer text)
-        {
-            text.Values[slot] = ReadOnlyMemory<char>.Empty;
-            return;
-        }
-
-        var holdsNaN = buffer is ScalarColumnBuffer<float> or ScalarColumnBuffer<double> or VectorColumnBuffer<float>;
-        if (!holdsNaN)
-        {
-            throw new DataFormatException(_file,
-                $"{why}; only float, double, string and float-vector columns can hold missing values.", _context.Columns[column].Name, row);
-        }
-
-        if (_context.Options.MissingValues == MissingValueHandling.BadRecord)
-        {
-            throw new DataFormatException(_file, $"{why} and the source's MissingValues is BadRecord.", _context.Columns[column].Name, row);
-        }
-
-        _context.Statistics?.AddMissingValue();
-        switch (buffer)
-        {
-            case ScalarColumnBuffer<float> floats:
-                floats.Values[slot] = float.NaN;
-                return;
-            case ScalarColumnBuffer<double> doubles:
-                doubles.Values[slot] = double.NaN;
-                return;
-            case VectorColumnBuffer<float> vector:
-                vector.Row(slot).Fill(float.NaN);
-                return;
-        }
     }
 }
