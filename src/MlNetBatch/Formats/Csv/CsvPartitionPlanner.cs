@@ -1,5 +1,6 @@
 using System.Buffers;
 using MlNetBatch.Data;
+using MlNetBatch.Formats.Text;
 
 namespace MlNetBatch.Formats.Csv;
 
@@ -35,7 +36,7 @@ internal static class CsvPartitionPlanner
                 }
 
                 // The reader skips a byte order mark, so the scan must too: a quote right after it opens a field.
-                var skip = first && read >= 3 && buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8) ? 3 : 0;
+                var skip = first ? PooledReadBuffer.ByteOrderMarkLength(buffer.AsSpan(0, read)) : 0;
                 first = false;
                 scan.Run(buffer.AsSpan(skip, read - skip), offset + skip, starts);
                 offset += read;

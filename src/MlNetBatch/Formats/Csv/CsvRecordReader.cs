@@ -1,4 +1,5 @@
 using System.Buffers;
+using MlNetBatch.Formats.Text;
 
 namespace MlNetBatch.Formats.Csv;
 
@@ -62,7 +63,7 @@ internal sealed class CsvRecordReader : IDisposable
         reader.Fill();
         if (start == 0)
         {
-            reader._position = reader._length >= 3 && reader._buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8) ? 3 : 0;
+            reader._position = PooledReadBuffer.ByteOrderMarkLength(reader._buffer.AsSpan(0, reader._length));
         }
         else if (reader._length > 0 && reader._buffer[0] is (byte)'\n' or (byte)'\r')
         {
@@ -224,18 +225,8 @@ internal sealed class CsvRecordReader : IDisposable
             _bufferOffset += moved;
         }
 
-        if (_length == _buffer.Length)
-        {
-            // One record fills the buffer: it grows, and the larger buffer is kept for the records after it.
-            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            Buffer.BlockCopy(_buffer, 0, larger, 0, _length);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
-
-        // Fill the free space, not just what one Read returns: remote and decompressing streams return short reads,
-        // and the byte order mark check after the first fill needs its three bytes.
-        var read = _stream.ReadAtLeast(_buffer.AsSpan(_length), _buffer.Length - _length, throwOnEndOfStream: false);
+        // A record that fills the buffer grows it, and the larger buffer is kept for the records after it.
+        var read = PooledReadBuffer.FillFreeSpace(_stream, ref _buffer, _length);
         _endOfStream = read == 0;
         _length += read;
         return moved;

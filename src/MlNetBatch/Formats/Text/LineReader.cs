@@ -22,7 +22,7 @@ internal sealed class LineReader : IDisposable
         _stream = stream;
         _end = end;
         _bufferOffset = position;
-        _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        _buffer = ArrayPool<byte>.Shared.Rent(PooledReadBuffer.InitialBytes);
     }
 
     /// <summary>The file offset of the line returned last.</summary>
@@ -97,17 +97,7 @@ internal sealed class LineReader : IDisposable
             _start = 0;
         }
 
-        if (_length == _buffer.Length)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            Buffer.BlockCopy(_buffer, 0, larger, 0, _length);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
-
-        // Fill the free space, not just what one Read returns: remote and decompressing streams return short reads,
-        // and the byte order mark check after the first fill needs its three bytes.
-        var read = _stream.ReadAtLeast(_buffer.AsSpan(_length), _buffer.Length - _length, throwOnEndOfStream: false);
+        var read = PooledReadBuffer.FillFreeSpace(_stream, ref _buffer, _length);
         if (read == 0)
         {
             _endOfStream = true;
@@ -119,10 +109,7 @@ internal sealed class LineReader : IDisposable
     private void SkipByteOrderMark()
     {
         Fill();
-        if (_length >= 3 && _buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF)
-        {
-            _start = 3;
-            _length -= 3;
-        }
+        _start = PooledReadBuffer.ByteOrderMarkLength(_buffer.AsSpan(0, _length));
+        _length -= _start;
     }
 }
