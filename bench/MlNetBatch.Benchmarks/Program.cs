@@ -7,6 +7,8 @@
 // --streaming-proof [GB] scores a Parquet object of that size (default 1) on s3rver and reports peak memory.
 // --data-path-property [cases] [first seed] runs the data-path property test on that many generated cases (default
 // 1000 from seed 1000; the test suite runs seeds 1–40) and exits 1 if any differs from the independent readers.
+// --job-loop [runs] [rows] runs the job that many times (default 20 of 2,000,000 rows), each time also on a
+// four-row input for the job's fixed cost: a steady workload for a profiler.
 // --parquet-read [rows] [row group rows] times reading the same data as written by Parquet.Net, with pyarrow's
 // defaults (dictionary, Snappy) and with zstd (default 2,000,000 rows in row groups of 50,000), and exits.
 using System.Runtime.InteropServices;
@@ -42,6 +44,24 @@ if (parquetReadIndex >= 0)
     finally
     {
         Directory.Delete(readWork, recursive: true);
+    }
+
+    return;
+}
+
+var jobLoopIndex = Array.IndexOf(args, "--job-loop");
+if (jobLoopIndex >= 0)
+{
+    int Argument(int offset, int fallback) =>
+        jobLoopIndex + offset < args.Length && int.TryParse(args[jobLoopIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
+    var loopWork = Path.Combine(Path.GetTempPath(), $"mlnetbatch-job-loop-{Environment.ProcessId}");
+    try
+    {
+        await JobLoop.RunAsync(loopWork, Argument(1, 20), Argument(2, 2_000_000));
+    }
+    finally
+    {
+        Directory.Delete(loopWork, recursive: true);
     }
 
     return;
@@ -130,14 +150,7 @@ try
     // Restart: without it every repetition after the first would resume, finding all partitions committed.
     Action RunJob(string sourceGlob)
     {
-        var job = new JobDefinition
-        {
-            Source = new SourceDefinition { Path = sourceGlob },
-            Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
-            // Defaults as a user gets them: automatic batch size, one partition per processor in flight.
-            Model = new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu },
-            Sink = new SinkDefinition { Path = Path.Combine(work, "out"), Columns = ["id", "probabilities", "label"] },
-        };
+        var job = JobLoop.Create(work, sourceGlob, modelPath);
         return () => runner.RunAsync("bench", job, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult();
     }
 

@@ -138,16 +138,20 @@ public sealed class JobRunner
         return summary;
     }
 
-    /// <summary>Scores one partition into its output (and quarantine) files, committed atomically; returns rows written.</summary>
+    /// <summary>
+    /// Scores one partition into its output (and quarantine) files, committed atomically; returns rows written.
+    /// With <paramref name="sequential"/>, reads, scores and writes on one thread instead of overlapping them.
+    /// </summary>
     internal async Task<(long RowsOut, int BadRows, long MissingValues, ObjectLocation Output, ObjectLocation? Quarantine)> ScorePartitionAsync(
-        JobDefinition job, PreparedJob prepared, PartitionOutputs outputs, IObjectStore store, Partition partition, BadRecordBudget budget, CancellationToken cancellationToken)
+        JobDefinition job, PreparedJob prepared, PartitionOutputs outputs, IObjectStore store, Partition partition, BadRecordBudget budget, bool sequential, CancellationToken cancellationToken)
     {
         var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
         var statistics = new ReadStatistics();
         try
         {
             var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
-            var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view), quarantine);
+            var input = sequential ? view.ReadingOnConsumerThread() : view;
+            var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(input), quarantine, sequential);
             var destination = outputs.DataFile(partition);
             var written = await DataViewWriter.WriteAsync(
                 scored, destination, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(), _resolver,
