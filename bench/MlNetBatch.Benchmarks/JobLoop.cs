@@ -25,6 +25,7 @@ internal static class JobLoop
             await TabularData.WriteParquetAsync(Path.Combine(work, "tiny", $"part-{f:D5}.parquet"), f, 1, 50_000, seed: f + 1);
         }
 
+        JobBreakdown.Run(work, Path.Combine(work, "in", "*.parquet"), modelPath, perFile * Files, repetitions: 3);
         var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(work));
         var job = Create(work, Path.Combine(work, "in", "*.parquet"), modelPath);
         var tiny = Create(work, Path.Combine(work, "tiny", "*.parquet"), modelPath);

@@ -177,8 +177,35 @@ try
     Console.WriteLine($"  ceiling / min(inference-only, read-only):             {ceiling / limit,8:N2}    (the best ratio this machine allows)");
     Console.WriteLine($"  end to end / ceiling:                                 {endToEnd / ceiling,8:N2}    (how fully the stages overlap)");
 
+    // The ceiling above prices each stage with the other cores idle. In a job every core is busy, and cores share
+    // caches and memory bandwidth; the same stages, one copy per core at once, show what a row costs then.
+    var cores = Environment.ProcessorCount;
+    Console.WriteLine();
+    var readBusy = Measurement.RunConcurrently($"read Parquet in blocks, {cores} at once", rows, Repetitions, cores, _ => Drain.Blocks(parquet));
+    var scoreBusy = Measurement.RunConcurrently($"raw ONNX Runtime, one thread each, {cores} at once", rows, Repetitions, cores, _ => RawInference(modelPath, features, rows, bestBatch, threads: 1));
+    var writeBusy = Measurement.RunConcurrently($"write in blocks, {cores} at once", rows, Repetitions, cores, copy => sinkBlocks.WriteParquet(Path.Combine(work, $"write-busy-{copy}.parquet")));
+    var busyCpu = readBusy.CpuMicrosecondsPerRow + scoreBusy.CpuMicrosecondsPerRow + writeBusy.CpuMicrosecondsPerRow;
+    var busyCeiling = cores / busyCpu * 1e6;
+    Console.WriteLine($"  processor time per row with every core busy: read {readBusy.CpuMicrosecondsPerRow:N3} + score {scoreBusy.CpuMicrosecondsPerRow:N3} + write {writeBusy.CpuMicrosecondsPerRow:N3} = {busyCpu:N3} us ({busyCpu / stageCpu:N2}x the idle-core figure)");
+    Console.WriteLine($"  CPU-bound ceiling with every core busy:               {busyCeiling,14:N0} rows/s");
+    Console.WriteLine($"  end to end / that ceiling:                            {endToEnd / busyCeiling,8:N2}");
+
+    // What a job costs whatever its size (planning, lease, manifest, one output file per partition, commit): the
+    // same job on four one-row files. At a few million rows it is a visible part of the job's time.
+    for (var f = 0; f < Files; f++)
+    {
+        await TabularData.WriteParquetAsync(Path.Combine(work, "tiny", $"part-{f:D5}.parquet"), f, 1, RowGroupRows, seed: f + 1);
+    }
+
+    var fixedCost = Measurement.Run("the same job on four one-row files (fixed cost)", Files, Repetitions, RunJob(Path.Combine(work, "tiny", "*.parquet")));
+    var perRowTime = jobRun.Elapsed - fixedCost.Elapsed;
+    Console.WriteLine($"  job's fixed cost: {fixedCost.Elapsed.TotalMilliseconds:N1} ms ({fixedCost.Cpu.TotalMilliseconds:N1} ms CPU), {fixedCost.Elapsed / jobRun.Elapsed:P0} of the {rows:N0}-row job's time");
+    Console.WriteLine($"  end to end without the fixed cost / ceiling:          {rows / perRowTime.TotalSeconds / ceiling,8:N2}    (with every core busy: {rows / perRowTime.TotalSeconds / busyCeiling:N2})");
+
     if (inputs)
     {
+        Console.WriteLine();
+        JobBreakdown.Run(work, Path.Combine(work, "in", "*.parquet"), modelPath, rows, Repetitions);
         var main = new InputsBenchmark.MainRun(readBlocks, endToEnd, jobRun.CpuMicrosecondsPerRow, inferenceOneThread.CpuMicrosecondsPerRow, writeBlocks.CpuMicrosecondsPerRow);
         InputsBenchmark.Run(work, modelPath, Files, perFile, RowGroupRows, Repetitions, main, RunJob);
     }
