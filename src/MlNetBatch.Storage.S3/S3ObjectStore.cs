@@ -109,11 +109,8 @@ public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposabl
     }
 
     /// <inheritdoc />
-    public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
-    {
-        var current = await StatAsync(location, cancellationToken).ConfigureAwait(false);
-        return RangedObjectStream.ForVersion(expected, current, this, _options.ReadBlockBytes, _options.ReadAheadBytes);
-    }
+    public Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default) =>
+        RangedObjectStream.OpenAsync(this, location, expected, _options, cancellationToken);
 
     /// <inheritdoc />
     public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default)

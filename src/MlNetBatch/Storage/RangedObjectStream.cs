@@ -35,6 +35,16 @@ public sealed class RangedObjectStream : Stream
     /// </summary>
     public delegate ValueTask<int> ReadRange(long offset, Memory<byte> destination, CancellationToken cancellationToken);
 
+    /// <summary>Stats <paramref name="location"/> through <paramref name="reader"/>, then opens it as <see cref="ForVersion"/> does.</summary>
+    public static async Task<Stream> OpenAsync(
+        IObjectRangeReader reader, ObjectLocation location, ObjectInfo? expected, RangedReadOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(options);
+        var current = await reader.StatAsync(location, cancellationToken).ConfigureAwait(false);
+        return ForVersion(expected, current, reader, options.ReadBlockBytes, options.ReadAheadBytes);
+    }
+
     /// <summary>
     /// Opens a stream over <paramref name="current"/>, the object as a stat just found it, after checking that it is
     /// still <paramref name="expected"/> (when given) by the one <see cref="ObjectVersion"/> rule. Every range is read
