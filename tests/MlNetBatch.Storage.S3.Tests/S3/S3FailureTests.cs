@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using MlNetBatch.Storage.S3.Tests.Support;
+using MlNetBatch.Testing.Storage;
 
 namespace MlNetBatch.Storage.S3.Tests.S3;
 

@@ -1,4 +1,5 @@
 using MlNetBatch.Storage.S3.Tests.Support;
+using MlNetBatch.Testing.Storage;
 
 namespace MlNetBatch.Storage.S3.Tests.S3;
 
