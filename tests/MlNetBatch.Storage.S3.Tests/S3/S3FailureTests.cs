@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using MlNetBatch.Storage.S3.Tests.Support;
 using MlNetBatch.Testing.Storage;
 
