@@ -12,16 +12,10 @@ public static class AzureBlobServiceCollectionExtensions
     /// Registers <see cref="AzureBlobObjectStore"/> with options bound from <paramref name="section"/>
     /// (the <c>MlNetBatch:Storage:Azure</c> section), validated when the host starts.
     /// </summary>
-    public static IServiceCollection AddMlNetBatchAzureBlob(this IServiceCollection services, IConfiguration section)
-    {
-        ArgumentNullException.ThrowIfNull(section);
-        return services.AddObjectStore<AzureBlobStorageOptions, AzureBlobStorageOptionsValidator, AzureBlobObjectStore>(options => options.Bind(section));
-    }
+    public static IServiceCollection AddMlNetBatchAzureBlob(this IServiceCollection services, IConfiguration section) =>
+        services.AddObjectStore<AzureBlobStorageOptions, AzureBlobStorageOptionsValidator, AzureBlobObjectStore>(section);
 
     /// <summary>Registers <see cref="AzureBlobObjectStore"/> with options set in code, validated when the host starts.</summary>
-    public static IServiceCollection AddMlNetBatchAzureBlob(this IServiceCollection services, Action<AzureBlobStorageOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return services.AddObjectStore<AzureBlobStorageOptions, AzureBlobStorageOptionsValidator, AzureBlobObjectStore>(options => options.Configure(configure));
-    }
+    public static IServiceCollection AddMlNetBatchAzureBlob(this IServiceCollection services, Action<AzureBlobStorageOptions> configure) =>
+        services.AddObjectStore<AzureBlobStorageOptions, AzureBlobStorageOptionsValidator, AzureBlobObjectStore>(configure);
 }

@@ -12,16 +12,10 @@ public static class GcsServiceCollectionExtensions
     /// Registers the Cloud Storage store with <see cref="GcsStorageOptions"/> bound from <paramref name="section"/> (the
     /// <c>MlNetBatch:Storage:Gcs</c> section) and validated when the host starts.
     /// </summary>
-    public static IServiceCollection AddMlNetBatchGcs(this IServiceCollection services, IConfiguration section)
-    {
-        ArgumentNullException.ThrowIfNull(section);
-        return services.AddObjectStore<GcsStorageOptions, GcsStorageOptionsValidator, GcsObjectStore>(options => options.Bind(section));
-    }
+    public static IServiceCollection AddMlNetBatchGcs(this IServiceCollection services, IConfiguration section) =>
+        services.AddObjectStore<GcsStorageOptions, GcsStorageOptionsValidator, GcsObjectStore>(section);
 
     /// <summary>Registers the Cloud Storage store with options set in code, validated when the host starts.</summary>
-    public static IServiceCollection AddMlNetBatchGcs(this IServiceCollection services, Action<GcsStorageOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return services.AddObjectStore<GcsStorageOptions, GcsStorageOptionsValidator, GcsObjectStore>(options => options.Configure(configure));
-    }
+    public static IServiceCollection AddMlNetBatchGcs(this IServiceCollection services, Action<GcsStorageOptions> configure) =>
+        services.AddObjectStore<GcsStorageOptions, GcsStorageOptionsValidator, GcsObjectStore>(configure);
 }

@@ -12,16 +12,10 @@ public static class S3ServiceCollectionExtensions
     /// Registers the S3 store with <see cref="S3StorageOptions"/> bound from <paramref name="section"/> (the
     /// <c>MlNetBatch:Storage:S3</c> section) and validated when the host starts.
     /// </summary>
-    public static IServiceCollection AddMlNetBatchS3(this IServiceCollection services, IConfiguration section)
-    {
-        ArgumentNullException.ThrowIfNull(section);
-        return services.AddObjectStore<S3StorageOptions, S3StorageOptionsValidator, S3ObjectStore>(options => options.Bind(section));
-    }
+    public static IServiceCollection AddMlNetBatchS3(this IServiceCollection services, IConfiguration section) =>
+        services.AddObjectStore<S3StorageOptions, S3StorageOptionsValidator, S3ObjectStore>(section);
 
     /// <summary>Registers the S3 store with options set in code, validated when the host starts.</summary>
-    public static IServiceCollection AddMlNetBatchS3(this IServiceCollection services, Action<S3StorageOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return services.AddObjectStore<S3StorageOptions, S3StorageOptionsValidator, S3ObjectStore>(options => options.Configure(configure));
-    }
+    public static IServiceCollection AddMlNetBatchS3(this IServiceCollection services, Action<S3StorageOptions> configure) =>
+        services.AddObjectStore<S3StorageOptions, S3StorageOptionsValidator, S3ObjectStore>(configure);
 }
