@@ -54,6 +54,11 @@ public class DataSourceOptions
     /// <value>The default is 1000.</value>
     public int InferenceSampleRows { get; set; } = 1000;
 
-    /// <summary>Copies these options.</summary>
-    public DataSourceOptions Clone() => (DataSourceOptions)MemberwiseClone();
+    /// <summary>Copies these options; the copy has its own <see cref="Columns"/>, so changing one leaves the other as it was.</summary>
+    public DataSourceOptions Clone()
+    {
+        var copy = (DataSourceOptions)MemberwiseClone();
+        copy.Columns = Columns is null ? null : new Dictionary<string, string>(Columns, Columns.Comparer);
+        return copy;
+    }
 }

@@ -93,7 +93,7 @@ public sealed class PartitionedDataSource
 
         options = options?.Clone() ?? new DataSourceOptions();
         resolver ??= ObjectStoreResolver.LocalOnly;
-        Validate(options);
+        DataSourceOptionsValidator.ThrowIfInvalid(options);
 
         var files = new List<ObjectInfo>();
         var hidden = new List<ObjectInfo>();
@@ -199,19 +199,6 @@ public sealed class PartitionedDataSource
         }
 
         return columns;
-    }
-
-    private static void Validate(DataSourceOptions options)
-    {
-        if (options.PartitionBytes < 1024)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "PartitionBytes must be at least 1024.");
-        }
-
-        if (options.RowGroupsPerPartition < 1 || options.ChunkRows < 1 || options.PrefetchChunks < 1 || options.InferenceSampleRows < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "RowGroupsPerPartition, ChunkRows, PrefetchChunks and InferenceSampleRows must be positive.");
-        }
     }
 
     private static string CommonDirectory(IReadOnlyList<ObjectInfo> files)

@@ -86,7 +86,7 @@ public sealed class OnnxScoringModel : IDisposable
     /// <summary>Loads a model from its bytes.</summary>
     public static OnnxScoringModel Load(byte[] model, string name, ScoreOnnxOptions options, ILogger? logger = null)
     {
-        options.Validate();
+        ScoreOnnxOptionsValidator.ThrowIfInvalid(options);
         var session = OnnxSessionFactory.Create(model, name, options, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, out var device);
         try
         {

@@ -13,7 +13,7 @@ public sealed class ScoreOnnxEstimator : IEstimator<ScoreOnnxTransformer>
     internal ScoreOnnxEstimator(ScoreOnnxOptions options, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        ScoreOnnxOptionsValidator.ThrowIfInvalid(options);
         _options = options.Clone();
         _logger = logger;
     }

@@ -64,30 +64,4 @@ public sealed class ScoreOnnxOptions
         IntraOpThreads = IntraOpThreads,
         RankOneOutputsAsVectors = RankOneOutputsAsVectors,
     };
-
-    internal void Validate()
-    {
-        if (BatchSize < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be zero (automatic) or greater.");
-        }
-
-        foreach (var (input, columns) in ConcatenatedInputs)
-        {
-            if (InputColumns.ContainsKey(input))
-            {
-                throw new ArgumentException($"Model input '{input}' is listed in both InputColumns and ConcatenatedInputs; use one.", nameof(ConcatenatedInputs));
-            }
-
-            if (columns is null || columns.Count == 0)
-            {
-                throw new ArgumentException($"ConcatenatedInputs for model input '{input}' lists no columns.", nameof(ConcatenatedInputs));
-            }
-        }
-
-        if (PrefetchBatches < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(PrefetchBatches), PrefetchBatches, "The number of prefetched batches must be greater than zero.");
-        }
-    }
 }
