@@ -54,7 +54,7 @@ public sealed class ScoreOnnxEstimator : IEstimator<ScoreOnnxTransformer>
                 else if (column.ItemType != input.ItemType
                     || (input.ConcatenatedColumns is null && input.RowSize > 1 && column.Kind == SchemaShape.Column.VectorKind.Scalar))
                 {
-                    problems.Add($"input '{input.Name}' expects {Data.ColumnTypeNames.Format(input.ColumnType)} per row but column '{name}' holds {column.ItemType}.");
+                    problems.Add($"input '{input.Name}' expects {input.RowTypeName} per row but column '{name}' holds {column.ItemType}.");
                 }
             }
         }

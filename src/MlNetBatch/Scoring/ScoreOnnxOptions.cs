@@ -43,13 +43,6 @@ public sealed class ScoreOnnxOptions
     /// </summary>
     public int IntraOpThreads { get; set; }
 
-    /// <summary>
-    /// When true, an output shaped <c>[batch]</c> becomes a vector of one item, as ML.NET's <c>ApplyOnnxModel</c>
-    /// makes it; when false (the default) it becomes a scalar column, which sinks write as a plain value.
-    /// <see cref="OnnxModelCatalogExtensions.LoadBatched"/> sets it, so loaded pipelines keep ML.NET's column types.
-    /// </summary>
-    public bool RankOneOutputsAsVectors { get; set; }
-
     /// <summary>Copies these options.</summary>
     public ScoreOnnxOptions Clone() => new()
     {
@@ -62,6 +55,5 @@ public sealed class ScoreOnnxOptions
         Device = Device,
         GpuDeviceId = GpuDeviceId,
         IntraOpThreads = IntraOpThreads,
-        RankOneOutputsAsVectors = RankOneOutputsAsVectors,
     };
 }

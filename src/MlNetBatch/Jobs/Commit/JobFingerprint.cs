@@ -35,7 +35,6 @@ public static class JobFingerprint
                 InputColumns = job.Model.InputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
                 ConcatenatedInputs = job.Model.ConcatenatedInputs.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
                 OutputColumns = job.Model.OutputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
-                job.Model.RankOneOutputsAsVectors,
             },
             Sink = new { job.Sink.Format, job.Sink.Columns },
             FittedOn = fitsOnData ? inputs.Select(i => $"{i.Location}|{i.Size}|{i.ETag}").ToList() : null,
