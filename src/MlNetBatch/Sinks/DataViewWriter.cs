@@ -24,8 +24,28 @@ public static class DataViewWriter
         ArgumentNullException.ThrowIfNull(view);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
         parquet?.ThrowIfInvalid();
-        var sinkColumns = SelectColumns(view.Schema, columns);
+        // Checked before the output exists, so a wrong column name leaves nothing behind.
+        SelectColumns(view.Schema, columns);
         var store = (resolver ?? ObjectStoreResolver.LocalOnly).Resolve(destination);
+        await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
+        var total = await WriteAsync(view, output.Stream, format, columns, blockRows, parquet, cancellationToken).ConfigureAwait(false);
+        await output.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return total;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="columns"/> (all visible columns when null) of <paramref name="view"/> to
+    /// <paramref name="stream"/>, which is left open; returns the rows written.
+    /// </summary>
+    public static async Task<long> WriteAsync(
+        IDataView view, Stream stream, DataFormatKind format, IReadOnlyList<string>? columns = null,
+        int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
+        parquet?.ThrowIfInvalid();
+        var sinkColumns = SelectColumns(view.Schema, columns);
         var active = new bool[view.Schema.Count];
         foreach (var column in sinkColumns)
         {
@@ -34,8 +54,7 @@ public static class DataViewWriter
 
         var pool = new RecordBatchPool(view.Schema, active, blockRows);
         var batch = pool.Rent();
-        await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
-        await using var writer = RecordBatchWriters.Create(format, output.Stream, sinkColumns, parquet);
+        await using var writer = RecordBatchWriters.Create(format, stream, sinkColumns, parquet);
         using var cursor = view.GetRowCursor(sinkColumns.Select(c => view.Schema[c.SourceIndex]));
         long total = 0;
         var rows = 0;
@@ -89,7 +108,6 @@ public static class DataViewWriter
         await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
         total += rows;
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        await output.CommitAsync(cancellationToken).ConfigureAwait(false);
         return total;
     }
 

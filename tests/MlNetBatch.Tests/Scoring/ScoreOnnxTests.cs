@@ -248,6 +248,22 @@ public class ScoreOnnxTests
     }
 
     [Fact]
+    public void The_ApplyOnnxModel_shaped_overload_produces_only_the_listed_outputs_with_stock_types()
+    {
+        using var dir = new TempDirectory();
+        var model = TestModels.Tabular(dir);
+        var (data, features) = TabularRows(20);
+        var expected = RawOnnx.RunTabular(model, features, 20, out var labels);
+
+        var ours = _ml.Transforms.ScoreOnnx(["label"], ["features"], model).Fit(data).Transform(data);
+        var stock = _ml.Transforms.ApplyOnnxModel(["label"], ["features"], model).Fit(data).Transform(data);
+
+        Assert.Null(ours.Schema.GetColumnOrNull("probabilities"));
+        Assert.Equal(stock.Schema["label"].Type, ours.Schema["label"].Type);
+        Assert.Equal(labels, DataViewReader.Vectors<long>(ours, "label").Select(v => Assert.Single(v)));
+    }
+
+    [Fact]
     public void Estimator_output_shape_lists_the_model_outputs()
     {
         using var dir = new TempDirectory();
