@@ -23,6 +23,7 @@ public static class JobFingerprint
                 Paths = job.Source.AllPaths(),
                 job.Source.Format,
                 Columns = job.Source.Columns?.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+                job.Source.InferOtherColumns,
                 job.Source.Separator,
                 job.Source.HasHeader,
                 job.Source.PartitionBytes,
