@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
-using MlNetBatch.Formats;
 
 namespace MlNetBatch.Data;
 
@@ -28,7 +27,7 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
             SingleReader = true,
             SingleWriter = true,
         });
-        _producer = Task.Run(() => ProduceAsync(source, active, partitions, _stop.Token));
+        _producer = Task.Run(() => ProduceAsync(view, active, partitions, _stop.Token));
     }
 
     protected override bool TryTakeNextBatch(out RecordBatch batch)
@@ -86,15 +85,13 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
         base.Dispose(disposing);
     }
 
-    private async Task ProduceAsync(PartitionedDataSource source, bool[] active, ConcurrentQueue<Partition> partitions, CancellationToken cancellationToken)
+    private async Task ProduceAsync(PartitionedDataView view, bool[] active, ConcurrentQueue<Partition> partitions, CancellationToken cancellationToken)
     {
         try
         {
             while (partitions.TryDequeue(out var partition))
             {
-                var context = new PartitionReadContext(
-                    source.Resolver.Resolve(partition.File.Location), partition, source.Columns, active, source.Options, _pool, source.BadRecords, source.Statistics);
-                await foreach (var batch in source.Format.ReadAsync(context, cancellationToken).ConfigureAwait(false))
+                await foreach (var batch in view.Source.Format.ReadAsync(view.ContextFor(partition, active, _pool), cancellationToken).ConfigureAwait(false))
                 {
                     batch.Partition = partition;
                     Jobs.CrashPoints.Reach(Jobs.CrashPoints.DuringRead);

@@ -138,20 +138,40 @@ public sealed class JobRunner
         return summary;
     }
 
-    /// <summary>Scores one partition into its output (and quarantine) files, committed atomically; returns rows written.</summary>
+    /// <summary>
+    /// Scores one partition into its output (and quarantine) files, committed atomically; returns rows written.
+    /// The reading, scoring and writing hold one of <paramref name="processors"/>; the commit, which mostly waits
+    /// for the disk, does not, so the next partition can use the processor meanwhile. With
+    /// <paramref name="sequential"/>, reads, scores and writes on one thread instead of overlapping them.
+    /// </summary>
     internal async Task<(long RowsOut, int BadRows, long MissingValues, ObjectLocation Output, ObjectLocation? Quarantine)> ScorePartitionAsync(
-        JobDefinition job, PreparedJob prepared, PartitionOutputs outputs, IObjectStore store, Partition partition, BadRecordBudget budget, CancellationToken cancellationToken)
+        JobDefinition job, PreparedJob prepared, PartitionOutputs outputs, IObjectStore store, Partition partition, BadRecordBudget budget,
+        SemaphoreSlim processors, Func<bool> sequential, CancellationToken cancellationToken)
     {
         var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
         var statistics = new ReadStatistics();
         try
         {
-            var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
-            var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view), quarantine);
             var destination = outputs.DataFile(partition);
-            var written = await DataViewWriter.WriteAsync(
-                scored, destination, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(), _resolver,
-                parquet: job.Sink.Parquet, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
+            long written;
+            await processors.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var runsSequentially = sequential();
+                var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
+                var input = runsSequentially ? view.ReadingOnConsumerThread() : view;
+                var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(input), quarantine, runsSequentially);
+                written = await DataViewWriter.WriteAsync(
+                    scored, output, job.Sink.Format, prepared.OutputColumns.Select(c => c.Name).ToList(),
+                    parquet: job.Sink.Parquet, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                processors.Release();
+            }
+
+            await output.CommitAsync(cancellationToken).ConfigureAwait(false);
             var quarantined = quarantine is null
                 ? null
                 : await quarantine.WriteAsync(store, outputs.QuarantineFile(partition), cancellationToken).ConfigureAwait(false);

@@ -76,13 +76,19 @@ internal sealed class PartitionRun
         // A stop request lets partitions in flight finish within the grace period; after it they are abandoned.
         await using var onStop = stopToken.Register(() => abandon.CancelAfter(_job.Execution.ShutdownGracePeriod));
         var failures = new ConcurrentQueue<Exception>();
-        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(_job.Execution.Parallelism, pending.Count))).Select(_ => Task.Run(async () =>
+        // Parallelism partitions read, score and write at a time; as many again may be committing, which mostly
+        // waits for the disk to take the file, so that the processors go on with the next partitions meanwhile.
+        using var processors = new SemaphoreSlim(_job.Execution.Parallelism);
+        var needingProcessor = 0;
+        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(2 * _job.Execution.Parallelism, pending.Count))).Select(_ => Task.Run(async () =>
         {
             while (!stopToken.IsCancellationRequested && !failed.IsCancellationRequested && queue.TryDequeue(out var partition))
             {
+                Interlocked.Increment(ref needingProcessor);
+                var sequential = () => RunsSequentially(Volatile.Read(ref needingProcessor) + queue.Count);
                 try
                 {
-                    await _retries.ExecuteAsync(async ct => await CommitAsync(partition, ct).ConfigureAwait(false), abandon.Token).ConfigureAwait(false);
+                    await _retries.ExecuteAsync(async ct => await CommitAsync(partition, processors, sequential, ct).ConfigureAwait(false), abandon.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (abandon.IsCancellationRequested)
                 {
@@ -94,6 +100,10 @@ internal sealed class PartitionRun
                         ? JobRunner.UserFacingCause(e)
                         : new JobFailedException(_jobName, $"partition {partition.Id} failed: {Describe(e)}", e));
                     await failed.CancelAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref needingProcessor);
                 }
             }
         })).ToList();
@@ -120,10 +130,19 @@ internal sealed class PartitionRun
         }
     }
 
-    private async Task CommitAsync(Partition partition, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether a partition's stages run one after another on one thread. On the CPU, while there is a partition
+    /// for every core (<paramref name="partitionsLeft"/> counts those being scored or waiting to be, and those queued), the partitions
+    /// already keep every core busy, and overlapping each one's read, score and write on threads of their own
+    /// would only add hand-offs and thread switches. A lone partition at the end, or a model on a GPU, overlaps.
+    /// </summary>
+    private bool RunsSequentially(int partitionsLeft) =>
+        _prepared.Model.Device == Scoring.OnnxDevice.Cpu && partitionsLeft >= Environment.ProcessorCount;
+
+    private async Task CommitAsync(Partition partition, SemaphoreSlim processors, Func<bool> sequential, CancellationToken cancellationToken)
     {
         var (rowsOut, badRows, missingValues, output, quarantine) = await _runner.ScorePartitionAsync(
-            _job, _prepared, _outputs, _store, partition, _budget, cancellationToken).ConfigureAwait(false);
+            _job, _prepared, _outputs, _store, partition, _budget, processors, sequential, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reach(CrashPoints.AfterOutputCommit);
         await _commitLog.RecordAsync(partition, new CommittedPartition
         {

@@ -24,13 +24,24 @@ public static class DataViewWriter
         ArgumentNullException.ThrowIfNull(view);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
         parquet?.ThrowIfInvalid();
-        // Checked before the output exists, so a wrong column name leaves nothing behind.
-        SelectColumns(view.Schema, columns);
         var store = (resolver ?? ObjectStoreResolver.LocalOnly).Resolve(destination);
         await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
-        var total = await WriteAsync(view, output.Stream, format, columns, blockRows, parquet, cancellationToken).ConfigureAwait(false);
+        var total = await WriteAsync(view, output, format, columns, blockRows, parquet, cancellationToken).ConfigureAwait(false);
         await output.CommitAsync(cancellationToken).ConfigureAwait(false);
         return total;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="columns"/> (all visible columns when null) of <paramref name="view"/> into an object
+    /// being written, complete but not committed: the caller commits it (a job does so after handing the processor
+    /// to its next partition, since a commit mostly waits for the disk). Returns the rows written.
+    /// </summary>
+    public static Task<long> WriteAsync(
+        IDataView view, IAtomicObjectWrite output, DataFormatKind format, IReadOnlyList<string>? columns = null,
+        int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return WriteAsync(view, output.Stream, format, columns, blockRows, parquet, cancellationToken);
     }
 
     /// <summary>

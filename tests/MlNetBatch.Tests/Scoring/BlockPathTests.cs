@@ -81,7 +81,7 @@ public class BlockPathTests
         Assert.False(cursor.MoveNext());
     }
 
-    private static async Task<(string Path, float[] Features)> WriteCsvAsync(TempDirectory dir, int rows)
+    internal static async Task<(string Path, float[] Features)> WriteCsvAsync(TempDirectory dir, int rows)
     {
         var random = new Random(11);
         var features = new float[rows * 16];
