@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MlNetBatch.Data;
 using MlNetBatch.Jobs;
+using MlNetBatch.Scoring;
 using MlNetBatch.Storage;
 
 namespace MlNetBatch.DependencyInjection;
@@ -27,6 +29,9 @@ public static class MlNetBatchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobDefinitionValidator>(sp =>
             new JobDefinitionValidator(sp.GetRequiredService<JobPaths>(), () => sp.GetRequiredService<ObjectStoreResolver>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>>(new JobBindingValidator(section)));
+        // The rules a job's Source and Model sections are checked with, for options bound on their own (AddOptions<T>().Bind(…)).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataSourceOptions>, DataSourceOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoreOnnxOptions>, ScoreOnnxOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectStore, LocalObjectStore>());
         services.TryAddSingleton(sp => new ObjectStoreResolver(sp.GetServices<IObjectStore>()));
         services.TryAddSingleton(sp => new JobRunner(

@@ -36,12 +36,24 @@ public static class DataViewWriter
     /// being written, complete but not committed: the caller commits it (a job does so after handing the processor
     /// to its next partition, since a commit mostly waits for the disk). Returns the rows written.
     /// </summary>
-    public static async Task<long> WriteAsync(
+    public static Task<long> WriteAsync(
         IDataView view, IAtomicObjectWrite output, DataFormatKind format, IReadOnlyList<string>? columns = null,
         int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(output);
+        return WriteAsync(view, output.Stream, format, columns, blockRows, parquet, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="columns"/> (all visible columns when null) of <paramref name="view"/> to
+    /// <paramref name="stream"/>, which is left open; returns the rows written.
+    /// </summary>
+    public static async Task<long> WriteAsync(
+        IDataView view, Stream stream, DataFormatKind format, IReadOnlyList<string>? columns = null,
+        int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
         parquet?.ThrowIfInvalid();
         var sinkColumns = SelectColumns(view.Schema, columns);
@@ -53,7 +65,7 @@ public static class DataViewWriter
 
         var pool = new RecordBatchPool(view.Schema, active, blockRows);
         var batch = pool.Rent();
-        await using var writer = RecordBatchWriters.Create(format, output.Stream, sinkColumns, parquet);
+        await using var writer = RecordBatchWriters.Create(format, stream, sinkColumns, parquet);
         using var cursor = view.GetRowCursor(sinkColumns.Select(c => view.Schema[c.SourceIndex]));
         long total = 0;
         var rows = 0;

@@ -50,7 +50,7 @@ public class BlockPathTests
             Assert.Equal(expected[(2 * i) + 1], probabilities[i][1], 5);
         }
 
-        Assert.Equal(labels, DataViewReader.Column<long>(output, "label"));
+        Assert.Equal(labels, DataViewReader.Vectors<long>(output, "label").Select(v => Assert.Single(v)));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public class SequentialScoringTests
         var ids = DataViewReader.Column<long>(output, "id");
         Assert.Equal(Enumerable.Range(0, 333).Select(i => (long)i), ids);
         Assert.Equal(ids.Select(i => $"row {i}, \"quoted\""), DataViewReader.Text(output, "name"));
-        Assert.Equal(labels, DataViewReader.Column<long>(output, "label"));
+        Assert.Equal(labels, DataViewReader.Vectors<long>(output, "label").Select(v => Assert.Single(v)));
         var probabilities = DataViewReader.Vectors(output, "probabilities");
         for (var i = 0; i < 333; i++)
         {
