@@ -14,6 +14,7 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
     private readonly Channel<RecordBatch> _chunks;
     private readonly RecordBatchPool _pool;
     private readonly CancellationTokenSource _stop = new();
+    private bool _disposed;
     private readonly Task _producer;
     private ExceptionDispatchInfo? _failure;
 
@@ -61,8 +62,9 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _stop.Cancel();
             // Drain so a producer blocked on a full channel can observe the cancellation and finish.
             while (_chunks.Reader.TryRead(out var batch))

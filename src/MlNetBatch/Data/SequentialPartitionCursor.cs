@@ -14,6 +14,7 @@ internal sealed class SequentialPartitionCursor : BlockRowCursor
     private readonly ConcurrentQueue<Partition> _partitions;
     private readonly RecordBatchPool _pool;
     private readonly CancellationTokenSource _stop = new();
+    private bool _disposed;
     private Partition? _partition;
     private IAsyncEnumerator<RecordBatch>? _chunks;
 
@@ -59,8 +60,9 @@ internal sealed class SequentialPartitionCursor : BlockRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _stop.Cancel();
             if (_chunks is not null)
             {

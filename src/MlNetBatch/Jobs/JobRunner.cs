@@ -142,11 +142,12 @@ public sealed class JobRunner
     /// Scores one partition into its output (and quarantine) files, committed atomically; returns rows written.
     /// The reading, scoring and writing hold one of <paramref name="processors"/>; the commit, which mostly waits
     /// for the disk, does not, so the next partition can use the processor meanwhile. With
-    /// <paramref name="sequential"/>, reads, scores and writes on one thread instead of overlapping them.
+    /// <paramref name="sequential"/>, reads, scores and writes on one thread instead of overlapping them. After
+    /// <paramref name="stopToken"/> is cancelled, a partition still waiting for a processor is cancelled instead.
     /// </summary>
     internal async Task<(long RowsOut, int BadRows, long MissingValues, ObjectLocation Output, ObjectLocation? Quarantine)> ScorePartitionAsync(
         JobDefinition job, PreparedJob prepared, PartitionOutputs outputs, IObjectStore store, Partition partition, BadRecordBudget budget,
-        SemaphoreSlim processors, Func<bool> sequential, CancellationToken cancellationToken)
+        SemaphoreSlim processors, Func<bool> sequential, CancellationToken stopToken, CancellationToken cancellationToken)
     {
         var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
         var statistics = new ReadStatistics();
@@ -155,7 +156,12 @@ public sealed class JobRunner
             var destination = outputs.DataFile(partition);
             await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
             long written;
-            await processors.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A stop request lets partitions in flight finish; one still waiting for a processor does not start.
+            using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopToken))
+            {
+                await processors.WaitAsync(waiting.Token).ConfigureAwait(false);
+            }
+
             try
             {
                 var runsSequentially = sequential();

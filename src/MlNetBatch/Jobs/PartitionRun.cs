@@ -88,9 +88,9 @@ internal sealed class PartitionRun
                 var sequential = () => RunsSequentially(Volatile.Read(ref needingProcessor) + queue.Count);
                 try
                 {
-                    await _retries.ExecuteAsync(async ct => await CommitAsync(partition, processors, sequential, ct).ConfigureAwait(false), abandon.Token).ConfigureAwait(false);
+                    await _retries.ExecuteAsync(async ct => await CommitAsync(partition, processors, sequential, stopToken, ct).ConfigureAwait(false), abandon.Token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+                catch (OperationCanceledException) when (abandon.IsCancellationRequested || stopToken.IsCancellationRequested)
                 {
                     _runner.Logger.LogWarning("Job {Job}: partition {Partition} was abandoned at shutdown; nothing of it is visible", _jobName, partition.Id);
                 }
@@ -139,10 +139,10 @@ internal sealed class PartitionRun
     private bool RunsSequentially(int partitionsLeft) =>
         _prepared.Model.Device == Scoring.OnnxDevice.Cpu && partitionsLeft >= Environment.ProcessorCount;
 
-    private async Task CommitAsync(Partition partition, SemaphoreSlim processors, Func<bool> sequential, CancellationToken cancellationToken)
+    private async Task CommitAsync(Partition partition, SemaphoreSlim processors, Func<bool> sequential, CancellationToken stopToken, CancellationToken cancellationToken)
     {
         var (rowsOut, badRows, missingValues, output, quarantine) = await _runner.ScorePartitionAsync(
-            _job, _prepared, _outputs, _store, partition, _budget, processors, sequential, cancellationToken).ConfigureAwait(false);
+            _job, _prepared, _outputs, _store, partition, _budget, processors, sequential, stopToken, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reach(CrashPoints.AfterOutputCommit);
         await _commitLog.RecordAsync(partition, new CommittedPartition
         {

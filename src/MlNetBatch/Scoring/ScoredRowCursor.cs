@@ -17,6 +17,7 @@ internal abstract class ScoredRowCursor : BlockRowCursor
     private readonly ScoringSlotPool _pool;
     private readonly string _shape;
     private readonly int _inputColumnCount;
+    private bool _disposed;
 
     protected ScoredRowCursor(ScoredDataView view, DataViewRowCursor input, bool[] active, int slotCount)
         : base(view.Schema, active)
@@ -93,8 +94,10 @@ internal abstract class ScoredRowCursor : BlockRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        // A second Dispose must not return the slots again: two cursors would then fill one slot.
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             if (StopStages())
             {
                 // Nothing uses the slots any more: the next cursor of this shape can have them.
