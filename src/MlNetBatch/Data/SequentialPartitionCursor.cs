@@ -64,18 +64,22 @@ internal sealed class SequentialPartitionCursor : BlockRowCursor
         {
             _disposed = true;
             _stop.Cancel();
-            if (_chunks is not null)
+            try
             {
-                try
+                if (_chunks is not null)
                 {
                     Wait(_chunks.DisposeAsync());
                 }
-                catch (OperationCanceledException)
-                {
-                }
             }
-
-            _stop.Dispose();
+            catch (Exception)
+            {
+                // Closing a reader only releases it; a failure of the read itself was already thrown to the consumer,
+                // and one here must not hide it or keep the batch below from going back to the pool.
+            }
+            finally
+            {
+                _stop.Dispose();
+            }
         }
 
         base.Dispose(disposing);
