@@ -130,6 +130,8 @@ public class SequentialCursorLifetimeTests
         Assert.Contains("b.parquet", sequential.Message);
         Assert.Equal(pipelined.GetType(), sequential.GetType());
         Assert.Equal(pipelined.Message, sequential.Message);
+        // One line, though Arrow's own message joins its layers with line breaks.
+        Assert.DoesNotContain('\n', sequential.Message);
     }
 
     /// <summary>Counts the read streams a store opens and the ones closed again.</summary>

@@ -141,6 +141,7 @@ internal sealed class ParquetFile : IAsyncDisposable
         await _stream.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Arrow's own words, without ParquetSharp's wrapping.</summary>
-    private static string MessageOf(Exception e) => e.Message.Trim();
+    /// <summary>Arrow's own words, on one line: Arrow joins the layers of a failure with line breaks.</summary>
+    private static string MessageOf(Exception e) =>
+        string.Join("; ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
