@@ -46,6 +46,9 @@ public static class ColumnTypeNames
         _ when type == NumberDataViewType.Double => "double",
         _ when type == NumberDataViewType.Int32 => "int",
         _ when type == NumberDataViewType.Int64 => "long",
+        _ when type == NumberDataViewType.Byte => "byte",
+        _ when type == NumberDataViewType.SByte => "sbyte",
+        _ when type == NumberDataViewType.Int16 => "short",
         _ => type.ToString() ?? type.RawType.Name,
     };
 

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using MlNetBatch.Data.BadRecords;
-using MlNetBatch.Data.Columns;
+using MlNetBatch.Scoring.Tensors;
 
 namespace MlNetBatch.Scoring;
 
@@ -16,6 +16,7 @@ internal sealed class BatchScorer : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly RunTensorBinder _tensors;
 
     /// <param name="model">The model.</param>
     /// <param name="firstOutputColumn">The slot column of the model's first output; the others follow it.</param>
@@ -27,6 +28,7 @@ internal sealed class BatchScorer : IDisposable
         _badRecords = badRecords;
         _inputNames = model.Inputs.Select(i => i.Name).ToArray();
         _outputNames = model.Outputs.Select(o => o.Name).ToArray();
+        _tensors = new RunTensorBinder(model, firstOutputColumn);
     }
 
     /// <summary>Scores the slot's rows.</summary>
@@ -116,63 +118,7 @@ internal sealed class BatchScorer : IDisposable
     /// <summary>One ONNX Runtime call over rows [start, start + count) of the slot, reading and writing its arrays in place.</summary>
     private void Run(ScoringBatch slot, int start, int count)
     {
-        var inputs = new OrtValue[_model.Inputs.Count];
-        var outputs = new OrtValue[_model.Outputs.Count];
-        try
-        {
-            for (var i = 0; i < inputs.Length; i++)
-            {
-                var spec = _model.Inputs[i];
-                inputs[i] = OrtTensors.Over(slot.InputTensors[i], start * spec.RowSize, count * spec.RowSize, Shape(spec, count));
-            }
-
-            for (var o = 0; o < outputs.Length; o++)
-            {
-                var spec = _model.Outputs[o];
-                var target = OutputArray(slot.Rows.Columns[_firstOutputColumn + o]!);
-                outputs[o] = OrtTensors.Over(target, start * spec.RowSize, count * spec.RowSize, Shape(spec, count));
-            }
-
-            _model.Session.Run(_runOptions, _inputNames, inputs, _outputNames, outputs);
-        }
-        finally
-        {
-            foreach (var value in inputs)
-            {
-                value?.Dispose();
-            }
-
-            foreach (var value in outputs)
-            {
-                value?.Dispose();
-            }
-        }
+        using var tensors = _tensors.Bind(slot, start, count);
+        tensors.Run(_model.Session, _runOptions, _inputNames, _outputNames);
     }
-
-    private static long[] Shape(OnnxTensorSpec spec, int rows)
-    {
-        var shape = new long[spec.Dimensions.Length];
-        shape[0] = rows;
-        for (var d = 1; d < shape.Length; d++)
-        {
-            shape[d] = spec.Dimensions[d];
-        }
-
-        return shape;
-    }
-
-    private static Array OutputArray(ColumnBuffer buffer) => buffer switch
-    {
-        ScalarColumnBuffer<float> b => b.Values,
-        ScalarColumnBuffer<double> b => b.Values,
-        ScalarColumnBuffer<long> b => b.Values,
-        ScalarColumnBuffer<int> b => b.Values,
-        ScalarColumnBuffer<bool> b => b.Values,
-        VectorColumnBuffer<float> b => b.Values,
-        VectorColumnBuffer<double> b => b.Values,
-        VectorColumnBuffer<long> b => b.Values,
-        VectorColumnBuffer<int> b => b.Values,
-        VectorColumnBuffer<bool> b => b.Values,
-        _ => throw new NotSupportedException($"Model outputs of type {buffer.Type} are not supported."),
-    };
 }

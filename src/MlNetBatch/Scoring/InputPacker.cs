@@ -41,9 +41,13 @@ internal abstract class InputPacker
             }
 
             var size = column.Type is VectorDataViewType vector ? vector.Size : 1;
-            packers.Add(column.Type is VectorDataViewType
-                ? GenericActivator.Create<InputPacker>(typeof(VectorInputPacker<>), spec.ItemType.RawType, row, column, spec.RowSize, offset, size)
-                : GenericActivator.Create<InputPacker>(typeof(ScalarInputPacker<>), spec.ItemType.RawType, row, column, spec.RowSize, offset));
+            packers.Add(column.Type switch
+            {
+                _ when spec.Layout == TensorLayout.Padded => GenericActivator.Create<InputPacker>(typeof(VariableVectorInputPacker<>), spec.ItemType.RawType, row, column),
+                TextDataViewType => new TextInputPacker(row, column, spec.RowSize, offset),
+                VectorDataViewType => GenericActivator.Create<InputPacker>(typeof(VectorInputPacker<>), spec.ItemType.RawType, row, column, spec.RowSize, offset, size),
+                _ => GenericActivator.Create<InputPacker>(typeof(ScalarInputPacker<>), spec.ItemType.RawType, row, column, spec.RowSize, offset),
+            });
             offset += size;
             i++;
         }

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
-using MlNetBatch.Data;
 
 namespace MlNetBatch.Scoring;
 
@@ -10,8 +8,17 @@ namespace MlNetBatch.Scoring;
 /// A loaded ONNX model with its inputs and outputs resolved to columns and checked against the model's metadata.
 /// One session serves every cursor: ONNX Runtime's <c>Run</c> is safe to call concurrently.
 /// </summary>
+/// <remarks>
+/// Dimensions the model leaves open (other than the batch) are resolved by the first schema the model is checked
+/// against (see <see cref="TensorSchemaBinder"/>); a later schema must resolve them the same way.
+/// </remarks>
 public sealed class OnnxScoringModel : IDisposable
 {
+    private readonly Lock _bindLock = new();
+    private readonly IReadOnlyList<OnnxTensorSpec> _declaredInputs;
+    private readonly IReadOnlyList<OnnxTensorSpec> _declaredOutputs;
+    private bool _bound;
+
     private OnnxScoringModel(string name, byte[] bytes, InferenceSession session, OnnxDevice device, ScoreOnnxOptions options,
         IReadOnlyList<OnnxTensorSpec> inputs, IReadOnlyList<OnnxTensorSpec> outputs, int? fixedBatchSize)
     {
@@ -20,15 +27,15 @@ public sealed class OnnxScoringModel : IDisposable
         Session = session;
         Device = device;
         Options = options;
-        Inputs = inputs;
-        Outputs = outputs;
+        Inputs = _declaredInputs = inputs;
+        Outputs = _declaredOutputs = outputs;
         FixedBatchSize = fixedBatchSize;
     }
 
     /// <summary>The model's file name (or another label), for messages.</summary>
     public string Name { get; }
 
-    /// <summary>The model bytes, kept for saving.</summary>
+    /// <summary>The model bytes as loaded (before any batch rewrite), kept for saving.</summary>
     public byte[] Bytes { get; }
 
     /// <summary>The ONNX Runtime session.</summary>
@@ -40,13 +47,16 @@ public sealed class OnnxScoringModel : IDisposable
     /// <summary>The options the model was loaded with.</summary>
     public ScoreOnnxOptions Options { get; }
 
-    /// <summary>The model inputs, each bound to a column.</summary>
-    public IReadOnlyList<OnnxTensorSpec> Inputs { get; }
+    /// <summary>The model inputs, each bound to a column; open dimensions resolved once a schema was checked.</summary>
+    public IReadOnlyList<OnnxTensorSpec> Inputs { get; private set; }
 
     /// <summary>The model outputs that become columns.</summary>
-    public IReadOnlyList<OnnxTensorSpec> Outputs { get; }
+    public IReadOnlyList<OnnxTensorSpec> Outputs { get; private set; }
 
-    /// <summary>The batch size the model's shapes fix, if they fix one (for example 1).</summary>
+    /// <summary>
+    /// The batch size the model's shapes fix, if they fix one (for example 1) and the model could not be rewritten
+    /// with an open batch dimension (see <see cref="FixedBatchRewriter"/>).
+    /// </summary>
     public int? FixedBatchSize { get; }
 
     /// <summary>Rows per batch: <see cref="ScoreOnnxOptions.BatchSize"/>, or when that is 0 a size chosen from the model's inputs.</summary>
@@ -57,7 +67,11 @@ public sealed class OnnxScoringModel : IDisposable
         long bytesPerRow = 0;
         foreach (var input in inputs)
         {
-            bytesPerRow += (long)input.RowSize * System.Runtime.InteropServices.Marshal.SizeOf(input.ItemType.RawType == typeof(bool) ? typeof(byte) : input.ItemType.RawType);
+            // Strings and padded rows count as pointers; their text or tokens are not known before the data is read.
+            var itemBytes = input.ItemType.RawType.IsValueType && input.Layout == TensorLayout.Dense
+                ? System.Runtime.InteropServices.Marshal.SizeOf(input.ItemType.RawType == typeof(bool) ? typeof(byte) : input.ItemType.RawType)
+                : IntPtr.Size;
+            bytesPerRow += (long)input.RowSize * itemBytes;
         }
 
         var rows = ScoreOnnxDefaults.AutoBatchBytes / Math.Max(1, bytesPerRow);
@@ -87,10 +101,11 @@ public sealed class OnnxScoringModel : IDisposable
     public static OnnxScoringModel Load(byte[] model, string name, ScoreOnnxOptions options, ILogger? logger = null)
     {
         ScoreOnnxOptionsValidator.ThrowIfInvalid(options);
-        var session = OnnxSessionFactory.Create(model, name, options, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, out var device);
+        logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var session = OnnxSessionFactory.Create(model, name, options, logger, out var device);
         try
         {
-            var inputs = Describe(session.InputMetadata, options.InputColumns, name, "input", selectListed: false);
+            var inputs = OnnxTensorSpecReader.Read(session.InputMetadata, options.InputColumns, name, "input", selectListed: false);
             foreach (var (input, columns) in options.ConcatenatedInputs)
             {
                 var index = inputs.FindIndex(i => i.Name == input);
@@ -102,20 +117,15 @@ public sealed class OnnxScoringModel : IDisposable
                 inputs[index] = inputs[index] with { ColumnName = string.Join("+", columns), ConcatenatedColumns = columns.ToArray() };
             }
 
-            var outputs = Describe(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0);
-            int? fixedBatch = null;
-            foreach (var input in inputs)
+            var outputs = OnnxTensorSpecReader.Read(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0);
+            var fixedBatch = FixedBatch(inputs, name);
+            if (fixedBatch is not null && FixedBatchRewriter.TryRewrite(model, name, options, logger, inputs, outputs) is { } rewritten)
             {
-                var leading = input.Dimensions[0];
-                if (leading > 0)
-                {
-                    if (fixedBatch is { } other && other != leading)
-                    {
-                        throw new OnnxModelException($"Model '{name}': inputs disagree on the batch dimension ({other} and {leading}).");
-                    }
-
-                    fixedBatch = leading;
-                }
+                session.Dispose();
+                session = rewritten;
+                fixedBatch = null;
+                inputs = inputs.Select(i => i with { Dimensions = [-1, .. i.Dimensions.AsSpan(1)] }).ToList();
+                outputs = outputs.Select(o => o with { Dimensions = [-1, .. o.Dimensions.AsSpan(1)] }).ToList();
             }
 
             return new OnnxScoringModel(name, model, session, device, options, inputs, outputs, fixedBatch);
@@ -127,107 +137,62 @@ public sealed class OnnxScoringModel : IDisposable
         }
     }
 
-    /// <summary>
-    /// Checks that every input's column exists in <paramref name="schema"/> with the type the model expects;
-    /// throws an <see cref="OnnxModelException"/> listing every mismatch.
-    /// </summary>
-    public void CheckInputs(DataViewSchema schema)
+    private static int? FixedBatch(List<OnnxTensorSpec> inputs, string name)
     {
-        var problems = new List<string>();
-        foreach (var input in Inputs)
+        int? fixedBatch = null;
+        foreach (var input in inputs)
         {
-            var total = 0;
-            var described = new List<string>();
-            foreach (var name in input.SourceColumns)
+            var leading = input.Dimensions[0];
+            if (leading > 0)
             {
-                var column = schema.GetColumnOrNull(name);
-                if (column is null)
+                if (fixedBatch is { } other && other != leading)
                 {
-                    problems.Add($"input '{input.Name}' {input.Shape} needs column '{name}', which the data does not have (it has: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}). Map it with InputColumns.");
-                    total = -1;
-                    break;
+                    throw new OnnxModelException($"Model '{name}': inputs disagree on the batch dimension ({other} and {leading}).");
                 }
 
-                var type = column.Value.Type;
-                var itemType = type is VectorDataViewType vector ? vector.ItemType : type;
-                var size = type is VectorDataViewType v ? v.Size : 1;
-                if (itemType != input.ItemType || size == 0)
-                {
-                    problems.Add($"input '{input.Name}' holds {ColumnTypeNames.Format(input.ItemType)} items but column '{name}' is {ColumnTypeNames.Format(type)}.");
-                    total = -1;
-                    break;
-                }
-
-                total += size;
-                described.Add($"'{name}' ({ColumnTypeNames.Format(type)})");
-            }
-
-            if (total >= 0 && total != input.RowSize)
-            {
-                problems.Add($"input '{input.Name}' expects {input.RowTypeName} per row (shape {input.Shape}) but {(input.ConcatenatedColumns is null ? "column" : "columns")} {string.Join(" + ", described)} give {total} values.");
+                fixedBatch = leading;
             }
         }
 
+        return fixedBatch;
+    }
+
+    /// <summary>
+    /// Checks that every input's column exists in <paramref name="schema"/> with the type the model expects, and
+    /// resolves the dimensions the model leaves open from it; throws an <see cref="OnnxModelException"/> listing every
+    /// mismatch.
+    /// </summary>
+    public void CheckInputs(DataViewSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var problems = new List<string>();
+        var (inputs, outputs) = TensorSchemaBinder.Bind(_declaredInputs, _declaredOutputs, schema, problems);
         if (problems.Count > 0)
         {
             throw new OnnxModelException($"Model '{Name}' does not fit the data: " + string.Join(" ", problems));
+        }
+
+        lock (_bindLock)
+        {
+            if (!_bound)
+            {
+                Inputs = inputs;
+                Outputs = outputs;
+                _bound = true;
+                return;
+            }
+
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                if (inputs[i].Layout != Inputs[i].Layout || !inputs[i].Dimensions.AsSpan().SequenceEqual(Inputs[i].Dimensions))
+                {
+                    throw new OnnxModelException(
+                        $"Model '{Name}': input '{inputs[i].Name}' was bound as {Inputs[i].Shape} ({Inputs[i].DescribeColumns()}) and cannot also be {inputs[i].Shape} ({inputs[i].DescribeColumns()}); load the model again for data of another shape.");
+                }
+            }
         }
     }
 
     /// <inheritdoc />
     public void Dispose() => Session.Dispose();
-
-    private static List<OnnxTensorSpec> Describe(
-        IReadOnlyDictionary<string, NodeMetadata> metadata, Dictionary<string, string> columnNames, string model, string role, bool selectListed)
-    {
-        foreach (var listed in columnNames.Keys)
-        {
-            if (!metadata.ContainsKey(listed))
-            {
-                throw new OnnxModelException($"Model '{model}' has no {role} named '{listed}' (it has: {string.Join(", ", metadata.Keys)}).");
-            }
-        }
-
-        var specs = new List<OnnxTensorSpec>();
-        foreach (var (name, node) in metadata)
-        {
-            if (selectListed && !columnNames.ContainsKey(name))
-            {
-                continue;
-            }
-
-            if (!node.IsTensor)
-            {
-                throw new OnnxModelException($"Model '{model}': {role} '{name}' is not a tensor (maps and sequences are not supported).");
-            }
-
-            var itemType = ItemType(node.ElementType)
-                ?? throw new OnnxModelException($"Model '{model}': {role} '{name}' has element type {node.ElementType.Name}, which MlNetBatch does not support (float, double, int32, int64, bool).");
-            var dims = node.Dimensions.Length == 0 ? [1] : node.Dimensions.ToArray();
-            var rowSize = 1;
-            for (var d = 1; d < dims.Length; d++)
-            {
-                if (dims[d] <= 0)
-                {
-                    throw new OnnxModelException($"Model '{model}': dimension {d} of {role} '{name}' is dynamic; only the first (batch) dimension may be.");
-                }
-
-                rowSize *= dims[d];
-            }
-
-            specs.Add(new OnnxTensorSpec(name, columnNames.GetValueOrDefault(name, name), itemType, dims, rowSize));
-        }
-
-        return specs;
-    }
-
-    private static PrimitiveDataViewType? ItemType(Type elementType) => elementType switch
-    {
-        _ when elementType == typeof(float) => NumberDataViewType.Single,
-        _ when elementType == typeof(double) => NumberDataViewType.Double,
-        _ when elementType == typeof(long) => NumberDataViewType.Int64,
-        _ when elementType == typeof(int) => NumberDataViewType.Int32,
-        _ when elementType == typeof(bool) => BooleanDataViewType.Instance,
-        _ => null,
-    };
 }

@@ -47,6 +47,12 @@ public sealed class ScoreOnnxEstimator : IEstimator<ScoreOnnxTransformer>
             foreach (var name in input.SourceColumns)
             {
                 var column = inputSchema.FirstOrDefault(c => c.Name == name);
+                if (column.Name is null && input.Name.EndsWith("mask", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Possibly a mask MlNetBatch fills beside a padded input; Fit decides once it sees the data.
+                    continue;
+                }
+
                 if (column.Name is null)
                 {
                     problems.Add($"input '{input.Name}' needs column '{name}', which the data does not have.");

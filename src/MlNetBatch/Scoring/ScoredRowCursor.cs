@@ -133,8 +133,7 @@ internal abstract class ScoredRowCursor : BlockRowCursor
         var tensors = new Array[Model.Inputs.Count];
         for (var i = 0; i < tensors.Length; i++)
         {
-            var spec = Model.Inputs[i];
-            tensors[i] = Array.CreateInstance(spec.ItemType.RawType, BatchRows * spec.RowSize);
+            tensors[i] = Model.Inputs[i].CreateStaging(BatchRows);
         }
 
         var rows = new RecordBatch(columns);

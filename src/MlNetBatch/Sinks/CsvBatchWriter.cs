@@ -57,6 +57,13 @@ internal sealed class CsvBatchWriter(Stream stream, IReadOnlyList<SinkColumn> co
         var names = new List<string>();
         foreach (var column in columns)
         {
+            if (column.Type is VectorDataViewType { IsKnownSize: false } varying)
+            {
+                // A header fixes the number of CSV columns; rows of varying length have no place in it.
+                throw new MlNetBatchException(
+                    $"Output column '{column.Name}' is a vector of variable length ({ColumnTypeNames.Format(varying)}), which CSV cannot hold; write Parquet or JSON Lines, or leave the column out of the sink's Columns.");
+            }
+
             if (column.Type is VectorDataViewType { IsKnownSize: true } vector)
             {
                 names.AddRange(Enumerable.Range(0, vector.Size).Select(i => $"{column.Name}.{i}"));

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Microsoft.ML.Data;
 using MlNetBatch.Data;
 using MlNetBatch.Data.Columns;
 
@@ -74,35 +75,141 @@ internal sealed class JsonLinesBatchWriter : IRecordBatchWriter
             case ScalarColumnBuffer<bool> b:
                 _json.WriteBooleanValue(b.Values[row]);
                 break;
+            case ScalarColumnBuffer<byte> b:
+                _json.WriteNumberValue(b.Values[row]);
+                break;
+            case ScalarColumnBuffer<sbyte> b:
+                _json.WriteNumberValue(b.Values[row]);
+                break;
+            case ScalarColumnBuffer<short> b:
+                _json.WriteNumberValue(b.Values[row]);
+                break;
             case VectorColumnBuffer<float> v:
-                _json.WriteStartArray();
-                foreach (var item in v.Row(row))
-                {
-                    WriteNumber(item);
-                }
-
-                _json.WriteEndArray();
+                WriteArray<float>(v.Row(row));
                 break;
             case VectorColumnBuffer<double> v:
-                _json.WriteStartArray();
-                foreach (var item in v.Row(row))
-                {
-                    WriteNumber(item);
-                }
-
-                _json.WriteEndArray();
+                WriteArray<double>(v.Row(row));
                 break;
             case VectorColumnBuffer<long> v:
-                _json.WriteStartArray();
-                foreach (var item in v.Row(row))
-                {
-                    _json.WriteNumberValue(item);
-                }
-
-                _json.WriteEndArray();
+                WriteArray<long>(v.Row(row));
+                break;
+            case VectorColumnBuffer<int> v:
+                WriteArray<int>(v.Row(row));
+                break;
+            case VectorColumnBuffer<short> v:
+                WriteArray<short>(v.Row(row));
+                break;
+            case VectorColumnBuffer<sbyte> v:
+                WriteArray<sbyte>(v.Row(row));
+                break;
+            case VectorColumnBuffer<byte> v:
+                WriteArray<byte>(v.Row(row));
+                break;
+            case VectorColumnBuffer<bool> v:
+                WriteArray<bool>(v.Row(row));
+                break;
+            case VectorColumnBuffer<ReadOnlyMemory<char>> v:
+                WriteArray<ReadOnlyMemory<char>>(v.Row(row));
+                break;
+            // Vectors of variable length (per-batch model outputs, token ids): an array of the row's own length.
+            case VariableVectorColumnBuffer<float> v:
+                WriteVector(v.Values[row]);
+                break;
+            case VariableVectorColumnBuffer<double> v:
+                WriteVector(v.Values[row]);
+                break;
+            case VariableVectorColumnBuffer<long> v:
+                WriteVector(v.Values[row]);
+                break;
+            case VariableVectorColumnBuffer<int> v:
+                WriteVector(v.Values[row]);
+                break;
+            case VariableVectorColumnBuffer<short> v:
+                WriteVector(v.Values[row]);
+                break;
+            case VariableVectorColumnBuffer<sbyte> v:
+                WriteVector(v.Values[row]);
+                break;
+            case VariableVectorColumnBuffer<byte> v:
+                WriteVector(v.Values[row]);
+                break;
+            case VariableVectorColumnBuffer<bool> v:
+                WriteVector(v.Values[row]);
+                break;
+            case VariableVectorColumnBuffer<ReadOnlyMemory<char>> v:
+                WriteVector(v.Values[row]);
                 break;
             default:
                 throw new NotSupportedException($"Columns of type {buffer.Type} cannot be written to JSON Lines yet.");
+        }
+    }
+
+    private void WriteArray<T>(ReadOnlySpan<T> items)
+    {
+        _json.WriteStartArray();
+        foreach (var item in items)
+        {
+            WriteItem(item);
+        }
+
+        _json.WriteEndArray();
+    }
+
+    private void WriteVector<T>(in VBuffer<T> vector)
+    {
+        if (vector.IsDense)
+        {
+            WriteArray(vector.GetValues());
+            return;
+        }
+
+        _json.WriteStartArray();
+        foreach (var item in vector.DenseValues())
+        {
+            WriteItem(item);
+        }
+
+        _json.WriteEndArray();
+    }
+
+    /// <summary>One array item; the type tests fold away per instantiation, so nothing is boxed.</summary>
+    private void WriteItem<T>(T item)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            WriteNumber((float)(object)item!);
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            WriteNumber((double)(object)item!);
+        }
+        else if (typeof(T) == typeof(long))
+        {
+            _json.WriteNumberValue((long)(object)item!);
+        }
+        else if (typeof(T) == typeof(int))
+        {
+            _json.WriteNumberValue((int)(object)item!);
+        }
+        else if (typeof(T) == typeof(short))
+        {
+            _json.WriteNumberValue((short)(object)item!);
+        }
+        else if (typeof(T) == typeof(sbyte))
+        {
+            _json.WriteNumberValue((sbyte)(object)item!);
+        }
+        else if (typeof(T) == typeof(byte))
+        {
+            _json.WriteNumberValue((byte)(object)item!);
+        }
+        else if (typeof(T) == typeof(bool))
+        {
+            _json.WriteBooleanValue((bool)(object)item!);
+        }
+        else
+        {
+            _json.WriteStringValue(((ReadOnlyMemory<char>)(object)item!).Span);
         }
     }
 

@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 namespace MlNetBatch.Data.Columns;
 
 /// <summary>Values of a scalar column (numbers, booleans, keys) in one array.</summary>
-public sealed class ScalarColumnBuffer<T> : ColumnBuffer<T>
+public sealed class ScalarColumnBuffer<T> : ColumnBuffer<T>, IDenseColumnBuffer
 {
     private readonly DataViewType _type;
 
@@ -19,6 +19,9 @@ public sealed class ScalarColumnBuffer<T> : ColumnBuffer<T>
 
     /// <summary>The values, one per row.</summary>
     public T[] Values { get; private set; }
+
+    /// <inheritdoc />
+    Array IDenseColumnBuffer.Items => Values;
 
     /// <inheritdoc />
     public override void EnsureCapacity(int rows)

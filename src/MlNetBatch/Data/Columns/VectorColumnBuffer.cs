@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 namespace MlNetBatch.Data.Columns;
 
 /// <summary>Values of a fixed-size vector column, stored densely row after row in one array.</summary>
-public sealed class VectorColumnBuffer<T> : ColumnBuffer<VBuffer<T>>
+public sealed class VectorColumnBuffer<T> : ColumnBuffer<VBuffer<T>>, IDenseColumnBuffer
 {
     private readonly VectorDataViewType _type;
 
@@ -26,6 +26,9 @@ public sealed class VectorColumnBuffer<T> : ColumnBuffer<VBuffer<T>>
 
     /// <summary>The items of one row.</summary>
     public Span<T> Row(int row) => Values.AsSpan(row * Size, Size);
+
+    /// <inheritdoc />
+    Array IDenseColumnBuffer.Items => Values;
 
     /// <inheritdoc />
     public override void EnsureCapacity(int rows)

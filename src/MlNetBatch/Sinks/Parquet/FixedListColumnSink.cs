@@ -12,6 +12,7 @@ internal sealed class FixedListColumnSink<T>(SinkColumn column, int size) : Parq
     // Every full slice has the same levels (no nulls, one length), so they are made once and reused.
     private short[] _definitions = [];
     private short[] _repetitions = [];
+    private int[] _wide = [];
 
     public override string[] LeafPath => [Column.Name, ParquetNodes.ListGroupName, ParquetNodes.ElementName];
 
@@ -40,6 +41,6 @@ internal sealed class FixedListColumnSink<T>(SinkColumn column, int size) : Parq
         }
 
         var values = ((VectorColumnBuffer<T>)buffer).Values.AsSpan(start * size, items);
-        ((ColumnWriter<T>)writer).WriteBatch(items, _definitions.AsSpan(0, items), _repetitions.AsSpan(0, items), values);
+        ParquetValues.Write<T>(writer, values, _definitions.AsSpan(0, items), _repetitions.AsSpan(0, items), items, ref _wide);
     }
 }

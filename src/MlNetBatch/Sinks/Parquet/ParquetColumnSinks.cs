@@ -17,11 +17,12 @@ internal static class ParquetColumnSinks
             GenericActivator.Create<ParquetColumnSink>(typeof(VariableListColumnSink<>), vector.ItemType.RawType, column),
         _ when IsValue(column.Type) => GenericActivator.Create<ParquetColumnSink>(typeof(ValueColumnSink<>), column.Type.RawType, column),
         _ => throw new MlNetBatchException(
-            $"Output column '{column.Name}' is {ColumnTypeNames.Format(column.Type)}, which Parquet output cannot hold; it takes float, double, int, long, bool, "
-            + "text and date-time columns, and vectors of float, double, int, long or bool. Convert the column or leave it out of the sink's Columns."),
+            $"Output column '{column.Name}' is {ColumnTypeNames.Format(column.Type)}, which Parquet output cannot hold; it takes float, double, byte, sbyte, short, int, long, bool, "
+            + "text and date-time columns, and vectors (fixed or variable length) of those numbers or bool. Convert the column or leave it out of the sink's Columns."),
     };
 
     /// <summary>Numbers and flags: stored as they are in memory.</summary>
     private static bool IsValue(DataViewType type) =>
-        type is BooleanDataViewType || type.RawType == typeof(float) || type.RawType == typeof(double) || type.RawType == typeof(int) || type.RawType == typeof(long);
+        type is BooleanDataViewType || type.RawType == typeof(float) || type.RawType == typeof(double) || type.RawType == typeof(int) || type.RawType == typeof(long)
+        || type.RawType == typeof(short) || type.RawType == typeof(sbyte) || type.RawType == typeof(byte);
 }

@@ -55,6 +55,10 @@ internal static class ParquetNodes
         _ when itemType.RawType == typeof(double) => (PhysicalType.Double, LogicalType.None()),
         _ when itemType.RawType == typeof(int) => (PhysicalType.Int32, LogicalType.Int(32, isSigned: true)),
         _ when itemType.RawType == typeof(long) => (PhysicalType.Int64, LogicalType.Int(64, isSigned: true)),
+        // Narrow integers (pixels, token types) are stored widened to int32, annotated with their width, as Parquet specifies.
+        _ when itemType.RawType == typeof(short) => (PhysicalType.Int32, LogicalType.Int(16, isSigned: true)),
+        _ when itemType.RawType == typeof(sbyte) => (PhysicalType.Int32, LogicalType.Int(8, isSigned: true)),
+        _ when itemType.RawType == typeof(byte) => (PhysicalType.Int32, LogicalType.Int(8, isSigned: false)),
         _ => throw new NotSupportedException($"ML.NET type {itemType} has no Parquet storage here."),
     };
 }

@@ -10,6 +10,9 @@ namespace MlNetBatch.Sinks.Parquet;
 internal sealed class ValueColumnSink<T>(SinkColumn column) : ParquetColumnSink(column)
     where T : unmanaged
 {
+    // Where narrow integers are widened to int32 for Parquet; empty for other types.
+    private int[] _wide = [];
+
     public override string[] LeafPath => [Column.Name];
 
     public override int FixedRowBytes => Unsafe.SizeOf<T>();
@@ -22,10 +25,10 @@ internal sealed class ValueColumnSink<T>(SinkColumn column) : ParquetColumnSink(
     /// leave the compressor almost nothing to do. Arrow, parquet-mr, Spark 3.3+, DuckDB and Parquet.Net decode it.
     /// </summary>
     public override ParquetSharp.Encoding? Encoding =>
-        typeof(T) == typeof(int) || typeof(T) == typeof(long) ? ParquetSharp.Encoding.DeltaBinaryPacked : null;
+        typeof(T) == typeof(int) || typeof(T) == typeof(long) || ParquetValues.IsNarrow<T>() ? ParquetSharp.Encoding.DeltaBinaryPacked : null;
 
     public override Node CreateNode() => ParquetNodes.Leaf(Column.Name, Column.Type);
 
     public override void Write(ColumnWriter writer, ColumnBuffer buffer, int start, int count) =>
-        ((ColumnWriter<T>)writer).WriteBatch(((ScalarColumnBuffer<T>)buffer).Values.AsSpan(start, count));
+        ParquetValues.Write<T>(writer, ((ScalarColumnBuffer<T>)buffer).Values.AsSpan(start, count), default, default, levels: -1, ref _wide);
 }

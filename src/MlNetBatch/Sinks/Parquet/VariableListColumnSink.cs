@@ -16,6 +16,7 @@ internal sealed class VariableListColumnSink<T>(SinkColumn column) : ParquetColu
     private short[] _repetitions = [];
     private int[] _levelStart = [];
     private int[] _itemStart = [];
+    private int[] _wide = [];
 
     public override string[] LeafPath => [Column.Name, ParquetNodes.ListGroupName, ParquetNodes.ElementName];
 
@@ -97,11 +98,13 @@ internal sealed class VariableListColumnSink<T>(SinkColumn column) : ParquetColu
         var firstLevel = _levelStart[start];
         var levels = _levelStart[start + count] - firstLevel;
         var firstItem = _itemStart[start];
-        ((ColumnWriter<T>)writer).WriteBatch(
-            levels,
+        ParquetValues.Write<T>(
+            writer,
+            _items.AsSpan(firstItem, _itemStart[start + count] - firstItem),
             _definitions.AsSpan(firstLevel, levels),
             _repetitions.AsSpan(firstLevel, levels),
-            _items.AsSpan(firstItem, _itemStart[start + count] - firstItem));
+            levels,
+            ref _wide);
     }
 
     private static void EnsureCapacity<TItem>(ref TItem[] array, int length)
