@@ -49,10 +49,16 @@ public sealed class OnnxScoringModel : IDisposable
     /// <summary>The batch size the model's shapes fix, if they fix one (for example 1).</summary>
     public int? FixedBatchSize { get; }
 
-    /// <summary>Rows per batch: <see cref="ScoreOnnxOptions.BatchSize"/>, or when that is 0 a size chosen from the model's inputs.</summary>
-    public int BatchSize => Options.BatchSize > 0 ? Options.BatchSize : AutomaticBatchSize(Inputs);
+    /// <summary>
+    /// Rows per batch: <see cref="ScoreOnnxOptions.BatchSize"/>, or when that is 0 a size chosen from the model's inputs
+    /// (larger on a GPU, where runs within the batch are then sized by measuring).
+    /// </summary>
+    public int BatchSize => Options.BatchSize > 0 ? Options.BatchSize : AutomaticBatchSize(Inputs, Device == OnnxDevice.Cuda ? ScoreOnnxDefaults.GpuAutoBatchBytes : ScoreOnnxDefaults.AutoBatchBytes);
 
-    private static int AutomaticBatchSize(IReadOnlyList<OnnxTensorSpec> inputs)
+    /// <summary>Makes each cursor its scoring backend, and holds what they share on the device.</summary>
+    internal Backends.ScoringBackendFactory Backends { get; private set; } = null!;
+
+    private static int AutomaticBatchSize(IReadOnlyList<OnnxTensorSpec> inputs, int batchBytes)
     {
         long bytesPerRow = 0;
         foreach (var input in inputs)
@@ -60,7 +66,7 @@ public sealed class OnnxScoringModel : IDisposable
             bytesPerRow += (long)input.RowSize * System.Runtime.InteropServices.Marshal.SizeOf(input.ItemType.RawType == typeof(bool) ? typeof(byte) : input.ItemType.RawType);
         }
 
-        var rows = ScoreOnnxDefaults.AutoBatchBytes / Math.Max(1, bytesPerRow);
+        var rows = batchBytes / Math.Max(1, bytesPerRow);
         // A power of two keeps batches aligned with the sizes kernels are tuned for.
         var size = (int)Math.Clamp(rows, 1, ScoreOnnxDefaults.MaxAutoBatchSize);
         return 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)size));
@@ -87,7 +93,8 @@ public sealed class OnnxScoringModel : IDisposable
     public static OnnxScoringModel Load(byte[] model, string name, ScoreOnnxOptions options, ILogger? logger = null)
     {
         ScoreOnnxOptionsValidator.ThrowIfInvalid(options);
-        var session = OnnxSessionFactory.Create(model, name, options, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, out var device);
+        logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var session = OnnxSessionFactory.Create(model, name, options, logger, out var device);
         try
         {
             var inputs = Describe(session.InputMetadata, options.InputColumns, name, "input", selectListed: false);
@@ -118,7 +125,9 @@ public sealed class OnnxScoringModel : IDisposable
                 }
             }
 
-            return new OnnxScoringModel(name, model, session, device, options, inputs, outputs, fixedBatch);
+            var loaded = new OnnxScoringModel(name, model, session, device, options, inputs, outputs, fixedBatch);
+            loaded.Backends = Scoring.Backends.ScoringBackendFactory.For(loaded, logger);
+            return loaded;
         }
         catch
         {
@@ -175,7 +184,12 @@ public sealed class OnnxScoringModel : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Session.Dispose();
+    public void Dispose()
+    {
+        // Backends first: a pinned allocator belongs to the session.
+        Backends?.Dispose();
+        Session.Dispose();
+    }
 
     private static List<OnnxTensorSpec> Describe(
         IReadOnlyDictionary<string, NodeMetadata> metadata, Dictionary<string, string> columnNames, string model, string role, bool selectListed)
