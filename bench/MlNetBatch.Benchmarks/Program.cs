@@ -11,6 +11,8 @@
 // four-row input for the job's fixed cost: a steady workload for a profiler.
 // --parquet-read [rows] [row group rows] times reading the same data as written by Parquet.Net, with pyarrow's
 // defaults (dictionary, Snappy) and with zstd (default 2,000,000 rows in row groups of 50,000), and exits.
+// --gpu cpu|cuda [rows] scores a wide MLP on that device (default 200,000 rows) and exits; bench/gpu.sh runs it
+// from a GPU publish.
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -21,6 +23,14 @@ using MlNetBatch.Jobs;
 using MlNetBatch.Samples.Generator;
 using MlNetBatch.Scoring;
 using MlNetBatch.Storage;
+
+var gpuIndex = Array.IndexOf(args, "--gpu");
+if (gpuIndex >= 0)
+{
+    GpuBenchmark.Run(gpuIndex + 1 < args.Length ? args[gpuIndex + 1] : "cuda",
+        gpuIndex + 2 < args.Length ? int.Parse(args[gpuIndex + 2], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+    return;
+}
 
 var propertyIndex = Array.IndexOf(args, "--data-path-property");
 if (propertyIndex >= 0)

@@ -1,124 +1,136 @@
+using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using MlNetBatch.Data.BadRecords;
-using MlNetBatch.Scoring.Tensors;
+using MlNetBatch.Scoring.Backends;
 
 namespace MlNetBatch.Scoring;
 
 /// <summary>
-/// Runs the model over a filled slot, writing the outputs into the slot's columns in place. With a bad-record
-/// sink, a batch the model fails on is split until the failing rows are found; they are reported and removed.
+/// Scores a filled slot through a backend, writing the outputs into the slot's columns in place. Plans the runs:
+/// a fixed-batch model's runs, the last one zero-padded; on a GPU with an automatic batch size, runs of the size the
+/// <see cref="RunSizeTuner"/> chose. A run that runs out of memory is halved and retried; a run the model fails on
+/// goes to the <see cref="BadRowIsolator"/> when there is a bad-record sink.
 /// </summary>
 internal sealed class BatchScorer : IDisposable
 {
     private readonly OnnxScoringModel _model;
-    private readonly int _firstOutputColumn;
-    private readonly IBadRecordSink? _badRecords;
-    private readonly RunOptions _runOptions = new();
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
-    private readonly RunTensorBinder _tensors;
+    private readonly IScoringBackend _backend;
+    private readonly RunSizeTuner? _tuner;
+    private readonly BadRowIsolator? _isolator;
+    private readonly Action<ScoringBatch, int, int> _run;
+    // Reused across batches; almost always empty.
+    private readonly List<(int Row, string Reason)> _failed = [];
 
     /// <param name="model">The model.</param>
     /// <param name="firstOutputColumn">The slot column of the model's first output; the others follow it.</param>
     /// <param name="badRecords">Where rows the model fails on go; when null, such a failure fails the batch.</param>
     public BatchScorer(OnnxScoringModel model, int firstOutputColumn, IBadRecordSink? badRecords)
+        : this(model, model.Backends.Create(firstOutputColumn), model.Backends.Tuner, badRecords)
+    {
+    }
+
+    /// <summary>A scorer over a given backend (tests pass fakes).</summary>
+    internal BatchScorer(OnnxScoringModel model, IScoringBackend backend, RunSizeTuner? tuner, IBadRecordSink? badRecords)
     {
         _model = model;
-        _firstOutputColumn = firstOutputColumn;
-        _badRecords = badRecords;
-        _inputNames = model.Inputs.Select(i => i.Name).ToArray();
-        _outputNames = model.Outputs.Select(o => o.Name).ToArray();
-        _tensors = new RunTensorBinder(model, firstOutputColumn);
+        _backend = backend;
+        _tuner = tuner;
+        // A fixed batch above one row cannot be split, so its failures cannot be narrowed down to rows.
+        _isolator = badRecords is not null && (model.FixedBatchSize ?? 1) == 1 ? new BadRowIsolator(model.Name, badRecords) : null;
+        _run = RunHalvingOnOutOfMemory;
     }
 
     /// <summary>Scores the slot's rows.</summary>
     public void Score(ScoringBatch slot)
     {
         var rows = slot.Rows.RowCount;
-        var runRows = _model.FixedBatchSize ?? rows;
-        List<(int Row, string Reason)>? failed = null;
-        for (var start = 0; start < rows; start += runRows)
+        _failed.Clear();
+        if (_model.FixedBatchSize is { } size)
         {
-            if (_model.FixedBatchSize is not null && start + runRows > rows)
+            for (var start = 0; start < rows; start += size)
             {
-                // Pad the last run of a fixed-batch model with zeros; its extra output rows are never served.
-                for (var i = 0; i < _model.Inputs.Count; i++)
+                if (start + size > rows)
                 {
-                    var size = _model.Inputs[i].RowSize;
-                    Array.Clear(slot.InputTensors[i], rows * size, (start + runRows - rows) * size);
+                    PadFixedBatch(slot, rows, start + size);
                 }
-            }
 
-            try
-            {
-                Run(slot, start, runRows);
+                ScoreRun(slot, start, size, Math.Min(size, rows - start));
             }
-            catch (OnnxRuntimeException e) when (_badRecords is not null && (_model.FixedBatchSize ?? 1) == 1)
+        }
+        else
+        {
+            for (var start = 0; start < rows;)
             {
-                failed ??= [];
-                Isolate(slot, start, Math.Min(runRows, rows - start), failed, e.Message);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                throw new OnnxModelException(
-                    $"Model '{_model.Name}' failed on a batch of {runRows} rows: {e.Message}" +
-                    (_badRecords is null ? " To set rows the model fails on aside in the quarantine, set Execution:MaxBadRecords or Execution:MaxBadRecordRatio." : string.Empty), e);
+                var count = Math.Min(_tuner?.RunRows ?? rows, rows - start);
+                ScoreRun(slot, start, count, count);
+                start += count;
             }
         }
 
-        if (failed is { Count: > 0 })
+        if (_failed.Count > 0)
         {
-            foreach (var (row, reason) in failed)
-            {
-                var id = slot.RowIds[row];
-                _badRecords!.Report(new BadRecord(string.Empty, string.Empty, (long)id.Low, null, null, $"model '{_model.Name}' failed on this row: {reason}", null));
-            }
-
-            RemoveRows(slot, failed.Select(f => f.Row).ToHashSet());
+            _isolator!.SetAside(slot, _failed);
         }
     }
 
     /// <inheritdoc />
-    public void Dispose() => _runOptions.Dispose();
+    public void Dispose() => _backend.Dispose();
 
-    /// <summary>
-    /// Finds the rows a failing batch fails on by scoring halves of it, down to single rows; the rows that score
-    /// get their outputs, the others are listed in <paramref name="failed"/>.
-    /// </summary>
-    private void Isolate(ScoringBatch slot, int start, int count, List<(int Row, string Reason)> failed, string reason)
+    /// <summary>One planned run; <paramref name="realRows"/> of its <paramref name="count"/> rows are not padding.</summary>
+    private void ScoreRun(ScoringBatch slot, int start, int count, int realRows)
     {
-        if (count == 1)
+        try
         {
-            failed.Add((start, reason));
-            return;
+            _run(slot, start, count);
         }
-
-        var half = count / 2;
-        foreach (var (from, length) in new[] { (start, half), (start + half, count - half) })
+        catch (OnnxRuntimeException e) when (_isolator is not null)
         {
-            try
-            {
-                Run(slot, from, length);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                Isolate(slot, from, length, failed, e.Message);
-            }
+            _isolator.Isolate(slot, start, realRows, e.Message, _run, _failed);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxModelException(
+                $"Model '{_model.Name}' failed on a batch of {count} rows: {e.Message}" +
+                " To set rows the model fails on aside in the quarantine, set Execution:MaxBadRecords or Execution:MaxBadRecordRatio.", e);
         }
     }
 
-    /// <summary>Drops rows from a scored slot; row ids and batch ids move with their rows.</summary>
-    private static void RemoveRows(ScoringBatch slot, HashSet<int> rows) =>
-        slot.Rows.RemoveRows(rows, (from, to) =>
-        {
-            slot.RowIds[to] = slot.RowIds[from];
-            slot.BatchIds[to] = slot.BatchIds[from];
-        });
-
-    /// <summary>One ONNX Runtime call over rows [start, start + count) of the slot, reading and writing its arrays in place.</summary>
-    private void Run(ScoringBatch slot, int start, int count)
+    /// <summary>
+    /// Runs rows <c>[start, start + count)</c>; when the device runs out of memory, runs each half instead (and tells
+    /// the tuner never to try that size again). Running out of memory is never a bad row: at one row, or at a
+    /// model's fixed batch, it fails the batch with an <see cref="OnnxModelException"/>.
+    /// </summary>
+    private void RunHalvingOnOutOfMemory(ScoringBatch slot, int start, int count)
     {
-        using var tensors = _tensors.Bind(slot, start, count);
-        tensors.Run(_model.Session, _runOptions, _inputNames, _outputNames);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            _backend.Run(slot, start, count);
+            _tuner?.Record(count, Stopwatch.GetTimestamp() - started);
+        }
+        catch (OnnxRuntimeException e) when (OutOfMemoryErrors.IsOutOfMemory(e))
+        {
+            if (count == 1 || _model.FixedBatchSize is not null)
+            {
+                throw new OnnxModelException(
+                    $"Model '{_model.Name}' ran out of {_model.Device} memory on a batch of {count} {(count == 1 ? "row" : "rows, the model's fixed batch")}, " +
+                    $"so a smaller batch cannot help: free memory on the device (other processes, GpuConcurrentRuns) or use a device with more. ({e.Message})", e);
+            }
+
+            _tuner?.OutOfMemory(count);
+            var half = count / 2;
+            RunHalvingOnOutOfMemory(slot, start, half);
+            RunHalvingOnOutOfMemory(slot, start + half, count - half);
+        }
+    }
+
+    /// <summary>Zero-fills the inputs of rows <c>[rows, end)</c>, the padding of a fixed-batch model's last run; their outputs are never served.</summary>
+    private void PadFixedBatch(ScoringBatch slot, int rows, int end)
+    {
+        for (var i = 0; i < _model.Inputs.Count; i++)
+        {
+            var size = _model.Inputs[i].RowSize;
+            Array.Clear(slot.InputTensors[i], rows * size, (end - rows) * size);
+        }
     }
 }

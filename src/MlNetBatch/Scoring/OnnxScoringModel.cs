@@ -59,10 +59,16 @@ public sealed class OnnxScoringModel : IDisposable
     /// </summary>
     public int? FixedBatchSize { get; }
 
-    /// <summary>Rows per batch: <see cref="ScoreOnnxOptions.BatchSize"/>, or when that is 0 a size chosen from the model's inputs.</summary>
-    public int BatchSize => Options.BatchSize > 0 ? Options.BatchSize : AutomaticBatchSize(Inputs);
+    /// <summary>
+    /// Rows per batch: <see cref="ScoreOnnxOptions.BatchSize"/>, or when that is 0 a size chosen from the model's inputs
+    /// (larger on a GPU, where runs within the batch are then sized by measuring).
+    /// </summary>
+    public int BatchSize => Options.BatchSize > 0 ? Options.BatchSize : AutomaticBatchSize(Inputs, Device == OnnxDevice.Cuda ? ScoreOnnxDefaults.GpuAutoBatchBytes : ScoreOnnxDefaults.AutoBatchBytes);
 
-    private static int AutomaticBatchSize(IReadOnlyList<OnnxTensorSpec> inputs)
+    /// <summary>Makes each cursor its scoring backend, and holds what they share on the device.</summary>
+    internal Backends.ScoringBackendFactory Backends { get; private set; } = null!;
+
+    private static int AutomaticBatchSize(IReadOnlyList<OnnxTensorSpec> inputs, int batchBytes)
     {
         long bytesPerRow = 0;
         foreach (var input in inputs)
@@ -74,7 +80,7 @@ public sealed class OnnxScoringModel : IDisposable
             bytesPerRow += (long)input.RowSize * itemBytes;
         }
 
-        var rows = ScoreOnnxDefaults.AutoBatchBytes / Math.Max(1, bytesPerRow);
+        var rows = batchBytes / Math.Max(1, bytesPerRow);
         // A power of two keeps batches aligned with the sizes kernels are tuned for.
         var size = (int)Math.Clamp(rows, 1, ScoreOnnxDefaults.MaxAutoBatchSize);
         return 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)size));
@@ -128,7 +134,9 @@ public sealed class OnnxScoringModel : IDisposable
                 outputs = outputs.Select(o => o with { Dimensions = [-1, .. o.Dimensions.AsSpan(1)] }).ToList();
             }
 
-            return new OnnxScoringModel(name, model, session, device, options, inputs, outputs, fixedBatch);
+            var loaded = new OnnxScoringModel(name, model, session, device, options, inputs, outputs, fixedBatch);
+            loaded.Backends = Scoring.Backends.ScoringBackendFactory.For(loaded, logger);
+            return loaded;
         }
         catch
         {
@@ -194,5 +202,10 @@ public sealed class OnnxScoringModel : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Session.Dispose();
+    public void Dispose()
+    {
+        // Backends first: a pinned allocator belongs to the session.
+        Backends?.Dispose();
+        Session.Dispose();
+    }
 }

@@ -1,31 +1,33 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using MlNetBatch.Scoring.Backends;
 
 namespace MlNetBatch.Scoring;
 
 /// <summary>Creates ONNX Runtime sessions on the requested device, falling back to the CPU under <see cref="OnnxDevice.Auto"/>.</summary>
 internal static class OnnxSessionFactory
 {
-    public static InferenceSession Create(byte[] model, string modelName, ScoreOnnxOptions options, ILogger logger, out OnnxDevice device)
+    public static InferenceSession Create(byte[] model, string modelName, ScoreOnnxOptions options, ILogger logger, out OnnxDevice device) =>
+        Create(model, modelName, options, logger, GpuProviders.BuildHasCuda, out device);
+
+    /// <summary>As <see cref="Create(byte[], string, ScoreOnnxOptions, ILogger, out OnnxDevice)"/>, asking <paramref name="buildHasCuda"/> whether this process's ONNX Runtime has the CUDA provider (a seam for tests).</summary>
+    internal static InferenceSession Create(byte[] model, string modelName, ScoreOnnxOptions options, ILogger logger, Func<bool> buildHasCuda, out OnnxDevice device)
     {
         if (options.Device != OnnxDevice.Cpu)
         {
-            try
+            var session = TryCreateOnGpu(model, options, buildHasCuda, out var reason);
+            if (session is not null)
             {
-                using var cudaOptions = CreateOptions(options);
-                cudaOptions.AppendExecutionProvider_CUDA(options.GpuDeviceId);
                 device = OnnxDevice.Cuda;
-                return new InferenceSession(model, cudaOptions);
+                return session;
             }
-            catch (Exception e) when (options.Device == OnnxDevice.Auto && e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+
+            if (options.Device == OnnxDevice.Cuda)
             {
-                logger.LogInformation("CUDA is not available for {Model} ({Reason}); scoring on the CPU", modelName, e.Message);
+                throw new OnnxModelException($"Model '{modelName}': Device is Cuda, but CUDA device {options.GpuDeviceId} cannot be used: {reason}. Set Device to Auto or Cpu to score on the CPU.");
             }
-            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-            {
-                throw new OnnxModelException(
-                    $"Model '{modelName}': CUDA device {options.GpuDeviceId} could not be initialised ({e.Message}). Install the CUDA and cuDNN libraries ONNX Runtime needs, run the GPU build of the worker, or set Device to Auto or Cpu.", e);
-            }
+
+            logger.LogInformation("Model {Model} scores on the CPU: {Reason}", modelName, reason);
         }
 
         try
@@ -39,6 +41,39 @@ internal static class OnnxSessionFactory
             throw new OnnxModelException($"Model '{modelName}' is not a valid ONNX model ({e.Message}).", e);
         }
     }
+
+    /// <summary>A session on the GPU, or null with the reason (one line) why there is none.</summary>
+    private static InferenceSession? TryCreateOnGpu(byte[] model, ScoreOnnxOptions options, Func<bool> buildHasCuda, out string reason)
+    {
+        // Asking a CPU build for CUDA fails deep in native code ("Unable to find an entry point named
+        // OrtSessionOptionsAppendExecutionProvider_CUDA"), which says nothing useful; the provider list says it plainly.
+        if (!buildHasCuda())
+        {
+            reason = GpuProviders.CpuBuildReason;
+            return null;
+        }
+
+        try
+        {
+            using var gpuOptions = CreateOptions(options);
+            GpuProviders.Append(gpuOptions, options);
+            reason = string.Empty;
+            return new InferenceSession(model, gpuOptions);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            reason = GpuProviders.CpuBuildReason;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException)
+        {
+            reason = $"ONNX Runtime could not initialise {(options.TensorRt ? "TensorRT and CUDA" : "CUDA")} ({OneLine(e.Message)}). " +
+                "Install the NVIDIA driver and the CUDA and cuDNN libraries (and TensorRT's, if TensorRt is set) that this ONNX Runtime version needs";
+        }
+
+        return null;
+    }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static SessionOptions CreateOptions(ScoreOnnxOptions options)
     {

@@ -17,4 +17,16 @@ public static class ScoreOnnxDefaults
 
     /// <summary>Batches read ahead of inference, and scored ahead of the consumer.</summary>
     public const int PrefetchBatches = 2;
+
+    /// <summary>
+    /// On a GPU, a slot holds about this many bytes of model input: a GPU wants far larger batches than a core, and
+    /// the run size is then tuned within the slot (see <see cref="FirstGpuRunRows"/>).
+    /// </summary>
+    public const int GpuAutoBatchBytes = 128 << 20;
+
+    /// <summary>On a GPU with an automatic batch size, the first rows per run; doubled while throughput improves.</summary>
+    public const int FirstGpuRunRows = 32;
+
+    /// <summary>Runs on one GPU at once, across every model and partition of the process: two overlap one batch's copies with another's compute.</summary>
+    public const int GpuConcurrentRuns = 2;
 }

@@ -38,6 +38,23 @@ public sealed class ScoreOnnxOptions
     public int GpuDeviceId { get; set; }
 
     /// <summary>
+    /// Runs on the GPU at once, shared by every partition and model of the process scoring on that device (the first
+    /// model loaded on a device sets it). Partitions beyond it wait for the device instead of opening more work on it.
+    /// </summary>
+    /// <value>The default is <see cref="ScoreOnnxDefaults.GpuConcurrentRuns"/>.</value>
+    public int GpuConcurrentRuns { get; set; } = ScoreOnnxDefaults.GpuConcurrentRuns;
+
+    /// <summary>
+    /// On a GPU, run the model through ONNX Runtime's TensorRT provider, with CUDA for the nodes TensorRT does not take.
+    /// Needs TensorRT's libraries beside the GPU build; the first load of a model builds its engine, which can take minutes.
+    /// </summary>
+    /// <value>The default is false (CUDA only).</value>
+    public bool TensorRt { get; set; }
+
+    /// <summary>A folder where TensorRT keeps built engines, so later loads of the same model skip the build. Unset: no cache.</summary>
+    public string? TensorRtCachePath { get; set; }
+
+    /// <summary>
     /// Threads ONNX Runtime uses inside one operator. 0 chooses: ONNX Runtime's default (every core) for a transformer
     /// used on its own; in a job, the cores divided among the partitions scored at once.
     /// </summary>
@@ -54,6 +71,9 @@ public sealed class ScoreOnnxOptions
         OutputColumns = new Dictionary<string, string>(OutputColumns, StringComparer.Ordinal),
         Device = Device,
         GpuDeviceId = GpuDeviceId,
+        GpuConcurrentRuns = GpuConcurrentRuns,
+        TensorRt = TensorRt,
+        TensorRtCachePath = TensorRtCachePath,
         IntraOpThreads = IntraOpThreads,
     };
 }

@@ -32,6 +32,21 @@ public sealed class ScoreOnnxOptionsValidator : IValidateOptions<ScoreOnnxOption
             yield return $"PrefetchBatches: must be greater than zero (got {options.PrefetchBatches.ToString(CultureInfo.InvariantCulture)}).";
         }
 
+        if (options.GpuDeviceId < 0)
+        {
+            yield return $"GpuDeviceId: must be 0 or greater (got {options.GpuDeviceId.ToString(CultureInfo.InvariantCulture)}).";
+        }
+
+        if (options.GpuConcurrentRuns < 1)
+        {
+            yield return $"GpuConcurrentRuns: must be greater than zero (got {options.GpuConcurrentRuns.ToString(CultureInfo.InvariantCulture)}).";
+        }
+
+        if (!string.IsNullOrEmpty(options.TensorRtCachePath) && !options.TensorRt)
+        {
+            yield return "TensorRtCachePath: is set but TensorRt is false; set TensorRt to true to use TensorRT, or remove the cache path.";
+        }
+
         foreach (var (input, columns) in options.ConcatenatedInputs)
         {
             if (options.InputColumns.ContainsKey(input))
