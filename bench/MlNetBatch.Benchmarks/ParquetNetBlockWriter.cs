@@ -39,23 +39,20 @@ internal static class ParquetNetBlockWriter
                         await rowGroup.WriteAsync<int>(leaf, b.Values.AsMemory(0, rows));
                         break;
                     case VectorColumnBuffer<float> v:
-                        var count = rows * v.Size;
-                        if (levels.Length < 2 * count)
-                        {
-                            levels = new int[2 * count];
-                        }
-
-                        var definitions = levels.AsMemory(0, count);
-                        var repetitions = levels.AsMemory(count, count);
-                        definitions.Span.Fill(leaf.MaxDefinitionLevel);
-                        repetitions.Span.Fill(leaf.MaxRepetitionLevel);
-                        for (var i = 0; i < count; i += v.Size)
-                        {
-                            repetitions.Span[i] = 0;
-                        }
-
-                        await rowGroup.WriteAllPartsAsync<float>(leaf, v.Values.AsMemory(0, count), definitions, repetitions, CancellationToken.None);
+                    {
+                        var (definitions, repetitions) = Levels(ref levels, leaf, rows, v.Size);
+                        await rowGroup.WriteAllPartsAsync<float>(leaf, v.Values.AsMemory(0, rows * v.Size), definitions, repetitions, CancellationToken.None);
                         break;
+                    }
+
+                    case VectorColumnBuffer<long> v:
+                    {
+                        // A [batch] model output (the label) is a vector of one, as stock ML.NET types it.
+                        var (definitions, repetitions) = Levels(ref levels, leaf, rows, v.Size);
+                        await rowGroup.WriteAllPartsAsync<long>(leaf, v.Values.AsMemory(0, rows * v.Size), definitions, repetitions, CancellationToken.None);
+                        break;
+                    }
+
                     default:
                         throw new NotSupportedException($"The comparison writer does not take {buffer.Type}.");
                 }
@@ -63,6 +60,27 @@ internal static class ParquetNetBlockWriter
 
             rowGroup.CompleteValidate();
         }
+    }
+
+    /// <summary>Definition and repetition levels of <paramref name="rows"/> lists of <paramref name="size"/> items each.</summary>
+    private static (Memory<int> Definitions, Memory<int> Repetitions) Levels(ref int[] levels, DataField leaf, int rows, int size)
+    {
+        var count = rows * size;
+        if (levels.Length < 2 * count)
+        {
+            levels = new int[2 * count];
+        }
+
+        var definitions = levels.AsMemory(0, count);
+        var repetitions = levels.AsMemory(count, count);
+        definitions.Span.Fill(leaf.MaxDefinitionLevel);
+        repetitions.Span.Fill(leaf.MaxRepetitionLevel);
+        for (var i = 0; i < count; i += size)
+        {
+            repetitions.Span[i] = 0;
+        }
+
+        return (definitions, repetitions);
     }
 
     private static Field Field(SinkColumn column) => column.Type is VectorDataViewType vector
