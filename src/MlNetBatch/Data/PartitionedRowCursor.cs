@@ -97,7 +97,7 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
                 await foreach (var batch in source.Format.ReadAsync(context, cancellationToken).ConfigureAwait(false))
                 {
                     batch.Partition = partition;
-                    Jobs.CrashPoints.Reach(Jobs.CrashPoints.DuringRead);
+                    Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringRead);
                     await _chunks.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
+using MlNetBatch.Jobs.Observation;
 using MlNetBatch.Storage;
 
 namespace MlNetBatch.DependencyInjection;
@@ -30,7 +31,10 @@ public static class MlNetBatchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectStore, LocalObjectStore>());
         services.TryAddSingleton(sp => new ObjectStoreResolver(sp.GetServices<IObjectStore>()));
         services.TryAddSingleton(sp => new JobRunner(
-            sp.GetRequiredService<ObjectStoreResolver>(), sp.GetRequiredService<JobPaths>(), sp.GetService<ILoggerFactory>()));
+            sp.GetRequiredService<ObjectStoreResolver>(), sp.GetRequiredService<JobPaths>(), sp.GetService<ILoggerFactory>())
+        {
+            Observer = sp.GetService<IJobObserver>(),
+        });
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.ML;
 using MlNetBatch.Data;
 using MlNetBatch.Formats;
 using MlNetBatch.Jobs.Commit;
+using MlNetBatch.Jobs.Observation;
 using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
@@ -32,6 +33,9 @@ public sealed class JobRunner
         _logger = _loggerFactory.CreateLogger<JobRunner>();
         _preparer = new JobPreparer(resolver, paths, _loggerFactory, _logger);
     }
+
+    /// <summary>Told when a run reaches a <see cref="JobPoint"/>; none in production.</summary>
+    internal IJobObserver? Observer { get; init; }
 
     /// <summary>Plans the job and checks source, preprocessing and model against each other, without scoring.</summary>
     public async Task<JobPlan> PlanAsync(string jobName, JobDefinition job, CancellationToken cancellationToken = default)
@@ -65,6 +69,7 @@ public sealed class JobRunner
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(runOptions);
         var stopwatch = Stopwatch.StartNew();
+        using var observing = JobObserver.Observe(Observer);
         var prepared = await _preparer.PrepareAsync(jobName, job, stopToken).ConfigureAwait(false);
         using var model = prepared.Model;
         var outputDirectory = ObjectLocation.Parse(_paths.Resolve(job.Sink.Path));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using MlNetBatch.Data;
 using MlNetBatch.Jobs.Commit;
+using MlNetBatch.Jobs.Observation;
 using MlNetBatch.Storage;
 using Polly;
 using Polly.Retry;
@@ -124,7 +125,7 @@ internal sealed class PartitionRun
     {
         var (rowsOut, badRows, missingValues, output, quarantine) = await _runner.ScorePartitionAsync(
             _job, _prepared, _outputs, _store, partition, _budget, cancellationToken).ConfigureAwait(false);
-        CrashPoints.Reach(CrashPoints.AfterOutputCommit);
+        JobObserver.Reach(JobPoint.AfterOutputCommit);
         await _commitLog.RecordAsync(partition, new CommittedPartition
         {
             InputSize = partition.File.Size,

@@ -349,7 +349,7 @@ internal sealed class ScoredRowCursor : BlockRowCursor
             var outputNames = _model.Outputs.Select(o => o.Name).ToArray();
             while (TryTake(_toScore.Reader, out var slot))
             {
-                Jobs.CrashPoints.Reach(Jobs.CrashPoints.DuringScoring);
+                Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringScoring);
                 Score(slot, runOptions, inputNames, outputNames);
                 _ready.Writer.TryWrite(slot);
             }
