@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+using MlNetBatch.Data;
+using MlNetBatch.Jobs.Commit;
+using MlNetBatch.Jobs.Observation;
+using MlNetBatch.Sinks;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Jobs.Engine;
+
+/// <summary>
+/// Scores one partition and commits it: output, quarantine, then the manifest entry. One attempt per call; the
+/// caller retries. Keeps the run's totals, counting only committed partitions.
+/// </summary>
+internal sealed class PartitionExecutor(
+    string jobName, JobDefinition job, PreparedJob prepared, OutputSession session, ObjectStoreResolver resolver, BadRecordBudget budget, ILogger logger)
+{
+    private readonly IReadOnlyList<string> _outputColumns = prepared.OutputColumns.Select(c => c.Name).ToList();
+    private long _rowsIn;
+    private long _rowsOut;
+    private long _missingValues;
+
+    /// <summary>The job's bad-record budget, shared by its partitions.</summary>
+    public BadRecordBudget Budget => budget;
+
+    public long RowsIn => Interlocked.Read(ref _rowsIn);
+
+    public long RowsOut => Interlocked.Read(ref _rowsOut);
+
+    public long MissingValues => Interlocked.Read(ref _missingValues);
+
+    /// <summary>Scores <paramref name="partition"/> into its files, committed atomically, and records it in the manifest.</summary>
+    public async Task ExecuteAsync(Partition partition, CancellationToken cancellationToken)
+    {
+        var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
+        var statistics = new ReadStatistics();
+        long rowsOut;
+        ObjectLocation? quarantined;
+        try
+        {
+            var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
+            var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view), quarantine);
+            rowsOut = await DataViewWriter.WriteAsync(
+                scored, session.Outputs.DataFile(partition), job.Sink.Format, _outputColumns, resolver,
+                parquet: job.Sink.Parquet, cancellationToken: cancellationToken).ConfigureAwait(false);
+            quarantined = await WriteQuarantineAsync(partition, quarantine, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failed attempt's bad rows are found again by the retry; count them once.
+            quarantine?.Withdraw();
+            throw;
+        }
+
+        JobObserver.Reach(JobPoint.AfterOutputCommit);
+        var badRows = quarantine?.Count ?? 0;
+        var output = session.Outputs.DataFile(partition);
+        await session.CommitLog.RecordAsync(partition, new CommittedPartition
+        {
+            InputSize = partition.File.Size,
+            InputETag = partition.File.ETag,
+            Output = output.ToString(),
+            Quarantine = quarantined?.ToString(),
+            RowsIn = rowsOut + badRows,
+            RowsOut = rowsOut,
+            BadRows = badRows,
+            MissingValues = statistics.MissingValues,
+            CommittedAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Add(ref _rowsIn, rowsOut + badRows);
+        Interlocked.Add(ref _rowsOut, rowsOut);
+        Interlocked.Add(ref _missingValues, statistics.MissingValues);
+        budget.CommitRows(rowsOut + badRows);
+        logger.LogDebug("Job {Job}: partition {Partition} committed, {Rows} rows to {Output}", jobName, partition.Id, rowsOut, output);
+    }
+
+    /// <summary>Writes the partition's bad rows, or removes the quarantine file an earlier run left when there are none now.</summary>
+    private async Task<ObjectLocation?> WriteQuarantineAsync(Partition partition, PartitionQuarantine? quarantine, CancellationToken cancellationToken)
+    {
+        var file = session.Outputs.QuarantineFile(partition);
+        var written = quarantine is null ? null : await quarantine.WriteAsync(session.Store, file, cancellationToken).ConfigureAwait(false);
+        if (written is null)
+        {
+            // An earlier run may have quarantined rows of this partition; they are scored now, so its file must go.
+            try
+            {
+                await session.Store.DeleteAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectNotFoundException)
+            {
+            }
+        }
+
+        return written;
+    }
+}
