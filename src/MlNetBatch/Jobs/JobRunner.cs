@@ -59,7 +59,6 @@ public sealed class JobRunner
         _logger.LogInformation("Job {Job}: {Pending} of {Partitions} partitions to score ({Files} files) with {Model} on {Device}",
             jobName, session.Pending.Count, prepared.Partitions.Count, prepared.Source.Files.Count, model.Name, model.Device);
 
-        EnsureThreadsFor(job.Execution.Parallelism);
         var executor = new PartitionExecutor(jobName, job, prepared, session, _resolver, new BadRecordBudget(jobName, job.Execution), _logger);
         var failed = true;
         try
@@ -73,17 +72,5 @@ public sealed class JobRunner
         }
 
         return await _finalizer.CompleteAsync(jobName, prepared, session, executor, stopwatch.Elapsed, stopToken).ConfigureAwait(false);
-    }
-
-    private static void EnsureThreadsFor(int parallelism)
-    {
-        // Each partition blocks a thread while its cursors wait on background readers; make sure the pool has
-        // threads for those readers without waiting for its slow injection of new ones.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        var wanted = Environment.ProcessorCount + (4 * parallelism);
-        if (workers < wanted)
-        {
-            ThreadPool.SetMinThreads(wanted, io);
-        }
     }
 }

@@ -26,68 +26,34 @@ public static class DataViewWriter
         parquet?.ThrowIfInvalid();
         var sinkColumns = SelectColumns(view.Schema, columns);
         var store = (resolver ?? ObjectStoreResolver.LocalOnly).Resolve(destination);
-        var active = new bool[view.Schema.Count];
-        foreach (var column in sinkColumns)
-        {
-            active[column.SourceIndex] = true;
-        }
-
-        var pool = new RecordBatchPool(view.Schema, active, blockRows);
-        var batch = pool.Rent();
         await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
         await using var writer = RecordBatchWriters.Create(format, output.Stream, sinkColumns, parquet);
-        using var cursor = view.GetRowCursor(sinkColumns.Select(c => view.Schema[c.SourceIndex]));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = CursorBatchProducer.Start(view, sinkColumns, blockRows, stop.Token);
         long total = 0;
-        var rows = 0;
-        if (cursor is BlockRowCursor blocks)
+        try
         {
-            // MlNetBatch's own cursors hand over whole blocks: copy columns in bulk, no getter per value.
-            while (blocks.TryTakeBlock(out var block, out var start, out var count))
+            while (await producer.Batches.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (count > 0)
+                while (producer.Batches.TryRead(out var batch))
                 {
-                    var take = Math.Min(count, blockRows - rows);
-                    foreach (var column in sinkColumns)
-                    {
-                        batch.Columns[column.SourceIndex]!.CopyRows(block.Columns[column.SourceIndex]!, start, rows, take);
-                    }
-
-                    rows += take;
-                    start += take;
-                    count -= take;
-                    if (rows == blockRows)
-                    {
-                        batch.RowCount = rows;
-                        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                        total += rows;
-                        rows = 0;
-                    }
-                }
-            }
-        }
-        else
-        {
-            var copiers = sinkColumns.Select(c => batch.Columns[c.SourceIndex]!.CreateCopier(cursor, view.Schema[c.SourceIndex])).ToArray();
-            while (cursor.MoveNext())
-            {
-                for (var c = 0; c < copiers.Length; c++)
-                {
-                    copiers[c](rows);
-                }
-
-                if (++rows == blockRows)
-                {
-                    batch.RowCount = rows;
                     await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                    total += rows;
-                    rows = 0;
+                    total += batch.RowCount;
+                    producer.Return(batch);
                 }
             }
+
+            // The cursor's own failure (a bad value, a lost file), with its type.
+            await producer.Completion.ConfigureAwait(false);
+        }
+        catch
+        {
+            // The cursor and its background readers are released before the output is.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
 
-        batch.RowCount = rows;
-        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-        total += rows;
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         await output.CommitAsync(cancellationToken).ConfigureAwait(false);
         return total;
