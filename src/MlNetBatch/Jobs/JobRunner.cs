@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MlNetBatch.Formats;
 using MlNetBatch.Jobs.Engine;
 using MlNetBatch.Jobs.Observation;
+using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
 
 namespace MlNetBatch.Jobs;
@@ -17,11 +19,21 @@ public sealed class JobRunner
     private readonly ILogger<JobRunner> _logger;
     private readonly JobPlanner _planner;
     private readonly JobFinalizer _finalizer;
+    private readonly DataFormatRegistry _formats;
+    private readonly RecordBatchWriterRegistry _writers;
 
     /// <summary>Creates a runner.</summary>
-    public JobRunner(ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory? loggerFactory = null)
+    /// <param name="resolver">The storage providers.</param>
+    /// <param name="paths">Resolves relative paths in job definitions.</param>
+    /// <param name="loggerFactory">Where the runs log; nowhere when null.</param>
+    /// <param name="formats">The formats, for output file names; the built-in ones when null.</param>
+    /// <param name="writers">The output writers; the built-in ones when null.</param>
+    public JobRunner(
+        ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory? loggerFactory = null, DataFormatRegistry? formats = null, RecordBatchWriterRegistry? writers = null)
     {
         _resolver = resolver;
+        _formats = formats ?? DataFormatRegistry.Default;
+        _writers = writers ?? RecordBatchWriterRegistry.Default;
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<JobRunner>();
         _planner = new JobPlanner(resolver, paths, loggerFactory, _logger);
@@ -54,12 +66,12 @@ public sealed class JobRunner
         using var observing = JobObserver.Observe(Observer);
         var prepared = await _planner.PrepareAsync(jobName, job, stopToken).ConfigureAwait(false);
         using var model = prepared.Model;
-        await using var session = await OutputSession.OpenAsync(_resolver, jobName, job, prepared, runOptions, _logger, stopToken).ConfigureAwait(false);
+        await using var session = await OutputSession.OpenAsync(_resolver, _formats, jobName, job, prepared, runOptions, _logger, stopToken).ConfigureAwait(false);
         _planner.WarnAboutSource(jobName, prepared);
         _logger.LogInformation("Job {Job}: {Pending} of {Partitions} partitions to score ({Files} files) with {Model} on {Device}",
             jobName, session.Pending.Count, prepared.Partitions.Count, prepared.Source.Files.Count, model.Name, model.Device);
 
-        var executor = new PartitionExecutor(jobName, job, prepared, session, _resolver, new BadRecordBudget(jobName, job.Execution), _logger);
+        var executor = new PartitionExecutor(jobName, job, prepared, session, _resolver, _writers, new BadRecordBudget(jobName, job.Execution), _logger);
         var failed = true;
         try
         {

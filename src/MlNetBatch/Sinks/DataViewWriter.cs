@@ -14,12 +14,13 @@ public static class DataViewWriter
 
     /// <summary>
     /// Writes <paramref name="columns"/> (all visible columns when null) of <paramref name="view"/>; returns the rows
-    /// written. <paramref name="parquet"/> sets the codec and row-group size of Parquet output (defaults when null).
+    /// written. <paramref name="parquet"/> sets the codec and row-group size of Parquet output (defaults when null);
+    /// <paramref name="writers"/> makes the format's writer (the built-in ones when null).
     /// </summary>
     public static async Task<long> WriteAsync(
         IDataView view, ObjectLocation destination, DataFormatKind format, IReadOnlyList<string>? columns = null,
         ObjectStoreResolver? resolver = null, int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, RecordBatchWriterRegistry? writers = null)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
@@ -27,7 +28,7 @@ public static class DataViewWriter
         var sinkColumns = SelectColumns(view.Schema, columns);
         var store = (resolver ?? ObjectStoreResolver.LocalOnly).Resolve(destination);
         await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
-        await using var writer = RecordBatchWriters.Create(format, output.Stream, sinkColumns, parquet);
+        await using var writer = (writers ?? RecordBatchWriterRegistry.Default).Create(format, output.Stream, sinkColumns, parquet);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = CursorBatchProducer.Start(view, sinkColumns, blockRows, stop.Token);
         long total = 0;

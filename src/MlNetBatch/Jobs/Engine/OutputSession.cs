@@ -39,7 +39,7 @@ internal sealed class OutputSession : IAsyncDisposable
     /// job changed), and prepares the directory; a problem with the directory is a <see cref="JobFailedException"/>.
     /// </summary>
     public static async Task<OutputSession> OpenAsync(
-        ObjectStoreResolver resolver, string jobName, JobDefinition job, PreparedJob prepared, JobRunOptions runOptions, ILogger logger, CancellationToken cancellationToken)
+        ObjectStoreResolver resolver, Formats.DataFormatRegistry formats, string jobName, JobDefinition job, PreparedJob prepared, JobRunOptions runOptions, ILogger logger, CancellationToken cancellationToken)
     {
         var directory = prepared.OutputDirectory;
         var store = resolver.Resolve(directory);
@@ -47,7 +47,7 @@ internal sealed class OutputSession : IAsyncDisposable
             store, directory, jobName, runOptions.LeaseDuration ?? job.Execution.LeaseDuration, logger, cancellationToken).ConfigureAwait(false);
         try
         {
-            var outputs = new PartitionOutputs(directory, Formats.DataFormats.Extension(job.Sink.Format));
+            var outputs = new PartitionOutputs(directory, formats.Extension(job.Sink.Format));
             var commitLog = await OutputCommitLog.OpenAsync(
                 store, directory, jobName, JobFingerprint.Settings(job, prepared.Source.Files), JobFingerprint.Model(prepared.Model.Bytes), runOptions.Restart, cancellationToken).ConfigureAwait(false);
             var planned = prepared.Partitions.Select(p => (p, outputs.DataFile(p))).ToList();

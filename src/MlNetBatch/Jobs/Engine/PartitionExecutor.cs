@@ -12,7 +12,7 @@ namespace MlNetBatch.Jobs.Engine;
 /// caller retries. Keeps the run's totals, counting only committed partitions.
 /// </summary>
 internal sealed class PartitionExecutor(
-    string jobName, JobDefinition job, PreparedJob prepared, OutputSession session, ObjectStoreResolver resolver, BadRecordBudget budget, ILogger logger)
+    string jobName, JobDefinition job, PreparedJob prepared, OutputSession session, ObjectStoreResolver resolver, RecordBatchWriterRegistry writers, BadRecordBudget budget, ILogger logger)
 {
     private readonly IReadOnlyList<string> _outputColumns = prepared.OutputColumns.Select(c => c.Name).ToList();
     private long _rowsIn;
@@ -41,7 +41,7 @@ internal sealed class PartitionExecutor(
             var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view), quarantine);
             rowsOut = await DataViewWriter.WriteAsync(
                 scored, session.Outputs.DataFile(partition), job.Sink.Format, _outputColumns, resolver,
-                parquet: job.Sink.Parquet, cancellationToken: cancellationToken).ConfigureAwait(false);
+                parquet: job.Sink.Parquet, cancellationToken: cancellationToken, writers: writers).ConfigureAwait(false);
             quarantined = await WriteQuarantineAsync(partition, quarantine, cancellationToken).ConfigureAwait(false);
         }
         catch
