@@ -20,7 +20,7 @@ internal sealed class BenchS3 : IAsyncDisposable
     public static async Task<BenchS3> StartAsync(string work, string bucket)
     {
         var server = await EmulatorProcess.StartAsync("s3rver", (port, data) =>
-            ["-d", data, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", bucket, "--silent"]);
+            ["-d", data, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", bucket, "--silent"], EmulatorProbe.S3rver);
         var credentials = Path.Combine(work, $"s3-credentials-{bucket}");
         await File.WriteAllTextAsync(credentials, "[s3rver]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n");
         // s3rver keeps aws-chunked framing inside objects, so chunk encoding is off (real S3 wants it on).

@@ -9,6 +9,18 @@ internal static class Measurement
 
     public static double RowsPerSecond(string name, long rows, int repetitions, Action run) => Run(name, rows, repetitions, run).RowsPerSecond;
 
+    /// <summary>
+    /// Measures <paramref name="copies"/> copies of the work running at once, one per thread: what each row costs
+    /// when every core is busy, as in a job, rather than with the other cores idle. <paramref name="run"/> gets the copy's number.
+    /// </summary>
+    public static Measured RunConcurrently(string name, long rows, int repetitions, int copies, Action<int> run) =>
+        Run(name, rows * copies, repetitions, () =>
+        {
+            var threads = Enumerable.Range(0, copies).Select(copy => new Thread(() => run(copy))).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+        });
+
     /// <summary>Measures the work and prints its rate; the result also carries the CPU time the best run used.</summary>
     public static Measured Run(string name, long rows, int repetitions, Action run)
     {

@@ -7,6 +7,8 @@
 // --streaming-proof [GB] scores a Parquet object of that size (default 1) on s3rver and reports peak memory.
 // --data-path-property [cases] [first seed] runs the data-path property test on that many generated cases (default
 // 1000 from seed 1000; the test suite runs seeds 1–40) and exits 1 if any differs from the independent readers.
+// --job-loop [runs] [rows] runs the job that many times (default 20 of 2,000,000 rows), each time also on a
+// four-row input for the job's fixed cost: a steady workload for a profiler.
 // --parquet-read [rows] [row group rows] times reading the same data as written by Parquet.Net, with pyarrow's
 // defaults (dictionary, Snappy) and with zstd (default 2,000,000 rows in row groups of 50,000), and exits.
 using System.Runtime.InteropServices;
@@ -42,6 +44,24 @@ if (parquetReadIndex >= 0)
     finally
     {
         Directory.Delete(readWork, recursive: true);
+    }
+
+    return;
+}
+
+var jobLoopIndex = Array.IndexOf(args, "--job-loop");
+if (jobLoopIndex >= 0)
+{
+    int Argument(int offset, int fallback) =>
+        jobLoopIndex + offset < args.Length && int.TryParse(args[jobLoopIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
+    var loopWork = Path.Combine(Path.GetTempPath(), $"mlnetbatch-job-loop-{Environment.ProcessId}");
+    try
+    {
+        await JobLoop.RunAsync(loopWork, Argument(1, 20), Argument(2, 2_000_000));
+    }
+    finally
+    {
+        Directory.Delete(loopWork, recursive: true);
     }
 
     return;
@@ -130,14 +150,7 @@ try
     // Restart: without it every repetition after the first would resume, finding all partitions committed.
     Action RunJob(string sourceGlob)
     {
-        var job = new JobDefinition
-        {
-            Source = new SourceDefinition { Path = sourceGlob },
-            Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
-            // Defaults as a user gets them: automatic batch size, one partition per processor in flight.
-            Model = new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu },
-            Sink = new SinkDefinition { Path = Path.Combine(work, "out"), Columns = ["id", "probabilities", "label"] },
-        };
+        var job = JobLoop.Create(work, sourceGlob, modelPath);
         return () => runner.RunAsync("bench", job, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -164,8 +177,35 @@ try
     Console.WriteLine($"  ceiling / min(inference-only, read-only):             {ceiling / limit,8:N2}    (the best ratio this machine allows)");
     Console.WriteLine($"  end to end / ceiling:                                 {endToEnd / ceiling,8:N2}    (how fully the stages overlap)");
 
+    // The ceiling above prices each stage with the other cores idle. In a job every core is busy, and cores share
+    // caches and memory bandwidth; the same stages, one copy per core at once, show what a row costs then.
+    var cores = Environment.ProcessorCount;
+    Console.WriteLine();
+    var readBusy = Measurement.RunConcurrently($"read Parquet in blocks, {cores} at once", rows, Repetitions, cores, _ => Drain.Blocks(parquet));
+    var scoreBusy = Measurement.RunConcurrently($"raw ONNX Runtime, one thread each, {cores} at once", rows, Repetitions, cores, _ => RawInference(modelPath, features, rows, bestBatch, threads: 1));
+    var writeBusy = Measurement.RunConcurrently($"write in blocks, {cores} at once", rows, Repetitions, cores, copy => sinkBlocks.WriteParquet(Path.Combine(work, $"write-busy-{copy}.parquet")));
+    var busyCpu = readBusy.CpuMicrosecondsPerRow + scoreBusy.CpuMicrosecondsPerRow + writeBusy.CpuMicrosecondsPerRow;
+    var busyCeiling = cores / busyCpu * 1e6;
+    Console.WriteLine($"  processor time per row with every core busy: read {readBusy.CpuMicrosecondsPerRow:N3} + score {scoreBusy.CpuMicrosecondsPerRow:N3} + write {writeBusy.CpuMicrosecondsPerRow:N3} = {busyCpu:N3} us ({busyCpu / stageCpu:N2}x the idle-core figure)");
+    Console.WriteLine($"  CPU-bound ceiling with every core busy:               {busyCeiling,14:N0} rows/s");
+    Console.WriteLine($"  end to end / that ceiling:                            {endToEnd / busyCeiling,8:N2}");
+
+    // What a job costs whatever its size (planning, lease, manifest, one output file per partition, commit): the
+    // same job on four one-row files. At a few million rows it is a visible part of the job's time.
+    for (var f = 0; f < Files; f++)
+    {
+        await TabularData.WriteParquetAsync(Path.Combine(work, "tiny", $"part-{f:D5}.parquet"), f, 1, RowGroupRows, seed: f + 1);
+    }
+
+    var fixedCost = Measurement.Run("the same job on four one-row files (fixed cost)", Files, Repetitions, RunJob(Path.Combine(work, "tiny", "*.parquet")));
+    var perRowTime = jobRun.Elapsed - fixedCost.Elapsed;
+    Console.WriteLine($"  job's fixed cost: {fixedCost.Elapsed.TotalMilliseconds:N1} ms ({fixedCost.Cpu.TotalMilliseconds:N1} ms CPU), {fixedCost.Elapsed / jobRun.Elapsed:P0} of the {rows:N0}-row job's time");
+    Console.WriteLine($"  end to end without the fixed cost / ceiling:          {rows / perRowTime.TotalSeconds / ceiling,8:N2}    (with every core busy: {rows / perRowTime.TotalSeconds / busyCeiling:N2})");
+
     if (inputs)
     {
+        Console.WriteLine();
+        JobBreakdown.Run(work, Path.Combine(work, "in", "*.parquet"), modelPath, rows, Repetitions);
         var main = new InputsBenchmark.MainRun(readBlocks, endToEnd, jobRun.CpuMicrosecondsPerRow, inferenceOneThread.CpuMicrosecondsPerRow, writeBlocks.CpuMicrosecondsPerRow);
         InputsBenchmark.Run(work, modelPath, Files, perFile, RowGroupRows, Repetitions, main, RunJob);
     }

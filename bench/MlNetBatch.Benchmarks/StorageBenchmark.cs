@@ -27,7 +27,7 @@ internal static class StorageBenchmark
         Console.WriteLine("Storage: the same Parquet input from local disk, s3rver and Azurite (servers on 127.0.0.1)");
         await using var s3 = await BenchS3.StartAsync(work, "bench");
         await using var azurite = await EmulatorProcess.StartAsync("azurite-blob", (port, data) =>
-            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", data, "--skipApiVersionCheck", "--disableTelemetry", "--silent"]);
+            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", data, "--skipApiVersionCheck", "--disableTelemetry", "--silent"], EmulatorProbe.Azurite);
 
         var s3Store = s3.Store;
         var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint=http://127.0.0.1:{azurite.Port}/devstoreaccount1;";

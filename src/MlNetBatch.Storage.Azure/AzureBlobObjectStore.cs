@@ -19,10 +19,11 @@ namespace MlNetBatch.Storage.Azure;
 /// (<see cref="AzureBlobStorageOptions.MaxRetries"/>); permanent ones (missing container or blob, rejected credentials)
 /// fail at once with a <see cref="StorageException"/> that names the location, the URI and the cause.
 /// </remarks>
-public sealed class AzureBlobObjectStore : IObjectStore
+public sealed class AzureBlobObjectStore : IObjectStore, IObjectRangeReader
 {
     private readonly AzureBlobStorageOptions _options;
     private readonly BlobClientFactory _clients;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the store; the options are validated here too, for use without a host.</summary>
     public AzureBlobObjectStore(IOptions<AzureBlobStorageOptions> options, ILogger<AzureBlobObjectStore>? logger = null)
@@ -33,15 +34,9 @@ public sealed class AzureBlobObjectStore : IObjectStore
     /// <summary>A store whose SDK client options the tests can extend, for example with a policy that records requests.</summary>
     internal AzureBlobObjectStore(AzureBlobStorageOptions options, ILogger? logger, Action<BlobClientOptions>? customizeClient)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options;
-        var validation = new AzureBlobStorageOptionsValidator().Validate(Options.DefaultName, _options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(AzureBlobStorageOptions), validation.Failures);
-        }
-
-        _clients = new BlobClientFactory(_options, logger ?? NullLogger.Instance, customizeClient);
+        _options = StorageOptionsCheck.Validated(options, new AzureBlobStorageOptionsValidator());
+        _logger = logger ?? NullLogger.Instance;
+        _clients = new BlobClientFactory(_options, _logger, customizeClient);
     }
 
     /// <inheritdoc />
@@ -72,27 +67,12 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
         // The prefix ends inside the container name (az://account/ or az://account/logs-2024): list the matching containers.
         var service = _clients.Service(address);
-        await using var containers = service.GetBlobContainersAsync(
+        var containers = service.GetBlobContainersAsync(
                 BlobContainerTraits.None, BlobContainerStates.None, address.ContainerName.Length == 0 ? null : address.ContainerName, cancellationToken)
-            .GetAsyncEnumerator(cancellationToken);
-        while (true)
+            .Translated(e => BlobErrors.IsServiceFailure(e, cancellationToken), e => BlobErrors.Translate(e, address, service.Uri), cancellationToken);
+        await foreach (var container in containers.ConfigureAwait(false))
         {
-            string containerName;
-            try
-            {
-                if (!await containers.MoveNextAsync().ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                containerName = containers.Current.Name;
-            }
-            catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
-            {
-                throw BlobErrors.Translate(e, address, service.Uri);
-            }
-
-            await foreach (var info in ListContainerAsync(address, containerName, string.Empty, cancellationToken).ConfigureAwait(false))
+            await foreach (var info in ListContainerAsync(address, container.Name, string.Empty, cancellationToken).ConfigureAwait(false))
             {
                 yield return info;
             }
@@ -115,12 +95,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
         // One HEAD per open: it reports a missing blob or a changed one here, before a format reader wraps the error
         // in its own, and gives the ETag every ranged read is then pinned to.
         var actual = await GetPropertiesAsync(address, blob, cancellationToken).ConfigureAwait(false);
-        if (expected is not null && (expected.Size != actual.Size || BlobObjectInfo.Normalize(new ETag(expected.ETag)) != actual.ETag))
-        {
-            throw new ObjectChangedException(location, expected, actual);
-        }
-
-        return new BlobRangeStream(blob, address, actual, _options);
+        return RangedObjectStream.ForVersion(expected, actual, this, _options.BlockSizeBytes, _options.ReadAheadBytes);
     }
 
     /// <inheritdoc />
@@ -129,7 +104,8 @@ public sealed class AzureBlobObjectStore : IObjectStore
         var address = Parse(location).RequireBlob();
         var blob = _clients.Container(address).GetBlockBlobClient(address.BlobName);
         // Nothing is sent yet: the first request is the first full block (or the commit, for a small blob).
-        return Task.FromResult<IAtomicObjectWrite>(new BlobAtomicWrite(new BlockUploadStream(blob, address, _options.BlockSizeBytes), location));
+        var upload = new BlobBlockUpload(blob, address, _options.BlockSizeBytes);
+        return Task.FromResult<IAtomicObjectWrite>(new PartUploadWrite(upload, location, _options.BlockSizeBytes, _logger));
     }
 
     /// <inheritdoc />
@@ -175,6 +151,28 @@ public sealed class AzureBlobObjectStore : IObjectStore
         }
     }
 
+    /// <inheritdoc />
+    async ValueTask<int> IObjectRangeReader.ReadRangeAsync(ObjectInfo version, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var address = Parse(version.Location).RequireBlob();
+        var blob = _clients.Container(address).GetBlobClient(address.BlobName);
+        var options = new BlobDownloadOptions { Range = new HttpRange(offset, destination.Length), Conditions = new BlobRequestConditions { IfMatch = new ETag(version.ETag) } };
+        try
+        {
+            // The content stream resumes by itself (same range, same ETag) when a connection drops mid-body.
+            using var result = (await blob.DownloadStreamingAsync(options, cancellationToken).ConfigureAwait(false)).Value;
+            return await result.Content.ReadAtLeastAsync(destination, destination.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrors.ConditionNotMet || e.Status == 412)
+        {
+            throw new VersionMismatchException(version.Location, e);
+        }
+        catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
+        {
+            throw BlobErrors.Translate(e, address, blob.Uri);
+        }
+    }
+
     private BlobAddress Parse(ObjectLocation location)
     {
         ArgumentNullException.ThrowIfNull(location);
@@ -195,31 +193,13 @@ public sealed class AzureBlobObjectStore : IObjectStore
         }
     }
 
-    private async IAsyncEnumerable<ObjectInfo> ListContainerAsync(
-        BlobAddress address, string containerName, string blobPrefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private IAsyncEnumerable<ObjectInfo> ListContainerAsync(BlobAddress address, string containerName, string blobPrefix, CancellationToken cancellationToken)
     {
         var container = _clients.Service(address).GetBlobContainerClient(containerName);
         var options = new GetBlobsOptions { Prefix = blobPrefix.Length == 0 ? null : blobPrefix, Traits = BlobTraits.None, States = BlobStates.None };
-        await using var blobs = container.GetBlobsAsync(options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
-        {
-            BlobItem item;
-            try
-            {
-                if (!await blobs.MoveNextAsync().ConfigureAwait(false))
-                {
-                    yield break;
-                }
-
-                item = blobs.Current;
-            }
-            catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
-            {
-                // A missing container is an error, not an empty listing: "matches no object" would hide the typo.
-                throw BlobErrors.Translate(e, address with { ContainerName = containerName }, container.Uri);
-            }
-
-            yield return BlobObjectInfo.From(address.LocationOf(containerName, item.Name), item);
-        }
+        // A missing container is an error, not an empty listing: "matches no object" would hide the typo.
+        return container.GetBlobsAsync(options, cancellationToken)
+            .Translated(e => BlobErrors.IsServiceFailure(e, cancellationToken), e => BlobErrors.Translate(e, address with { ContainerName = containerName }, container.Uri), cancellationToken)
+            .Select(item => BlobObjectInfo.From(address.LocationOf(containerName, item.Name), item));
     }
 }

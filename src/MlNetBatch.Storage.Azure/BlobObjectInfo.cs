@@ -17,9 +17,6 @@ internal static class BlobObjectInfo
     public static ObjectInfo From(ObjectLocation location, BlobProperties properties) =>
         new(location, properties.ContentLength, Normalize(properties.ETag), properties.LastModified);
 
-    /// <summary>The If-Match condition that pins reads to the version <paramref name="info"/> describes.</summary>
-    public static BlobRequestConditions SameVersion(ObjectInfo info) => new() { IfMatch = new ETag(info.ETag) };
-
     /// <summary>
     /// The ETag in quotes. Listings return it bare and response headers quoted; comparing the two as text must not
     /// report a change that did not happen.

@@ -17,7 +17,7 @@ namespace MlNetBatch.Storage.Gcs;
 /// local file and sent as one resumable upload at commit, so nothing is visible under the name before then.
 /// Transient failures are retried by the client library's own retry policy.
 /// </remarks>
-public sealed class GcsObjectStore : IObjectStore, IDisposable
+public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposable
 {
     /// <summary>The URI scheme this store serves.</summary>
     public const string Scheme = "gs";
@@ -36,14 +36,7 @@ public sealed class GcsObjectStore : IObjectStore, IDisposable
     /// <summary>Creates the store; throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
     public GcsObjectStore(GcsStorageOptions options, ILogger<GcsObjectStore>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var validation = new GcsStorageOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(nameof(GcsStorageOptions), typeof(GcsStorageOptions), validation.Failures);
-        }
-
-        _options = options;
+        _options = StorageOptionsCheck.Validated(options, new GcsStorageOptionsValidator());
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _errors = new GcsErrorTranslator(GcsClientFactory.DescribeEndpoint(options));
         _client = GcsClientFactory.Create(options);
@@ -53,34 +46,14 @@ public sealed class GcsObjectStore : IObjectStore, IDisposable
     public bool CanHandle(ObjectLocation location) => location.Scheme == Scheme;
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, CancellationToken cancellationToken = default)
     {
         var options = new ListObjectsOptions { UserProject = _options.ProjectId };
-        await using var pages = _client.ListObjectsAsync(prefix.Container, prefix.Key.Length == 0 ? null : prefix.Key, options)
-            .GetAsyncEnumerator(cancellationToken);
-        while (true)
-        {
-            GcsObject item;
-            try
-            {
-                if (!await pages.MoveNextAsync().ConfigureAwait(false))
-                {
-                    yield break;
-                }
-
-                item = pages.Current;
-            }
-            catch (Exception e) when (GcsErrorTranslator.ShouldTranslate(e, cancellationToken))
-            {
-                throw _errors.Translate(e, prefix);
-            }
-
+        return _client.ListObjectsAsync(prefix.Container, prefix.Key.Length == 0 ? null : prefix.Key, options)
+            .Translated(e => GcsErrorTranslator.ShouldTranslate(e, cancellationToken), e => _errors.Translate(e, prefix), cancellationToken)
             // Names ending in '/' are "folder" placeholders made by consoles, not data.
-            if (!item.Name.EndsWith('/'))
-            {
-                yield return ToInfo(prefix.WithKey(item.Name), item);
-            }
-        }
+            .Where(item => !item.Name.EndsWith('/'))
+            .Select(item => ToInfo(prefix.WithKey(item.Name), item));
     }
 
     /// <inheritdoc />
@@ -99,23 +72,13 @@ public sealed class GcsObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
-    {
-        var current = await StatAsync(location, cancellationToken).ConfigureAwait(false);
-        return RangedObjectStream.ForVersion(expected, current, IsSameVersion,
-            version => (offset, destination, token) => ReadRangeAsync(version, offset, destination, token),
-            _options.ReadBlockBytes, _options.ReadAheadBytes);
-    }
+    public Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default) =>
+        RangedObjectStream.OpenAsync(this, location, expected, _options, cancellationToken);
 
     /// <inheritdoc />
     public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(location);
-        if (location.Key.Length == 0 || location.Key.EndsWith('/'))
-        {
-            throw new StorageException(location, "an object to write needs a name that names a file, not a bucket or a folder.");
-        }
-
+        ObjectLocation.RequireFileKey(location);
         return Task.FromResult<IAtomicObjectWrite>(new GcsAtomicWrite(this, location, ifGenerationMatch: null, _options.SpoolDirectory));
     }
 
@@ -208,10 +171,8 @@ public sealed class GcsObjectStore : IObjectStore, IDisposable
         new(location, (long)(item.Size ?? 0), item.Generation?.ToString(CultureInfo.InvariantCulture) ?? item.ETag ?? string.Empty,
             item.UpdatedDateTimeOffset ?? DateTimeOffset.MinValue);
 
-    private static bool IsSameVersion(ObjectInfo expected, ObjectInfo actual) =>
-        expected.Size == actual.Size && string.Equals(expected.ETag, actual.ETag, StringComparison.Ordinal);
-
-    private async ValueTask<int> ReadRangeAsync(ObjectInfo version, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    async ValueTask<int> IObjectRangeReader.ReadRangeAsync(ObjectInfo version, long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var location = version.Location;
         var options = new DownloadObjectOptions
@@ -231,7 +192,7 @@ public sealed class GcsObjectStore : IObjectStore, IDisposable
         }
         catch (Exception e) when (GcsErrorTranslator.Is(e, HttpStatusCode.PreconditionFailed) || GcsErrorTranslator.Is(e, HttpStatusCode.NotFound))
         {
-            throw await ChangedAsync(version, cancellationToken).ConfigureAwait(false);
+            throw new VersionMismatchException(location, e);
         }
         catch (Exception e) when (GcsErrorTranslator.ShouldTranslate(e, cancellationToken))
         {
@@ -241,22 +202,9 @@ public sealed class GcsObjectStore : IObjectStore, IDisposable
         // Not every server honours ifGenerationMatch on media downloads: check the generation that was served, too.
         if (served?.Generation is { } servedGeneration && options.IfGenerationMatch is { } wanted && servedGeneration != wanted)
         {
-            throw await ChangedAsync(version, cancellationToken).ConfigureAwait(false);
+            throw new VersionMismatchException(location);
         }
 
         return window.Written;
-    }
-
-    private async Task<StorageException> ChangedAsync(ObjectInfo expected, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var actual = await StatAsync(expected.Location, cancellationToken).ConfigureAwait(false);
-            return new ObjectChangedException(expected.Location, expected, actual);
-        }
-        catch (ObjectNotFoundException e)
-        {
-            return new StorageException(expected.Location, "the object was deleted after the job was planned; re-run the job to plan it again.", e);
-        }
     }
 }

@@ -6,7 +6,7 @@ namespace MlNetBatch.Storage.Gcs;
 /// (<c>GOOGLE_APPLICATION_CREDENTIALS</c>, <c>gcloud auth application-default login</c>, or the metadata server of
 /// the VM, GKE pod or Cloud Run service), unless <see cref="Anonymous"/> is set.
 /// </remarks>
-public sealed class GcsStorageOptions
+public sealed class GcsStorageOptions : RangedReadOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "MlNetBatch:Storage:Gcs";
@@ -27,14 +27,6 @@ public sealed class GcsStorageOptions
     /// <summary>Sends requests without credentials: for public buckets and emulators.</summary>
     /// <value>The default is false (application default credentials).</value>
     public bool Anonymous { get; set; }
-
-    /// <summary>Bytes fetched per ranged download when a reader asks for less (larger reads are fetched as one range).</summary>
-    /// <value>The default is 4 MiB; at least 64 KiB.</value>
-    public int ReadBlockBytes { get; set; } = 4 << 20;
-
-    /// <summary>Bytes fetched in the background ahead of a reader that moves forward sequentially; 0 turns read-ahead off.</summary>
-    /// <value>The default is 8 MiB; at most 1 GiB.</value>
-    public int ReadAheadBytes { get; set; } = 8 << 20;
 
     /// <summary>Bytes sent per request of the resumable upload made at commit.</summary>
     /// <value>The default is 16 MiB; a multiple of 256 KiB, at most 1 GiB.</value>

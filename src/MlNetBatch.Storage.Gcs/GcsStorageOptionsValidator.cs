@@ -5,7 +5,6 @@ namespace MlNetBatch.Storage.Gcs;
 /// <summary>Checks <see cref="GcsStorageOptions"/> and reports every problem at once, each with its configuration path.</summary>
 public sealed class GcsStorageOptionsValidator : IValidateOptions<GcsStorageOptions>
 {
-    private const int MinimumReadBlockBytes = 64 << 10;
     private const int MaximumBufferBytes = 1 << 30;
 
     /// <inheritdoc />
@@ -24,14 +23,9 @@ public sealed class GcsStorageOptionsValidator : IValidateOptions<GcsStorageOpti
             yield return $"BaseUri: '{baseUri}' is not an absolute http or https URL (for an emulator: http://127.0.0.1:9199/storage/v1/).";
         }
 
-        if (options.ReadBlockBytes is < MinimumReadBlockBytes or > MaximumBufferBytes)
+        foreach (var problem in options.ReadProblems())
         {
-            yield return $"ReadBlockBytes: must be from {MinimumReadBlockBytes} (64 KiB) to {MaximumBufferBytes} (1 GiB); it is {options.ReadBlockBytes}.";
-        }
-
-        if (options.ReadAheadBytes is < 0 or > MaximumBufferBytes)
-        {
-            yield return $"ReadAheadBytes: must be from 0 (no read-ahead) to {MaximumBufferBytes} (1 GiB); it is {options.ReadAheadBytes}.";
+            yield return problem;
         }
 
         if (options.UploadChunkBytes is < GcsStorageOptions.UploadChunkQuantumBytes or > MaximumBufferBytes

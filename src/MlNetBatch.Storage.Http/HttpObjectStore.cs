@@ -13,7 +13,7 @@ namespace MlNetBatch.Storage.Http;
 /// its footer first and CSV/JSON Lines partitions from the middle of the file. Reads are pinned to the ETag (or
 /// Last-Modified) seen when the job was planned. Plain HTTP cannot list, so each file must be named by its URL.
 /// </remarks>
-public sealed class HttpObjectStore : IObjectStore
+public sealed class HttpObjectStore : IObjectStore, IObjectRangeReader
 {
     /// <summary>The name of the <see cref="HttpClient"/> this store asks <see cref="IHttpClientFactory"/> for.</summary>
     public const string HttpClientName = "MlNetBatch.Storage.Http";
@@ -40,14 +40,8 @@ public sealed class HttpObjectStore : IObjectStore
 
     private HttpObjectStore(Func<HttpClient> client, HttpStorageOptions options)
     {
-        var validation = new HttpStorageOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(nameof(HttpStorageOptions), typeof(HttpStorageOptions), validation.Failures);
-        }
-
         _client = client;
-        _options = options;
+        _options = StorageOptionsCheck.Validated(options, new HttpStorageOptionsValidator());
         _retry = options.MaxRetries == 0
             ? ResiliencePipeline.Empty
             : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
@@ -93,10 +87,7 @@ public sealed class HttpObjectStore : IObjectStore
     public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
     {
         var (current, acceptsRanges) = await HeadAsync(location, cancellationToken).ConfigureAwait(false);
-        if (expected is not null && (expected.Size != current.Size || expected.ETag != current.ETag))
-        {
-            throw new ObjectChangedException(location, expected, current);
-        }
+        ObjectVersion.ThrowIfChanged(expected, current);
 
         if (!acceptsRanges)
         {
@@ -104,10 +95,7 @@ public sealed class HttpObjectStore : IObjectStore
                 "the server does not accept byte-range requests (no 'Accept-Ranges: bytes'), which reading needs: Parquet reads its footer first and CSV/JSON Lines partitions start mid-file. Serve the file from a server with range support, or copy it to local or object storage.");
         }
 
-        var version = expected ?? current;
-        return new RangedObjectStream(location, version.Size,
-            (offset, destination, token) => ReadRangeAsync(version, offset, destination, token),
-            _options.ReadBlockBytes, _options.ReadAheadBytes);
+        return RangedObjectStream.ForVersion(expected, current, this, _options.ReadBlockBytes, _options.ReadAheadBytes);
     }
 
     /// <inheritdoc />
@@ -158,7 +146,8 @@ public sealed class HttpObjectStore : IObjectStore
         }
     }
 
-    private async ValueTask<int> ReadRangeAsync(ObjectInfo version, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    async ValueTask<int> IObjectRangeReader.ReadRangeAsync(ObjectInfo version, long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var location = version.Location;
         try
@@ -180,7 +169,7 @@ public sealed class HttpObjectStore : IObjectStore
                 using var response = await _client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
                 if (response.StatusCode == HttpStatusCode.PreconditionFailed)
                 {
-                    throw await ChangedAsync(version, token).ConfigureAwait(false);
+                    throw new VersionMismatchException(location);
                 }
 
                 ThrowOnFailure(location, response);
@@ -191,45 +180,23 @@ public sealed class HttpObjectStore : IObjectStore
                 }
 
                 // Servers that ignore If-Match still say which version they sent.
-                var sentTag = response.Headers.ETag?.ToString();
-                if ((sentTag is not null && version.ETag.StartsWith('"') && sentTag != version.ETag)
-                    || (response.Content.Headers.ContentRange?.Length is { } total && total != version.Size))
+                var served = version with
                 {
-                    throw await ChangedAsync(version, token).ConfigureAwait(false);
+                    ETag = response.Headers.ETag?.ToString() ?? version.ETag,
+                    Size = response.Content.Headers.ContentRange?.Length ?? version.Size,
+                };
+                if (!ObjectVersion.IsSame(version, served))
+                {
+                    throw new VersionMismatchException(location);
                 }
 
                 await using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-                var read = 0;
-                while (read < destination.Length)
-                {
-                    var n = await body.ReadAsync(destination[read..], token).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    read += n;
-                }
-
-                return read;
+                return await body.ReadAtLeastAsync(destination, destination.Length, throwOnEndOfStream: false, token).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (ShouldTranslate(e, cancellationToken))
         {
             throw Translate(location, e);
-        }
-    }
-
-    private async Task<StorageException> ChangedAsync(ObjectInfo expected, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var actual = await StatAsync(expected.Location, cancellationToken).ConfigureAwait(false);
-            return new ObjectChangedException(expected.Location, expected, actual);
-        }
-        catch (ObjectNotFoundException e)
-        {
-            return new StorageException(expected.Location, "the file was removed after the job was planned; re-run the job to plan it again.", e);
         }
     }
 

@@ -1,18 +1,10 @@
 namespace MlNetBatch.Storage.Http;
 
 /// <summary>How MlNetBatch reads files served over plain HTTP(S); bound from <c>MlNetBatch:Storage:Http</c>.</summary>
-public sealed class HttpStorageOptions
+public sealed class HttpStorageOptions : RangedReadOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "MlNetBatch:Storage:Http";
-
-    /// <summary>Bytes fetched per range request when a reader asks for less (larger reads are fetched as one range).</summary>
-    /// <value>The default is 4 MiB; at least 64 KiB.</value>
-    public int ReadBlockBytes { get; set; } = 4 << 20;
-
-    /// <summary>Bytes fetched in the background ahead of a reader that moves forward sequentially; 0 turns read-ahead off.</summary>
-    /// <value>The default is 8 MiB; at most 1 GiB.</value>
-    public int ReadAheadBytes { get; set; } = 8 << 20;
 
     /// <summary>Retries of a request that failed transiently (connection errors, timeouts, 408, 429, 5xx), with exponential backoff.</summary>
     /// <value>The default is 3; from 0 to 20.</value>

@@ -5,8 +5,6 @@ namespace MlNetBatch.Storage.Http;
 /// <summary>Checks <see cref="HttpStorageOptions"/> and reports every problem at once, each with its configuration path.</summary>
 public sealed class HttpStorageOptionsValidator : IValidateOptions<HttpStorageOptions>
 {
-    private const int MinimumReadBlockBytes = 64 << 10;
-    private const int MaximumBufferBytes = 1 << 30;
     private const int MaximumRetries = 20;
 
     /// <inheritdoc />
@@ -19,14 +17,9 @@ public sealed class HttpStorageOptionsValidator : IValidateOptions<HttpStorageOp
 
     private static IEnumerable<string> Problems(HttpStorageOptions options)
     {
-        if (options.ReadBlockBytes is < MinimumReadBlockBytes or > MaximumBufferBytes)
+        foreach (var problem in options.ReadProblems())
         {
-            yield return $"ReadBlockBytes: must be from {MinimumReadBlockBytes} (64 KiB) to {MaximumBufferBytes} (1 GiB); it is {options.ReadBlockBytes}.";
-        }
-
-        if (options.ReadAheadBytes is < 0 or > MaximumBufferBytes)
-        {
-            yield return $"ReadAheadBytes: must be from 0 (no read-ahead) to {MaximumBufferBytes} (1 GiB); it is {options.ReadAheadBytes}.";
+            yield return problem;
         }
 
         if (options.MaxRetries is < 0 or > MaximumRetries)

@@ -17,7 +17,7 @@ namespace MlNetBatch.Storage.S3;
 /// read half old, half new. Writes are multipart uploads completed only on commit. Transient failures are retried by
 /// the SDK's retry policy (<see cref="S3StorageOptions.MaxRetries"/>); permanent ones fail at once.
 /// </remarks>
-public sealed class S3ObjectStore : IObjectStore, IDisposable
+public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposable
 {
     private readonly S3StorageOptions _options;
     private readonly AmazonS3Client _client;
@@ -37,14 +37,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     /// <summary>Creates the store; throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
     public S3ObjectStore(S3StorageOptions options, ILogger<S3ObjectStore>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var validation = new S3StorageOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(nameof(S3StorageOptions), typeof(S3StorageOptions), validation.Failures);
-        }
-
-        _options = options;
+        _options = StorageOptionsCheck.Validated(options, new S3StorageOptionsValidator());
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _schemes = new HashSet<string>((options.Schemes.Length > 0 ? options.Schemes : S3StorageOptions.DefaultSchemes).Select(s => s.ToLowerInvariant()));
         _errors = new S3ErrorTranslator(S3ClientFactory.DescribeEndpoint(options), options.MaxRetries);
@@ -116,25 +109,15 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
-    {
-        var current = await StatAsync(location, cancellationToken).ConfigureAwait(false);
-        return RangedObjectStream.ForVersion(expected, current, IsSameVersion,
-            version => (offset, destination, token) => ReadRangeAsync(version, offset, destination, token),
-            _options.ReadBlockBytes, _options.ReadAheadBytes);
-    }
+    public Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default) =>
+        RangedObjectStream.OpenAsync(this, location, expected, _options, cancellationToken);
 
     /// <inheritdoc />
     public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(location);
-        if (location.Key.Length == 0 || location.Key.EndsWith('/'))
-        {
-            throw new StorageException(location, "an object to write needs a key that names a file, not a bucket or a folder.");
-        }
-
-        var stream = new S3UploadStream(_client, location, _options, _errors);
-        return Task.FromResult<IAtomicObjectWrite>(new S3AtomicWrite(this, location, stream, _logger));
+        ObjectLocation.RequireFileKey(location);
+        var upload = new S3MultipartUpload(_client, location, _options, _errors, this);
+        return Task.FromResult<IAtomicObjectWrite>(new PartUploadWrite(upload, location, _options.PartSizeBytes, _logger));
     }
 
     /// <inheritdoc />
@@ -192,15 +175,11 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
 
-    private static bool IsSameVersion(ObjectInfo expected, ObjectInfo actual) =>
-        expected.Size == actual.Size && string.Equals(Unquote(expected.ETag), Unquote(actual.ETag), StringComparison.Ordinal);
-
-    private static string? Unquote(string? etag) => etag?.Trim('"');
-
     private static DateTimeOffset ToOffset(DateTime? value) =>
         value is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
 
-    private async ValueTask<int> ReadRangeAsync(ObjectInfo version, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    async ValueTask<int> IObjectRangeReader.ReadRangeAsync(ObjectInfo version, long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var location = version.Location;
         try
@@ -235,7 +214,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
-            throw await ChangedAsync(version, cancellationToken).ConfigureAwait(false);
+            throw new VersionMismatchException(location, e);
         }
         catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
         {
@@ -245,34 +224,21 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         using (response)
         {
             // Not every S3-compatible server honours If-Match (s3rver ignores it): check the version that was sent.
-            if (!string.Equals(Unquote(response.ETag), Unquote(version.ETag), StringComparison.Ordinal)
-                || (TotalLength(response.ContentRange) is { } total && total != version.Size))
+            var served = version with { Size = TotalLength(response.ContentRange) ?? version.Size, ETag = response.ETag };
+            if (!ObjectVersion.IsSame(version, served))
             {
-                throw await ChangedAsync(version, cancellationToken).ConfigureAwait(false);
+                throw new VersionMismatchException(location);
             }
 
             // Read only what was asked for: s3rver answers "bytes=0-0" with the whole object.
-            var stream = response.ResponseStream;
-            var read = 0;
             try
             {
-                while (read < destination.Length)
-                {
-                    var n = await stream.ReadAsync(destination[read..], cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    read += n;
-                }
+                return await response.ResponseStream.ReadAtLeastAsync(destination, destination.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
                 throw new BodyInterruptedException(e);
             }
-
-            return read;
         }
     }
 
@@ -281,19 +247,6 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         // "bytes 0-99/1000": the part after the slash is the whole object's size ("*" when the server does not know).
         var slash = contentRange?.LastIndexOf('/') ?? -1;
         return slash >= 0 && long.TryParse(contentRange.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var total) ? total : null;
-    }
-
-    private async Task<StorageException> ChangedAsync(ObjectInfo expected, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var actual = await StatAsync(expected.Location, cancellationToken).ConfigureAwait(false);
-            return new ObjectChangedException(expected.Location, expected, actual);
-        }
-        catch (ObjectNotFoundException e)
-        {
-            return new StorageException(expected.Location, "the object was deleted after the job was planned; re-run the job to plan it again.", e);
-        }
     }
 
     private async Task ThrowIfBucketMissingAsync(ObjectLocation location, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace MlNetBatch.Storage.S3;
 /// Credentials never belong here or in a job definition: they come from <see cref="Profile"/> or, when it is not
 /// set, from the AWS SDK's standard chain (environment variables, shared profile, container or instance role).
 /// </remarks>
-public sealed class S3StorageOptions
+public sealed class S3StorageOptions : RangedReadOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "MlNetBatch:Storage:S3";
@@ -61,14 +61,6 @@ public sealed class S3StorageOptions
     /// </summary>
     /// <value>The default is 8 MiB; at least 5 MiB (S3's minimum part size) and at most 1 GiB.</value>
     public int PartSizeBytes { get; set; } = 8 << 20;
-
-    /// <summary>Bytes fetched per ranged GET when a reader asks for less (larger reads are fetched as one range).</summary>
-    /// <value>The default is 4 MiB; at least 64 KiB.</value>
-    public int ReadBlockBytes { get; set; } = 4 << 20;
-
-    /// <summary>Bytes fetched in the background ahead of a reader that moves forward sequentially; 0 turns read-ahead off.</summary>
-    /// <value>The default is 8 MiB; at most 1 GiB.</value>
-    public int ReadAheadBytes { get; set; } = 8 << 20;
 
     /// <summary>
     /// Retries of a request that failed transiently (5xx, throttling, timeouts, dropped connections), with the

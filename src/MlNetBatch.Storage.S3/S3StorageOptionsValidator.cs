@@ -5,7 +5,6 @@ namespace MlNetBatch.Storage.S3;
 /// <summary>Checks <see cref="S3StorageOptions"/> and reports every problem at once, each with its configuration path.</summary>
 public sealed class S3StorageOptionsValidator : IValidateOptions<S3StorageOptions>
 {
-    private const int MinimumReadBlockBytes = 64 << 10;
     private const int MaximumBufferBytes = 1 << 30;
     private const int MaximumRetries = 20;
 
@@ -67,14 +66,9 @@ public sealed class S3StorageOptionsValidator : IValidateOptions<S3StorageOption
             yield return $"PartSizeBytes: must be from {S3StorageOptions.MinimumPartSizeBytes} (5 MiB, the smallest part S3 accepts) to {MaximumBufferBytes} (1 GiB); it is {options.PartSizeBytes}.";
         }
 
-        if (options.ReadBlockBytes is < MinimumReadBlockBytes or > MaximumBufferBytes)
+        foreach (var problem in options.ReadProblems())
         {
-            yield return $"ReadBlockBytes: must be from {MinimumReadBlockBytes} (64 KiB) to {MaximumBufferBytes} (1 GiB); it is {options.ReadBlockBytes}.";
-        }
-
-        if (options.ReadAheadBytes is < 0 or > MaximumBufferBytes)
-        {
-            yield return $"ReadAheadBytes: must be from 0 (no read-ahead) to {MaximumBufferBytes} (1 GiB); it is {options.ReadAheadBytes}.";
+            yield return problem;
         }
 
         if (options.MaxRetries is < 0 or > MaximumRetries)

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MlNetBatch.Storage;
 using MlNetBatch.Storage.Http;
@@ -14,34 +13,22 @@ public static class HttpServiceCollectionExtensions
     /// Registers the read-only HTTP store, its named <see cref="HttpClient"/> (<see cref="HttpObjectStore.HttpClientName"/>,
     /// where proxies, handlers and timeouts can be configured) and options set by <paramref name="configure"/>.
     /// </summary>
-    public static IServiceCollection AddMlNetBatchHttp(this IServiceCollection services, Action<HttpStorageOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<HttpStorageOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        return AddStore(services);
-    }
+    public static IServiceCollection AddMlNetBatchHttp(this IServiceCollection services, Action<HttpStorageOptions>? configure = null) =>
+        AddStore(services, options => options.Configure(configure ?? (_ => { })));
 
     /// <summary>Registers the read-only HTTP store with options bound from <paramref name="section"/> (the <c>MlNetBatch:Storage:Http</c> section).</summary>
     public static IServiceCollection AddMlNetBatchHttp(this IServiceCollection services, IConfiguration section)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
-        services.AddOptions<HttpStorageOptions>().Bind(section).ValidateOnStart();
-        return AddStore(services);
+        return AddStore(services, options => options.Bind(section));
     }
 
-    private static IServiceCollection AddStore(IServiceCollection services)
+    private static IServiceCollection AddStore(IServiceCollection services, Action<OptionsBuilder<HttpStorageOptions>> configure)
     {
+        ArgumentNullException.ThrowIfNull(services);
         services.AddHttpClient(HttpObjectStore.HttpClientName);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpStorageOptions>, HttpStorageOptionsValidator>());
         // A factory, so that a container which can also resolve HttpClient never finds the constructors ambiguous.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectStore, HttpObjectStore>(sp => new HttpObjectStore(
-            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<HttpStorageOptions>>())));
-        return services;
+        return services.AddObjectStore<HttpStorageOptions, HttpStorageOptionsValidator, HttpObjectStore>(configure, sp => new HttpObjectStore(
+            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<HttpStorageOptions>>()));
     }
 }

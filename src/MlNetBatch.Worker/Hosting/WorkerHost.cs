@@ -36,7 +36,7 @@ public static class WorkerHost
                 throw new FileNotFoundException($"The configuration file '{configFile}' does not exist.", configFile);
             }
 
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+            builder.Configuration.AddJobConfigFile(configFile);
             // Environment variables still win over the extra file, as they do over appsettings.json.
             builder.Configuration.AddEnvironmentVariables();
         }

@@ -8,9 +8,17 @@ public class DataSourceOptions
 
     /// <summary>
     /// An explicit schema, column name to type name (<c>float</c>, <c>long</c>, <c>string</c>, <c>float[16]</c>…).
-    /// When set, only these columns are read, and values are converted to these types.
+    /// When set, only these columns are read, and values are converted to these types; with
+    /// <see cref="InferOtherColumns"/>, these types override the inferred ones and the other columns are read too.
     /// </summary>
     public Dictionary<string, string>? Columns { get; set; }
+
+    /// <summary>
+    /// Whether the columns <see cref="Columns"/> does not list are inferred and read as well ("declare one, infer the
+    /// rest"): the schema is the inferred one, in file order, with the listed columns' types replaced.
+    /// </summary>
+    /// <value>The default is <c>false</c>: <see cref="Columns"/>, when set, is the whole schema.</value>
+    public bool InferOtherColumns { get; set; }
 
     /// <summary>The CSV field separator.</summary>
     /// <value>The default is a comma.</value>
@@ -54,6 +62,11 @@ public class DataSourceOptions
     /// <value>The default is 1000.</value>
     public int InferenceSampleRows { get; set; } = 1000;
 
-    /// <summary>Copies these options.</summary>
-    public DataSourceOptions Clone() => (DataSourceOptions)MemberwiseClone();
+    /// <summary>Copies these options; the copy has its own <see cref="Columns"/>, so changing one leaves the other as it was.</summary>
+    public DataSourceOptions Clone()
+    {
+        var copy = (DataSourceOptions)MemberwiseClone();
+        copy.Columns = Columns is null ? null : new Dictionary<string, string>(Columns, Columns.Comparer);
+        return copy;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetBatch.Data.BadRecords;
@@ -93,7 +94,7 @@ public sealed class PartitionedDataSource
 
         options = options?.Clone() ?? new DataSourceOptions();
         resolver ??= ObjectStoreResolver.LocalOnly;
-        Validate(options);
+        DataSourceOptionsValidator.ThrowIfInvalid(options);
 
         var files = new List<ObjectInfo>();
         var hidden = new List<ObjectInfo>();
@@ -116,9 +117,10 @@ public sealed class PartitionedDataSource
         options.Format = kind;
         var format = DataFormats.For(kind);
 
-        IReadOnlyList<SourceColumn> columns = options.Columns is { Count: > 0 } explicitSchema
-            ? ParseSchema(explicitSchema)
-            : await format.InferSchemaAsync(resolver.Resolve(files[0].Location), files[0], options, cancellationToken).ConfigureAwait(false);
+        var declared = ParseSchema(options.Columns ?? []);
+        var columns = declared.Count > 0 && !options.InferOtherColumns
+            ? declared
+            : Override(await format.InferSchemaAsync(resolver.Resolve(files[0].Location), files[0], options, cancellationToken).ConfigureAwait(false), declared);
         if (columns.Count == 0)
         {
             throw new DataFormatException(files[0].Location.ToString(), "the file has no columns.");
@@ -185,33 +187,20 @@ public sealed class PartitionedDataSource
         return partitions;
     }
 
-    private static IReadOnlyList<SourceColumn> ParseSchema(Dictionary<string, string> schema)
+    // The options were validated, so every type name parses.
+    private static List<SourceColumn> ParseSchema(Dictionary<string, string> schema) =>
+        schema.Select(c => new SourceColumn(c.Key, ColumnTypeNames.TryParse(c.Value, out var type) ? type : throw new UnreachableException())).ToList();
+
+    /// <summary>
+    /// The inferred columns with the declared types put in; a declared column the file lacks is kept, and reading
+    /// reports it missing as it does for an explicit schema.
+    /// </summary>
+    private static List<SourceColumn> Override(IReadOnlyList<SourceColumn> inferred, List<SourceColumn> declared)
     {
-        var columns = new List<SourceColumn>(schema.Count);
-        foreach (var (name, typeName) in schema)
-        {
-            if (!ColumnTypeNames.TryParse(typeName, out var type))
-            {
-                throw new MlNetBatchException($"Column '{name}' has unknown type '{typeName}'; use {ColumnTypeNames.Accepted}.");
-            }
-
-            columns.Add(new SourceColumn(name, type));
-        }
-
+        var types = declared.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var columns = inferred.Select(c => types.Remove(c.Name, out var declaredColumn) ? declaredColumn : c).ToList();
+        columns.AddRange(declared.Where(c => types.ContainsKey(c.Name)));
         return columns;
-    }
-
-    private static void Validate(DataSourceOptions options)
-    {
-        if (options.PartitionBytes < 1024)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "PartitionBytes must be at least 1024.");
-        }
-
-        if (options.RowGroupsPerPartition < 1 || options.ChunkRows < 1 || options.PrefetchChunks < 1 || options.InferenceSampleRows < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "RowGroupsPerPartition, ChunkRows, PrefetchChunks and InferenceSampleRows must be positive.");
-        }
     }
 
     private static string CommonDirectory(IReadOnlyList<ObjectInfo> files)

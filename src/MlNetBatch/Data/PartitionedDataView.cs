@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.ML;
+using MlNetBatch.Formats;
 
 namespace MlNetBatch.Data;
 
@@ -10,10 +11,18 @@ namespace MlNetBatch.Data;
 /// </summary>
 public sealed class PartitionedDataView : IDataView
 {
+    private readonly bool _sequential;
+
     internal PartitionedDataView(PartitionedDataSource source)
+        : this(source, source.BuildSchema(), sequential: false)
+    {
+    }
+
+    private PartitionedDataView(PartitionedDataSource source, DataViewSchema schema, bool sequential)
     {
         Source = source;
-        Schema = source.BuildSchema();
+        Schema = schema;
+        _sequential = sequential;
     }
 
     /// <summary>What the view reads.</summary>
@@ -51,7 +60,7 @@ public sealed class PartitionedDataView : IDataView
 
     /// <inheritdoc />
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-        new PartitionedRowCursor(this, ActiveColumns(columnsNeeded), new ConcurrentQueue<Partition>(Plan()));
+        CreateCursor(ActiveColumns(columnsNeeded), new ConcurrentQueue<Partition>(Plan()));
 
     /// <inheritdoc />
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
@@ -64,11 +73,25 @@ public sealed class PartitionedDataView : IDataView
         var cursors = new DataViewRowCursor[count];
         for (var i = 0; i < count; i++)
         {
-            cursors[i] = new PartitionedRowCursor(this, active, queue);
+            cursors[i] = CreateCursor(active, queue);
         }
 
         return cursors;
     }
+
+    /// <summary>
+    /// The same view, but its cursors decode each chunk on the consumer's thread when asked for it, instead of on a
+    /// background task ahead of the consumer: for a job that already runs a partition per core.
+    /// </summary>
+    internal PartitionedDataView ReadingOnConsumerThread() => new(Source, Schema, sequential: true);
+
+    /// <summary>What the format needs to decode <paramref name="partition"/>'s active columns into batches of <paramref name="pool"/>.</summary>
+    internal PartitionReadContext ContextFor(Partition partition, bool[] active, RecordBatchPool pool) =>
+        new(Source.Resolver.Resolve(partition.File.Location), partition, Source.Columns, active, Source.Options, pool, Source.BadRecords, Source.Statistics);
+
+    private BlockRowCursor CreateCursor(bool[] active, ConcurrentQueue<Partition> partitions) => _sequential
+        ? new SequentialPartitionCursor(this, active, partitions)
+        : new PartitionedRowCursor(this, active, partitions);
 
     private IReadOnlyList<Partition> Plan() => Source.GetPartitionsAsync().GetAwaiter().GetResult();
 

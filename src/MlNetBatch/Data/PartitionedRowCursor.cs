@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
-using MlNetBatch.Formats;
 
 namespace MlNetBatch.Data;
 
@@ -15,6 +14,7 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
     private readonly Channel<RecordBatch> _chunks;
     private readonly RecordBatchPool _pool;
     private readonly CancellationTokenSource _stop = new();
+    private bool _disposed;
     private readonly Task _producer;
     private ExceptionDispatchInfo? _failure;
 
@@ -28,7 +28,7 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
             SingleReader = true,
             SingleWriter = true,
         });
-        _producer = Task.Run(() => ProduceAsync(source, active, partitions, _stop.Token));
+        _producer = Task.Run(() => ProduceAsync(view, active, partitions, _stop.Token));
     }
 
     protected override bool TryTakeNextBatch(out RecordBatch batch)
@@ -62,8 +62,9 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _stop.Cancel();
             // Drain so a producer blocked on a full channel can observe the cancellation and finish.
             while (_chunks.Reader.TryRead(out var batch))
@@ -86,15 +87,13 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
         base.Dispose(disposing);
     }
 
-    private async Task ProduceAsync(PartitionedDataSource source, bool[] active, ConcurrentQueue<Partition> partitions, CancellationToken cancellationToken)
+    private async Task ProduceAsync(PartitionedDataView view, bool[] active, ConcurrentQueue<Partition> partitions, CancellationToken cancellationToken)
     {
         try
         {
             while (partitions.TryDequeue(out var partition))
             {
-                var context = new PartitionReadContext(
-                    source.Resolver.Resolve(partition.File.Location), partition, source.Columns, active, source.Options, _pool, source.BadRecords, source.Statistics);
-                await foreach (var batch in source.Format.ReadAsync(context, cancellationToken).ConfigureAwait(false))
+                await foreach (var batch in view.Source.Format.ReadAsync(view.ContextFor(partition, active, _pool), cancellationToken).ConfigureAwait(false))
                 {
                     batch.Partition = partition;
                     Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringRead);

@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MlNetBatch.Data;
 using MlNetBatch.Formats;
 using MlNetBatch.Jobs;
 using MlNetBatch.Jobs.Observation;
+using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
 
@@ -31,6 +33,9 @@ public static class MlNetBatchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobDefinitionValidator>(sp =>
             new JobDefinitionValidator(sp.GetRequiredService<JobPaths>(), () => sp.GetRequiredService<ObjectStoreResolver>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>>(new JobBindingValidator(section)));
+        // The rules a job's Source and Model sections are checked with, for options bound on their own (AddOptions<T>().Bind(…)).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataSourceOptions>, DataSourceOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoreOnnxOptions>, ScoreOnnxOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectStore, LocalObjectStore>());
         services.TryAddSingleton(sp => new ObjectStoreResolver(sp.GetServices<IObjectStore>()));
         // Registered formats come after the built-in ones, so that a package can replace one as well as add one.

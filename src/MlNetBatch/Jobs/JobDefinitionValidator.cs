@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MlNetBatch.Data;
+using MlNetBatch.Scoring;
 using MlNetBatch.Storage;
 
 namespace MlNetBatch.Jobs;
@@ -81,22 +82,9 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
             }
         }
 
-        foreach (var (column, type) in job.Source.Columns ?? [])
+        foreach (var problem in DataSourceOptionsValidator.Problems(job.Source))
         {
-            if (!ColumnTypeNames.TryParse(type, out _))
-            {
-                yield return $"Source:Columns:{column}: '{type}' is not a column type; use {ColumnTypeNames.Accepted}.";
-            }
-        }
-
-        if (job.Source.PartitionBytes < 1024)
-        {
-            yield return "Source:PartitionBytes: must be at least 1024.";
-        }
-
-        if (job.Source.RowGroupsPerPartition < 1 || job.Source.ChunkRows < 1 || job.Source.PrefetchChunks < 1)
-        {
-            yield return "Source: RowGroupsPerPartition, ChunkRows and PrefetchChunks must be greater than zero.";
+            yield return $"Source:{problem}";
         }
 
         for (var i = 0; i < job.Preprocess.Count; i++)
@@ -116,14 +104,9 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
             yield return $"Model:ModelPath: model file '{_paths.Resolve(job.Model.ModelPath)}' does not exist.";
         }
 
-        if (job.Model.BatchSize < 0)
+        foreach (var problem in ScoreOnnxOptionsValidator.Problems(job.Model))
         {
-            yield return $"Model:BatchSize: must be 0 (automatic) or greater (got {job.Model.BatchSize}).";
-        }
-
-        if (job.Model.PrefetchBatches < 1)
-        {
-            yield return $"Model:PrefetchBatches: must be greater than zero (got {job.Model.PrefetchBatches}).";
+            yield return $"Model:{problem}";
         }
 
         if (string.IsNullOrWhiteSpace(job.Sink.Path))

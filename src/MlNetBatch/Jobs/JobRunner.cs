@@ -71,7 +71,7 @@ public sealed class JobRunner
         _logger.LogInformation("Job {Job}: {Pending} of {Partitions} partitions to score ({Files} files) with {Model} on {Device}",
             jobName, session.Pending.Count, prepared.Partitions.Count, prepared.Source.Files.Count, model.Name, model.Device);
 
-        var executor = new PartitionExecutor(jobName, job, prepared, session, _resolver, _writers, new BadRecordBudget(jobName, job.Execution), _logger);
+        var executor = new PartitionExecutor(jobName, job, prepared, session, _writers, new BadRecordBudget(jobName, job.Execution), _logger);
         var failed = true;
         try
         {

@@ -25,19 +25,47 @@ internal abstract class InputPacker
     /// </summary>
     public static InputPacker[] Create(DataViewRow row, OnnxTensorSpec spec)
     {
-        var packers = new InputPacker[spec.SourceColumns.Count];
+        var packers = new List<InputPacker>();
         var offset = 0;
-        for (var i = 0; i < packers.Length; i++)
+        for (var i = 0; i < spec.SourceColumns.Count;)
         {
             var column = row.Schema[spec.SourceColumns[i]];
+            if (FloatRun(row, spec, i) >= FloatColumnGroupPacker.Width)
+            {
+                // Eight float columns side by side: packed together, a tensor row at a time.
+                var group = spec.SourceColumns.Skip(i).Take(FloatColumnGroupPacker.Width).Select(name => row.Schema[name]).ToArray();
+                packers.Add(new FloatColumnGroupPacker(row, group, spec.RowSize, offset));
+                offset += FloatColumnGroupPacker.Width;
+                i += FloatColumnGroupPacker.Width;
+                continue;
+            }
+
             var size = column.Type is VectorDataViewType vector ? vector.Size : 1;
-            packers[i] = column.Type is VectorDataViewType
+            packers.Add(column.Type is VectorDataViewType
                 ? GenericActivator.Create<InputPacker>(typeof(VectorInputPacker<>), spec.ItemType.RawType, row, column, spec.RowSize, offset, size)
-                : GenericActivator.Create<InputPacker>(typeof(ScalarInputPacker<>), spec.ItemType.RawType, row, column, spec.RowSize, offset);
+                : GenericActivator.Create<InputPacker>(typeof(ScalarInputPacker<>), spec.ItemType.RawType, row, column, spec.RowSize, offset));
             offset += size;
+            i++;
         }
 
-        return packers;
+        return [.. packers];
+    }
+
+    /// <summary>How many scalar float columns feeding a float tensor follow one another from source column <paramref name="from"/> on.</summary>
+    private static int FloatRun(DataViewRow row, OnnxTensorSpec spec, int from)
+    {
+        if (spec.ItemType.RawType != typeof(float))
+        {
+            return 0;
+        }
+
+        var run = 0;
+        while (from + run < spec.SourceColumns.Count && row.Schema[spec.SourceColumns[from + run]].Type == NumberDataViewType.Single)
+        {
+            run++;
+        }
+
+        return run;
     }
 
     private sealed class ScalarInputPacker<T>(DataViewRow row, DataViewSchema.Column column, int rowSize, int offset) : InputPacker

@@ -49,7 +49,6 @@ public static class OnnxModelCatalogExtensions
                 var scoreOptions = options.Clone();
                 scoreOptions.InputColumns.Clear();
                 scoreOptions.OutputColumns.Clear();
-                scoreOptions.RankOneOutputsAsVectors = true;
                 for (var i = schema.Count; i < outputSchema.Count; i++)
                 {
                     scoreOptions.OutputColumns[outputSchema[i].Name] = outputSchema[i].Name;

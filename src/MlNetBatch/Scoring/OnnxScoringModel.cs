@@ -86,11 +86,11 @@ public sealed class OnnxScoringModel : IDisposable
     /// <summary>Loads a model from its bytes.</summary>
     public static OnnxScoringModel Load(byte[] model, string name, ScoreOnnxOptions options, ILogger? logger = null)
     {
-        options.Validate();
+        ScoreOnnxOptionsValidator.ThrowIfInvalid(options);
         var session = OnnxSessionFactory.Create(model, name, options, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, out var device);
         try
         {
-            var inputs = Describe(session.InputMetadata, options.InputColumns, name, "input", selectListed: false, rankOneAsVector: false);
+            var inputs = Describe(session.InputMetadata, options.InputColumns, name, "input", selectListed: false);
             foreach (var (input, columns) in options.ConcatenatedInputs)
             {
                 var index = inputs.FindIndex(i => i.Name == input);
@@ -102,7 +102,7 @@ public sealed class OnnxScoringModel : IDisposable
                 inputs[index] = inputs[index] with { ColumnName = string.Join("+", columns), ConcatenatedColumns = columns.ToArray() };
             }
 
-            var outputs = Describe(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0, options.RankOneOutputsAsVectors);
+            var outputs = Describe(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0);
             int? fixedBatch = null;
             foreach (var input in inputs)
             {
@@ -164,7 +164,7 @@ public sealed class OnnxScoringModel : IDisposable
 
             if (total >= 0 && total != input.RowSize)
             {
-                problems.Add($"input '{input.Name}' expects {ColumnTypeNames.Format(input.ColumnType)} per row (shape {input.Shape}) but {(input.ConcatenatedColumns is null ? "column" : "columns")} {string.Join(" + ", described)} give {total} values.");
+                problems.Add($"input '{input.Name}' expects {input.RowTypeName} per row (shape {input.Shape}) but {(input.ConcatenatedColumns is null ? "column" : "columns")} {string.Join(" + ", described)} give {total} values.");
             }
         }
 
@@ -178,7 +178,7 @@ public sealed class OnnxScoringModel : IDisposable
     public void Dispose() => Session.Dispose();
 
     private static List<OnnxTensorSpec> Describe(
-        IReadOnlyDictionary<string, NodeMetadata> metadata, Dictionary<string, string> columnNames, string model, string role, bool selectListed, bool rankOneAsVector)
+        IReadOnlyDictionary<string, NodeMetadata> metadata, Dictionary<string, string> columnNames, string model, string role, bool selectListed)
     {
         foreach (var listed in columnNames.Keys)
         {
@@ -215,7 +215,7 @@ public sealed class OnnxScoringModel : IDisposable
                 rowSize *= dims[d];
             }
 
-            specs.Add(new OnnxTensorSpec(name, columnNames.GetValueOrDefault(name, name), itemType, dims, rowSize, rankOneAsVector));
+            specs.Add(new OnnxTensorSpec(name, columnNames.GetValueOrDefault(name, name), itemType, dims, rowSize));
         }
 
         return specs;

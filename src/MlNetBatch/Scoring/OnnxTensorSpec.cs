@@ -8,19 +8,26 @@ namespace MlNetBatch.Scoring;
 /// <param name="ItemType">The ML.NET type of one element.</param>
 /// <param name="Dimensions">The model's shape; the first dimension is the batch (-1 when dynamic).</param>
 /// <param name="RowSize">Elements per row: the product of the dimensions after the batch.</param>
-/// <param name="RankOneAsVector">Whether a <c>[batch]</c> tensor maps to a vector of one item rather than a scalar.</param>
 /// <param name="ConcatenatedColumns">For an input fed by several columns, those columns in order; otherwise null.</param>
 public sealed record OnnxTensorSpec(
     string Name, string ColumnName, PrimitiveDataViewType ItemType, int[] Dimensions, int RowSize,
-    bool RankOneAsVector = false, IReadOnlyList<string>? ConcatenatedColumns = null)
+    IReadOnlyList<string>? ConcatenatedColumns = null)
 {
     /// <summary>The columns that feed this tensor: <see cref="ConcatenatedColumns"/>, or just <see cref="ColumnName"/>.</summary>
     public IReadOnlyList<string> SourceColumns => ConcatenatedColumns ?? [ColumnName];
 
-    /// <summary>The column type that holds one row of this tensor: a scalar for <c>[batch]</c> (unless <see cref="RankOneAsVector"/>), else a vector.</summary>
-    public DataViewType ColumnType => Dimensions.Length <= 1
-        ? (RankOneAsVector ? new VectorDataViewType(ItemType, 1) : ItemType)
-        : new VectorDataViewType(ItemType, Dimensions[1..]);
+    /// <summary>
+    /// The type of the column an output becomes: the type ML.NET's own <c>ApplyOnnxModel</c> gives it, so that
+    /// <c>ScoreOnnx</c>, <c>LoadBatched</c> and a stock <c>Model.Load</c> agree and a stock transform fitted after one
+    /// accepts the others. That is a vector whose dimensions are the tensor's with the batch dimension set to 1:
+    /// <c>[batch]</c> gives a vector of one item, <c>[batch,2]</c> a vector of dimensions 1×2 (size 2).
+    /// </summary>
+    public VectorDataViewType ColumnType => new(ItemType, (int[])[1, .. Dimensions.AsSpan(1)]);
+
+    /// <summary>What one row of an input holds, for messages: <c>long</c> for <c>[batch]</c>, <c>float[16]</c> for <c>[batch,16]</c>.</summary>
+    public string RowTypeName => RowSize == 1 && Dimensions.Length <= 1
+        ? MlNetBatch.Data.ColumnTypeNames.Format(ItemType)
+        : $"{MlNetBatch.Data.ColumnTypeNames.Format(ItemType)}[{RowSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
 
     /// <summary>The shape written as <c>[batch,16]</c>.</summary>
     public string Shape => "[" + string.Join(",", Dimensions.Select((d, i) => d < 0 ? (i == 0 ? "batch" : "?") : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";

@@ -13,7 +13,7 @@ public sealed class ScoreOnnxEstimator : IEstimator<ScoreOnnxTransformer>
     internal ScoreOnnxEstimator(ScoreOnnxOptions options, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        ScoreOnnxOptionsValidator.ThrowIfInvalid(options);
         _options = options.Clone();
         _logger = logger;
     }
@@ -54,7 +54,7 @@ public sealed class ScoreOnnxEstimator : IEstimator<ScoreOnnxTransformer>
                 else if (column.ItemType != input.ItemType
                     || (input.ConcatenatedColumns is null && input.RowSize > 1 && column.Kind == SchemaShape.Column.VectorKind.Scalar))
                 {
-                    problems.Add($"input '{input.Name}' expects {Data.ColumnTypeNames.Format(input.ColumnType)} per row but column '{name}' holds {column.ItemType}.");
+                    problems.Add($"input '{input.Name}' expects {input.RowTypeName} per row but column '{name}' holds {column.ItemType}.");
                 }
             }
         }

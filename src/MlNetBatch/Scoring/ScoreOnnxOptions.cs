@@ -43,13 +43,6 @@ public sealed class ScoreOnnxOptions
     /// </summary>
     public int IntraOpThreads { get; set; }
 
-    /// <summary>
-    /// When true, an output shaped <c>[batch]</c> becomes a vector of one item, as ML.NET's <c>ApplyOnnxModel</c>
-    /// makes it; when false (the default) it becomes a scalar column, which sinks write as a plain value.
-    /// <see cref="OnnxModelCatalogExtensions.LoadBatched"/> sets it, so loaded pipelines keep ML.NET's column types.
-    /// </summary>
-    public bool RankOneOutputsAsVectors { get; set; }
-
     /// <summary>Copies these options.</summary>
     public ScoreOnnxOptions Clone() => new()
     {
@@ -62,32 +55,5 @@ public sealed class ScoreOnnxOptions
         Device = Device,
         GpuDeviceId = GpuDeviceId,
         IntraOpThreads = IntraOpThreads,
-        RankOneOutputsAsVectors = RankOneOutputsAsVectors,
     };
-
-    internal void Validate()
-    {
-        if (BatchSize < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be zero (automatic) or greater.");
-        }
-
-        foreach (var (input, columns) in ConcatenatedInputs)
-        {
-            if (InputColumns.ContainsKey(input))
-            {
-                throw new ArgumentException($"Model input '{input}' is listed in both InputColumns and ConcatenatedInputs; use one.", nameof(ConcatenatedInputs));
-            }
-
-            if (columns is null || columns.Count == 0)
-            {
-                throw new ArgumentException($"ConcatenatedInputs for model input '{input}' lists no columns.", nameof(ConcatenatedInputs));
-            }
-        }
-
-        if (PrefetchBatches < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(PrefetchBatches), PrefetchBatches, "The number of prefetched batches must be greater than zero.");
-        }
-    }
 }

@@ -48,12 +48,18 @@ public sealed class ScoreOnnxTransformer : ITransformer, ICanSaveModel, IDisposa
     /// Like <see cref="Transform(IDataView)"/>, but a batch the model fails on is split until the failing rows are
     /// found; those go to <paramref name="badRecords"/> and the others are scored.
     /// </summary>
-    public IDataView Transform(IDataView input, IBadRecordSink? badRecords)
+    public IDataView Transform(IDataView input, IBadRecordSink? badRecords) => Transform(input, badRecords, sequential: false);
+
+    /// <summary>
+    /// Like <see cref="Transform(IDataView, IBadRecordSink?)"/>; when <paramref name="sequential"/> is true, cursors fill
+    /// and score each batch on the consumer's thread rather than overlapping them on background stages.
+    /// </summary>
+    internal IDataView Transform(IDataView input, IBadRecordSink? badRecords, bool sequential)
     {
         ArgumentNullException.ThrowIfNull(input);
         var schema = GetOutputSchema(input.Schema);
         _lastInputSchema = input.Schema;
-        return new ScoredDataView(input, Model, schema, _slots, badRecords);
+        return new ScoredDataView(input, Model, schema, _slots, badRecords, sequential);
     }
 
     /// <inheritdoc />

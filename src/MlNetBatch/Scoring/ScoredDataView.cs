@@ -4,7 +4,7 @@ using MlNetBatch.Data.BadRecords;
 namespace MlNetBatch.Scoring;
 
 /// <summary>The lazily scored output of <see cref="ScoreOnnxTransformer"/>: input columns plus the model's outputs.</summary>
-internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, DataViewSchema schema, ScoringSlotPool slots, IBadRecordSink? badRecords) : IDataView
+internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, DataViewSchema schema, ScoringSlotPool slots, IBadRecordSink? badRecords, bool sequential) : IDataView
 {
     public ScoringSlotPool Slots => slots;
 
@@ -12,6 +12,9 @@ internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, Da
     public IBadRecordSink? BadRecords => badRecords;
 
     public IDataView Input => input;
+
+    /// <summary>Whether cursors fill and score on the consumer's thread instead of on background stages.</summary>
+    public bool Sequential => sequential;
 
     public OnnxScoringModel Model => model;
 
@@ -24,7 +27,7 @@ internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, Da
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var active = Active(columnsNeeded);
-        return new ScoredRowCursor(this, input.GetRowCursor(InputColumnsNeeded(active)), active);
+        return ScoredRowCursor.Create(this, input.GetRowCursor(InputColumnsNeeded(active)), active, sequential);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
@@ -34,7 +37,7 @@ internal sealed class ScoredDataView(IDataView input, OnnxScoringModel model, Da
         var cursors = new DataViewRowCursor[inputs.Length];
         for (var i = 0; i < inputs.Length; i++)
         {
-            cursors[i] = new ScoredRowCursor(this, inputs[i], active);
+            cursors[i] = ScoredRowCursor.Create(this, inputs[i], active, sequential);
         }
 
         return cursors;

@@ -29,24 +29,21 @@ internal static class StockOnnxExport
 
     private static IEstimator<ITransformer> Pipeline(MLContext context, OnnxScoringModel model, DataViewSchema inputSchema, string modelFile)
     {
-        // Stock ML.NET reads each model input from the column of the input's name, so feeding it can overwrite a
-        // column of the caller's; such columns are set aside first and put back after the model, as ScoreOnnx leaves
-        // them. Feeds read the set-aside copies, so inputs that swap columns each get the original values.
-        var setAside = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var input in model.Inputs)
-        {
-            if (!IsReadAsIs(input, inputSchema) && inputSchema.GetColumnOrNull(input.Name) is not null)
-            {
-                setAside[input.Name] = FreeName(input.Name, inputSchema);
-            }
-        }
+        // Stock ML.NET reads each model input from the column of the input's name and writes each output under the
+        // output's name. Those working columns must not change the caller's columns nor outlive the model, so the
+        // saved chain ends with the columns ScoreOnnx gives: the input columns as they were, plus the outputs under
+        // their column names. A working name the data already uses is set aside first and put back after the model;
+        // feeds read the set-aside copies, so inputs that swap columns each get the original values.
+        var outputColumns = model.Outputs.Select(o => o.ColumnName).ToHashSet(StringComparer.Ordinal);
+        var renamed = model.Outputs.Where(o => o.ColumnName != o.Name).ToList();
+        var working = model.Inputs.Where(i => !IsReadAsIs(i, inputSchema)).Select(i => i.Name)
+            .Concat(renamed.Select(o => o.Name))
+            .ToHashSet(StringComparer.Ordinal);
+        var setAside = working.Where(name => inputSchema.GetColumnOrNull(name) is not null)
+            .ToDictionary(name => name, name => FreeName(name, inputSchema), StringComparer.Ordinal);
 
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
-        foreach (var (column, copy) in setAside)
-        {
-            pipeline = pipeline.Append(context.Transforms.CopyColumns(copy, column));
-        }
-
+        pipeline = Copy(context, pipeline, setAside.Select(p => new InputOutputColumnPair(p.Value, p.Key)));
         foreach (var input in model.Inputs.Where(i => !IsReadAsIs(i, inputSchema)))
         {
             pipeline = pipeline.Append(Feed(context, input, inputSchema, setAside));
@@ -56,20 +53,19 @@ internal static class StockOnnxExport
             outputColumnNames: model.Outputs.Select(o => o.Name).ToArray(),
             inputColumnNames: model.Inputs.Select(i => i.Name).ToArray(),
             modelFile: modelFile));
-        foreach (var (column, copy) in setAside)
-        {
-            pipeline = pipeline.Append(context.Transforms.CopyColumns(column, copy));
-        }
 
-        if (setAside.Count > 0)
-        {
-            pipeline = pipeline.Append(context.Transforms.DropColumns(setAside.Values.ToArray()));
-        }
+        pipeline = Copy(context, pipeline, renamed.Select(o => new InputOutputColumnPair(o.ColumnName, o.Name)));
+        // A column an output is renamed onto stays replaced by the output, as in ScoreOnnx.
+        pipeline = Copy(context, pipeline, setAside.Where(p => !outputColumns.Contains(p.Key)).Select(p => new InputOutputColumnPair(p.Key, p.Value)));
+        var leftovers = setAside.Values.Concat(working.Where(name => !setAside.ContainsKey(name) && !outputColumns.Contains(name))).ToArray();
+        return leftovers.Length == 0 ? pipeline : pipeline.Append(context.Transforms.DropColumns(leftovers));
+    }
 
-        // After the columns are put back, so a renamed output replaces a column of its name, as in ScoreOnnx.
-        foreach (var output in model.Outputs.Where(o => o.ColumnName != o.Name))
+    private static IEstimator<ITransformer> Copy(MLContext context, IEstimator<ITransformer> pipeline, IEnumerable<InputOutputColumnPair> pairs)
+    {
+        foreach (var pair in pairs)
         {
-            pipeline = pipeline.Append(context.Transforms.CopyColumns(output.ColumnName, output.Name));
+            pipeline = pipeline.Append(context.Transforms.CopyColumns(pair.OutputColumnName, pair.InputColumnName));
         }
 
         return pipeline;

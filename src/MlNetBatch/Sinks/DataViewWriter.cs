@@ -25,10 +25,43 @@ public static class DataViewWriter
         ArgumentNullException.ThrowIfNull(view);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
         parquet?.ThrowIfInvalid();
-        var sinkColumns = SelectColumns(view.Schema, columns);
         var store = (resolver ?? ObjectStoreResolver.LocalOnly).Resolve(destination);
         await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
-        await using var writer = (writers ?? RecordBatchWriterRegistry.Default).Create(format, output.Stream, sinkColumns, parquet);
+        var total = await WriteAsync(view, output, format, columns, blockRows, parquet, cancellationToken, writers).ConfigureAwait(false);
+        await output.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return total;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="columns"/> (all visible columns when null) of <paramref name="view"/> into an object
+    /// being written, complete but not committed: the caller commits it (a job does so after handing the processor
+    /// to its next partition, since a commit mostly waits for the disk). Returns the rows written.
+    /// </summary>
+    public static Task<long> WriteAsync(
+        IDataView view, IAtomicObjectWrite output, DataFormatKind format, IReadOnlyList<string>? columns = null,
+        int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default,
+        RecordBatchWriterRegistry? writers = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return WriteAsync(view, output.Stream, format, columns, blockRows, parquet, cancellationToken, writers);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="columns"/> (all visible columns when null) of <paramref name="view"/> to
+    /// <paramref name="stream"/>, which is left open; returns the rows written. The cursor runs on a thread of its
+    /// own (see <see cref="CursorBatchProducer"/>): no thread-pool thread waits on it.
+    /// </summary>
+    public static async Task<long> WriteAsync(
+        IDataView view, Stream stream, DataFormatKind format, IReadOnlyList<string>? columns = null,
+        int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default,
+        RecordBatchWriterRegistry? writers = null)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
+        parquet?.ThrowIfInvalid();
+        var sinkColumns = SelectColumns(view.Schema, columns);
+        await using var writer = (writers ?? RecordBatchWriterRegistry.Default).Create(format, stream, sinkColumns, parquet);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = CursorBatchProducer.Start(view, sinkColumns, blockRows, stop.Token);
         long total = 0;
@@ -56,7 +89,6 @@ public static class DataViewWriter
         }
 
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        await output.CommitAsync(cancellationToken).ConfigureAwait(false);
         return total;
     }
 

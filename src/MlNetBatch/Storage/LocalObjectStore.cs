@@ -81,7 +81,7 @@ public sealed class LocalObjectStore : IObjectStore
         if (expected is not null)
         {
             var actual = Describe(new FileInfo(location.LocalPath));
-            if (actual.Size != expected.Size || actual.ETag != expected.ETag)
+            if (!ObjectVersion.IsSame(expected, actual))
             {
                 await stream.DisposeAsync().ConfigureAwait(false);
                 throw new ObjectChangedException(location, expected, actual);

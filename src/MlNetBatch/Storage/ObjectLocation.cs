@@ -25,6 +25,16 @@ public sealed record ObjectLocation
     /// <summary>True for local file system paths.</summary>
     public bool IsLocal => Scheme == "file";
 
+    /// <summary>Throws <see cref="StorageException"/> unless <paramref name="location"/> names an object to write: a key that is no bucket and no folder.</summary>
+    public static void RequireFileKey(ObjectLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        if (location.Key.Length == 0 || location.Key.EndsWith('/'))
+        {
+            throw new StorageException(location, "an object to write needs a key that names a file, not a bucket or a folder.");
+        }
+    }
+
     /// <summary>Parses a URI such as <c>s3://bucket/a/b.parquet</c>, a <c>file://</c> URI, or a local path.</summary>
     public static ObjectLocation Parse(string uriOrPath)
     {

@@ -3,14 +3,14 @@ using System.Buffers;
 namespace MlNetBatch.Storage;
 
 /// <summary>
-/// A seekable, read-only stream over a remote object that fetches only the byte ranges being read, through a
-/// provider's <see cref="ReadRange"/> delegate (an S3 ranged GET, an HTTP <c>Range</c> request…).
+/// A seekable, read-only stream over one version of a remote object that fetches only the byte ranges being read,
+/// through a provider's <see cref="ReadRange"/> (an S3 ranged GET, an Azure ranged download, an HTTP <c>Range</c> request…).
 /// </summary>
 /// <remarks>
-/// Reads are served from one buffered block of <c>blockSize</c> bytes; a read of at least a block goes straight into
-/// the caller's memory. When the reader moves forward sequentially, up to <c>readAheadBytes</c> of the following
-/// blocks are fetched in the background, so network latency overlaps with decoding. A seek elsewhere drops the
-/// read-ahead. The whole object is never downloaded up front. Not thread-safe, like any stream.
+/// Small reads are served from one buffered block; a read of a block or more goes straight into the caller's memory
+/// (a Parquet column chunk needs no intermediate copy). Once the reader crosses from one block into the next, up to
+/// <c>readAheadBytes</c> of the following blocks are fetched in the background (<see cref="BlockReadAhead"/>); a
+/// seek elsewhere drops them. A read fills the caller's buffer unless the object ends. Not thread-safe, like any stream.
 /// </remarks>
 public sealed class RangedObjectStream : Stream
 {
@@ -21,14 +21,8 @@ public sealed class RangedObjectStream : Stream
     private readonly long _length;
     private readonly ReadRange _readRange;
     private readonly int _blockSize;
-    private readonly int _readAheadBlocks;
-
-    // Blocks being fetched ahead of the reader, in file order, each starting where the previous one ends.
-    private readonly Queue<PendingBlock> _ahead = new();
-
-    // Cancels the read-ahead when the reader seeks away or the stream is disposed.
-    private CancellationTokenSource _aheadCancellation = new();
-    private Block? _current;
+    private readonly BlockReadAhead _ahead;
+    private FetchedBlock? _current;
     private long _position;
 
     // Where the last network fetch ended: a miss exactly there means the reader is streaming forward.
@@ -37,36 +31,43 @@ public sealed class RangedObjectStream : Stream
 
     /// <summary>
     /// Fills <paramref name="destination"/> with the object's bytes starting at <paramref name="offset"/> and returns
-    /// how many were written: fewer than asked only when the object ends. Throws <see cref="ObjectChangedException"/>
-    /// when the object is no longer the version the stream was opened on.
+    /// how many were written (fewer only when a response ends early; the stream asks again for the rest).
     /// </summary>
     public delegate ValueTask<int> ReadRange(long offset, Memory<byte> destination, CancellationToken cancellationToken);
 
+    /// <summary>Stats <paramref name="location"/> through <paramref name="reader"/>, then opens it as <see cref="ForVersion"/> does.</summary>
+    public static async Task<Stream> OpenAsync(
+        IObjectRangeReader reader, ObjectLocation location, ObjectInfo? expected, RangedReadOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(options);
+        var current = await reader.StatAsync(location, cancellationToken).ConfigureAwait(false);
+        return ForVersion(expected, current, reader, options.ReadBlockBytes, options.ReadAheadBytes);
+    }
+
     /// <summary>
     /// Opens a stream over <paramref name="current"/>, the object as a stat just found it, after checking that it is
-    /// still <paramref name="expected"/>, the version the read was planned on (when one is given).
+    /// still <paramref name="expected"/> (when given) by the one <see cref="ObjectVersion"/> rule. Every range is read
+    /// from that version; a change found mid-read fails with <see cref="ObjectChangedException"/>.
     /// </summary>
-    /// <param name="expected">The version planned on, or null to read whatever is there now.</param>
-    /// <param name="current">The object as it is now.</param>
-    /// <param name="isSameVersion">Whether two descriptions are the same version, as the store defines it.</param>
-    /// <param name="readVersion">Reads byte ranges of one version, failing if the object changes under it.</param>
-    /// <param name="blockSize">Bytes per request for small reads.</param>
-    /// <param name="readAheadBytes">Bytes fetched in the background ahead of a sequential reader.</param>
     /// <exception cref="ObjectChangedException">The object is no longer the expected version.</exception>
-    public static RangedObjectStream ForVersion(
-        ObjectInfo? expected, ObjectInfo current, Func<ObjectInfo, ObjectInfo, bool> isSameVersion, Func<ObjectInfo, ReadRange> readVersion,
-        int blockSize, int readAheadBytes)
+    public static RangedObjectStream ForVersion(ObjectInfo? expected, ObjectInfo current, IObjectRangeReader reader, int blockSize, int readAheadBytes)
     {
         ArgumentNullException.ThrowIfNull(current);
-        ArgumentNullException.ThrowIfNull(isSameVersion);
-        ArgumentNullException.ThrowIfNull(readVersion);
-        if (expected is not null && !isSameVersion(expected, current))
-        {
-            throw new ObjectChangedException(current.Location, expected, current);
-        }
-
+        ArgumentNullException.ThrowIfNull(reader);
+        ObjectVersion.ThrowIfChanged(expected, current);
         var version = expected ?? current;
-        return new RangedObjectStream(current.Location, version.Size, readVersion(version), blockSize, readAheadBytes);
+        return new RangedObjectStream(current.Location, version.Size, async (offset, destination, cancellationToken) =>
+        {
+            try
+            {
+                return await reader.ReadRangeAsync(version, offset, destination, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VersionMismatchException)
+            {
+                throw await ObjectVersion.DescribeChangeAsync(reader.StatAsync, version, cancellationToken).ConfigureAwait(false);
+            }
+        }, blockSize, readAheadBytes);
     }
 
     /// <summary>Creates a stream over an object of <paramref name="length"/> bytes, read through <paramref name="readRange"/>.</summary>
@@ -86,7 +87,7 @@ public sealed class RangedObjectStream : Stream
         _length = length;
         _readRange = readRange;
         _blockSize = blockSize;
-        _readAheadBlocks = (int)((readAheadBytes + (long)blockSize - 1) / blockSize);
+        _ahead = new BlockReadAhead((int)((readAheadBytes + (long)blockSize - 1) / blockSize), FetchBlockAsync);
     }
 
     /// <inheritdoc />
@@ -105,11 +106,7 @@ public sealed class RangedObjectStream : Stream
     public override long Position
     {
         get => _position;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            _position = value;
-        }
+        set => Seek(value, SeekOrigin.Begin);
     }
 
     /// <inheritdoc />
@@ -127,6 +124,7 @@ public sealed class RangedObjectStream : Stream
             throw new IOException($"{_location}: cannot seek before the start of the object (offset {target}).");
         }
 
+        // Nothing is fetched here: a seek followed by a seek costs no request.
         _position = target;
         return target;
     }
@@ -166,7 +164,7 @@ public sealed class RangedObjectStream : Stream
         var total = 0;
         while (buffer.Length > 0 && _position < _length)
         {
-            if (_current is { } block && _position >= block.Offset && _position < block.Offset + block.Count)
+            if (_current is { } block && block.Contains(_position))
             {
                 var start = (int)(_position - block.Offset);
                 var take = Math.Min(buffer.Length, block.Count - start);
@@ -177,11 +175,10 @@ public sealed class RangedObjectStream : Stream
                 continue;
             }
 
+            var prefetched = _ahead.Take(_position);
             var wanted = (int)Math.Min(buffer.Length, _length - _position);
-            if (wanted >= _blockSize && !IsAhead(_position))
+            if (prefetched is null && wanted >= _blockSize)
             {
-                // A large read (a Parquet column chunk) needs no intermediate copy: fetch it into the caller's memory.
-                DropReadAhead();
                 await FillAsync(_position, buffer[..wanted], cancellationToken).ConfigureAwait(false);
                 _lastFetchEnd = _position + wanted;
                 buffer = buffer[wanted..];
@@ -190,7 +187,28 @@ public sealed class RangedObjectStream : Stream
                 continue;
             }
 
-            await LoadBlockAsync(_position, cancellationToken).ConfigureAwait(false);
+            var sequential = prefetched is not null || _position == _lastFetchEnd;
+            var fetch = prefetched ?? FetchBlockAsync(_position, cancellationToken);
+            FetchedBlock next;
+            try
+            {
+                next = await fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // A failed read-ahead fails this read, and is observed; the next read here sends a fresh request.
+                BlockReadAhead.Forget(fetch);
+                _ahead.Drop();
+                throw;
+            }
+
+            _current?.Release();
+            _current = next;
+            _lastFetchEnd = next.End;
+            if (sequential)
+            {
+                _ahead.TopUp(next.End, _length, _blockSize);
+            }
         }
 
         return total;
@@ -213,112 +231,22 @@ public sealed class RangedObjectStream : Stream
         if (!_disposed && disposing)
         {
             _disposed = true;
-            DropReadAhead();
-            _aheadCancellation.Dispose();
-            ReturnCurrent();
+            _ahead.Dispose();
+            _current?.Release();
+            _current = null;
         }
 
         base.Dispose(disposing);
     }
 
-    private bool IsAhead(long offset) => _ahead.TryPeek(out var next) && next.Offset == offset;
-
-    private async Task LoadBlockAsync(long offset, CancellationToken cancellationToken)
-    {
-        var sequential = offset == _lastFetchEnd;
-        Block block;
-        if (IsAhead(offset))
-        {
-            var pending = _ahead.Dequeue();
-            try
-            {
-                block = await pending.Fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                // The next read retries from here with a fresh request rather than replaying a failed read-ahead.
-                Release(pending);
-                DropReadAhead();
-                throw;
-            }
-
-            sequential = true;
-        }
-        else
-        {
-            DropReadAhead();
-            block = await FetchBlockAsync(offset, cancellationToken).ConfigureAwait(false);
-        }
-
-        ReturnCurrent();
-        _current = block;
-        _lastFetchEnd = block.Offset + block.Count;
-        if (sequential)
-        {
-            TopUpReadAhead(_lastFetchEnd);
-        }
-    }
-
-    private void TopUpReadAhead(long after)
-    {
-        var next = after;
-        foreach (var pending in _ahead)
-        {
-            next = pending.Offset + pending.Count;
-        }
-
-        var token = _aheadCancellation.Token;
-        while (_ahead.Count < _readAheadBlocks && next < _length)
-        {
-            var offset = next;
-            var count = (int)Math.Min(_blockSize, _length - offset);
-            // Task.Run: the provider's request must not start on, or block, the reader's thread.
-            _ahead.Enqueue(new PendingBlock(offset, count, Task.Run(() => FetchBlockAsync(offset, token), token)));
-            next += count;
-        }
-    }
-
-    private void DropReadAhead()
-    {
-        if (_ahead.Count == 0)
-        {
-            return;
-        }
-
-        _aheadCancellation.Cancel();
-        _aheadCancellation.Dispose();
-        _aheadCancellation = new CancellationTokenSource();
-        while (_ahead.TryDequeue(out var pending))
-        {
-            Release(pending);
-        }
-    }
-
-    private static void Release(PendingBlock pending)
-    {
-        // The fetch may still be writing into its buffer: hand the buffer back only once it has finished.
-        // Observing the task here also keeps a failed read-ahead from surfacing as an unobserved exception.
-        _ = pending.Fetch.ContinueWith(
-            static t =>
-            {
-                if (t.IsCompletedSuccessfully)
-                {
-                    ArrayPool<byte>.Shared.Return(t.Result.Data);
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
-    private async Task<Block> FetchBlockAsync(long offset, CancellationToken cancellationToken)
+    private async Task<FetchedBlock> FetchBlockAsync(long offset, CancellationToken cancellationToken)
     {
         var count = (int)Math.Min(_blockSize, _length - offset);
         var data = ArrayPool<byte>.Shared.Rent(count);
         try
         {
             await FillAsync(offset, data.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
-            return new Block(offset, data, count);
+            return new FetchedBlock(offset, data, count);
         }
         catch
         {
@@ -343,17 +271,4 @@ public sealed class RangedObjectStream : Stream
             filled += read;
         }
     }
-
-    private void ReturnCurrent()
-    {
-        if (_current is { } block)
-        {
-            ArrayPool<byte>.Shared.Return(block.Data);
-            _current = null;
-        }
-    }
-
-    private sealed record Block(long Offset, byte[] Data, int Count);
-
-    private sealed record PendingBlock(long Offset, int Count, Task<Block> Fetch);
 }

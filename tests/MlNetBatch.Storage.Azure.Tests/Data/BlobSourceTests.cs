@@ -9,7 +9,8 @@ using MlNetBatch.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Data;
 
-public class BlobSourceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(AzuriteCollection.Name)]
+public class BlobSourceTests(AzuriteFixture azurite)
 {
     private readonly MLContext _ml = new(seed: 1);
 

@@ -4,7 +4,8 @@ using MlNetBatch.Storage.Azure.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
-public class BlobConnectionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(AzuriteCollection.Name)]
+public class BlobConnectionTests(AzuriteFixture azurite)
 {
     [Fact]
     public async Task A_connection_string_from_the_environment_is_used_when_none_is_configured()

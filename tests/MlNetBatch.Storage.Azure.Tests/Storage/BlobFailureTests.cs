@@ -4,7 +4,8 @@ using MlNetBatch.Storage.Azure.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
-public class BlobFailureTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(AzuriteCollection.Name)]
+public class BlobFailureTests(AzuriteFixture azurite)
 {
     private const string MissingContainer = "nosuchcontainer";
 

@@ -2,7 +2,8 @@ using MlNetBatch.Storage.Azure.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
-public class BlobReadTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(AzuriteCollection.Name)]
+public class BlobReadTests(AzuriteFixture azurite)
 {
     private const int LargeSize = 20_000_000;
 

@@ -3,7 +3,8 @@ using MlNetBatch.Storage.Azure.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
-public class BlobWriteTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(AzuriteCollection.Name)]
+public class BlobWriteTests(AzuriteFixture azurite)
 {
     [Fact]
     public async Task A_large_blob_uploaded_in_blocks_has_the_same_bytes_after_commit()

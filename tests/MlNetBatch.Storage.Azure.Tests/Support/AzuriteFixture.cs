@@ -39,7 +39,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         [
             "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", dataFolder,
             "--skipApiVersionCheck", "--disableTelemetry", "--silent",
-        ]);
+        ], EmulatorProbe.Azurite);
     }
 
     public async Task DisposeAsync()

@@ -1,5 +1,5 @@
 using MlNetBatch.Storage.Gcs.Tests.Support;
-using MlNetBatch.Storage.S3.Tests.Support;
+using MlNetBatch.Testing.Storage;
 
 namespace MlNetBatch.Storage.Gcs.Tests.Gcs;
 

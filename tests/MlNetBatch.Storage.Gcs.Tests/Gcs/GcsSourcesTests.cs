@@ -2,7 +2,7 @@ using Microsoft.ML;
 using MlNetBatch.Data;
 using MlNetBatch.Samples.Generator;
 using MlNetBatch.Storage.Gcs.Tests.Support;
-using MlNetBatch.Storage.S3.Tests.Support;
+using MlNetBatch.Testing.Storage;
 using MlNetBatch.Tests.Support;
 
 namespace MlNetBatch.Storage.Gcs.Tests.Gcs;

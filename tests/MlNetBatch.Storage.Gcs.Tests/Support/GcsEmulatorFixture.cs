@@ -22,7 +22,7 @@ public sealed class GcsEmulatorFixture : IAsyncLifetime
     {
         var script = Path.Combine(EmulatorPackages.Folder, "gcs-emulator.js");
         Server = await EmulatorProcess.StartAsync("node", (port, dataFolder) =>
-            [script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), dataFolder]);
+            [script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), dataFolder], EmulatorProbe.GcsEmulator);
     }
 
     public async Task DisposeAsync()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MlNetBatch.Storage.S3.Tests.Support;
+using MlNetBatch.Testing.Storage;
 
 namespace MlNetBatch.Storage.S3.Tests.S3;
 

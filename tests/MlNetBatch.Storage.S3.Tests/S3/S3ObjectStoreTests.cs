@@ -1,4 +1,5 @@
 using MlNetBatch.Storage.S3.Tests.Support;
+using MlNetBatch.Testing.Storage;
 
 namespace MlNetBatch.Storage.S3.Tests.S3;
 
@@ -115,7 +116,7 @@ public class S3ObjectStoreTests(S3rverFixture s3) : IClassFixture<S3rverFixture>
             }
 
             // Four parts are uploaded by now, yet nothing is under the key.
-            Assert.NotNull(((S3UploadStream)write.Stream).UploadId);
+            Assert.True(((PartUploadStream)write.Stream).PartsStarted > 0);
             await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.StatAsync(location));
             Assert.Empty(await ListAsync(store, prefix));
 
@@ -139,7 +140,7 @@ public class S3ObjectStoreTests(S3rverFixture s3) : IClassFixture<S3rverFixture>
             var data = ObjectBytes.Random(size, size);
             await using var write = await store.CreateAsync(location);
             await write.Stream.WriteAsync(data);
-            Assert.Null(((S3UploadStream)write.Stream).UploadId);
+            Assert.Equal(0, ((PartUploadStream)write.Stream).PartsStarted);
             var info = await write.CommitAsync();
 
             Assert.Equal(size, info.Size);
@@ -163,7 +164,7 @@ public class S3ObjectStoreTests(S3rverFixture s3) : IClassFixture<S3rverFixture>
         await using (var write = await store.CreateAsync(large))
         {
             await write.Stream.WriteAsync(ObjectBytes.Random(12 << 20, 2));
-            Assert.NotNull(((S3UploadStream)write.Stream).UploadId);
+            Assert.True(((PartUploadStream)write.Stream).PartsStarted > 0);
         }
 
         Assert.Empty(await ListAsync(store, prefix));

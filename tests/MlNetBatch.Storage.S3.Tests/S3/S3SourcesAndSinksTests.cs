@@ -7,6 +7,7 @@ using MlNetBatch.Samples.Generator;
 using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage.S3.Tests.Support;
+using MlNetBatch.Testing.Storage;
 using MlNetBatch.Tests.Support;
 
 namespace MlNetBatch.Storage.S3.Tests.S3;

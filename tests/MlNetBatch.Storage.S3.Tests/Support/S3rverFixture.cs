@@ -27,7 +27,7 @@ public sealed class S3rverFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await EmulatorProcess.StartAsync("s3rver", (port, dataFolder) =>
-            ["-d", dataFolder, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent"]);
+            ["-d", dataFolder, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent"], EmulatorProbe.S3rver);
         ProfilesFile = Path.Combine(Server.DataFolder, "..", $"credentials-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(ProfilesFile, """
             [s3rver]

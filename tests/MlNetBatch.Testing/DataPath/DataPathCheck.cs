@@ -43,7 +43,7 @@ public static class DataPathCheck
             var columns = new[] { "id", "f", "d", "n", "s" };
             var written = sink switch
             {
-                ".csv" => ml.Data.SaveAsCsvFile(view, output, columns),
+                ".csv" => ml.Data.SaveAsCsv(view, output, columns),
                 ".jsonl" => ml.Data.SaveAsJsonLines(view, output, columns),
                 _ => ml.Data.SaveAsParquet(view, output, columns),
             };

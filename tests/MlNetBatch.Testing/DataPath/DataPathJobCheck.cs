@@ -69,14 +69,15 @@ internal static class DataPathJobCheck
         if (format == DataFormatKind.Parquet)
         {
             rows = files.SelectMany(ReferenceReaders.ReadParquet).ToList();
-            scores = files.SelectMany(f => ReferenceReaders.ColumnFromParquet(f, "f_scored")).ToList();
+            // A [batch] model output is a vector of one item, as ML.NET's ApplyOnnxModel makes it.
+            scores = files.SelectMany(f => ReferenceReaders.SingleItemListFromParquet(f, "f_scored")).ToList();
         }
         else
         {
             var read = ReferenceReaders.ReadWithPython(files);
             Func<System.Text.Json.JsonElement, List<GeneratedRow>> parse = format == DataFormatKind.Csv ? ReferenceReaders.RowsFromCsv : ReferenceReaders.RowsFromJson;
             rows = read.SelectMany(parse).ToList();
-            scores = read.SelectMany(f => format == DataFormatKind.Csv ? ReferenceReaders.ColumnFromCsv(f, "f_scored") : ReferenceReaders.ColumnFromJson(f, "f_scored")).ToList();
+            scores = read.SelectMany(f => format == DataFormatKind.Csv ? ReferenceReaders.ColumnFromCsv(f, "f_scored.0") : ReferenceReaders.SingleItemArrayFromJson(f, "f_scored")).ToList();
         }
 
         DataPathCheck.Compare(dataCase, path, expected, rows, ordered: false);

@@ -79,6 +79,30 @@ public static class ReferenceReaders
     public static IEnumerable<(long Id, float Value)> ColumnFromJson(JsonElement file, string column) =>
         file.EnumerateArray().Select(o => (o.GetProperty("id").GetInt64(), (float)o.GetProperty(column).GetDouble()));
 
+    /// <summary>The id and the one item of a float array property of each JSON object.</summary>
+    public static IEnumerable<(long Id, float Value)> SingleItemArrayFromJson(JsonElement file, string column) =>
+        file.EnumerateArray().Select(o => (o.GetProperty("id").GetInt64(), (float)o.GetProperty(column).EnumerateArray().Single().GetDouble()));
+
+    /// <summary>The id and the one item of a float list column of a Parquet file, read with Apache Arrow's reader.</summary>
+    public static IEnumerable<(long Id, float Value)> SingleItemListFromParquet(string path, string column)
+    {
+        using var file = new ParquetFileReader(path);
+        var schema = file.FileMetaData.Schema;
+        int Index(string name) => Enumerable.Range(0, schema.NumColumns).First(i => schema.Column(i).Path.ToDotVector()[0] == name);
+        var pairs = new List<(long, float)>();
+        for (var g = 0; g < file.FileMetaData.NumRowGroups; g++)
+        {
+            using var group = file.RowGroup(g);
+            var count = checked((int)group.MetaData.NumRows);
+            var ids = ReadColumn<long>(group, Index("id"), count);
+            using var list = group.Column(Index(column));
+            using var reader = list.LogicalReader<float[]>();
+            pairs.AddRange(ids.Zip(reader.ReadAll(count).Select(items => items.Single())));
+        }
+
+        return pairs;
+    }
+
     /// <summary>The id and one float column of a Parquet file, read with Apache Arrow's reader.</summary>
     public static IEnumerable<(long Id, float Value)> ColumnFromParquet(string path, string column)
     {

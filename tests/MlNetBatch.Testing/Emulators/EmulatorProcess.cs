@@ -13,13 +13,16 @@ public sealed class EmulatorProcess : IAsyncDisposable
 {
     private readonly string _command;
     private readonly Func<int, string, IReadOnlyList<string>> _arguments;
+    private readonly EmulatorProbe _probe;
     private readonly StringBuilder _log = new();
+    private static readonly HttpClient ProbeClient = new() { Timeout = TimeSpan.FromSeconds(5) };
     private Process? _process;
 
-    private EmulatorProcess(string command, Func<int, string, IReadOnlyList<string>> arguments, int port, string dataFolder)
+    private EmulatorProcess(string command, Func<int, string, IReadOnlyList<string>> arguments, EmulatorProbe probe, int port, string dataFolder)
     {
         _command = command;
         _arguments = arguments;
+        _probe = probe;
         Port = port;
         DataFolder = dataFolder;
     }
@@ -45,18 +48,33 @@ public sealed class EmulatorProcess : IAsyncDisposable
     /// <summary>
     /// Installs the npm packages if needed, then starts <paramref name="command"/> (a name under node_modules/.bin,
     /// otherwise a program on the PATH such as <c>node</c>)
-    /// with the arguments <paramref name="arguments"/> builds from the port and data folder, and waits until it accepts connections.
+    /// with the arguments <paramref name="arguments"/> builds from the port and data folder, and waits until
+    /// <paramref name="probe"/> finds it answering on that port.
     /// </summary>
-    public static async Task<EmulatorProcess> StartAsync(string command, Func<int, string, IReadOnlyList<string>> arguments)
+    /// <remarks>
+    /// A free port is only free until somebody binds it, and the emulator binds it after this process released it: when
+    /// the emulator exits because another process took the port first, it is started again on another one.
+    /// </remarks>
+    public static async Task<EmulatorProcess> StartAsync(string command, Func<int, string, IReadOnlyList<string>> arguments, EmulatorProbe probe)
     {
         await EmulatorPackages.EnsureInstalledAsync().ConfigureAwait(false);
-        var dataFolder = Path.Combine(Path.GetTempPath(), "mlnetbatch-emulators", $"{Path.GetFileName(command)}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dataFolder);
         // A package's command (s3rver), else a program on the PATH or an absolute path (node running a script).
         var executable = File.Exists(EmulatorPackages.Command(command)) ? EmulatorPackages.Command(command) : command;
-        var emulator = new EmulatorProcess(executable, arguments, FreePort(), dataFolder);
-        await emulator.StartAsync().ConfigureAwait(false);
-        return emulator;
+        for (var attempt = 1; ; attempt++)
+        {
+            var dataFolder = Path.Combine(Path.GetTempPath(), "mlnetbatch-emulators", $"{Path.GetFileName(command)}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(dataFolder);
+            var emulator = new EmulatorProcess(executable, arguments, probe, FreePort(), dataFolder);
+            try
+            {
+                await emulator.StartAsync().ConfigureAwait(false);
+                return emulator;
+            }
+            catch (EmulatorExitedException) when (attempt < 5 && emulator.LostPortRace)
+            {
+                await emulator.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Starts the server (again) on the same port and data.</summary>
@@ -80,10 +98,12 @@ public sealed class EmulatorProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"{Path.GetFileName(_command)} exited with {process.ExitCode}: {Log}");
+                throw new EmulatorExitedException($"{Path.GetFileName(_command)} exited with {process.ExitCode}: {Log}");
             }
 
-            if (await AcceptsConnectionsAsync(Port).ConfigureAwait(false))
+            // The answer must come from this emulator, and it must still be running: a server of another kind on the
+            // port fails the probe, and one of the same kind leaves this process exiting on "address in use".
+            if (await AnswersAsync().ConfigureAwait(false) && !process.HasExited)
             {
                 return;
             }
@@ -91,7 +111,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
             await Task.Delay(100).ConfigureAwait(false);
         }
 
-        throw new TimeoutException($"{Path.GetFileName(_command)} did not listen on port {Port} within 60 s: {Log}");
+        throw new TimeoutException($"{Path.GetFileName(_command)} did not answer {_probe.Path} on port {Port} within 60 s: {Log}");
     }
 
     /// <summary>Kills the server; <see cref="StartAsync()"/> brings it back.</summary>
@@ -128,15 +148,16 @@ public sealed class EmulatorProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<bool> AcceptsConnectionsAsync(int port)
+    private bool LostPortRace => Log.Contains("EADDRINUSE", StringComparison.Ordinal) || Log.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<bool> AnswersAsync()
     {
         try
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
-            return true;
+            using var response = await ProbeClient.GetAsync(new Uri($"http://127.0.0.1:{Port}{_probe.Path}")).ConfigureAwait(false);
+            return _probe.Accepts(response, await response.Content.ReadAsStringAsync().ConfigureAwait(false));
         }
-        catch (SocketException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             return false;
         }

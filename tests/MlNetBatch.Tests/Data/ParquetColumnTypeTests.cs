@@ -64,6 +64,51 @@ public class ParquetColumnTypeTests
     }
 
     [Fact]
+    public async Task With_a_bad_record_sink_lists_of_the_wrong_length_are_set_aside_and_later_rows_stay_aligned()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("ragged-vectors.parquet");
+        // Short, long and empty lists among good ones, on small pages and odd chunks, so skipped levels straddle both.
+        var lists = Enumerable.Range(0, 400).Select(i => (i % 37) switch
+        {
+            5 => new[] { i, i + 0.25f },
+            11 => new[] { i, i + 0.25f, i + 0.5f, i + 0.75f },
+            17 => [],
+            _ => new[] { i, i + 0.25f, i + 0.5f },
+        }).ToArray();
+        ArrowParquetFile.Write(path, 150, [ArrowParquetFile.Of("id", Enumerable.Range(0, 400).Select(i => (long)i).ToArray()), ArrowParquetFile.Of("vec", lists)], b => b.DataPagesize(200));
+        var sink = new CollectingBadRecordSink();
+        var options = new DataSourceOptions { ChunkRows = 13, Columns = new() { ["id"] = "long", ["vec"] = "float[3]" } };
+
+        var view = (await PartitionedDataSource.OpenAsync(path, options)).WithBadRecords(sink).AsDataView();
+
+        // Both columns through one cursor: a row is checked only where its column is read.
+        var rows = new List<(long Id, float[] Vector)>();
+        using (var cursor = view.GetRowCursor(view.Schema))
+        {
+            var id = cursor.GetGetter<long>(view.Schema["id"]);
+            var vec = cursor.GetGetter<VBuffer<float>>(view.Schema["vec"]);
+            long idValue = 0;
+            VBuffer<float> vector = default;
+            while (cursor.MoveNext())
+            {
+                id(ref idValue);
+                vec(ref vector);
+                rows.Add((idValue, vector.DenseValues().ToArray()));
+            }
+        }
+
+        var good = Enumerable.Range(0, 400).Where(i => lists[i].Length == 3).ToList();
+        Assert.Equal(good.Select(i => (long)i), rows.Select(r => r.Id));
+        Assert.Equal(good.Select(i => lists[i]), rows.Select(r => r.Vector));
+        var bad = Enumerable.Range(0, 400).Where(i => lists[i].Length != 3).ToList();
+        // Each row group of 150 rows is a partition, and a bad record's row counts within its partition.
+        Assert.Equal(bad.Select(i => ($"rowgroups={i / 150}-{i / 150}", (long)(i % 150))), sink.Records.Select(r => (r.Partition[(r.Partition.IndexOf('#') + 1)..], r.Row)).Order());
+        Assert.All(sink.Records, r => Assert.Equal("vec", r.Column));
+        Assert.All(sink.Records, r => Assert.Contains("but the column is a vector of 3", r.Reason));
+    }
+
+    [Fact]
     public async Task Timestamps_in_every_unit_dates_and_INT96_read_as_DateTime_and_DateTimeOffset()
     {
         using var dir = new TempDirectory();

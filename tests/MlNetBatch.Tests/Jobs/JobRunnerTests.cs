@@ -46,7 +46,7 @@ public class JobRunnerTests
 
         var expected = RawOnnx.RunTabular(job.Model.ModelPath, features, 1000, out var labels);
         var probabilities = DataViewReader.Vectors(output, "probabilities");
-        var outputLabels = DataViewReader.Column<long>(output, "label");
+        var outputLabels = DataViewReader.Vectors<long>(output, "label").Select(v => Assert.Single(v)).ToList();
         for (var i = 0; i < ids.Count; i++)
         {
             var id = (int)ids[i];

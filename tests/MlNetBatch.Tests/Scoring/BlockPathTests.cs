@@ -50,7 +50,7 @@ public class BlockPathTests
             Assert.Equal(expected[(2 * i) + 1], probabilities[i][1], 5);
         }
 
-        Assert.Equal(labels, DataViewReader.Column<long>(output, "label"));
+        Assert.Equal(labels, DataViewReader.Vectors<long>(output, "label").Select(v => Assert.Single(v)));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class BlockPathTests
         Assert.False(cursor.MoveNext());
     }
 
-    private static async Task<(string Path, float[] Features)> WriteCsvAsync(TempDirectory dir, int rows)
+    internal static async Task<(string Path, float[] Features)> WriteCsvAsync(TempDirectory dir, int rows)
     {
         var random = new Random(11);
         var features = new float[rows * 16];

@@ -44,6 +44,26 @@ public class SavedModelRoundTripTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(SavedModelCases.Names), MemberType = typeof(SavedModelCases))]
+    public void ScoreOnnx_LoadBatched_and_stock_Load_give_the_same_visible_columns_of_the_same_types(string name)
+    {
+        using var dir = new TempDirectory();
+        var (data, options) = SavedModelCases.All.Single(c => c.Name == name).Build(_ml, dir);
+        using var transformer = _ml.Transforms.ScoreOnnx(options).Fit(data);
+        var path = dir.Combine("model.zip");
+        _ml.Model.Save(transformer, data.Schema, path);
+
+        var ours = Visible(transformer.GetOutputSchema(data.Schema));
+        var stock = Visible(new MLContext().Model.Load(path, out _).GetOutputSchema(data.Schema));
+        var batched = Visible(new MLContext().Model.LoadBatched(path, out _).GetOutputSchema(data.Schema));
+
+        // Renamed inputs and outputs leave no working columns behind (features, the model's own output names…).
+        Assert.Equal(ours, stock);
+        Assert.Equal(ours, batched);
+        Assert.All(transformer.Model.Outputs, o => Assert.IsType<VectorDataViewType>(transformer.GetOutputSchema(data.Schema)[o.ColumnName].Type));
+    }
+
     [Fact]
     public void Every_test_model_has_a_saved_model_case()
     {
@@ -54,6 +74,12 @@ public class SavedModelRoundTripTests
 
         Assert.All(models, model => Assert.Contains(SavedModelCases.All, c => c.Model == model));
     }
+
+    private static List<string> Visible(DataViewSchema schema) =>
+        schema.Where(c => !c.IsHidden).Select(c => $"{c.Name}: {Describe(c.Type)}").Order(StringComparer.Ordinal).ToList();
+
+    private static string Describe(DataViewType type) =>
+        type is VectorDataViewType vector ? $"{vector.ItemType}[{string.Join(",", vector.Dimensions)}]" : type.ToString()!;
 
     private static void AssertSameValues(IDataView expected, IDataView actual, string column, string context)
     {

@@ -64,7 +64,8 @@ public class ScoreOnnxTests
 
         var scored = _ml.Transforms.ScoreOnnx(options).Fit(data).Transform(data);
 
-        Assert.Equal(new VectorDataViewType(NumberDataViewType.Int64, 3), scored.Schema["Doubled"].Type);
+        // As ApplyOnnxModel types a [batch,3] output: the batch dimension kept as 1.
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Int64, 1, 3), scored.Schema["Doubled"].Type);
         var totals = DataViewReader.Vectors(scored, "Total");
         var doubled = DataViewReader.Vectors<long>(scored, "Doubled");
         for (var i = 0; i < rows.Count; i++)
@@ -122,9 +123,7 @@ public class ScoreOnnxTests
             var probabilities = DataViewReader.Vectors(view, "Probability");
             Assert.Equal(expected[0], probabilities[0][0], 5);
             Assert.Equal(expected[199], probabilities[99][1], 5);
-            Assert.Equal(labels, view.Schema["PredictedLabel"].Type is VectorDataViewType
-                ? DataViewReader.Vectors<long>(view, "PredictedLabel").Select(v => v[0]).ToList()
-                : DataViewReader.Column<long>(view, "PredictedLabel"));
+            Assert.Equal(labels, DataViewReader.Vectors<long>(view, "PredictedLabel").Select(v => Assert.Single(v)));
         }
     }
 
@@ -249,13 +248,29 @@ public class ScoreOnnxTests
     }
 
     [Fact]
+    public void The_ApplyOnnxModel_shaped_overload_produces_only_the_listed_outputs_with_stock_types()
+    {
+        using var dir = new TempDirectory();
+        var model = TestModels.Tabular(dir);
+        var (data, features) = TabularRows(20);
+        var expected = RawOnnx.RunTabular(model, features, 20, out var labels);
+
+        var ours = _ml.Transforms.ScoreOnnx(["label"], ["features"], model).Fit(data).Transform(data);
+        var stock = _ml.Transforms.ApplyOnnxModel(["label"], ["features"], model).Fit(data).Transform(data);
+
+        Assert.Null(ours.Schema.GetColumnOrNull("probabilities"));
+        Assert.Equal(stock.Schema["label"].Type, ours.Schema["label"].Type);
+        Assert.Equal(labels, DataViewReader.Vectors<long>(ours, "label").Select(v => Assert.Single(v)));
+    }
+
+    [Fact]
     public void Estimator_output_shape_lists_the_model_outputs()
     {
         using var dir = new TempDirectory();
         var (data, _) = TabularRows(1);
         var shape = _ml.Transforms.ScoreOnnx(TestModels.Tabular(dir)).GetOutputSchema(new SchemaShape(data.Schema.Select(c => SchemaShapeColumns.Create(c.Name, c.Type))));
         Assert.Contains(shape, c => c.Name == "probabilities" && c.Kind == SchemaShape.Column.VectorKind.Vector);
-        Assert.Contains(shape, c => c.Name == "label" && c.Kind == SchemaShape.Column.VectorKind.Scalar);
+        Assert.Contains(shape, c => c.Name == "label" && c.Kind == SchemaShape.Column.VectorKind.Vector);
     }
 
     private static void AssertScores(IDataView scored, float[] expected, long[] expectedLabels)
@@ -268,11 +283,7 @@ public class ScoreOnnxTests
             Assert.Equal(expected[(2 * i) + 1], probabilities[i][1], 5);
         }
 
-        var labelColumn = scored.Schema["label"];
-        var labels = labelColumn.Type is VectorDataViewType
-            ? DataViewReader.Vectors<long>(scored, "label").Select(v => v[0]).ToList()
-            : DataViewReader.Column<long>(scored, "label");
-        Assert.Equal(expectedLabels, labels);
+        Assert.Equal(expectedLabels, DataViewReader.Vectors<long>(scored, "label").Select(v => Assert.Single(v)));
     }
 
     private (IDataView Data, float[] Features) TabularRows(int count)

@@ -26,9 +26,9 @@ public sealed class CrossStoreJobTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _s3 = await EmulatorProcess.StartAsync("s3rver", (port, data) =>
-            ["-d", data, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent"]);
+            ["-d", data, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent"], EmulatorProbe.S3rver);
         _azurite = await EmulatorProcess.StartAsync("azurite-blob", (port, data) =>
-            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", data, "--skipApiVersionCheck", "--disableTelemetry", "--silent"]);
+            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", data, "--skipApiVersionCheck", "--disableTelemetry", "--silent"], EmulatorProbe.Azurite);
         var credentials = Path.Combine(_s3.DataFolder, "..", $"credentials-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(credentials, "[s3rver]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n");
         _s3Store = new S3ObjectStore(new S3StorageOptions

@@ -34,7 +34,8 @@ public sealed class RangedLocalObjectStore(int blockSize) : IObjectStore
     public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
     {
         var current = await _inner.StatAsync(location, cancellationToken);
-        return RangedObjectStream.ForVersion(expected, current, (a, b) => a.Size == b.Size && a.ETag == b.ETag, version => ReadRange(location), blockSize, readAheadBytes: 0);
+        ObjectVersion.ThrowIfChanged(expected, current);
+        return new RangedObjectStream(location, current.Size, ReadRange(location), blockSize, readAheadBytes: 0);
     }
 
     public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.CreateAsync(location, cancellationToken);

@@ -52,7 +52,9 @@ public sealed class ParquetFormat : IDataFormat
             }
             else if (itemType is not TextDataViewType)
             {
-                columns.Add(new SourceColumn(field.Name, new VectorDataViewType(itemType, ListSize(parquet, leaf, field.Name))));
+                // A declared column takes its declared size; measuring would refuse lists of varying length.
+                var size = options.Columns?.ContainsKey(field.Name) == true ? 0 : ListSize(parquet, leaf, field.Name);
+                columns.Add(new SourceColumn(field.Name, new VectorDataViewType(itemType, size)));
             }
         }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MlNetBatch.Data;
 using MlNetBatch.Jobs.Commit;
 using MlNetBatch.Jobs.Observation;
+using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
 
@@ -12,7 +13,7 @@ namespace MlNetBatch.Jobs.Engine;
 /// caller retries. Keeps the run's totals, counting only committed partitions.
 /// </summary>
 internal sealed class PartitionExecutor(
-    string jobName, JobDefinition job, PreparedJob prepared, OutputSession session, ObjectStoreResolver resolver, RecordBatchWriterRegistry writers, BadRecordBudget budget, ILogger logger)
+    string jobName, JobDefinition job, PreparedJob prepared, OutputSession session, RecordBatchWriterRegistry writers, BadRecordBudget budget, ILogger logger)
 {
     private readonly IReadOnlyList<string> _outputColumns = prepared.OutputColumns.Select(c => c.Name).ToList();
     private long _rowsIn;
@@ -28,20 +29,39 @@ internal sealed class PartitionExecutor(
 
     public long MissingValues => Interlocked.Read(ref _missingValues);
 
-    /// <summary>Scores <paramref name="partition"/> into its files, committed atomically, and records it in the manifest.</summary>
-    public async Task ExecuteAsync(Partition partition, CancellationToken cancellationToken)
+    /// <summary>Where the model runs.</summary>
+    public OnnxDevice Device => prepared.Model.Device;
+
+    /// <summary>
+    /// Scores <paramref name="partition"/> into its files, committed atomically, and records it in the manifest. The
+    /// reading, scoring and writing hold a processor <paramref name="slot"/>; the commit does not.
+    /// </summary>
+    public async Task ExecuteAsync(Partition partition, ProcessorSlot slot, CancellationToken cancellationToken)
     {
         var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
         var statistics = new ReadStatistics();
+        var destination = session.Outputs.DataFile(partition);
         long rowsOut;
         ObjectLocation? quarantined;
         try
         {
-            var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
-            var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(view), quarantine);
-            rowsOut = await DataViewWriter.WriteAsync(
-                scored, session.Outputs.DataFile(partition), job.Sink.Format, _outputColumns, resolver,
-                parquet: job.Sink.Parquet, cancellationToken: cancellationToken, writers: writers).ConfigureAwait(false);
+            await using var output = await session.Store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
+            await slot.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var sequential = slot.Sequential();
+                var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
+                var input = sequential ? view.ReadingOnConsumerThread() : view;
+                var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(input), quarantine, sequential);
+                rowsOut = await DataViewWriter.WriteAsync(
+                    scored, output, job.Sink.Format, _outputColumns, parquet: job.Sink.Parquet, cancellationToken: cancellationToken, writers: writers).ConfigureAwait(false);
+            }
+            finally
+            {
+                slot.Processors.Release();
+            }
+
+            await output.CommitAsync(cancellationToken).ConfigureAwait(false);
             quarantined = await WriteQuarantineAsync(partition, quarantine, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -53,12 +73,11 @@ internal sealed class PartitionExecutor(
 
         JobObserver.Reach(JobPoint.AfterOutputCommit);
         var badRows = quarantine?.Count ?? 0;
-        var output = session.Outputs.DataFile(partition);
         await session.CommitLog.RecordAsync(partition, new CommittedPartition
         {
             InputSize = partition.File.Size,
             InputETag = partition.File.ETag,
-            Output = output.ToString(),
+            Output = destination.ToString(),
             Quarantine = quarantined?.ToString(),
             RowsIn = rowsOut + badRows,
             RowsOut = rowsOut,
@@ -70,7 +89,7 @@ internal sealed class PartitionExecutor(
         Interlocked.Add(ref _rowsOut, rowsOut);
         Interlocked.Add(ref _missingValues, statistics.MissingValues);
         budget.CommitRows(rowsOut + badRows);
-        logger.LogDebug("Job {Job}: partition {Partition} committed, {Rows} rows to {Output}", jobName, partition.Id, rowsOut, output);
+        logger.LogDebug("Job {Job}: partition {Partition} committed, {Rows} rows to {Output}", jobName, partition.Id, rowsOut, destination);
     }
 
     /// <summary>Writes the partition's bad rows, or removes the quarantine file an earlier run left when there are none now.</summary>

@@ -6,8 +6,7 @@ namespace MlNetBatch.Formats.Parquet.Reading;
 /// <summary>
 /// Where a column reader is (file, column, the chunk's first row in the partition) and where it reports values ML.NET
 /// cannot hold (nulls a column cannot take, values that do not convert to the column's type): with a bad-record sink
-/// such a row is set aside once the chunk is read, without one it fails the read. A list of the wrong length for a
-/// fixed-size vector column still fails the read: its levels would have to be skipped to keep later rows aligned.
+/// such a row is set aside once the chunk is read, without one it fails the read.
 /// </summary>
 internal sealed class ChunkScope(string file, string partitionId, IBadRecordSink? badRecords, MissingValueHandling missing, ReadStatistics? statistics)
 {
@@ -72,8 +71,8 @@ internal sealed class ChunkScope(string file, string partitionId, IBadRecordSink
     public DataFormatException Corrupt(string detail, int? row = null, Exception? cause = null) =>
         new(file, $"row group {RowGroup} is corrupt ({detail}).", Column, row is null ? null : FirstRow + row, cause);
 
-    /// <summary>The error for a value the column's type cannot hold (a list of the wrong length).</summary>
-    public DataFormatException Invalid(string message, int row) => new(file, message, Column, FirstRow + row);
+    /// <summary>A value the column's type cannot hold (a list of the wrong length): quarantines the row, or throws in strict mode.</summary>
+    public void RejectInvalid(int row, string reason) => Reject(row, reason);
 
     /// <summary>Reports the chunk's bad rows, in row order, and removes them from <paramref name="batch"/>.</summary>
     public void SetAsideBadRows(RecordBatch batch)

@@ -66,8 +66,12 @@ internal sealed class ListChunkReader<TStored, TValue, TConverter> : ColumnChunk
             {
                 if (items != size)
                 {
-                    throw scope.Invalid(
-                        $"the list holds {items} items but the column is a vector of {size}; every row of a vector column must hold the same number of items.", row);
+                    // Strict mode throws here; otherwise the row is set aside and its values skipped, so later rows stay aligned.
+                    scope.RejectInvalid(
+                        row, $"the list holds {items} items but the column is a vector of {size}; every row of a vector column must hold the same number of items.");
+                    value += CountPresent(start, level);
+                    vectors.Values.AsSpan(row * size, size).Clear();
+                    continue;
                 }
 
                 Place(vectors.Values.AsSpan(row * size, size), start, level, ref value, row, scope);
@@ -119,6 +123,21 @@ internal sealed class ListChunkReader<TStored, TValue, TConverter> : ColumnChunk
         {
             throw scope.ConversionError<TStored, TValue>(row, _values[value - 1], e);
         }
+    }
+
+    /// <summary>How many of the levels in [start, end) carry a stored value.</summary>
+    private int CountPresent(int start, int end)
+    {
+        var present = 0;
+        foreach (var definition in _definitions.AsSpan(start, end - start))
+        {
+            if (definition == _maxDefinition)
+            {
+                present++;
+            }
+        }
+
+        return present;
     }
 
     /// <summary>Reads levels until <paramref name="rowStarts"/> rows have started or the column chunk ends.</summary>

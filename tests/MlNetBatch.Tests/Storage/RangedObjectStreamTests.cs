@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using MlNetBatch.Storage.S3.Tests.Support;
+using MlNetBatch.Storage;
+using MlNetBatch.Testing.Storage;
 
-namespace MlNetBatch.Storage.S3.Tests.Storage;
+namespace MlNetBatch.Tests.Storage;
 
 public class RangedObjectStreamTests
 {
@@ -105,6 +106,38 @@ public class RangedObjectStreamTests
     }
 
     [Fact]
+    public async Task A_failed_read_ahead_fails_the_read_that_needs_it_and_a_later_read_fetches_afresh()
+    {
+        var data = ObjectBytes.Random(100_000, seed: 7);
+        var source = new FakeRemote(data) { FailAt = 50_000 };
+        await using var stream = new RangedObjectStream(Location, data.Length, source.ReadAsync, blockSize: 10_000, readAheadBytes: 40_000);
+        var buffer = new byte[1000];
+        // Sequential small reads: by 20,000 the blocks up to 60,000 are being fetched ahead, the one at 50,000 failing.
+        while (stream.Position < 20_000)
+        {
+            await stream.ReadExactlyAsync(buffer);
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => source.Failures > 0, TimeSpan.FromSeconds(30)), "the read-ahead never reached the failing block");
+        var copy = new MemoryStream();
+        copy.Write(data, 0, 20_000);
+        var error = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            while (true)
+            {
+                await stream.ReadExactlyAsync(buffer);
+                copy.Write(buffer);
+            }
+        });
+
+        Assert.Contains("injected", error.Message);
+        Assert.Equal(50_000, stream.Position);
+        source.FailAt = null;
+        await stream.CopyToAsync(copy);
+        Assert.Equal(data, copy.ToArray());
+    }
+
+    [Fact]
     public async Task An_object_shorter_than_its_listed_size_is_reported_not_padded()
     {
         var data = ObjectBytes.Random(10_000, seed: 6);
@@ -120,7 +153,11 @@ public class RangedObjectStreamTests
     {
         public ConcurrentQueue<(long Offset, int Count)> Requests { get; } = new();
 
+        private int _failures;
+
         public long? FailAt { get; set; }
+
+        public int Failures => Volatile.Read(ref _failures);
 
         public async ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
         {
@@ -135,6 +172,7 @@ public class RangedObjectStreamTests
             await Task.Yield();
             if (failing)
             {
+                Interlocked.Increment(ref _failures);
                 throw new IOException("injected failure");
             }
 

@@ -4,10 +4,11 @@ using MlNetBatch.Data;
 using MlNetBatch.DependencyInjection;
 using MlNetBatch.Samples.Generator;
 using MlNetBatch.Storage.Http;
-using MlNetBatch.Storage.S3.Tests.Support;
+using MlNetBatch.Storage;
+using MlNetBatch.Testing.Storage;
 using MlNetBatch.Tests.Support;
 
-namespace MlNetBatch.Storage.S3.Tests.Http;
+namespace MlNetBatch.Tests.Storage.Http;
 
 public sealed class HttpObjectStoreTests : IAsyncDisposable
 {

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
-namespace MlNetBatch.Storage.S3.Tests.Support;
+namespace MlNetBatch.Tests.Storage.Http;
 
 /// <summary>
 /// A small static-file server on 127.0.0.1 (HttpListener) with the behaviours the HTTP store depends on, each
@@ -20,9 +20,22 @@ public sealed class RangeHttpServer : IAsyncDisposable
 
     public RangeHttpServer()
     {
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        // A free port is free only until somebody binds it: on losing it to another process, take another.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                _listener.Prefixes.Clear();
+            }
+        }
+
         _loop = Task.Run(ServeAsync);
     }
 

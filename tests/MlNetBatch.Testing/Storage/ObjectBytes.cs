@@ -1,6 +1,6 @@
 using MlNetBatch.Storage;
 
-namespace MlNetBatch.Storage.S3.Tests.Support;
+namespace MlNetBatch.Testing.Storage;
 
 /// <summary>Writes and reads whole objects through a store, for byte-for-byte comparisons after a round trip.</summary>
 public static class ObjectBytes

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using MlNetBatch.Jobs;
+using MlNetBatch.Samples.Generator;
+using MlNetBatch.Scoring;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Benchmarks;
+
+/// <summary>
+/// Runs the bench's job again and again (<c>--job-loop [runs] [rows]</c>) and prints each run's wall and processor
+/// time: a steady workload to attach a profiler to, and the job's fixed cost, measured on a one-row-group input.
+/// </summary>
+internal static class JobLoop
+{
+    public static async Task RunAsync(string work, int runs, int rows)
+    {
+        const int Files = 4;
+        Directory.CreateDirectory(work);
+        var modelPath = Path.Combine(work, "tabular-mlp.onnx");
+        File.WriteAllBytes(modelPath, TabularModel.Build());
+        var perFile = rows / Files;
+        for (var f = 0; f < Files; f++)
+        {
+            await TabularData.WriteParquetAsync(Path.Combine(work, "in", $"part-{f:D5}.parquet"), (long)f * perFile, perFile, 50_000, seed: f + 1);
+            await TabularData.WriteParquetAsync(Path.Combine(work, "tiny", $"part-{f:D5}.parquet"), f, 1, 50_000, seed: f + 1);
+        }
+
+        JobBreakdown.Run(work, Path.Combine(work, "in", "*.parquet"), modelPath, perFile * Files, repetitions: 3);
+        var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(work));
+        var job = Create(work, Path.Combine(work, "in", "*.parquet"), modelPath);
+        var tiny = Create(work, Path.Combine(work, "tiny", "*.parquet"), modelPath);
+        Console.WriteLine($"Job loop: {runs} runs of {perFile * Files:N0} rows in {Files} files, each followed by a run of {Files} rows (the fixed cost)");
+        var process = Process.GetCurrentProcess();
+        for (var run = 0; run < runs; run++)
+        {
+            var (wall, cpu) = Time(process, () => runner.RunAsync("bench", job, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult());
+            var (tinyWall, tinyCpu) = Time(process, () => runner.RunAsync("bench", tiny, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult());
+            Console.WriteLine($"  run {run + 1,3}: {perFile * Files / wall.TotalSeconds,12:N0} rows/s, {wall.TotalMilliseconds,6:N0} ms, {cpu.TotalMilliseconds,6:N0} ms CPU ({cpu.TotalMicroseconds / (perFile * Files):N3} us/row); fixed cost {tinyWall.TotalMilliseconds,5:N1} ms, {tinyCpu.TotalMilliseconds,5:N1} ms CPU");
+        }
+    }
+
+    /// <summary>The bench's job: Concatenate the 16 features, score on the CPU with default batching, write id + probabilities + label.</summary>
+    public static JobDefinition Create(string work, string sourceGlob, string modelPath) => new()
+    {
+        Source = new SourceDefinition { Path = sourceGlob },
+        Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
+        // Defaults as a user gets them: automatic batch size, one partition per processor in flight.
+        Model = new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu },
+        Sink = new SinkDefinition { Path = Path.Combine(work, "out"), Columns = ["id", "probabilities", "label"] },
+    };
+
+    private static (TimeSpan Wall, TimeSpan Cpu) Time(Process process, Action action)
+    {
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
+        var stopwatch = Stopwatch.StartNew();
+        action();
+        stopwatch.Stop();
+        process.Refresh();
+        return (stopwatch.Elapsed, process.TotalProcessorTime - cpuBefore);
+    }
+}

@@ -1,0 +1,15 @@
+using MlNetBatch.Storage.S3.Tests.Support;
+using MlNetBatch.Testing.Storage;
+
+namespace MlNetBatch.Storage.S3.Tests.S3;
+
+/// <summary>The storage contract against s3rver, with parts of S3's minimum size so that a 6 MiB upload sends a part before commit.</summary>
+public sealed class S3ObjectStoreContractTests(S3rverFixture s3) : ObjectStoreContract, IClassFixture<S3rverFixture>
+{
+    private readonly string _prefix = S3rverFixture.NewPrefix();
+
+    protected override IObjectStore Store { get; } = s3.Store(o =>
+        (o.PartSizeBytes, o.ReadBlockBytes, o.ReadAheadBytes) = (S3StorageOptions.MinimumPartSizeBytes, 64 << 10, 256 << 10));
+
+    protected override ObjectLocation NewLocation(string name) => S3rverFixture.Location($"{_prefix}/{name}");
+}
