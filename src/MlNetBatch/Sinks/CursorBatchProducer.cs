@@ -5,9 +5,9 @@ using MlNetBatch.Data;
 namespace MlNetBatch.Sinks;
 
 /// <summary>
-/// Copies a data view's rows into batches on a thread of its own and hands each full batch over through a bounded
-/// channel. A cursor waits synchronously on its background readers; on this thread that wait blocks no thread-pool
-/// thread, so the writer stays async end to end, and copying overlaps with encoding.
+/// Fills batches from a data view's cursor (see <see cref="CursorBatchFiller"/>) on a thread of its own and hands
+/// each over through a bounded channel. A pipelined cursor waits synchronously on its background readers; on this
+/// thread that wait blocks no thread-pool thread, so the writer stays async end to end.
 /// </summary>
 internal sealed class CursorBatchProducer
 {
@@ -16,20 +16,12 @@ internal sealed class CursorBatchProducer
         new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
 
     private readonly RecordBatchPool _pool;
-    private readonly IReadOnlyList<SinkColumn> _columns;
 
     private CursorBatchProducer(IDataView view, IReadOnlyList<SinkColumn> columns, int blockRows, CancellationToken cancellationToken)
     {
-        var active = new bool[view.Schema.Count];
-        foreach (var column in columns)
-        {
-            active[column.SourceIndex] = true;
-        }
-
-        _pool = new RecordBatchPool(view.Schema, active, blockRows);
-        _columns = columns;
+        _pool = CursorBatchFiller.CreatePool(view.Schema, columns, blockRows);
         Completion = Task.Factory.StartNew(
-            () => Produce(view, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            () => Produce(view, columns, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Full batches, then the last (possibly empty) one; give each back with <see cref="Return"/> once written.</summary>
@@ -45,100 +37,26 @@ internal sealed class CursorBatchProducer
     /// <summary>Gives a written batch back for reuse.</summary>
     public void Return(RecordBatch batch) => _pool.Return(batch);
 
-    private void Produce(IDataView view, CancellationToken cancellationToken)
+    private void Produce(IDataView view, IReadOnlyList<SinkColumn> columns, CancellationToken cancellationToken)
     {
         try
         {
-            using var cursor = view.GetRowCursor(_columns.Select(c => view.Schema[c.SourceIndex]));
-            var last = cursor is BlockRowCursor blocks ? CopyBlocks(blocks, cancellationToken) : CopyRows(cursor, view.Schema, cancellationToken);
-            HandOver(last, cancellationToken);
+            using var cursor = view.GetRowCursor(columns.Select(c => view.Schema[c.SourceIndex]));
+            foreach (var batch in new CursorBatchFiller(cursor, view.Schema, columns, _pool).Fill())
+            {
+                // Waits on this thread for room in the channel; a stopped writer cancels the wait.
+                while (!_filled.Writer.TryWrite(batch))
+                {
+                    if (!_filled.Writer.WaitToWriteAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+                    {
+                        return;
+                    }
+                }
+            }
         }
         finally
         {
             _filled.Writer.TryComplete();
-        }
-    }
-
-    /// <summary>MlNetBatch's own cursors hand over whole blocks: columns are copied in bulk, no getter per value.</summary>
-    private RecordBatch CopyBlocks(BlockRowCursor blocks, CancellationToken cancellationToken)
-    {
-        var batch = _pool.Rent();
-        var rows = 0;
-        while (blocks.TryTakeBlock(out var block, out var start, out var count))
-        {
-            while (count > 0)
-            {
-                var take = Math.Min(count, _pool.Rows - rows);
-                foreach (var column in _columns)
-                {
-                    batch.Columns[column.SourceIndex]!.CopyRows(block.Columns[column.SourceIndex]!, start, rows, take);
-                }
-
-                rows += take;
-                start += take;
-                count -= take;
-                if (rows == _pool.Rows)
-                {
-                    batch.RowCount = rows;
-                    HandOver(batch, cancellationToken);
-                    batch = _pool.Rent();
-                    rows = 0;
-                }
-            }
-        }
-
-        batch.RowCount = rows;
-        return batch;
-    }
-
-    private RecordBatch CopyRows(DataViewRowCursor cursor, DataViewSchema schema, CancellationToken cancellationToken)
-    {
-        // A copier writes into the batch it was made for; the few batches in circulation each keep theirs.
-        var copiersByBatch = new Dictionary<RecordBatch, Action<int>[]>(ReferenceEqualityComparer.Instance);
-        Action<int>[] CopiersFor(RecordBatch batch)
-        {
-            if (!copiersByBatch.TryGetValue(batch, out var copiers))
-            {
-                copiers = _columns.Select(c => batch.Columns[c.SourceIndex]!.CreateCopier(cursor, schema[c.SourceIndex])).ToArray();
-                copiersByBatch.Add(batch, copiers);
-            }
-
-            return copiers;
-        }
-
-        var batch = _pool.Rent();
-        var copiers = CopiersFor(batch);
-        var rows = 0;
-        while (cursor.MoveNext())
-        {
-            for (var c = 0; c < copiers.Length; c++)
-            {
-                copiers[c](rows);
-            }
-
-            if (++rows == _pool.Rows)
-            {
-                batch.RowCount = rows;
-                HandOver(batch, cancellationToken);
-                batch = _pool.Rent();
-                copiers = CopiersFor(batch);
-                rows = 0;
-            }
-        }
-
-        batch.RowCount = rows;
-        return batch;
-    }
-
-    /// <summary>Waits, on this thread, for room in the channel; a stopped writer cancels the wait.</summary>
-    private void HandOver(RecordBatch batch, CancellationToken cancellationToken)
-    {
-        while (!_filled.Writer.TryWrite(batch))
-        {
-            if (!_filled.Writer.WaitToWriteAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
-            {
-                return;
-            }
         }
     }
 }

@@ -51,10 +51,20 @@ public static class DataViewWriter
     /// <paramref name="stream"/>, which is left open; returns the rows written. The cursor runs on a thread of its
     /// own (see <see cref="CursorBatchProducer"/>): no thread-pool thread waits on it.
     /// </summary>
-    public static async Task<long> WriteAsync(
+    public static Task<long> WriteAsync(
         IDataView view, Stream stream, DataFormatKind format, IReadOnlyList<string>? columns = null,
         int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default,
-        RecordBatchWriterRegistry? writers = null)
+        RecordBatchWriterRegistry? writers = null) =>
+        WriteAsync(view, stream, format, columns, blockRows, parquet, writers, cursorOnCallerThread: false, cancellationToken);
+
+    /// <summary>
+    /// As the public overloads; with <paramref name="cursorOnCallerThread"/>, the cursor is moved on the calling
+    /// thread, for a cursor that reads and scores there and never waits on other threads (a job's sequential stages):
+    /// one thread per partition, no hand-off.
+    /// </summary>
+    internal static async Task<long> WriteAsync(
+        IDataView view, Stream stream, DataFormatKind format, IReadOnlyList<string>? columns, int blockRows, ParquetSinkOptions? parquet,
+        RecordBatchWriterRegistry? writers, bool cursorOnCallerThread, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(stream);
@@ -62,8 +72,34 @@ public static class DataViewWriter
         parquet?.ThrowIfInvalid();
         var sinkColumns = SelectColumns(view.Schema, columns);
         await using var writer = (writers ?? RecordBatchWriterRegistry.Default).Create(format, stream, sinkColumns, parquet);
+        var total = cursorOnCallerThread
+            ? await WriteOnCallerThreadAsync(view, sinkColumns, blockRows, writer, cancellationToken).ConfigureAwait(false)
+            : await WriteFromProducerAsync(view, sinkColumns, blockRows, writer, cancellationToken).ConfigureAwait(false);
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return total;
+    }
+
+    private static async Task<long> WriteOnCallerThreadAsync(
+        IDataView view, IReadOnlyList<SinkColumn> columns, int blockRows, IRecordBatchWriter writer, CancellationToken cancellationToken)
+    {
+        var pool = CursorBatchFiller.CreatePool(view.Schema, columns, blockRows);
+        using var cursor = view.GetRowCursor(columns.Select(c => view.Schema[c.SourceIndex]));
+        long total = 0;
+        foreach (var batch in new CursorBatchFiller(cursor, view.Schema, columns, pool).Fill())
+        {
+            await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            total += batch.RowCount;
+            pool.Return(batch);
+        }
+
+        return total;
+    }
+
+    private static async Task<long> WriteFromProducerAsync(
+        IDataView view, IReadOnlyList<SinkColumn> columns, int blockRows, IRecordBatchWriter writer, CancellationToken cancellationToken)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = CursorBatchProducer.Start(view, sinkColumns, blockRows, stop.Token);
+        var producer = CursorBatchProducer.Start(view, columns, blockRows, stop.Token);
         long total = 0;
         try
         {
@@ -79,6 +115,7 @@ public static class DataViewWriter
 
             // The cursor's own failure (a bad value, a lost file), with its type.
             await producer.Completion.ConfigureAwait(false);
+            return total;
         }
         catch
         {
@@ -87,9 +124,6 @@ public static class DataViewWriter
             await producer.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
-
-        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        return total;
     }
 
     /// <summary>Resolves output column names against a schema, with an error that lists what exists.</summary>

@@ -53,8 +53,10 @@ internal sealed class PartitionExecutor(
                 var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
                 var input = sequential ? view.ReadingOnConsumerThread() : view;
                 var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(input), quarantine, sequential);
+                // Sequential stages never wait on other threads: the cursor runs on this one, without a hand-off.
                 rowsOut = await DataViewWriter.WriteAsync(
-                    scored, output, job.Sink.Format, _outputColumns, parquet: job.Sink.Parquet, cancellationToken: cancellationToken, writers: writers).ConfigureAwait(false);
+                    scored, output.Stream, job.Sink.Format, _outputColumns, DataViewWriter.DefaultBlockRows, job.Sink.Parquet, writers,
+                    cursorOnCallerThread: sequential, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
