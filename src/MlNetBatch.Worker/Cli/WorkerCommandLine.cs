@@ -28,8 +28,13 @@ public static class WorkerCommandLine
     /// <summary>Builds the root command.</summary>
     /// <param name="configure">Extra configuration sources, used by tests.</param>
     /// <param name="output">Where command output goes; the console by default.</param>
-    public static RootCommand Create(Action<IConfigurationBuilder>? configure = null, TextWriter? output = null)
+    public static RootCommand Create(Action<IConfigurationBuilder>? configure = null, TextWriter? output = null) =>
+        Create(configure, output, services: null);
+
+    /// <summary>Builds the root command, with extra registrations in every host it builds.</summary>
+    internal static RootCommand Create(Action<IConfigurationBuilder>? configure, TextWriter? output, Action<IServiceCollection>? services)
     {
+        var customization = new HostCustomization(configure, services);
         var configOption = new Option<FileInfo?>("--config")
         {
             Description = "A JSON file layered over appsettings.json (environment variables MLNETBATCH__... still override).",
@@ -37,7 +42,7 @@ public static class WorkerCommandLine
         };
         var root = new RootCommand("MlNetBatch worker: batch inference with ML.NET and ONNX Runtime. Without a command it runs as a service and fires the scheduled jobs.");
         root.Options.Add(configOption);
-        root.SetAction((parse, ct) => RunServiceAsync(parse.GetValue(configOption), configure, output ?? Console.Error, ct));
+        root.SetAction((parse, ct) => RunServiceAsync(parse.GetValue(configOption), customization, output ?? Console.Error, ct));
 
         var jobArgument = new Argument<string>("job") { Description = "The job's name, as in MlNetBatch:Jobs." };
 
@@ -45,31 +50,31 @@ public static class WorkerCommandLine
         var restart = new Option<bool>("--restart") { Description = "Ignore the progress of earlier runs and score every partition again." };
         run.Arguments.Add(jobArgument);
         run.Options.Add(restart);
-        run.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, ct, (host, writer) =>
+        run.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), customization, output, ct, (host, writer) =>
             JobCommands.RunAsync(host, parse.GetValue(jobArgument)!, new JobRunOptions { Restart = parse.GetValue(restart) }, writer, ct)));
         root.Subcommands.Add(run);
 
         var validate = new Command("validate", "Check the configuration and load every model, without running anything.");
-        validate.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, ct, (host, writer) =>
+        validate.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), customization, output, ct, (host, writer) =>
             Task.FromResult(JobCommands.Validate(host, writer))));
         root.Subcommands.Add(validate);
 
         var list = new Command("list", "List the jobs with their schedules and next fire times.");
-        list.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, ct, (host, writer) =>
+        list.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), customization, output, ct, (host, writer) =>
             Task.FromResult(JobCommands.List(host, writer))));
         root.Subcommands.Add(list);
 
         var plan = new Command("plan", "Dry run: the partitions a job would read, the input schema, the model's inputs and outputs and how columns map onto them.");
         plan.Arguments.Add(jobArgument);
-        plan.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), configure, output, ct, (host, writer) =>
+        plan.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), customization, output, ct, (host, writer) =>
             JobCommands.PlanAsync(host, parse.GetValue(jobArgument)!, writer, ct)));
         root.Subcommands.Add(plan);
         return root;
     }
 
-    private static async Task<int> RunServiceAsync(FileInfo? configFile, Action<IConfigurationBuilder>? configure, TextWriter errors, CancellationToken cancellationToken)
+    private static async Task<int> RunServiceAsync(FileInfo? configFile, HostCustomization customization, TextWriter errors, CancellationToken cancellationToken)
     {
-        using var host = Build(configFile, configure, withScheduler: true, errors);
+        using var host = Build(configFile, customization, withScheduler: true, errors);
         if (host is null)
         {
             return Failed;
@@ -90,10 +95,10 @@ public static class WorkerCommandLine
     }
 
     private static async Task<int> WithHost(
-        FileInfo? configFile, Action<IConfigurationBuilder>? configure, TextWriter? output, CancellationToken cancellationToken, Func<IHost, TextWriter, Task<int>> action)
+        FileInfo? configFile, HostCustomization customization, TextWriter? output, CancellationToken cancellationToken, Func<IHost, TextWriter, Task<int>> action)
     {
         var writer = output ?? Console.Out;
-        using var host = Build(configFile, configure, withScheduler: false, writer);
+        using var host = Build(configFile, customization, withScheduler: false, writer);
         if (host is null)
         {
             return Failed;
@@ -117,11 +122,13 @@ public static class WorkerCommandLine
     }
 
     /// <summary>Builds the host, or reports on one line why it cannot be built and returns null.</summary>
-    private static IHost? Build(FileInfo? configFile, Action<IConfigurationBuilder>? configure, bool withScheduler, TextWriter writer)
+    private static IHost? Build(FileInfo? configFile, HostCustomization customization, bool withScheduler, TextWriter writer)
     {
         try
         {
-            return WorkerHost.CreateBuilder([], configFile?.FullName, withScheduler, configure).Build();
+            var builder = WorkerHost.CreateBuilder([], configFile?.FullName, withScheduler, customization.Configure);
+            customization.Services?.Invoke(builder.Services);
+            return builder.Build();
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or FormatException)
         {
@@ -135,4 +142,7 @@ public static class WorkerCommandLine
             return null;
         }
     }
+
+    /// <summary>What a caller adds to every host the commands build: configuration sources and registrations.</summary>
+    private sealed record HostCustomization(Action<IConfigurationBuilder>? Configure, Action<IServiceCollection>? Services);
 }

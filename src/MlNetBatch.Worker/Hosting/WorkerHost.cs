@@ -52,6 +52,8 @@ public static class WorkerHost
         builder.Services.AddMlNetBatch(builder.Configuration.GetSection(MlNetBatchOptions.SectionName), builder.Environment.ContentRootPath);
         AddStorageProviders(builder.Services, builder.Configuration.GetSection($"{MlNetBatchOptions.SectionName}:Storage"));
         builder.Services.AddSingleton<IValidateOptions<MlNetBatchOptions>>(new StorageSectionValidator(builder.Configuration.GetSection(MlNetBatchOptions.SectionName)));
+        // Every command reports a bad schedule, not only service mode: Quartz checks it here, the core knows no cron.
+        builder.Services.AddSingleton<IValidateOptions<MlNetBatchOptions>, CronScheduleValidator>();
 
         if (withScheduler)
         {

@@ -24,7 +24,7 @@ public static class SchedulingServiceCollectionExtensions
                 var key = new JobKey(name, JobGroup);
                 quartz.AddJob<BatchInferenceQuartzJob>(j => j.WithIdentity(key).StoreDurably().UsingJobData(BatchInferenceQuartzJob.JobNameKey, name));
                 // An invalid expression is left to start-up validation, which reports it with its configuration path.
-                if (job.Schedule is { Length: > 0 } cron && IsValidCron(cron))
+                if (job.Schedule is { Length: > 0 } cron && CronScheduleValidator.Problem(cron) is null)
                 {
                     quartz.AddTrigger(t => t
                         .ForJob(key)
@@ -37,18 +37,5 @@ public static class SchedulingServiceCollectionExtensions
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;
-    }
-
-    private static bool IsValidCron(string cron)
-    {
-        try
-        {
-            _ = new CronExpression(cron);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

@@ -96,7 +96,7 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
                 await foreach (var batch in view.Source.Format.ReadAsync(view.ContextFor(partition, active, _pool), cancellationToken).ConfigureAwait(false))
                 {
                     batch.Partition = partition;
-                    Jobs.CrashPoints.Reach(Jobs.CrashPoints.DuringRead);
+                    Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringRead);
                     await _chunks.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
                 }
             }

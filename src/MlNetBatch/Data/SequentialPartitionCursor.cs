@@ -47,7 +47,7 @@ internal sealed class SequentialPartitionCursor : BlockRowCursor
             {
                 batch = _chunks.Current;
                 batch.Partition = _partition;
-                Jobs.CrashPoints.Reach(Jobs.CrashPoints.DuringRead);
+                Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringRead);
                 return true;
             }
 

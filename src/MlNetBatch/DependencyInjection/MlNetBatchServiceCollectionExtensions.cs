@@ -4,8 +4,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MlNetBatch.Data;
+using MlNetBatch.Formats;
 using MlNetBatch.Jobs;
+using MlNetBatch.Jobs.Observation;
 using MlNetBatch.Scoring;
+using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
 
 namespace MlNetBatch.DependencyInjection;
@@ -15,7 +18,8 @@ public static class MlNetBatchServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="MlNetBatchOptions"/> from <paramref name="section"/> (the <c>MlNetBatch</c> section), validates
-    /// every job when the host starts, and registers the <see cref="JobRunner"/> and the local object store.
+    /// every job when the host starts, and registers the <see cref="JobRunner"/>, the local object store and the
+    /// built-in formats (see <see cref="AddMlNetBatchFormat"/> for more).
     /// Relative paths in jobs resolve against <paramref name="baseDirectory"/> (default: the current directory).
     /// </summary>
     public static IServiceCollection AddMlNetBatch(this IServiceCollection services, IConfiguration section, string? baseDirectory = null)
@@ -34,8 +38,35 @@ public static class MlNetBatchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoreOnnxOptions>, ScoreOnnxOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectStore, LocalObjectStore>());
         services.TryAddSingleton(sp => new ObjectStoreResolver(sp.GetServices<IObjectStore>()));
+        // Registered formats come after the built-in ones, so that a package can replace one as well as add one.
+        services.TryAddSingleton(sp => new DataFormatRegistry(DataFormatRegistry.BuiltIn.Concat(sp.GetServices<DataFormatRegistration>())));
+        services.TryAddSingleton(sp => new RecordBatchWriterRegistry(RecordBatchWriterRegistry.BuiltIn.Concat(sp.GetServices<RecordBatchWriterRegistration>())));
         services.TryAddSingleton(sp => new JobRunner(
-            sp.GetRequiredService<ObjectStoreResolver>(), sp.GetRequiredService<JobPaths>(), sp.GetService<ILoggerFactory>()));
+            sp.GetRequiredService<ObjectStoreResolver>(), sp.GetRequiredService<JobPaths>(), sp.GetService<ILoggerFactory>(),
+            sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())
+        {
+            Observer = sp.GetService<IJobObserver>(),
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Adds a file format, or replaces a built-in one: its reader (with the extensions that name it) and, when it can
+    /// be written, its writer. Call it with or without <see cref="AddMlNetBatch"/>, in any order.
+    /// </summary>
+    public static IServiceCollection AddMlNetBatchFormat(this IServiceCollection services, DataFormatRegistration? reader, RecordBatchWriterRegistration? writer = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (reader is not null)
+        {
+            services.AddSingleton(reader);
+        }
+
+        if (writer is not null)
+        {
+            services.AddSingleton(writer);
+        }
+
         return services;
     }
 }

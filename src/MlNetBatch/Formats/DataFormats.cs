@@ -1,43 +1,16 @@
 using MlNetBatch.Data;
 
-using MlNetBatch.Formats.Csv;
-using MlNetBatch.Formats.JsonLines;
-using MlNetBatch.Formats.Parquet;
-
 namespace MlNetBatch.Formats;
 
-/// <summary>The built-in formats, and detection of a format from a file name.</summary>
+/// <summary>The built-in formats (<see cref="DataFormatRegistry.Default"/>), for code that is given no registry.</summary>
 public static class DataFormats
 {
     /// <summary>The reader for <paramref name="kind"/>.</summary>
-    public static IDataFormat For(DataFormatKind kind) => kind switch
-    {
-        DataFormatKind.Parquet => ParquetFormat.Instance,
-        DataFormatKind.Csv => CsvFormat.Instance,
-        DataFormatKind.JsonLines => JsonLinesFormat.Instance,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown data format."),
-    };
+    public static IDataFormat For(DataFormatKind kind) => DataFormatRegistry.Default.For(kind);
 
     /// <summary>The format a path's extension names, or null when it names none.</summary>
-    public static DataFormatKind? Detect(string path)
-    {
-        var name = Text.CompressedText.WithoutCodecExtension(path.ToLowerInvariant());
-
-        return Path.GetExtension(name) switch
-        {
-            ".parquet" or ".pq" => DataFormatKind.Parquet,
-            ".csv" or ".tsv" => DataFormatKind.Csv,
-            ".jsonl" or ".ndjson" or ".json" => DataFormatKind.JsonLines,
-            _ => null,
-        };
-    }
+    public static DataFormatKind? Detect(string path) => DataFormatRegistry.Default.Detect(path);
 
     /// <summary>The usual file extension for a format, with its dot.</summary>
-    public static string Extension(DataFormatKind kind) => kind switch
-    {
-        DataFormatKind.Parquet => ".parquet",
-        DataFormatKind.Csv => ".csv",
-        DataFormatKind.JsonLines => ".jsonl",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown data format."),
-    };
+    public static string Extension(DataFormatKind kind) => DataFormatRegistry.Default.Extension(kind);
 }

@@ -2,13 +2,12 @@ using Microsoft.Extensions.Options;
 using MlNetBatch.Data;
 using MlNetBatch.Scoring;
 using MlNetBatch.Storage;
-using Quartz;
 
 namespace MlNetBatch.Jobs;
 
 /// <summary>
 /// Checks every job definition at start-up and reports every problem at once, each prefixed with its
-/// configuration path (<c>MlNetBatch:Jobs:nightly:Schedule: …</c>).
+/// configuration path (<c>MlNetBatch:Jobs:nightly:Source:Path: …</c>). Schedules are the worker's to check.
 /// </summary>
 public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
 {
@@ -158,30 +157,6 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
         if (job.Execution.LeaseDuration < TimeSpan.FromSeconds(3))
         {
             yield return $"Execution:LeaseDuration: must be at least 3 seconds (got {job.Execution.LeaseDuration}).";
-        }
-
-        if (job.Schedule is { Length: > 0 } schedule)
-        {
-            var problem = CronProblem(schedule);
-            if (problem is not null)
-            {
-                yield return $"Schedule: '{schedule}' is not a valid cron expression ({problem}). Quartz cron has seconds first, e.g. '0 0 2 * * ?' for 02:00 every day.";
-            }
-        }
-    }
-
-    private static string? CronProblem(string schedule)
-    {
-        try
-        {
-            // Quartz refuses to schedule a trigger that never fires (30 February), so that is checked here too.
-            return new CronExpression(schedule).GetNextValidTimeAfter(DateTimeOffset.UtcNow) is null
-                ? "it never fires: no date matches"
-                : null;
-        }
-        catch (FormatException e)
-        {
-            return e.Message;
         }
     }
 }

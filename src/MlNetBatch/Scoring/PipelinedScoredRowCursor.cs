@@ -133,7 +133,7 @@ internal sealed class PipelinedScoredRowCursor : ScoredRowCursor
             using var scorer = CreateScorer();
             while (TryTake(_toScore.Reader, out var slot))
             {
-                Jobs.CrashPoints.Reach(Jobs.CrashPoints.DuringScoring);
+                Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringScoring);
                 scorer.Score(slot);
                 _ready.Writer.TryWrite(slot);
             }

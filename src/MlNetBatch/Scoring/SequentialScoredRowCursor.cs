@@ -32,7 +32,7 @@ internal sealed class SequentialScoredRowCursor : ScoredRowCursor
             _done = rows < BatchRows;
             if (rows > 0)
             {
-                Jobs.CrashPoints.Reach(Jobs.CrashPoints.DuringScoring);
+                Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringScoring);
                 _scorer.Score(_slot);
                 return true;
             }

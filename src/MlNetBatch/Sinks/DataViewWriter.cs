@@ -14,19 +14,20 @@ public static class DataViewWriter
 
     /// <summary>
     /// Writes <paramref name="columns"/> (all visible columns when null) of <paramref name="view"/>; returns the rows
-    /// written. <paramref name="parquet"/> sets the codec and row-group size of Parquet output (defaults when null).
+    /// written. <paramref name="parquet"/> sets the codec and row-group size of Parquet output (defaults when null);
+    /// <paramref name="writers"/> makes the format's writer (the built-in ones when null).
     /// </summary>
     public static async Task<long> WriteAsync(
         IDataView view, ObjectLocation destination, DataFormatKind format, IReadOnlyList<string>? columns = null,
         ObjectStoreResolver? resolver = null, int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, RecordBatchWriterRegistry? writers = null)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
         parquet?.ThrowIfInvalid();
         var store = (resolver ?? ObjectStoreResolver.LocalOnly).Resolve(destination);
         await using var output = await store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
-        var total = await WriteAsync(view, output, format, columns, blockRows, parquet, cancellationToken).ConfigureAwait(false);
+        var total = await WriteAsync(view, output, format, columns, blockRows, parquet, cancellationToken, writers).ConfigureAwait(false);
         await output.CommitAsync(cancellationToken).ConfigureAwait(false);
         return total;
     }
@@ -38,88 +39,91 @@ public static class DataViewWriter
     /// </summary>
     public static Task<long> WriteAsync(
         IDataView view, IAtomicObjectWrite output, DataFormatKind format, IReadOnlyList<string>? columns = null,
-        int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default)
+        int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default,
+        RecordBatchWriterRegistry? writers = null)
     {
         ArgumentNullException.ThrowIfNull(output);
-        return WriteAsync(view, output.Stream, format, columns, blockRows, parquet, cancellationToken);
+        return WriteAsync(view, output.Stream, format, columns, blockRows, parquet, cancellationToken, writers);
     }
 
     /// <summary>
     /// Writes <paramref name="columns"/> (all visible columns when null) of <paramref name="view"/> to
-    /// <paramref name="stream"/>, which is left open; returns the rows written.
+    /// <paramref name="stream"/>, which is left open; returns the rows written. The cursor runs on a thread of its
+    /// own (see <see cref="CursorBatchProducer"/>): no thread-pool thread waits on it.
     /// </summary>
-    public static async Task<long> WriteAsync(
+    public static Task<long> WriteAsync(
         IDataView view, Stream stream, DataFormatKind format, IReadOnlyList<string>? columns = null,
-        int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default)
+        int blockRows = DefaultBlockRows, ParquetSinkOptions? parquet = null, CancellationToken cancellationToken = default,
+        RecordBatchWriterRegistry? writers = null) =>
+        WriteAsync(view, stream, format, columns, blockRows, parquet, writers, cursorOnCallerThread: false, cancellationToken);
+
+    /// <summary>
+    /// As the public overloads; with <paramref name="cursorOnCallerThread"/>, the cursor is moved on the calling
+    /// thread, for a cursor that reads and scores there and never waits on other threads (a job's sequential stages):
+    /// one thread per partition, no hand-off.
+    /// </summary>
+    internal static async Task<long> WriteAsync(
+        IDataView view, Stream stream, DataFormatKind format, IReadOnlyList<string>? columns, int blockRows, ParquetSinkOptions? parquet,
+        RecordBatchWriterRegistry? writers, bool cursorOnCallerThread, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
         parquet?.ThrowIfInvalid();
         var sinkColumns = SelectColumns(view.Schema, columns);
-        var active = new bool[view.Schema.Count];
-        foreach (var column in sinkColumns)
-        {
-            active[column.SourceIndex] = true;
-        }
-
-        var pool = new RecordBatchPool(view.Schema, active, blockRows);
-        var batch = pool.Rent();
-        await using var writer = RecordBatchWriters.Create(format, stream, sinkColumns, parquet);
-        using var cursor = view.GetRowCursor(sinkColumns.Select(c => view.Schema[c.SourceIndex]));
-        long total = 0;
-        var rows = 0;
-        if (cursor is BlockRowCursor blocks)
-        {
-            // MlNetBatch's own cursors hand over whole blocks: copy columns in bulk, no getter per value.
-            while (blocks.TryTakeBlock(out var block, out var start, out var count))
-            {
-                while (count > 0)
-                {
-                    var take = Math.Min(count, blockRows - rows);
-                    foreach (var column in sinkColumns)
-                    {
-                        batch.Columns[column.SourceIndex]!.CopyRows(block.Columns[column.SourceIndex]!, start, rows, take);
-                    }
-
-                    rows += take;
-                    start += take;
-                    count -= take;
-                    if (rows == blockRows)
-                    {
-                        batch.RowCount = rows;
-                        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                        total += rows;
-                        rows = 0;
-                    }
-                }
-            }
-        }
-        else
-        {
-            var copiers = sinkColumns.Select(c => batch.Columns[c.SourceIndex]!.CreateCopier(cursor, view.Schema[c.SourceIndex])).ToArray();
-            while (cursor.MoveNext())
-            {
-                for (var c = 0; c < copiers.Length; c++)
-                {
-                    copiers[c](rows);
-                }
-
-                if (++rows == blockRows)
-                {
-                    batch.RowCount = rows;
-                    await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                    total += rows;
-                    rows = 0;
-                }
-            }
-        }
-
-        batch.RowCount = rows;
-        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-        total += rows;
+        await using var writer = (writers ?? RecordBatchWriterRegistry.Default).Create(format, stream, sinkColumns, parquet);
+        var total = cursorOnCallerThread
+            ? await WriteOnCallerThreadAsync(view, sinkColumns, blockRows, writer, cancellationToken).ConfigureAwait(false)
+            : await WriteFromProducerAsync(view, sinkColumns, blockRows, writer, cancellationToken).ConfigureAwait(false);
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         return total;
+    }
+
+    private static async Task<long> WriteOnCallerThreadAsync(
+        IDataView view, IReadOnlyList<SinkColumn> columns, int blockRows, IRecordBatchWriter writer, CancellationToken cancellationToken)
+    {
+        var pool = CursorBatchFiller.CreatePool(view.Schema, columns, blockRows);
+        using var cursor = view.GetRowCursor(columns.Select(c => view.Schema[c.SourceIndex]));
+        long total = 0;
+        foreach (var batch in new CursorBatchFiller(cursor, view.Schema, columns, pool).Fill())
+        {
+            await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            total += batch.RowCount;
+            pool.Return(batch);
+        }
+
+        return total;
+    }
+
+    private static async Task<long> WriteFromProducerAsync(
+        IDataView view, IReadOnlyList<SinkColumn> columns, int blockRows, IRecordBatchWriter writer, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = CursorBatchProducer.Start(view, columns, blockRows, stop.Token);
+        long total = 0;
+        try
+        {
+            while (await producer.Batches.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (producer.Batches.TryRead(out var batch))
+                {
+                    await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                    total += batch.RowCount;
+                    producer.Return(batch);
+                }
+            }
+
+            // The cursor's own failure (a bad value, a lost file), with its type.
+            await producer.Completion.ConfigureAwait(false);
+            return total;
+        }
+        catch
+        {
+            // The cursor and its background readers are released before the output is.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
     }
 
     /// <summary>Resolves output column names against a schema, with an error that lists what exists.</summary>

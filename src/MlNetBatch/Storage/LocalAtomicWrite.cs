@@ -21,7 +21,7 @@ internal sealed class LocalAtomicWrite(ObjectLocation location, string temporary
         if (!location.Name.StartsWith('_') && !location.Key.Contains("/_", StringComparison.Ordinal))
         {
             // Data files only: the job's own bookkeeping (_manifest.json, _lease.json, _quarantine/) has no crash point.
-            Jobs.CrashPoints.Reach(Jobs.CrashPoints.BeforeOutputRename);
+            Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.BeforeOutputRename);
         }
         File.Move(temporaryPath, location.LocalPath, overwrite: true);
         _committed = true;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MlNetBatch.DependencyInjection;
 using MlNetBatch.Jobs;
 using MlNetBatch.Tests.Support;
+using MlNetBatch.Worker.Scheduling;
 
 namespace MlNetBatch.Tests.Jobs;
 
@@ -27,6 +28,7 @@ public class JobDefinitionValidatorTests
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddMlNetBatch(builder.Configuration.GetSection("MlNetBatch"));
+        builder.Services.AddSingleton<IValidateOptions<MlNetBatchOptions>, CronScheduleValidator>();
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -163,6 +165,8 @@ public class JobDefinitionValidatorTests
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddMlNetBatch(builder.Configuration.GetSection("MlNetBatch"));
+        // The worker checks schedules with Quartz; its report is the one an operator sees.
+        builder.Services.AddSingleton<IValidateOptions<MlNetBatchOptions>, CronScheduleValidator>();
         configure?.Invoke(builder);
         return builder.Build();
     }

@@ -1,5 +1,6 @@
+using System.Text.Json;
 using Microsoft.ML;
-using MlNetBatch.Jobs;
+using MlNetBatch.Jobs.Observation;
 using MlNetBatch.Tests.Support;
 
 namespace MlNetBatch.Tests.Jobs.Commit;
@@ -11,10 +12,10 @@ namespace MlNetBatch.Tests.Jobs.Commit;
 public class CrashRecoveryTests
 {
     [Theory]
-    [InlineData(CrashPoints.DuringRead, 3)]
-    [InlineData(CrashPoints.DuringScoring, 4)]
-    [InlineData(CrashPoints.BeforeOutputRename, 3)]
-    [InlineData(CrashPoints.AfterOutputCommit, 2)]
+    [InlineData(nameof(JobPoint.DuringRead), 3)]
+    [InlineData(nameof(JobPoint.DuringScoring), 4)]
+    [InlineData(nameof(JobPoint.BeforeOutputRename), 3)]
+    [InlineData(nameof(JobPoint.AfterOutputCommit), 2)]
     public async Task A_worker_killed_at_any_point_resumes_to_exactly_once_output(string point, int occurrence)
     {
         using var dir = new TempDirectory();
@@ -24,34 +25,17 @@ public class CrashRecoveryTests
         Assert.Equal(0, (await WorkerProcess.RunAsync(dir.Path, null, "run", "clean", "--config", clean)).ExitCode);
 
         var marker = dir.Combine("halted");
-        var environment = new Dictionary<string, string>
+        using (var worker = WorkerProcess.StartHalting(dir.Path, Enum.Parse<JobPoint>(point), occurrence, marker, "run", "crashing", "--config", crashing))
         {
-            ["MLNETBATCH_TEST_HALT_AT"] = point,
-            ["MLNETBATCH_TEST_HALT_AFTER"] = occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["MLNETBATCH_TEST_HALT_MARKER"] = marker,
-        };
-        using (var worker = WorkerProcess.Start(dir.Path, environment, "run", "crashing", "--config", crashing))
-        {
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (!File.Exists(marker) && !worker.HasExited && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-
-            if (!File.Exists(marker))
-            {
-                worker.Kill(entireProcessTree: true);
-                Assert.Fail($"the worker never reached {point}: {await worker.StandardOutput.ReadToEndAsync()}{await worker.StandardError.ReadToEndAsync()}");
-            }
-
-            worker.Kill(entireProcessTree: true); // SIGKILL: no clean-up code runs.
-            await worker.WaitForExitAsync();
+            Assert.True(await worker.WaitForFileAsync(marker, TimeSpan.FromMinutes(2)), $"the worker never reached {point}: {worker.Output}");
+            worker.Kill();
+            await worker.WaitForExitAsync(TimeSpan.FromMinutes(1));
         }
 
         Assert.False(File.Exists(dir.Combine("out", "_SUCCESS")));
         // The dead run's lease stays until it expires (3 s here); a run after that takes over.
         Assert.True(File.Exists(dir.Combine("out", "_lease.json")));
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await WaitUntilLeaseExpiresAsync(dir.Combine("out", "_lease.json"));
         var (exit, output) = await WorkerProcess.RunAsync(dir.Path, null, "run", "crashing", "--config", crashing);
 
         Assert.True(exit == 0, output);
@@ -69,29 +53,17 @@ public class CrashRecoveryTests
         await ExactlyOnceTests.WriteInputAsync(dir, files: 3, rows: 400);
         var config = await TabularJobs.WriteConfigAsync(dir, "stopping", dir.Combine("in", "*.parquet"), dir.Combine("out"), parallelism: 1, shutdownGrace: "00:00:01");
         var marker = dir.Combine("stuck");
-        using var worker = WorkerProcess.Start(dir.Path, new Dictionary<string, string>
-        {
-            // A partition that never finishes scoring: the stop must not wait for it beyond the grace period.
-            ["MLNETBATCH_TEST_HALT_AT"] = CrashPoints.DuringScoring,
-            ["MLNETBATCH_TEST_HALT_AFTER"] = "5",
-            ["MLNETBATCH_TEST_HALT_MARKER"] = marker,
-        }, "run", "stopping", "--config", config);
-        var output = worker.StandardOutput.ReadToEndAsync();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!File.Exists(marker) && !worker.HasExited && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(File.Exists(marker), "the worker never reached the stuck partition");
+        // A partition that never finishes scoring: the stop must not wait for it beyond the grace period.
+        using var worker = WorkerProcess.StartHalting(dir.Path, JobPoint.DuringScoring, 5, marker, "run", "stopping", "--config", config);
+        Assert.True(await worker.WaitForFileAsync(marker, TimeSpan.FromMinutes(2)), $"the worker never reached the stuck partition: {worker.Output}");
         using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await term.WaitForExitAsync();
         }
 
-        await worker.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(130, worker.ExitCode);
-        Assert.Matches(@"Job 'stopping' was stopped: [1-9]\d* of \d+ partitions are committed", await output);
+        Assert.Matches(@"Job 'stopping' was stopped: [1-9]\d* of \d+ partitions are committed", worker.Output);
         Assert.False(File.Exists(dir.Combine("out", "_SUCCESS")));
         Assert.False(File.Exists(dir.Combine("out", "_lease.json")));
 
@@ -109,34 +81,26 @@ public class CrashRecoveryTests
         // One partition at a time, so the halted first worker makes no progress while the second one tries.
         var config = await TabularJobs.WriteConfigAsync(dir, "shared", dir.Combine("in", "*.parquet"), dir.Combine("out"), parallelism: 1);
         var marker = dir.Combine("first-is-scoring");
-        var first = WorkerProcess.Start(dir.Path, new Dictionary<string, string>
-        {
-            ["MLNETBATCH_TEST_HALT_AT"] = CrashPoints.DuringScoring,
-            ["MLNETBATCH_TEST_HALT_MARKER"] = marker,
-        }, "run", "shared", "--config", config);
-        try
-        {
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (!File.Exists(marker) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
+        using var first = WorkerProcess.StartHalting(dir.Path, JobPoint.DuringScoring, 1, marker, "run", "shared", "--config", config);
+        Assert.True(await first.WaitForFileAsync(marker, TimeSpan.FromMinutes(2)), $"the first worker never started scoring: {first.Output}");
+        var before = OutputFiles(dir);
 
-            Assert.True(File.Exists(marker), "the first worker never started scoring");
-            var before = OutputFiles(dir);
+        var (exit, output) = await WorkerProcess.RunAsync(dir.Path, null, "run", "shared", "--config", config);
 
-            var (exit, output) = await WorkerProcess.RunAsync(dir.Path, null, "run", "shared", "--config", config);
+        Assert.Equal(1, exit);
+        Assert.Contains("is in use by another run", output);
+        Assert.Contains($"pid {first.Id}", output);
+        Assert.Equal(before, OutputFiles(dir));
+    }
 
-            Assert.Equal(1, exit);
-            Assert.Contains("is in use by another run", output);
-            Assert.Contains($"pid {first.Id}", output);
-            Assert.Equal(before, OutputFiles(dir));
-        }
-        finally
+    /// <summary>Waits until the lease a killed run left behind has expired, as the next run will see it.</summary>
+    private static async Task WaitUntilLeaseExpiresAsync(string lease)
+    {
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(lease));
+        var expiresAt = json.RootElement.GetProperty("ExpiresAt").GetDateTimeOffset();
+        while (DateTimeOffset.UtcNow <= expiresAt)
         {
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
-            first.Dispose();
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(10, (expiresAt - DateTimeOffset.UtcNow).TotalMilliseconds + 10)));
         }
     }
 

@@ -5,15 +5,30 @@ using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
 
-namespace MlNetBatch.Jobs;
+namespace MlNetBatch.Jobs.Engine;
 
 /// <summary>
-/// Readies a job for planning or running: opens the source and plans its partitions (retried like partitions when
-/// storage hiccups), loads the model, folds a Concatenate into it, fits the preprocessing and checks source,
-/// preprocessing, model and sink columns against each other. Every failure is a <see cref="JobFailedException"/>.
+/// The first stage of a job: opens the source and plans its partitions (retried like partitions when storage
+/// hiccups), loads the model, folds a Concatenate into it, fits the preprocessing and checks source, preprocessing,
+/// model, sink columns and sink placement against each other. Every failure is a <see cref="JobFailedException"/>.
 /// </summary>
-internal sealed class JobPreparer(ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory loggerFactory, ILogger logger)
+internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory loggerFactory, ILogger logger)
 {
+    /// <summary>The dry run: what the job would read, score and write.</summary>
+    public async Task<JobPlan> PlanAsync(string jobName, JobDefinition job, CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareAsync(jobName, job, cancellationToken).ConfigureAwait(false);
+        using (prepared.Model)
+        {
+            return new JobPlan(jobName, prepared.Source.Files, prepared.Partitions, prepared.Source.Columns,
+                prepared.Model.Inputs, prepared.Model.Outputs, prepared.Model.Device, prepared.OutputColumns.Select(c => c.Name).ToList())
+            {
+                HiddenFiles = prepared.Source.HiddenFiles,
+            };
+        }
+    }
+
+    /// <summary>Readies the job to run; the caller owns (and disposes) the prepared model.</summary>
     public async Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken)
     {
         PartitionedDataSource source;
@@ -21,7 +36,7 @@ internal sealed class JobPreparer(ObjectStoreResolver resolver, JobPaths paths, 
         try
         {
             // Listing and planning read footers and samples: retried like partitions when the storage hiccups.
-            (source, partitions) = await PartitionRun.CreateRetryPipeline(job, jobName, logger).ExecuteAsync(async ct =>
+            (source, partitions) = await PartitionRetries.Create(job.Execution, jobName, logger).ExecuteAsync(async ct =>
             {
                 var sourcePaths = job.Source.AllPaths().Select(paths.Resolve).ToList();
                 var opened = await PartitionedDataSource.OpenAsync(sourcePaths, ((DataSourceOptions)job.Source).Clone(), resolver, ct).ConfigureAwait(false);
@@ -84,7 +99,10 @@ internal sealed class JobPreparer(ObjectStoreResolver resolver, JobPaths paths, 
                 ? job.Sink.Columns
                 : source.Columns.Select(c => c.Name).Concat(model.Outputs.Select(o => o.ColumnName)).Distinct().ToList();
             var outputColumns = DataViewWriter.SelectColumns(scoredSchema, outputNames);
-            return new PreparedJob(source, partitions, preprocess, model, scorer, outputColumns);
+            var outputDirectory = ObjectLocation.Parse(paths.Resolve(job.Sink.Path));
+            // A dry run refuses what the run would refuse.
+            SinkPlacement.Check(outputDirectory, job.Source.AllPaths().Select(paths.Resolve).ToList(), source.Files);
+            return new PreparedJob(source, partitions, preprocess, model, scorer, outputColumns, outputDirectory);
         }
         catch (Exception e) when (e is MlNetBatchException or ArgumentException or InvalidOperationException)
         {
@@ -92,13 +110,20 @@ internal sealed class JobPreparer(ObjectStoreResolver resolver, JobPaths paths, 
             throw new JobFailedException(jobName, e.Message, e);
         }
     }
-}
 
-/// <summary>A job ready to run: its source and partitions, fitted preprocessing, model, scorer and sink columns.</summary>
-internal sealed record PreparedJob(
-    PartitionedDataSource Source,
-    IReadOnlyList<Partition> Partitions,
-    ITransformer Preprocess,
-    OnnxScoringModel Model,
-    ScoreOnnxTransformer Scorer,
-    IReadOnlyList<SinkColumn> OutputColumns);
+    /// <summary>Warns about what the run will do that the user may not expect: rounded floats, hidden input files.</summary>
+    public void WarnAboutSource(string jobName, PreparedJob prepared)
+    {
+        foreach (var column in prepared.Source.Columns.Where(c => c.RoundedExample is not null))
+        {
+            logger.LogWarning("Job {Job}: column {Column} was inferred as float, which rounds some of its values ({Example}); declare it double in Source:Columns to keep them exactly",
+                jobName, column.Name, column.RoundedExample);
+        }
+
+        if (prepared.Source.HiddenFiles.Count > 0)
+        {
+            logger.LogWarning("Job {Job}: {Count} input file(s) left out because a part of their path starts with '_' or '.' (hidden, as in Spark), for example {Example}; name them explicitly to read them",
+                jobName, prepared.Source.HiddenFiles.Count, prepared.Source.HiddenFiles[0].Location);
+        }
+    }
+}

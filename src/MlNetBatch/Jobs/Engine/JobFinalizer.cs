@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using MlNetBatch.Jobs.Commit;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Jobs.Engine;
+
+/// <summary>
+/// The last stage of a run: records what was committed (even when the run failed), then either reports the stop
+/// or writes <c>_SUCCESS</c> and the run's summary.
+/// </summary>
+internal sealed class JobFinalizer(ILogger logger)
+{
+    /// <summary>Records what was committed; a failure here must not hide the run's own.</summary>
+    public async Task FlushQuietlyAsync(OutputCommitLog commitLog, string jobName, bool runFailed)
+    {
+        try
+        {
+            await commitLog.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StorageException or IOException)
+        {
+            // When the run failed, its own error (often the same full disk) is the one line the user needs.
+            logger.Log(runFailed ? LogLevel.Debug : LogLevel.Warning, "Job {Job}: the manifest could not be updated ({Reason}); the next run scores the last partitions again", jobName, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Ends a run whose partitions all finished: a <see cref="JobInterruptedException"/> when it was stopped, else
+    /// <c>_SUCCESS</c> and the summary.
+    /// </summary>
+    public async Task<JobRunSummary> CompleteAsync(
+        string jobName, PreparedJob prepared, OutputSession session, PartitionExecutor executor, TimeSpan elapsed, CancellationToken stopToken)
+    {
+        var committed = session.CommitLog.Committed;
+        var partitions = prepared.Partitions;
+        if (stopToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Job {Job} stopped: {Committed} of {Total} partitions committed; the next run resumes the other {Remaining}",
+                jobName, committed.Count, partitions.Count, partitions.Count - committed.Count);
+            throw new JobInterruptedException(jobName, committed.Count, partitions.Count);
+        }
+
+        await session.CommitLog.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        var summary = new JobRunSummary(
+            jobName, partitions.Count, executor.RowsIn, executor.RowsOut, executor.Budget.BadRows, elapsed, prepared.OutputDirectory.ToString(),
+            partitions.Select(p => committed[p.Id].Output).ToList(), partitions.Count - session.Pending.Count)
+        {
+            MissingValues = executor.MissingValues,
+        };
+        logger.LogInformation("Job {Job} finished: {Partitions} partitions ({Resumed} already committed), {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {MissingValues} missing values read as NaN, {RowsPerSecond:N0} rows/s in {Elapsed}; output in {Output}",
+            jobName, summary.Partitions, summary.ResumedPartitions, summary.RowsIn, summary.RowsOut, summary.BadRows, summary.MissingValues, summary.RowsPerSecond, summary.Elapsed, summary.OutputDirectory);
+        return summary;
+    }
+}

@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Logging;
+using MlNetBatch.Data;
+using MlNetBatch.Jobs.Commit;
+using MlNetBatch.Jobs.Observation;
+using MlNetBatch.Scoring;
+using MlNetBatch.Sinks;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Jobs.Engine;
+
+/// <summary>
+/// Scores one partition and commits it: output, quarantine, then the manifest entry. One attempt per call; the
+/// caller retries. Keeps the run's totals, counting only committed partitions.
+/// </summary>
+internal sealed class PartitionExecutor(
+    string jobName, JobDefinition job, PreparedJob prepared, OutputSession session, RecordBatchWriterRegistry writers, BadRecordBudget budget, ILogger logger)
+{
+    private readonly IReadOnlyList<string> _outputColumns = prepared.OutputColumns.Select(c => c.Name).ToList();
+    private long _rowsIn;
+    private long _rowsOut;
+    private long _missingValues;
+
+    /// <summary>The job's bad-record budget, shared by its partitions.</summary>
+    public BadRecordBudget Budget => budget;
+
+    public long RowsIn => Interlocked.Read(ref _rowsIn);
+
+    public long RowsOut => Interlocked.Read(ref _rowsOut);
+
+    public long MissingValues => Interlocked.Read(ref _missingValues);
+
+    /// <summary>Where the model runs.</summary>
+    public OnnxDevice Device => prepared.Model.Device;
+
+    /// <summary>
+    /// Scores <paramref name="partition"/> into its files, committed atomically, and records it in the manifest. The
+    /// reading, scoring and writing hold a processor <paramref name="slot"/>; the commit does not.
+    /// </summary>
+    public async Task ExecuteAsync(Partition partition, ProcessorSlot slot, CancellationToken cancellationToken)
+    {
+        var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
+        var statistics = new ReadStatistics();
+        var destination = session.Outputs.DataFile(partition);
+        long rowsOut;
+        ObjectLocation? quarantined;
+        try
+        {
+            await using var output = await session.Store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
+            await slot.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var sequential = slot.Sequential();
+                var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
+                var input = sequential ? view.ReadingOnConsumerThread() : view;
+                var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(input), quarantine, sequential);
+                // Sequential stages never wait on other threads: the cursor runs on this one, without a hand-off.
+                rowsOut = await DataViewWriter.WriteAsync(
+                    scored, output.Stream, job.Sink.Format, _outputColumns, DataViewWriter.DefaultBlockRows, job.Sink.Parquet, writers,
+                    cursorOnCallerThread: sequential, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                slot.Processors.Release();
+            }
+
+            await output.CommitAsync(cancellationToken).ConfigureAwait(false);
+            quarantined = await WriteQuarantineAsync(partition, quarantine, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failed attempt's bad rows are found again by the retry; count them once.
+            quarantine?.Withdraw();
+            throw;
+        }
+
+        JobObserver.Reach(JobPoint.AfterOutputCommit);
+        var badRows = quarantine?.Count ?? 0;
+        await session.CommitLog.RecordAsync(partition, new CommittedPartition
+        {
+            InputSize = partition.File.Size,
+            InputETag = partition.File.ETag,
+            Output = destination.ToString(),
+            Quarantine = quarantined?.ToString(),
+            RowsIn = rowsOut + badRows,
+            RowsOut = rowsOut,
+            BadRows = badRows,
+            MissingValues = statistics.MissingValues,
+            CommittedAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Add(ref _rowsIn, rowsOut + badRows);
+        Interlocked.Add(ref _rowsOut, rowsOut);
+        Interlocked.Add(ref _missingValues, statistics.MissingValues);
+        budget.CommitRows(rowsOut + badRows);
+        logger.LogDebug("Job {Job}: partition {Partition} committed, {Rows} rows to {Output}", jobName, partition.Id, rowsOut, destination);
+    }
+
+    /// <summary>Writes the partition's bad rows, or removes the quarantine file an earlier run left when there are none now.</summary>
+    private async Task<ObjectLocation?> WriteQuarantineAsync(Partition partition, PartitionQuarantine? quarantine, CancellationToken cancellationToken)
+    {
+        var file = session.Outputs.QuarantineFile(partition);
+        var written = quarantine is null ? null : await quarantine.WriteAsync(session.Store, file, cancellationToken).ConfigureAwait(false);
+        if (written is null)
+        {
+            // An earlier run may have quarantined rows of this partition; they are scored now, so its file must go.
+            try
+            {
+                await session.Store.DeleteAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectNotFoundException)
+            {
+            }
+        }
+
+        return written;
+    }
+}

@@ -1,0 +1,23 @@
+using MlNetBatch.Jobs.Observation;
+
+namespace MlNetBatch.HaltingWorker;
+
+/// <summary>
+/// Halts the thread that reaches <paramref name="point"/> for the <paramref name="occurrence"/>-th time, after writing
+/// <paramref name="marker"/>, so that a test knows the process is there and can kill it.
+/// </summary>
+internal sealed class HaltingObserver(JobPoint point, int occurrence, string marker) : IJobObserver
+{
+    private int _reached;
+
+    public void Reached(JobPoint reached)
+    {
+        if (reached != point || Interlocked.Increment(ref _reached) != occurrence)
+        {
+            return;
+        }
+
+        File.WriteAllText(marker, point.ToString());
+        Thread.Sleep(Timeout.Infinite);
+    }
+}
