@@ -33,9 +33,15 @@ internal static class JobLoop
         var process = Process.GetCurrentProcess();
         for (var run = 0; run < runs; run++)
         {
+            process.Refresh();
+            var kernelBefore = process.PrivilegedProcessorTime;
+            var (gen0, gen1, gen2, allocated) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
             var (wall, cpu) = Time(process, () => runner.RunAsync("bench", job, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult());
+            process.Refresh();
+            var kernel = process.PrivilegedProcessorTime - kernelBefore;
+            var collections = $"kernel {kernel.TotalMilliseconds:N0} ms; GC {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB allocated";
             var (tinyWall, tinyCpu) = Time(process, () => runner.RunAsync("bench", tiny, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult());
-            Console.WriteLine($"  run {run + 1,3}: {perFile * Files / wall.TotalSeconds,12:N0} rows/s, {wall.TotalMilliseconds,6:N0} ms, {cpu.TotalMilliseconds,6:N0} ms CPU ({cpu.TotalMicroseconds / (perFile * Files):N3} us/row); fixed cost {tinyWall.TotalMilliseconds,5:N1} ms, {tinyCpu.TotalMilliseconds,5:N1} ms CPU");
+            Console.WriteLine($"  run {run + 1,3}: {perFile * Files / wall.TotalSeconds,12:N0} rows/s, {wall.TotalMilliseconds,6:N0} ms, {cpu.TotalMilliseconds,6:N0} ms CPU ({cpu.TotalMicroseconds / (perFile * Files):N3} us/row); {collections}; fixed cost {tinyWall.TotalMilliseconds,5:N1} ms, {tinyCpu.TotalMilliseconds,5:N1} ms CPU");
         }
     }
 

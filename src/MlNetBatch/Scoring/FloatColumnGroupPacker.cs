@@ -97,6 +97,7 @@ internal sealed class FloatColumnGroupPacker : InputPacker
     /// Stores the 8×8 block whose columns are <paramref name="v0"/>…<paramref name="v7"/> (eight rows of each) as eight
     /// rows of eight floats, <paramref name="stride"/> floats apart from <paramref name="destination"/> on.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose(
         Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3,
         Vector256<float> v4, Vector256<float> v5, Vector256<float> v6, Vector256<float> v7,

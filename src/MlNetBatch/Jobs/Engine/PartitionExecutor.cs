@@ -34,9 +34,9 @@ internal sealed class PartitionExecutor(
 
     /// <summary>
     /// Scores <paramref name="partition"/> into its files, committed atomically, and records it in the manifest. The
-    /// reading, scoring and writing hold a processor <paramref name="slot"/>; the commit does not.
+    /// reading, scoring and writing hold one of the processor <paramref name="slots"/>; the commit does not.
     /// </summary>
-    public async Task ExecuteAsync(Partition partition, ProcessorSlot slot, CancellationToken cancellationToken)
+    public async Task ExecuteAsync(Partition partition, ProcessorSlots slots, CancellationToken cancellationToken)
     {
         var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
         var statistics = new ReadStatistics();
@@ -46,10 +46,9 @@ internal sealed class PartitionExecutor(
         try
         {
             await using var output = await session.Store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
-            await slot.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var sequential = await slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var sequential = slot.Sequential();
                 var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
                 var input = sequential ? view.ReadingOnConsumerThread() : view;
                 var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(input), quarantine, sequential);
@@ -60,7 +59,7 @@ internal sealed class PartitionExecutor(
             }
             finally
             {
-                slot.Processors.Release();
+                slots.Release();
             }
 
             await output.CommitAsync(cancellationToken).ConfigureAwait(false);

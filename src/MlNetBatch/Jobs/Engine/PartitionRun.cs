@@ -25,17 +25,14 @@ internal sealed class PartitionRun(string jobName, ExecutionOptions execution, P
         var failures = new ConcurrentQueue<Exception>();
         // Parallelism partitions read, score and write at a time; as many again may be committing, which mostly
         // waits for the disk to take the file, so that the processors go on with the next partitions meanwhile.
-        using var processors = new SemaphoreSlim(execution.Parallelism);
-        var needingProcessor = 0;
+        var slots = new ProcessorSlots(execution.Parallelism, executor.Device, () => queue.Count, stopToken);
         var workers = Enumerable.Range(0, Math.Max(1, Math.Min(2 * execution.Parallelism, pending.Count))).Select(_ => Task.Run(async () =>
         {
             while (!stopToken.IsCancellationRequested && !failed.IsCancellationRequested && queue.TryDequeue(out var partition))
             {
-                Interlocked.Increment(ref needingProcessor);
-                var slot = new ProcessorSlot(processors, () => RunsSequentially(Volatile.Read(ref needingProcessor) + queue.Count), stopToken);
                 try
                 {
-                    await _retries.ExecuteAsync(async ct => await executor.ExecuteAsync(partition, slot, ct).ConfigureAwait(false), abandon.Token).ConfigureAwait(false);
+                    await _retries.ExecuteAsync(async ct => await executor.ExecuteAsync(partition, slots, ct).ConfigureAwait(false), abandon.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (abandon.IsCancellationRequested || stopToken.IsCancellationRequested)
                 {
@@ -47,10 +44,6 @@ internal sealed class PartitionRun(string jobName, ExecutionOptions execution, P
                         ? FailureCause.ForUser(e)
                         : new JobFailedException(jobName, $"partition {partition.Id} failed: {Describe(e)}", e));
                     await failed.CancelAsync().ConfigureAwait(false);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref needingProcessor);
                 }
             }
         })).ToList();
@@ -76,15 +69,6 @@ internal sealed class PartitionRun(string jobName, ExecutionOptions execution, P
             executor.Budget.Finish();
         }
     }
-
-    /// <summary>
-    /// Whether a partition's stages run one after another on one thread. On the CPU, while there is a partition
-    /// for every core (<paramref name="partitionsLeft"/> counts those being scored or waiting to be, and those queued), the partitions
-    /// already keep every core busy, and overlapping each one's read, score and write on threads of their own
-    /// would only add hand-offs and thread switches. A lone partition at the end, or a model on a GPU, overlaps.
-    /// </summary>
-    private bool RunsSequentially(int partitionsLeft) =>
-        executor.Device == Scoring.OnnxDevice.Cpu && partitionsLeft >= Environment.ProcessorCount;
 
     private string Describe(Exception e)
     {
