@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using MlNetBatch.Testing.Python;
 using ParquetSharp;
 
 namespace MlNetBatch.Testing.DataPath;
@@ -25,27 +25,8 @@ public static class ReferenceReaders
         """;
 
     /// <summary>The files read by Python: CSV as lists of fields (the header first), JSON Lines as objects.</summary>
-    public static List<JsonElement> ReadWithPython(IReadOnlyList<string> paths)
-    {
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(PythonReader);
-        foreach (var path in paths)
-        {
-            start.ArgumentList.Add(path);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"python3 failed: {error.Result}");
-        }
-
-        return JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
-    }
+    public static List<JsonElement> ReadWithPython(IReadOnlyList<string> paths) =>
+        JsonDocument.Parse(PythonScripts.Run(PythonReader, paths)).RootElement.EnumerateArray().ToList();
 
     /// <summary>Rows of CSV fields (header first) as rows, the fields parsed as MlNetBatch's writer and the generator print them.</summary>
     public static List<GeneratedRow> RowsFromCsv(JsonElement file)

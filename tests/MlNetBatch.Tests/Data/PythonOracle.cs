@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
+using MlNetBatch.Testing.Python;
 
 namespace MlNetBatch.Tests.Data;
 
@@ -42,22 +41,5 @@ internal static class PythonOracle
         return JsonSerializer.Deserialize<List<string>>(Run(Float32Script, scratchPath))!;
     }
 
-    private static string Run(string script, string argument)
-    {
-        var start = new ProcessStartInfo("python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 could not be started.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output.Result : throw new InvalidOperationException($"python3 failed: {errors}");
-    }
+    private static string Run(string script, string argument) => PythonScripts.Run(script, [argument]);
 }
