@@ -53,8 +53,14 @@ public sealed class DataPathCase
     public override string ToString() =>
         $"seed {Seed}: {Format}, {Files.Count} file(s) [{string.Join(", ", Files.Select(f => $"{f.Path} ({f.Rows.Count} rows)"))}], PartitionBytes {PartitionBytes}, ChunkRows {ChunkRows}, RowGroupRows {RowGroupRows}{(UseCrlf ? ", CRLF" : string.Empty)}";
 
-    public static DataPathCase Generate(int seed)
+    /// <summary>
+    /// The case of <paramref name="seed"/>: up to 400 rows per file, or the first <paramref name="maxRowsPerFile"/> of
+    /// them. A smaller cap keeps everything else about the case (format, files, partition, chunk and row-group sizes,
+    /// the rows kept): the random draws are the same, only the rows past the cap are left out.
+    /// </summary>
+    public static DataPathCase Generate(int seed, int maxRowsPerFile)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRowsPerFile);
         var random = new Random(seed);
         var format = (DataFormatKind)new[] { DataFormatKind.Csv, DataFormatKind.JsonLines, DataFormatKind.Parquet }[random.Next(3)];
         var paths = new SortedSet<string>(StringComparer.Ordinal);
@@ -82,6 +88,11 @@ public sealed class DataPathCase
                 rows.Add(new GeneratedRow(id, Float(random), Double(random), random.Next(int.MinValue, int.MaxValue), Text(random)));
             }
 
+            if (rows.Count > maxRowsPerFile)
+            {
+                rows.RemoveRange(maxRowsPerFile, rows.Count - maxRowsPerFile);
+            }
+
             files.Add((path + (format switch { DataFormatKind.Csv => ".csv", DataFormatKind.JsonLines => ".jsonl", _ => ".parquet" }), rows));
         }
 
@@ -92,6 +103,9 @@ public sealed class DataPathCase
             rowGroupRows: new[] { 1, 7, 100, 10_000 }[random.Next(4)],
             crlf: random.Next(2) == 0);
     }
+
+    /// <summary>The case of <paramref name="seed"/>, with up to 400 rows per file.</summary>
+    public static DataPathCase Generate(int seed) => Generate(seed, int.MaxValue);
 
     /// <summary>Writes the files under <paramref name="directory"/>: CSV quoted as Python's csv writer does, JSON by System.Text.Json, Parquet by Apache Arrow's writer.</summary>
     public void Write(string directory)
