@@ -4,6 +4,7 @@ using MlNetBatch.Worker.Cli;
 
 namespace MlNetBatch.Tests.Worker;
 
+[Collection(InProcessWorkerHostCollection.Name)]
 public class CommandLineTests
 {
     [Fact]
@@ -243,6 +244,7 @@ public class CommandLineTests
         WorkerCommandLine.Create(JobConfiguration.With(settings), output).Parse(args).InvokeAsync();
 }
 
+[Collection(InProcessWorkerHostCollection.Name)]
 public class ServiceModeTests
 {
     [Fact]

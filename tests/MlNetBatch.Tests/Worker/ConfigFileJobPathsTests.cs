@@ -6,6 +6,7 @@ using MlNetBatch.Worker.Hosting;
 
 namespace MlNetBatch.Tests.Worker;
 
+[Collection(InProcessWorkerHostCollection.Name)]
 public class ConfigFileJobPathsTests
 {
     [Fact]

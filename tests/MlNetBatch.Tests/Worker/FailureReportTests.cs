@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
 using MlNetBatch.Storage;
+using MlNetBatch.Tests.Support;
 using MlNetBatch.Worker.Cli;
 
 namespace MlNetBatch.Tests.Worker;
 
+[Collection(InProcessWorkerHostCollection.Name)]
 public class FailureReportTests
 {
     [Fact]

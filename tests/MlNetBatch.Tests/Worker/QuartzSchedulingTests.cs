@@ -9,6 +9,7 @@ using Quartz;
 
 namespace MlNetBatch.Tests.Worker;
 
+[Collection(InProcessWorkerHostCollection.Name)]
 public class QuartzSchedulingTests
 {
     [Fact]

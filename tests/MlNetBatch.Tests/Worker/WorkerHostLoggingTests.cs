@@ -5,6 +5,7 @@ using MlNetBatch.Worker.Hosting;
 
 namespace MlNetBatch.Tests.Worker;
 
+[Collection(InProcessWorkerHostCollection.Name)]
 public class WorkerHostLoggingTests
 {
     [Fact]
