@@ -9,7 +9,7 @@ namespace MlNetBatch.Tests.Jobs.Commit;
 /// Runs the real worker, kills it with SIGKILL at points of the commit protocol, runs it again, and checks that every
 /// input row appears exactly once in the committed output with the scores of a clean run.
 /// </summary>
-public class CrashRecoveryTests
+public class CrashRecoveryTests(CleanTabularRunFixture cleanRun) : IClassFixture<CleanTabularRunFixture>
 {
     [Theory]
     [InlineData(nameof(JobPoint.DuringRead), 3)]
@@ -19,10 +19,8 @@ public class CrashRecoveryTests
     public async Task A_worker_killed_at_any_point_resumes_to_exactly_once_output(string point, int occurrence)
     {
         using var dir = new TempDirectory();
-        await ExactlyOnceTests.WriteInputAsync(dir, files: 3, rows: 400);
-        var clean = await TabularJobs.WriteConfigAsync(dir, "clean", dir.Combine("in", "*.parquet"), dir.Combine("clean"));
+        await ExactlyOnceTests.WriteInputAsync(dir, CleanTabularRunFixture.Files, CleanTabularRunFixture.Rows);
         var crashing = await TabularJobs.WriteConfigAsync(dir, "crashing", dir.Combine("in", "*.parquet"), dir.Combine("out"), parallelism: 1, leaseDuration: "00:00:03");
-        Assert.Equal(0, (await WorkerProcess.RunAsync(dir.Path, null, "run", "clean", "--config", clean)).ExitCode);
 
         var marker = dir.Combine("halted");
         using (var worker = WorkerProcess.StartHalting(dir.Path, Enum.Parse<JobPoint>(point), occurrence, marker, "run", "crashing", "--config", crashing))
@@ -42,8 +40,8 @@ public class CrashRecoveryTests
         Assert.True(File.Exists(dir.Combine("out", "_SUCCESS")));
         Assert.Empty(Directory.GetFiles(dir.Combine("out"), "*.inprogress"));
         ExactlyOnceTests.AssertEveryIdOnce(dir.Combine("out"), Enumerable.Range(0, 1200));
-        var ml = new MLContext();
-        Assert.Equal(ExactlyOnceTests.ScoresById(ml, dir.Combine("clean")), ExactlyOnceTests.ScoresById(ml, dir.Combine("out")));
+        // The clean run (the class fixture's) scored the same input.
+        Assert.Equal(cleanRun.Scores, ExactlyOnceTests.ScoresById(new MLContext(), dir.Combine("out")));
     }
 
     [Fact]
