@@ -9,8 +9,7 @@ using MlNetBatch.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Data;
 
-[Collection(AzuriteCollection.Name)]
-public class BlobSourceTests(AzuriteFixture azurite)
+public class BlobSourceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private readonly MLContext _ml = new(seed: 1);
 

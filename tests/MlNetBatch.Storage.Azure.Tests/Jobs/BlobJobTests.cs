@@ -8,8 +8,7 @@ using MlNetBatch.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Jobs;
 
-[Collection(AzuriteCollection.Name)]
-public class BlobJobTests(AzuriteFixture azurite)
+public class BlobJobTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]
     public async Task A_job_reading_and_writing_azure_gives_the_same_rows_as_the_same_job_on_local_files()

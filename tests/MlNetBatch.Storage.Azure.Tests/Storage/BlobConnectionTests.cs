@@ -4,8 +4,7 @@ using MlNetBatch.Storage.Azure.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
-[Collection(AzuriteCollection.Name)]
-public class BlobConnectionTests(AzuriteFixture azurite)
+public class BlobConnectionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]
     public async Task A_connection_string_from_the_environment_is_used_when_none_is_configured()

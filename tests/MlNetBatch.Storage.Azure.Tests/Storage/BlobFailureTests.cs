@@ -4,8 +4,7 @@ using MlNetBatch.Storage.Azure.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
-[Collection(AzuriteCollection.Name)]
-public class BlobFailureTests(AzuriteFixture azurite)
+public class BlobFailureTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private const string MissingContainer = "nosuchcontainer";
 

@@ -2,8 +2,7 @@ using MlNetBatch.Storage.Azure.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
-[Collection(AzuriteCollection.Name)]
-public class BlobListingTests(AzuriteFixture azurite)
+public class BlobListingTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Names =
         ["data/a.parquet", "data/2024/b.parquet", "data/2024/01/c.parquet", "data/readme.txt", "data-extra.parquet", "other/d.parquet"];

@@ -4,8 +4,7 @@ using MlNetBatch.Testing.Storage;
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
 /// <summary>The storage contract against Azurite, with 64 KiB blocks so that a 6 MiB upload stages blocks before commit.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class BlobObjectStoreContractTests(AzuriteFixture azurite) : ObjectStoreContract, IAsyncLifetime
+public sealed class BlobObjectStoreContractTests(AzuriteFixture azurite) : ObjectStoreContract, IAsyncLifetime, IClassFixture<AzuriteFixture>
 {
     private string _root = null!;
 

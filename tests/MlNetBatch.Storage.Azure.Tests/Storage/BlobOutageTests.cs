@@ -4,7 +4,7 @@ using MlNetBatch.Storage.Azure.Tests.Support;
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
 /// <summary>The server goes away in the middle of a read. This class stops its own Azurite, so no other test shares it.</summary>
-public class BlobOutageTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+public class BlobOutageTests(PrivateAzuriteFixture azurite) : IClassFixture<PrivateAzuriteFixture>
 {
     private const int Size = 6_000_000;
 

@@ -2,8 +2,7 @@ using MlNetBatch.Storage.Azure.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
-[Collection(AzuriteCollection.Name)]
-public class BlobReadTests(AzuriteFixture azurite)
+public class BlobReadTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private const int LargeSize = 20_000_000;
 

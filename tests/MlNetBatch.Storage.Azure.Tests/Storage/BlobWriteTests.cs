@@ -3,8 +3,7 @@ using MlNetBatch.Storage.Azure.Tests.Support;
 
 namespace MlNetBatch.Storage.Azure.Tests.Storage;
 
-[Collection(AzuriteCollection.Name)]
-public class BlobWriteTests(AzuriteFixture azurite)
+public class BlobWriteTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]
     public async Task A_large_blob_uploaded_in_blocks_has_the_same_bytes_after_commit()

@@ -7,8 +7,12 @@ using MlNetBatch.Testing.Emulators;
 
 namespace MlNetBatch.Storage.Azure.Tests.Support;
 
-/// <summary>A real Azurite Blob server on loopback, one per test class, with the well-known development account.</summary>
-public sealed class AzuriteFixture : IAsyncLifetime
+/// <summary>
+/// A real Azurite Blob server on loopback with the well-known development account. As a class fixture it is one server
+/// shared by every test class that uses it at the same time (each works in containers of its own), so the classes run
+/// in parallel against it; <see cref="PrivateAzuriteFixture"/> is a server of the class's own, for tests that stop it.
+/// </summary>
+public class AzuriteFixture : IAsyncLifetime
 {
     /// <summary>Azurite's development account.</summary>
     public const string Account = "devstoreaccount1";
@@ -16,7 +20,19 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>The development account's published key (not a secret).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    private static readonly SemaphoreSlim SharedGate = new(1, 1);
+    private static EmulatorProcess? s_shared;
+    private static int s_sharedUsers;
+
+    private readonly bool _private;
     private EmulatorProcess? _server;
+
+    public AzuriteFixture()
+        : this(isPrivate: false)
+    {
+    }
+
+    protected AzuriteFixture(bool isPrivate) => _private = isPrivate;
 
     public EmulatorProcess Server => _server ?? throw new InvalidOperationException("Azurite is not started.");
 
@@ -34,21 +50,61 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // --skipApiVersionCheck: the SDK sends a newer API version than Azurite knows. --disableTelemetry: no calls out.
-        _server = await EmulatorProcess.StartAsync("azurite-blob", (port, dataFolder) =>
-        [
-            "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", dataFolder,
-            "--skipApiVersionCheck", "--disableTelemetry", "--silent",
-        ], EmulatorProbe.Azurite);
+        if (_private)
+        {
+            _server = await StartServerAsync();
+            return;
+        }
+
+        // The first class in starts the shared server, the last one out stops it.
+        await SharedGate.WaitAsync();
+        try
+        {
+            s_shared ??= await StartServerAsync();
+            s_sharedUsers++;
+            _server = s_shared;
+        }
+        finally
+        {
+            SharedGate.Release();
+        }
     }
 
     public async Task DisposeAsync()
     {
-        if (_server is not null)
+        if (_server is null)
+        {
+            return;
+        }
+
+        if (_private)
         {
             await _server.DisposeAsync();
+            return;
+        }
+
+        await SharedGate.WaitAsync();
+        try
+        {
+            if (--s_sharedUsers == 0)
+            {
+                await s_shared!.DisposeAsync();
+                s_shared = null;
+            }
+        }
+        finally
+        {
+            SharedGate.Release();
         }
     }
+
+    // --skipApiVersionCheck: the SDK sends a newer API version than Azurite knows. --disableTelemetry: no calls out.
+    private static Task<EmulatorProcess> StartServerAsync() =>
+        EmulatorProcess.StartAsync("azurite-blob", (port, dataFolder) =>
+        [
+            "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", dataFolder,
+            "--skipApiVersionCheck", "--disableTelemetry", "--silent",
+        ], EmulatorProbe.Azurite);
 
     /// <summary>
     /// Waits until Azurite has saved <paramref name="text"/> (a container or blob name) to its metadata file. Azurite
@@ -124,4 +180,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     /// <summary>Downloads a whole blob directly with the SDK.</summary>
     public async Task<byte[]> DownloadAsync(string azUri) => (await Blob(azUri).DownloadContentAsync()).Value.Content.ToArray();
+}
+
+/// <summary>An Azurite of the test class's own, for tests that stop and restart it.</summary>
+public sealed class PrivateAzuriteFixture : AzuriteFixture
+{
+    public PrivateAzuriteFixture()
+        : base(isPrivate: true)
+    {
+    }
 }
