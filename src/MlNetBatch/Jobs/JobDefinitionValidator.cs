@@ -134,6 +134,11 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
             yield return $"Execution:Parallelism: must be greater than zero (got {job.Execution.Parallelism}).";
         }
 
+        if (job.Execution.PreprocessThreads < 0)
+        {
+            yield return $"Execution:PreprocessThreads: must not be negative (got {job.Execution.PreprocessThreads}); 0 means every core but one.";
+        }
+
         if (job.Execution.MaxBadRecords < 0)
         {
             yield return $"Execution:MaxBadRecords: must not be negative (got {job.Execution.MaxBadRecords}).";

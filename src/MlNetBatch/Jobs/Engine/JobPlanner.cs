@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using MlNetBatch.Data;
+using MlNetBatch.Pipeline;
 using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
@@ -24,6 +25,7 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, I
                 prepared.Model.Inputs, prepared.Model.Outputs, prepared.Model.Device, prepared.OutputColumns.Select(c => c.Name).ToList())
             {
                 HiddenFiles = prepared.Source.HiddenFiles,
+                Preprocess = prepared.PreprocessPaths,
             };
         }
     }
@@ -79,9 +81,12 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, I
         }
 
         ITransformer preprocess;
+        IReadOnlyList<PreprocessStepPlan> stepPaths;
         try
         {
-            preprocess = PreprocessPipelineBuilder.Build(new MLContext(), steps, source.AsDataView());
+            var stageOptions = new BlockStageOptions { WorkerThreads = job.Execution.PreprocessThreads, PreserveOrder = job.Execution.PreserveRowOrder };
+            (preprocess, var built) = PreprocessPipelineBuilder.Build(new MLContext(), steps, source.AsDataView(), stageOptions);
+            stepPaths = StepPaths(job.Preprocess, steps, built);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
         {
@@ -102,13 +107,28 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, I
             var outputDirectory = ObjectLocation.Parse(paths.Resolve(job.Sink.Path));
             // A dry run refuses what the run would refuse.
             SinkPlacement.Check(outputDirectory, job.Source.AllPaths().Select(paths.Resolve).ToList(), source.Files);
-            return new PreparedJob(source, partitions, preprocess, model, scorer, outputColumns, outputDirectory);
+            return new PreparedJob(source, partitions, preprocess, model, scorer, outputColumns, outputDirectory) { PreprocessPaths = stepPaths };
         }
         catch (Exception e) when (e is MlNetBatchException or ArgumentException or InvalidOperationException)
         {
             model.Dispose();
             throw new JobFailedException(jobName, e.Message, e);
         }
+    }
+
+    /// <summary>The path of every step the job lists: the built ones by position among the remaining, the others folded into the model.</summary>
+    private static List<PreprocessStepPlan> StepPaths(IReadOnlyList<PreprocessStep> listed, IReadOnlyList<PreprocessStep> remaining, IReadOnlyList<PreprocessStepPlan> built)
+    {
+        var paths = new List<PreprocessStepPlan>();
+        var next = 0;
+        for (var i = 0; i < listed.Count; i++)
+        {
+            paths.Add(next < remaining.Count && ReferenceEquals(remaining[next], listed[i])
+                ? built[next++] with { Index = i }
+                : new PreprocessStepPlan(i, listed[i].Transform, PreprocessPath.FusedIntoModel, "its vector only feeds the model, so the scorer packs the columns straight into the input tensor"));
+        }
+
+        return paths;
     }
 
     /// <summary>Warns about what the run will do that the user may not expect: rounded floats, hidden input files.</summary>
