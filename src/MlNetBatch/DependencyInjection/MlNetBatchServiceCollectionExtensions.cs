@@ -55,7 +55,9 @@ public static class MlNetBatchServiceCollectionExtensions
 
     /// <summary>
     /// Adds a file format, or replaces a built-in one: its reader (with the extensions that name it) and, when it can
-    /// be written, its writer. Call it with or without <see cref="AddMlNetBatch"/>, in any order.
+    /// be written, its writer. Jobs then name it in <c>Source:Format</c> and <c>Sink:Format</c> (the reader's
+    /// <see cref="Formats.IDataFormat.Kind"/>), and its extensions select it for sources without a format. Call it with
+    /// or without <see cref="AddMlNetBatch"/>, in any order.
     /// </summary>
     public static IServiceCollection AddMlNetBatchFormat(this IServiceCollection services, DataFormatRegistration? reader, RecordBatchWriterRegistration? writer = null)
     {
