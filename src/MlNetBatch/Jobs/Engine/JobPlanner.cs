@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using MlNetBatch.Data;
+using MlNetBatch.Formats;
 using MlNetBatch.Pipeline;
 using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
@@ -13,7 +14,7 @@ namespace MlNetBatch.Jobs.Engine;
 /// hiccups), loads the model, folds a Concatenate into it, fits the preprocessing and checks source, preprocessing,
 /// model, sink columns and sink placement against each other. Every failure is a <see cref="JobFailedException"/>.
 /// </summary>
-internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory loggerFactory, ILogger logger)
+internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistry formats, JobPaths paths, ILoggerFactory loggerFactory, ILogger logger)
 {
     /// <summary>The dry run: what the job would read, score and write.</summary>
     public async Task<JobPlan> PlanAsync(string jobName, JobDefinition job, CancellationToken cancellationToken)
@@ -41,7 +42,7 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, I
             (source, partitions) = await PartitionRetries.Create(job.Execution, jobName, logger).ExecuteAsync(async ct =>
             {
                 var sourcePaths = job.Source.AllPaths().Select(paths.Resolve).ToList();
-                var opened = await PartitionedDataSource.OpenAsync(sourcePaths, ((DataSourceOptions)job.Source).Clone(), resolver, ct).ConfigureAwait(false);
+                var opened = await PartitionedDataSource.OpenAsync(sourcePaths, ((DataSourceOptions)job.Source).Clone(), resolver, formats, ct).ConfigureAwait(false);
                 return (opened, await opened.GetPartitionsAsync().ConfigureAwait(false));
             }, cancellationToken).ConfigureAwait(false);
         }
