@@ -48,7 +48,7 @@ internal static class JobBreakdown
     {
         var columns = DataViewWriter.SelectColumns(scored.Schema, ["id", "probabilities", "label"]);
         using var stream = File.Create(path);
-        var writer = RecordBatchWriters.Create(DataFormatKind.Parquet, stream, columns);
+        var writer = RecordBatchWriterRegistry.Default.Create(DataFormatKind.Parquet, stream, columns);
         try
         {
             using var cursor = (BlockRowCursor)scored.GetRowCursor(columns.Select(c => scored.Schema[c.SourceIndex]));

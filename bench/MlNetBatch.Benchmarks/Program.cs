@@ -11,6 +11,8 @@
 // four-row input for the job's fixed cost: a steady workload for a profiler.
 // --parquet-read [rows] [row group rows] times reading the same data as written by Parquet.Net, with pyarrow's
 // defaults (dictionary, Snappy) and with zstd (default 2,000,000 rows in row groups of 50,000), and exits.
+// --stages [runs] [rows] compares the job with and without a no-op block stage, and a CPU-heavy block stage's overlap
+// with scoring (default 7 interleaved runs of 1,000,000 rows), and exits.
 // --gpu cpu|cuda [rows] scores a wide MLP on that device (default 200,000 rows) and exits; bench/gpu.sh runs it
 // from a GPU publish.
 using System.Runtime.InteropServices;
@@ -54,6 +56,24 @@ if (parquetReadIndex >= 0)
     finally
     {
         Directory.Delete(readWork, recursive: true);
+    }
+
+    return;
+}
+
+var stagesIndex = Array.IndexOf(args, "--stages");
+if (stagesIndex >= 0)
+{
+    int Argument(int offset, int fallback) =>
+        stagesIndex + offset < args.Length && int.TryParse(args[stagesIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
+    var stagesWork = Path.Combine(Path.GetTempPath(), $"mlnetbatch-stages-{Environment.ProcessId}");
+    try
+    {
+        await StagesBenchmark.RunAsync(stagesWork, Argument(1, 7), Argument(2, 1_000_000));
+    }
+    finally
+    {
+        Directory.Delete(stagesWork, recursive: true);
     }
 
     return;

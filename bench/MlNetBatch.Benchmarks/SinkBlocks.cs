@@ -57,7 +57,7 @@ internal sealed class SinkBlocks
             return;
         }
 
-        var writer = RecordBatchWriters.Create(DataFormatKind.Parquet, stream, _columns);
+        var writer = RecordBatchWriterRegistry.Default.Create(DataFormatKind.Parquet, stream, _columns);
         try
         {
             foreach (var batch in _batches)

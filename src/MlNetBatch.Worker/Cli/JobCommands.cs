@@ -145,6 +145,15 @@ internal static class JobCommands
             }
         }
 
+        if (plan.Preprocess.Count > 0)
+        {
+            output.WriteLine("Preprocessing (block = whole column blocks; row = stock ML.NET transform, row by row):");
+            foreach (var step in plan.Preprocess)
+            {
+                output.WriteLine($"  {step}");
+            }
+        }
+
         output.WriteLine($"Model inputs (device {plan.Device}):");
         foreach (var input in plan.ModelInputs)
         {

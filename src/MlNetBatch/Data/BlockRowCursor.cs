@@ -139,6 +139,45 @@ public abstract class BlockRowCursor : DataViewRowCursor
         return true;
     }
 
+    /// <summary>
+    /// Whether <see cref="TryLendBlock"/> may hand blocks out for a consumer to keep past the next move: true when
+    /// the cursor's batches come from a pool that takes them back in any order, from any thread.
+    /// </summary>
+    internal virtual bool CanLendBlocks => true;
+
+    /// <summary>Whether the cursor produces its blocks on the consumer's thread, with no background stage of its own.</summary>
+    internal virtual bool RunsOnConsumerThread => false;
+
+    /// <summary>
+    /// Hands over the next whole non-empty block for the caller to keep: unlike <see cref="TryTakeBlock"/>, the block
+    /// stays valid after later moves, until the caller gives it back with <see cref="ReturnLentBlock"/> (from any
+    /// thread). This is what lets a block stage hold several blocks in flight without copying them.
+    /// </summary>
+    internal bool TryLendBlock(out RecordBatch batch)
+    {
+        if (_current is not null)
+        {
+            ReleaseBatch(_current);
+            _current = null;
+        }
+
+        while (TryTakeNextBatch(out batch))
+        {
+            if (batch.RowCount > 0)
+            {
+                _position += batch.RowCount;
+                return true;
+            }
+
+            ReleaseBatch(batch);
+        }
+
+        return false;
+    }
+
+    /// <summary>Gives back a block <see cref="TryLendBlock"/> handed over.</summary>
+    internal void ReturnLentBlock(RecordBatch batch) => ReleaseBatch(batch);
+
     /// <inheritdoc />
     public sealed override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
 

@@ -5,7 +5,7 @@ namespace MlNetBatch.Data;
 
 /// <summary>
 /// The rules for <see cref="DataSourceOptions"/>, in one place: <c>LoadFrom…</c> and
-/// <see cref="PartitionedDataSource.OpenAsync(string, DataSourceOptions?, Storage.ObjectStoreResolver?, CancellationToken)"/>
+/// <see cref="PartitionedDataSource.OpenAsync(string, DataSourceOptions?, Storage.ObjectStoreResolver?, Formats.DataFormatRegistry?, CancellationToken)"/>
 /// apply them to options passed in code, <c>AddMlNetBatch</c> at start-up to bound ones, and a job's <c>Source</c>
 /// section is checked with them, so each problem reads the same wherever the options came from.
 /// </summary>

@@ -72,11 +72,17 @@ public sealed class PartitionedDataSource
     /// Lists the files <paramref name="path"/> names and settles the schema. Reads only what schema inference needs
     /// (a Parquet footer, or a sample of the first text file); partitions are planned on first use.
     /// </summary>
+    /// <param name="path">A path, directory, glob or URL.</param>
+    /// <param name="options">How to read the files; the defaults when null.</param>
+    /// <param name="resolver">The storage providers; the local file system when null.</param>
+    /// <param name="formats">The formats that can be read; <see cref="DataFormatRegistry.Default"/> (the built-in ones) when null.</param>
+    /// <param name="cancellationToken">Stops listing and schema inference.</param>
     public static Task<PartitionedDataSource> OpenAsync(
-        string path, DataSourceOptions? options = null, ObjectStoreResolver? resolver = null, CancellationToken cancellationToken = default)
+        string path, DataSourceOptions? options = null, ObjectStoreResolver? resolver = null, DataFormatRegistry? formats = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return OpenAsync([path], options, resolver, cancellationToken);
+        return OpenAsync([path], options, resolver, formats, cancellationToken);
     }
 
     /// <summary>
@@ -84,7 +90,8 @@ public sealed class PartitionedDataSource
     /// in the order given; an object named twice is read once.
     /// </summary>
     public static async Task<PartitionedDataSource> OpenAsync(
-        IReadOnlyList<string> paths, DataSourceOptions? options = null, ObjectStoreResolver? resolver = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<string> paths, DataSourceOptions? options = null, ObjectStoreResolver? resolver = null, DataFormatRegistry? formats = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         if (paths.Count == 0 || paths.Any(string.IsNullOrWhiteSpace))
@@ -94,6 +101,7 @@ public sealed class PartitionedDataSource
 
         options = options?.Clone() ?? new DataSourceOptions();
         resolver ??= ObjectStoreResolver.LocalOnly;
+        formats ??= DataFormatRegistry.Default;
         DataSourceOptionsValidator.ThrowIfInvalid(options);
 
         var files = new List<ObjectInfo>();
@@ -111,11 +119,11 @@ public sealed class PartitionedDataSource
         }
 
         var path0 = string.Join(", ", paths);
-        var kind = options.Format ?? DataFormats.Detect(files[0].Location.Key)
+        var kind = options.Format ?? formats.Detect(files[0].Location.Key)
             ?? throw new DataFormatException(files[0].Location.ToString(),
-                "cannot tell the format from the file extension; set the source's Format to Parquet, Csv or JsonLines.");
+                $"cannot tell the format from the file extension; set the source's Format to one of {string.Join(", ", formats.Kinds)}.");
         options.Format = kind;
-        var format = DataFormats.For(kind);
+        var format = formats.For(kind);
 
         var declared = ParseSchema(options.Columns ?? []);
         var columns = declared.Count > 0 && !options.InferOtherColumns
@@ -127,7 +135,7 @@ public sealed class PartitionedDataSource
         }
 
         // Bookkeeping files (_SUCCESS, _manifest.json, quarantine) are hidden by design; data files are worth a word.
-        var hiddenData = hidden.Where(h => DataFormats.Detect(h.Location.Key) == kind).ToList();
+        var hiddenData = hidden.Where(h => formats.Detect(h.Location.Key) == kind).ToList();
         return new PartitionedDataSource(path0, resolver, format, options, files, columns, partitions: null) { HiddenFiles = hiddenData };
     }
 

@@ -27,6 +27,8 @@ internal sealed class SequentialPartitionCursor : BlockRowCursor
         _pool = view.Source.PoolFor(view.Schema, active);
     }
 
+    internal override bool RunsOnConsumerThread => true;
+
     protected override bool TryTakeNextBatch(out RecordBatch batch)
     {
         while (true)

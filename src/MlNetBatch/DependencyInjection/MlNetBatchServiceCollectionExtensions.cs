@@ -31,8 +31,11 @@ public static class MlNetBatchServiceCollectionExtensions
         // The stores are looked up when validating, not when the validator is made: building them binds the storage
         // providers' options, and their problems belong in the same report as the jobs'.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobDefinitionValidator>(sp =>
-            new JobDefinitionValidator(sp.GetRequiredService<JobPaths>(), () => sp.GetRequiredService<ObjectStoreResolver>())));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>>(new JobBindingValidator(section)));
+            new JobDefinitionValidator(
+                sp.GetRequiredService<JobPaths>(), () => sp.GetRequiredService<ObjectStoreResolver>(),
+                sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobBindingValidator>(sp =>
+            new JobBindingValidator(section, sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())));
         // The rules a job's Source and Model sections are checked with, for options bound on their own (AddOptions<T>().Bind(…)).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataSourceOptions>, DataSourceOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoreOnnxOptions>, ScoreOnnxOptionsValidator>());
@@ -52,7 +55,9 @@ public static class MlNetBatchServiceCollectionExtensions
 
     /// <summary>
     /// Adds a file format, or replaces a built-in one: its reader (with the extensions that name it) and, when it can
-    /// be written, its writer. Call it with or without <see cref="AddMlNetBatch"/>, in any order.
+    /// be written, its writer. Jobs then name it in <c>Source:Format</c> and <c>Sink:Format</c> (the reader's
+    /// <see cref="Formats.IDataFormat.Kind"/>), and its extensions select it for sources without a format. Call it with
+    /// or without <see cref="AddMlNetBatch"/>, in any order.
     /// </summary>
     public static IServiceCollection AddMlNetBatchFormat(this IServiceCollection services, DataFormatRegistration? reader, RecordBatchWriterRegistration? writer = null)
     {

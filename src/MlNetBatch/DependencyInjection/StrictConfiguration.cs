@@ -124,6 +124,8 @@ public static class StrictConfiguration
     private static string Describe(Type type) => type switch
     {
         _ when type.IsEnum => $"one of {string.Join(", ", Enum.GetNames(type))}",
+        // Which names are registered is the job validator's to say; here only an empty name fails.
+        _ when type == typeof(Data.DataFormatKind) => "a format name such as Parquet, Csv or JsonLines",
         _ when type == typeof(bool) => "true or false",
         _ when type == typeof(TimeSpan) => "a time span such as 00:00:30",
         _ when type == typeof(char) => "a single character",

@@ -7,9 +7,9 @@ using MlNetBatch.Formats.Text;
 namespace MlNetBatch.Formats;
 
 /// <summary>
-/// The registered formats: the reader for a <see cref="DataFormatKind"/>, and the format a file name's extension
+/// The registered formats: the reader of a <see cref="DataFormatKind"/>, and the format a file name's extension
 /// names. Built from registrations, as <see cref="Storage.ObjectStoreResolver"/> is from stores; a later
-/// registration of a kind replaces an earlier one.
+/// registration of a kind replaces an earlier one, and a later claim on an extension wins.
 /// </summary>
 public sealed class DataFormatRegistry
 {
@@ -22,11 +22,21 @@ public sealed class DataFormatRegistry
         ArgumentNullException.ThrowIfNull(registrations);
         foreach (var registration in registrations)
         {
-            ArgumentOutOfRangeException.ThrowIfZero(registration.Extensions.Count, nameof(registration));
-            _byKind[registration.Reader.Kind] = registration;
+            ArgumentNullException.ThrowIfNull(registration);
+            var kind = registration.Reader.Kind;
+            if (string.IsNullOrWhiteSpace(kind.Name) || registration.Extensions.Count == 0
+                || registration.Extensions.Any(e => e is null || e.Length < 2 || e[0] != '.'))
+            {
+                throw new ArgumentException(
+                    $"The registration of format '{kind}' needs a name and at least one extension with its dot (such as .parquet); it has {string.Join(", ", registration.Extensions)}.",
+                    nameof(registrations));
+            }
+
+            _byKind[kind] = registration;
             foreach (var extension in registration.Extensions)
             {
-                _byExtension[extension] = registration.Reader.Kind;
+                // Paths are lower-cased before the look-up, so that DATA.PARQUET is Parquet too.
+                _byExtension[extension.ToLowerInvariant()] = kind;
             }
         }
     }
@@ -39,23 +49,35 @@ public sealed class DataFormatRegistry
         new(JsonLinesFormat.Instance, [".jsonl", ".ndjson", ".json"]),
     ];
 
-    /// <summary>The built-in formats: Parquet, CSV (and TSV) and JSON Lines. Used wherever no registry is given.</summary>
+    /// <summary>
+    /// The built-in formats: Parquet, CSV (and TSV) and JSON Lines. Used wherever no registry is given, as by
+    /// <c>mlContext.Data.LoadFrom…</c>; a host's jobs use the one <c>AddMlNetBatch</c> builds.
+    /// </summary>
     public static DataFormatRegistry Default { get; } = new(BuiltIn);
 
+    /// <summary>The registered formats, in registration order.</summary>
+    public IReadOnlyCollection<DataFormatKind> Kinds => _byKind.Keys;
+
+    /// <summary>Whether a reader is registered for <paramref name="kind"/>.</summary>
+    public bool Contains(DataFormatKind kind) => _byKind.ContainsKey(kind);
+
     /// <summary>The reader for <paramref name="kind"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No format of that name is registered; the message lists those that are.</exception>
     public IDataFormat For(DataFormatKind kind) => Find(kind).Reader;
 
     /// <summary>The format a path's extension names (after a compression extension such as <c>.gz</c>), or null.</summary>
     public DataFormatKind? Detect(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         var name = CompressedText.WithoutCodecExtension(path.ToLowerInvariant());
         return _byExtension.TryGetValue(Path.GetExtension(name), out var kind) ? kind : null;
     }
 
-    /// <summary>The extension, with its dot, of files written in <paramref name="kind"/>.</summary>
+    /// <summary>The extension, with its dot, of files written in <paramref name="kind"/>: the first one registered.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No format of that name is registered.</exception>
     public string Extension(DataFormatKind kind) => Find(kind).Extensions[0];
 
     private DataFormatRegistration Find(DataFormatKind kind) => _byKind.TryGetValue(kind, out var registration)
         ? registration
-        : throw new ArgumentOutOfRangeException(nameof(kind), kind, $"No reader is registered for {kind}; registered: {string.Join(", ", _byKind.Keys)}.");
+        : throw new ArgumentOutOfRangeException(nameof(kind), kind.Name, $"No format named '{kind}' is registered; the formats are {string.Join(", ", Kinds)}.");
 }

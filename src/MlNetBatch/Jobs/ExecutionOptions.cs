@@ -8,6 +8,21 @@ public sealed class ExecutionOptions
     public int Parallelism { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>
+    /// Threads that run block preprocessing stages (see <c>Preprocess</c>) while partitions score; shared by the
+    /// partitions of every job configured with the same count.
+    /// </summary>
+    /// <value>The default, 0, is every core but one, leaving the scorer its core.</value>
+    public int PreprocessThreads { get; set; }
+
+    /// <summary>
+    /// Whether block preprocessing stages hand a partition's rows on in input order (the default), so each output file
+    /// keeps its input's row order. Turned off, blocks go on as they finish and a slow block does not hold back the
+    /// others; every row is still written once.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool PreserveRowOrder { get; set; } = true;
+
+    /// <summary>
     /// Bad rows (unparseable values, ragged lines, invalid JSON) tolerated before the job gives up; they go to the
     /// quarantine beside the output. The job gives up when bad rows exceed the larger of this and
     /// <see cref="MaxBadRecordRatio"/> times the rows read.

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using MlNetBatch.Data;
 using MlNetBatch.DependencyInjection;
+using MlNetBatch.Formats;
+using MlNetBatch.Sinks;
 
 namespace MlNetBatch.Jobs;
 
@@ -9,8 +12,14 @@ namespace MlNetBatch.Jobs;
 /// and a job whose values cannot be converted (an unknown enum name, a malformed TimeSpan) is left out of the bound
 /// dictionary. Every unknown key and every unconvertible value of every job is reported, each with its path.
 /// </summary>
-public sealed class JobBindingValidator(IConfiguration section) : IValidateOptions<MlNetBatchOptions>
+/// <param name="section">The <c>MlNetBatch</c> section.</param>
+/// <param name="formats">The registered readers; the built-in ones when null.</param>
+/// <param name="writers">The registered writers; the built-in ones when null.</param>
+public sealed class JobBindingValidator(IConfiguration section, DataFormatRegistry? formats = null, RecordBatchWriterRegistry? writers = null)
+    : IValidateOptions<MlNetBatchOptions>
 {
+    private readonly JobFormatChecks _formatChecks = new(formats ?? DataFormatRegistry.Default, writers ?? RecordBatchWriterRegistry.Default);
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
     {
@@ -18,8 +27,17 @@ public sealed class JobBindingValidator(IConfiguration section) : IValidateOptio
         foreach (var job in section.GetSection(nameof(MlNetBatchOptions.Jobs)).GetChildren())
         {
             failures.AddRange(StrictConfiguration.Check(job, typeof(JobDefinition)));
+            if (!options.Jobs.ContainsKey(job.Key))
+            {
+                // A job left out is out of JobDefinitionValidator's sight too; its format names (any name converts,
+                // so a misspelt one is not among the failures above) are checked here, to report them in the same run.
+                failures.AddRange(_formatChecks.NameProblems(FormatAt(job, "Source:Format"), FormatAt(job, "Sink:Format")).Select(p => $"{job.Path}:{p}"));
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static DataFormatKind? FormatAt(IConfigurationSection job, string key) =>
+        string.IsNullOrWhiteSpace(job[key]) ? null : new DataFormatKind(job[key]!);
 }

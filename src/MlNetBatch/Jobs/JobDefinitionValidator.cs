@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using MlNetBatch.Data;
+using MlNetBatch.Formats;
 using MlNetBatch.Scoring;
+using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
 
 namespace MlNetBatch.Jobs;
@@ -12,6 +14,8 @@ namespace MlNetBatch.Jobs;
 public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
 {
     private readonly JobPaths _paths;
+    private readonly DataFormatRegistry _formats;
+    private readonly RecordBatchWriterRegistry _writers;
 
     // Called at each validation: building the stores binds the providers' options, whose problems are reported here too.
     private readonly Func<ObjectStoreResolver>? _stores;
@@ -21,16 +25,21 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
     /// <param name="stores">
     /// The registered storage providers: every source and sink path must have one. Without it the schemes are not checked.
     /// </param>
-    public JobDefinitionValidator(JobPaths paths, ObjectStoreResolver? stores = null)
-        : this(paths, stores is null ? null : () => stores)
+    /// <param name="formats">The formats sources may name; the built-in ones when null.</param>
+    /// <param name="writers">The formats sinks may write; the built-in ones when null.</param>
+    public JobDefinitionValidator(
+        JobPaths paths, ObjectStoreResolver? stores = null, DataFormatRegistry? formats = null, RecordBatchWriterRegistry? writers = null)
+        : this(paths, stores is null ? null : () => stores, formats, writers)
     {
     }
 
-    internal JobDefinitionValidator(JobPaths paths, Func<ObjectStoreResolver>? stores)
+    internal JobDefinitionValidator(JobPaths paths, Func<ObjectStoreResolver>? stores, DataFormatRegistry? formats, RecordBatchWriterRegistry? writers)
     {
         ArgumentNullException.ThrowIfNull(paths);
         _paths = paths;
         _stores = stores;
+        _formats = formats ?? DataFormatRegistry.Default;
+        _writers = writers ?? RecordBatchWriterRegistry.Default;
     }
 
     /// <inheritdoc />
@@ -119,9 +128,9 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
             yield return $"Sink:Parquet:{problem}";
         }
 
-        if (job.Sink.Format != DataFormatKind.Parquet && !job.Sink.Parquet.IsDefault())
+        foreach (var problem in new JobFormatChecks(_formats, _writers).Problems(job))
         {
-            yield return $"Sink:Parquet: applies only to Parquet output, and the sink writes {job.Sink.Format}; remove the section or set Sink:Format to Parquet.";
+            yield return problem;
         }
 
         foreach (var problem in new JobLocationChecks(_paths, stores).Problems(job))
@@ -132,6 +141,11 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
         if (job.Execution.Parallelism < 1)
         {
             yield return $"Execution:Parallelism: must be greater than zero (got {job.Execution.Parallelism}).";
+        }
+
+        if (job.Execution.PreprocessThreads < 0)
+        {
+            yield return $"Execution:PreprocessThreads: must not be negative (got {job.Execution.PreprocessThreads}); 0 means every core but one.";
         }
 
         if (job.Execution.MaxBadRecords < 0)

@@ -26,7 +26,7 @@ public sealed class JobRunner
     /// <param name="resolver">The storage providers.</param>
     /// <param name="paths">Resolves relative paths in job definitions.</param>
     /// <param name="loggerFactory">Where the runs log; nowhere when null.</param>
-    /// <param name="formats">The formats, for output file names; the built-in ones when null.</param>
+    /// <param name="formats">The formats sources are read in, and the extensions of output files; the built-in ones when null.</param>
     /// <param name="writers">The output writers; the built-in ones when null.</param>
     public JobRunner(
         ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory? loggerFactory = null, DataFormatRegistry? formats = null, RecordBatchWriterRegistry? writers = null)
@@ -36,7 +36,7 @@ public sealed class JobRunner
         _writers = writers ?? RecordBatchWriterRegistry.Default;
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<JobRunner>();
-        _planner = new JobPlanner(resolver, paths, loggerFactory, _logger);
+        _planner = new JobPlanner(resolver, _formats, paths, loggerFactory, _logger);
         _finalizer = new JobFinalizer(_logger);
     }
 

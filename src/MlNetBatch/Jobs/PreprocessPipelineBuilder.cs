@@ -1,13 +1,17 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetBatch.Data;
+using MlNetBatch.Pipeline;
 
 namespace MlNetBatch.Jobs;
 
-/// <summary>Turns a job's <see cref="PreprocessStep"/>s into a fitted ML.NET transformer chain.</summary>
+/// <summary>
+/// Turns a job's <see cref="PreprocessStep"/>s into a fitted ML.NET transformer chain: block stages for the steps
+/// that name a registered block transform (<see cref="BlockTransformRegistry"/>), stock transforms for the others.
+/// </summary>
 public static class PreprocessPipelineBuilder
 {
-    /// <summary>The transform names a step may use.</summary>
+    /// <summary>The stock ML.NET transform names a step may use; block transforms are in <see cref="BlockTransformRegistry"/>.</summary>
     public static readonly IReadOnlyList<string> KnownTransforms =
         ["Concatenate", "ConvertType", "CopyColumns", "DropColumns", "SelectColumns", "NormalizeMinMax", "NormalizeMeanVariance"];
 
@@ -15,29 +19,65 @@ public static class PreprocessPipelineBuilder
     /// Builds and fits the steps on <paramref name="source"/>. Stateless transforms read no data; the normalizers
     /// read the first <see cref="PreprocessStep.FitRows"/> rows.
     /// </summary>
-    public static ITransformer Build(MLContext mlContext, IReadOnlyList<PreprocessStep> steps, IDataView source)
+    public static ITransformer Build(MLContext mlContext, IReadOnlyList<PreprocessStep> steps, IDataView source) =>
+        Build(mlContext, steps, source, new BlockStageOptions()).Transformer;
+
+    /// <summary>
+    /// Builds and fits the steps: a step naming a registered block transform becomes a block stage (run with
+    /// <paramref name="stageOptions"/>), unless its columns need the stock transform; the others run on the row path.
+    /// Returns the fitted chain and the path each step takes.
+    /// </summary>
+    public static (ITransformer Transformer, IReadOnlyList<PreprocessStepPlan> Paths) Build(
+        MLContext mlContext, IReadOnlyList<PreprocessStep> steps, IDataView source, BlockStageOptions stageOptions)
     {
-        IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
         long fitRows = 0;
         foreach (var step in steps)
         {
-            pipeline = pipeline.Append(Create(mlContext, step));
-            if (step.Transform.StartsWith("Normalize", StringComparison.OrdinalIgnoreCase))
+            if (step.Transform.StartsWith("Normalize", StringComparison.OrdinalIgnoreCase) || !IsStock(step))
             {
                 fitRows = Math.Max(fitRows, step.FitRows);
             }
         }
 
-        var fitData = fitRows > 0 ? mlContext.Data.TakeRows(source, fitRows) : new EmptyDataView(source.Schema);
-        return pipeline.Fit(fitData);
+        // Fitted step by step, each on the sample as the steps before it leave it, as an estimator chain would.
+        IDataView sample = fitRows > 0 ? mlContext.Data.TakeRows(source, fitRows) : new EmptyDataView(source.Schema);
+        var transformers = new List<ITransformer>();
+        var paths = new List<PreprocessStepPlan>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var (estimator, path) = Create(mlContext, steps[i], sample.Schema, stageOptions, i);
+            var transformer = estimator.Fit(sample);
+            transformers.Add(transformer);
+            paths.Add(path);
+            sample = transformer.Transform(sample);
+        }
+
+        return (new TransformerChain<ITransformer>([.. transformers]), paths);
     }
 
     /// <summary>Problems with one step's settings, as messages (empty when the step is valid).</summary>
     public static IEnumerable<string> Validate(PreprocessStep step)
     {
-        if (!KnownTransforms.Contains(step.Transform, StringComparer.OrdinalIgnoreCase))
+        var stock = IsStock(step);
+        if (!stock && BlockTransformRegistry.Default.TryGet(step.Transform, out var block))
         {
-            yield return $"unknown transform '{step.Transform}'; use one of {string.Join(", ", KnownTransforms)}.";
+            foreach (var problem in block.Validate?.Invoke(step) ?? [])
+            {
+                yield return problem;
+            }
+
+            if (step.FitRows < 1)
+            {
+                yield return "FitRows must be greater than zero.";
+            }
+
+            yield break;
+        }
+
+        if (!stock)
+        {
+            var known = KnownTransforms.Concat(BlockTransformRegistry.Default.Names).Distinct(StringComparer.OrdinalIgnoreCase);
+            yield return $"unknown transform '{step.Transform}'; use one of {string.Join(", ", known)}.";
             yield break;
         }
 
@@ -72,7 +112,8 @@ public static class PreprocessPipelineBuilder
         }
     }
 
-    private static IEstimator<ITransformer> Create(MLContext mlContext, PreprocessStep step)
+    private static (IEstimator<ITransformer> Estimator, PreprocessStepPlan Path) Create(
+        MLContext mlContext, PreprocessStep step, DataViewSchema schema, BlockStageOptions stageOptions, int index)
     {
         var problems = Validate(step).ToList();
         if (problems.Count > 0)
@@ -80,6 +121,32 @@ public static class PreprocessPipelineBuilder
             throw new MlNetBatchException($"Preprocess step '{step.Transform}': {string.Join(" ", problems)}");
         }
 
+        if (!BlockTransformRegistry.Default.TryGet(step.Transform, out var registration))
+        {
+            return (CreateStock(mlContext, step), new PreprocessStepPlan(index, step.Transform, PreprocessPath.Row, "stock ML.NET transform, no block version"));
+        }
+
+        var transform = registration.Create(step);
+        try
+        {
+            transform.GetOutputColumns(schema);
+            return (new BlockTransformEstimator(transform, stageOptions), new PreprocessStepPlan(index, step.Transform, PreprocessPath.Block, Describe(stageOptions)));
+        }
+        catch (BlockPathNotSupportedException e) when (IsStock(step))
+        {
+            return (CreateStock(mlContext, step), new PreprocessStepPlan(index, step.Transform, PreprocessPath.Row, $"stock ML.NET transform: {e.Message}"));
+        }
+    }
+
+    private static string Describe(BlockStageOptions options) =>
+        $"{options.ResolvedWorkerThreads} worker thread(s), up to {options.ResolvedMaxBlocksInFlight} blocks in flight per partition, "
+        + (options.PreserveOrder ? "rows in input order" : "blocks in completion order")
+        + "; inline on the partition's thread when it runs a partition per core";
+
+    private static bool IsStock(PreprocessStep step) => KnownTransforms.Contains(step.Transform, StringComparer.OrdinalIgnoreCase);
+
+    private static IEstimator<ITransformer> CreateStock(MLContext mlContext, PreprocessStep step)
+    {
         var output = step.OutputColumn!;
         var inputs = step.InputColumns.ToArray();
         return step.Transform.ToLowerInvariant() switch

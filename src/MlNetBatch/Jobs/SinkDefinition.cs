@@ -9,7 +9,7 @@ public sealed class SinkDefinition
     /// <summary>The output directory (relative paths are resolved against the worker's content root).</summary>
     public string Path { get; set; } = string.Empty;
 
-    /// <summary>The output format.</summary>
+    /// <summary>The output format, by name: <c>Parquet</c>, <c>Csv</c>, <c>JsonLines</c> or a registered format's (ignoring case).</summary>
     /// <value>The default is Parquet.</value>
     public DataFormatKind Format { get; set; } = DataFormatKind.Parquet;
 

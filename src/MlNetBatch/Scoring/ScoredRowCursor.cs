@@ -58,6 +58,9 @@ internal abstract class ScoredRowCursor : BlockRowCursor
     /// <summary>This cursor's slots.</summary>
     protected IEnumerable<ScoringBatch> Slots => _slotOf.Values;
 
+    /// <summary>False: a slot is filled again once the consumer moves on (the sequential cursor has only one), and its row ids live beside it.</summary>
+    internal override bool CanLendBlocks => false;
+
     internal override DataViewRowId RowIdAt(RecordBatch batch, int row) => _slotOf[batch].RowIds[row];
 
     internal override long BatchIdAt(RecordBatch batch, int row) => _slotOf[batch].BatchIds[row];

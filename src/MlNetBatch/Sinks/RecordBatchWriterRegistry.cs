@@ -17,6 +17,8 @@ public sealed class RecordBatchWriterRegistry
         ArgumentNullException.ThrowIfNull(registrations);
         foreach (var registration in registrations)
         {
+            ArgumentNullException.ThrowIfNull(registration);
+            ArgumentException.ThrowIfNullOrWhiteSpace(registration.Kind.Name, nameof(registrations));
             _byKind[registration.Kind] = registration;
         }
     }
@@ -29,15 +31,25 @@ public sealed class RecordBatchWriterRegistry
         new(DataFormatKind.JsonLines, (stream, columns, _) => new JsonLinesBatchWriter(stream, columns)),
     ];
 
-    /// <summary>The built-in writers: Parquet, CSV and JSON Lines. Used wherever no registry is given.</summary>
+    /// <summary>
+    /// The built-in writers: Parquet, CSV and JSON Lines. Used wherever no registry is given, as by
+    /// <c>mlContext.Data.SaveAs…</c>; a host's jobs use the one <c>AddMlNetBatch</c> builds.
+    /// </summary>
     public static RecordBatchWriterRegistry Default { get; } = new(BuiltIn);
+
+    /// <summary>The formats that can be written, in registration order.</summary>
+    public IReadOnlyCollection<DataFormatKind> Kinds => _byKind.Keys;
+
+    /// <summary>Whether a writer is registered for <paramref name="kind"/>.</summary>
+    public bool Contains(DataFormatKind kind) => _byKind.ContainsKey(kind);
 
     /// <summary>
     /// A writer of <paramref name="format"/> over <paramref name="stream"/> for <paramref name="columns"/>;
     /// <paramref name="parquet"/> sets up Parquet output (defaults when null) and is ignored by other formats.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No writer of that format is registered; the message lists those that are.</exception>
     public IRecordBatchWriter Create(DataFormatKind format, Stream stream, IReadOnlyList<SinkColumn> columns, ParquetSinkOptions? parquet = null) =>
         _byKind.TryGetValue(format, out var registration)
             ? registration.Create(stream, columns, parquet)
-            : throw new ArgumentOutOfRangeException(nameof(format), format, $"No writer is registered for {format}; registered: {string.Join(", ", _byKind.Keys)}.");
+            : throw new ArgumentOutOfRangeException(nameof(format), format.Name, $"No writer is registered for '{format}'; the formats that can be written are {string.Join(", ", Kinds)}.");
 }

@@ -48,7 +48,7 @@ public sealed class DataPathCase
 
     public IEnumerable<GeneratedRow> AllRows => Files.SelectMany(f => f.Rows);
 
-    public string Extension => Format switch { DataFormatKind.Csv => ".csv", DataFormatKind.JsonLines => ".jsonl", _ => ".parquet" };
+    public string Extension => Format.Name switch { "Csv" => ".csv", "JsonLines" => ".jsonl", _ => ".parquet" };
 
     public override string ToString() =>
         $"seed {Seed}: {Format}, {Files.Count} file(s) [{string.Join(", ", Files.Select(f => $"{f.Path} ({f.Rows.Count} rows)"))}], PartitionBytes {PartitionBytes}, ChunkRows {ChunkRows}, RowGroupRows {RowGroupRows}{(UseCrlf ? ", CRLF" : string.Empty)}";
@@ -93,7 +93,7 @@ public sealed class DataPathCase
                 rows.RemoveRange(maxRowsPerFile, rows.Count - maxRowsPerFile);
             }
 
-            files.Add((path + (format switch { DataFormatKind.Csv => ".csv", DataFormatKind.JsonLines => ".jsonl", _ => ".parquet" }), rows));
+            files.Add((path + (format.Name switch { "Csv" => ".csv", "JsonLines" => ".jsonl", _ => ".parquet" }), rows));
         }
 
         return new DataPathCase(
@@ -114,12 +114,12 @@ public sealed class DataPathCase
         {
             var full = Path.Combine(directory, path);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            switch (Format)
+            switch (Format.Name)
             {
-                case DataFormatKind.Csv:
+                case "Csv":
                     File.WriteAllText(full, Csv(rows), new UTF8Encoding(false));
                     break;
-                case DataFormatKind.JsonLines:
+                case "JsonLines":
                     File.WriteAllText(full, string.Concat(rows.Select(r => Json(r) + "\n")), new UTF8Encoding(false));
                     break;
                 default:

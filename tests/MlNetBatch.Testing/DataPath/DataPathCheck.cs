@@ -66,10 +66,10 @@ public static class DataPathCheck
     private static void CheckInputAgainstReference(DataPathCase dataCase, string input, List<GeneratedRow> expected)
     {
         var paths = dataCase.Files.Select(f => Path.Combine(input, f.Path)).ToList();
-        var reference = dataCase.Format switch
+        var reference = dataCase.Format.Name switch
         {
-            DataFormatKind.Csv => ReferenceReaders.ReadWithPython(paths).SelectMany(ReferenceReaders.RowsFromCsv).ToList(),
-            DataFormatKind.JsonLines => ReferenceReaders.ReadWithPython(paths).SelectMany(ReferenceReaders.RowsFromJson).ToList(),
+            "Csv" => ReferenceReaders.ReadWithPython(paths).SelectMany(ReferenceReaders.RowsFromCsv).ToList(),
+            "JsonLines" => ReferenceReaders.ReadWithPython(paths).SelectMany(ReferenceReaders.RowsFromJson).ToList(),
             _ => paths.SelectMany(ReferenceReaders.ReadParquet).ToList(),
         };
 

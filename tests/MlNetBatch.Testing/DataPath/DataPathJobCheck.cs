@@ -58,7 +58,7 @@ internal static class DataPathJobCheck
 
     private static void Check(DataPathCase dataCase, string path, List<GeneratedRow> expected, string sink, DataFormatKind format, int partitions)
     {
-        var files = Directory.GetFiles(sink, "*" + DataFormats.Extension(format)).Order(StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(sink, "*" + DataFormatRegistry.Default.Extension(format)).Order(StringComparer.Ordinal).ToList();
         if (files.Count != partitions)
         {
             throw new DataPathMismatchException(dataCase, path, $"{files.Count} output files for {partitions} partitions.");

@@ -13,11 +13,12 @@ public class DeclaredColumnTests
     private readonly MLContext _ml = new(seed: 1);
 
     [Theory]
-    [InlineData(DataFormatKind.Csv)]
-    [InlineData(DataFormatKind.JsonLines)]
-    [InlineData(DataFormatKind.Parquet)]
-    public void One_declared_column_takes_its_type_and_the_others_are_inferred(DataFormatKind format)
+    [InlineData("Csv")]
+    [InlineData("JsonLines")]
+    [InlineData("Parquet")]
+    public void One_declared_column_takes_its_type_and_the_others_are_inferred(string formatName)
     {
+        var format = new DataFormatKind(formatName);
         using var dir = new TempDirectory();
         var path = Write(dir, format);
         var options = new DataSourceOptions { Columns = new() { ["id"] = "double" }, InferOtherColumns = true };
@@ -34,11 +35,12 @@ public class DeclaredColumnTests
     }
 
     [Theory]
-    [InlineData(DataFormatKind.Csv)]
-    [InlineData(DataFormatKind.JsonLines)]
-    [InlineData(DataFormatKind.Parquet)]
-    public void Without_InferOtherColumns_the_declared_columns_are_the_whole_schema(DataFormatKind format)
+    [InlineData("Csv")]
+    [InlineData("JsonLines")]
+    [InlineData("Parquet")]
+    public void Without_InferOtherColumns_the_declared_columns_are_the_whole_schema(string formatName)
     {
+        var format = new DataFormatKind(formatName);
         using var dir = new TempDirectory();
         var path = Write(dir, format);
 
@@ -66,12 +68,12 @@ public class DeclaredColumnTests
 
     private string Write(TempDirectory dir, DataFormatKind format)
     {
-        var path = dir.Combine("rows" + DataFormats.Extension(format));
+        var path = dir.Combine("rows" + DataFormatRegistry.Default.Extension(format));
         var data = _ml.Data.LoadFromEnumerable(Enumerable.Range(0, 3).Select(i => new Row { id = i, x = i / 2f, note = $"n{i}" }));
-        _ = format switch
+        _ = format.Name switch
         {
-            DataFormatKind.Csv => _ml.Data.SaveAsCsv(data, path),
-            DataFormatKind.JsonLines => _ml.Data.SaveAsJsonLines(data, path),
+            "Csv" => _ml.Data.SaveAsCsv(data, path),
+            "JsonLines" => _ml.Data.SaveAsJsonLines(data, path),
             _ => _ml.Data.SaveAsParquet(data, path),
         };
         return path;

@@ -10,25 +10,26 @@ public class DataSaveCatalogTests
     private readonly MLContext _ml = new(seed: 1);
 
     [Theory]
-    [InlineData(DataFormatKind.Parquet, "rows.parquet")]
-    [InlineData(DataFormatKind.Csv, "rows.csv")]
-    [InlineData(DataFormatKind.JsonLines, "rows.jsonl")]
-    public async Task Saving_to_a_stream_writes_the_bytes_a_file_gets_and_leaves_the_stream_open(DataFormatKind format, string name)
+    [InlineData("Parquet", "rows.parquet")]
+    [InlineData("Csv", "rows.csv")]
+    [InlineData("JsonLines", "rows.jsonl")]
+    public async Task Saving_to_a_stream_writes_the_bytes_a_file_gets_and_leaves_the_stream_open(string formatName, string name)
     {
+        var format = new DataFormatKind(formatName);
         using var dir = new TempDirectory();
         var data = Rows();
         using var stream = new MemoryStream();
 
-        var toStream = format switch
+        var toStream = formatName switch
         {
-            DataFormatKind.Parquet => _ml.Data.SaveAsParquet(data, stream, "id", "x"),
-            DataFormatKind.Csv => _ml.Data.SaveAsCsv(data, stream, "id", "x"),
+            "Parquet" => _ml.Data.SaveAsParquet(data, stream, "id", "x"),
+            "Csv" => _ml.Data.SaveAsCsv(data, stream, "id", "x"),
             _ => _ml.Data.SaveAsJsonLines(data, stream, "id", "x"),
         };
-        var toFile = format switch
+        var toFile = formatName switch
         {
-            DataFormatKind.Parquet => await _ml.Data.SaveAsParquetAsync(data, dir.Combine(name), columns: ["id", "x"]),
-            DataFormatKind.Csv => await _ml.Data.SaveAsCsvAsync(data, dir.Combine(name), ["id", "x"]),
+            "Parquet" => await _ml.Data.SaveAsParquetAsync(data, dir.Combine(name), columns: ["id", "x"]),
+            "Csv" => await _ml.Data.SaveAsCsvAsync(data, dir.Combine(name), ["id", "x"]),
             _ => await _ml.Data.SaveAsJsonLinesAsync(data, dir.Combine(name), ["id", "x"]),
         };
 

@@ -12,23 +12,24 @@ public class DataViewWriterTests
     private readonly MLContext _ml = new(seed: 1);
 
     [Theory]
-    [InlineData(DataFormatKind.Parquet)]
-    [InlineData(DataFormatKind.Csv)]
-    [InlineData(DataFormatKind.JsonLines)]
-    public async Task Written_rows_read_back_equal(DataFormatKind format)
+    [InlineData("Parquet")]
+    [InlineData("Csv")]
+    [InlineData("JsonLines")]
+    public async Task Written_rows_read_back_equal(string formatName)
     {
+        var format = new DataFormatKind(formatName);
         using var dir = new TempDirectory();
         var rows = Enumerable.Range(0, 40_000).Select(i => new Row { Id = i, Score = i * 0.5f, Name = $"n,\"{i}\"", Vector = [i, -i] }).ToList();
         var data = _ml.Data.LoadFromEnumerable(rows);
-        var path = dir.Combine("out" + Formats.DataFormats.Extension(format));
+        var path = dir.Combine("out" + MlNetBatch.Formats.DataFormatRegistry.Default.Extension(format));
 
         var written = await DataViewWriter.WriteAsync(data, ObjectLocation.Local(path), format, ["Id", "Score", "Name"]);
 
         Assert.Equal(rows.Count, written);
-        var back = format switch
+        var back = formatName switch
         {
-            DataFormatKind.Parquet => (IDataView)_ml.Data.LoadFromParquet(path),
-            DataFormatKind.Csv => _ml.Data.LoadFromCsv(path),
+            "Parquet" => (IDataView)_ml.Data.LoadFromParquet(path),
+            "Csv" => _ml.Data.LoadFromCsv(path),
             _ => _ml.Data.LoadFromJsonLines(path),
         };
         Assert.Equal(rows.Select(r => (long)r.Id), DataViewReader.Column<long>(back, "Id"));

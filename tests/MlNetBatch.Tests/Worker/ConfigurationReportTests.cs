@@ -26,7 +26,7 @@ public class ConfigurationReportTests
         Assert.Contains("MlNetBatch:Jobs:typos:Shedule: unknown setting 'Shedule'; did you mean 'Schedule'?", output);
         Assert.Contains("MlNetBatch:Jobs:typos:Model:Devise: unknown setting 'Devise'; did you mean 'Device'?", output);
         Assert.Contains("MlNetBatch:Jobs:typos:Model:Device: 'Gpu' is not one of Auto, Cpu, Cuda.", output);
-        Assert.Contains("MlNetBatch:Jobs:typos:Sink:Format: 'Parket' is not one of Parquet, Csv, JsonLines.", output);
+        Assert.Contains("MlNetBatch:Jobs:typos:Sink:Format: no format named 'Parket' can be written; the formats that can are Parquet, Csv, JsonLines.", output);
         Assert.DoesNotContain("   at ", output);
         Assert.DoesNotContain("ErrorOnUnknownConfiguration", output);
     }

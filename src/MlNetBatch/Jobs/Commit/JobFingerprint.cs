@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using MlNetBatch.Data;
 
 namespace MlNetBatch.Jobs.Commit;
 
@@ -21,7 +22,7 @@ public static class JobFingerprint
             Source = new
             {
                 Paths = job.Source.AllPaths(),
-                job.Source.Format,
+                Format = Stable(job.Source.Format),
                 Columns = job.Source.Columns?.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
                 job.Source.InferOtherColumns,
                 job.Source.Separator,
@@ -37,7 +38,7 @@ public static class JobFingerprint
                 ConcatenatedInputs = job.Model.ConcatenatedInputs.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
                 OutputColumns = job.Model.OutputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
             },
-            Sink = new { job.Sink.Format, job.Sink.Columns },
+            Sink = new { Format = Stable(job.Sink.Format), job.Sink.Columns },
             FittedOn = fitsOnData ? inputs.Select(i => $"{i.Location}|{i.Size}|{i.ETag}").ToList() : null,
         };
         return Hash(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(relevant)));
@@ -45,6 +46,20 @@ public static class JobFingerprint
 
     /// <summary>A hash of the model's bytes.</summary>
     public static string Model(byte[] model) => Hash(model);
+
+    /// <summary>
+    /// The format as the hash sees it. The built-in formats were an enum, serialized as its number; they keep that
+    /// number, so that a run after the change still finds the partitions committed before it. Other formats hash
+    /// their name, in lower case because names compare ignoring case.
+    /// </summary>
+    private static object? Stable(DataFormatKind? format) => format switch
+    {
+        null => null,
+        { } kind when kind == DataFormatKind.Parquet => 0,
+        { } kind when kind == DataFormatKind.Csv => 1,
+        { } kind when kind == DataFormatKind.JsonLines => 2,
+        { } kind => kind.Name.ToLowerInvariant(),
+    };
 
     private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using MlNetBatch.Data;
+using MlNetBatch.Formats;
+using MlNetBatch.Pipeline;
 using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
@@ -12,7 +14,7 @@ namespace MlNetBatch.Jobs.Engine;
 /// hiccups), loads the model, folds a Concatenate into it, fits the preprocessing and checks source, preprocessing,
 /// model, sink columns and sink placement against each other. Every failure is a <see cref="JobFailedException"/>.
 /// </summary>
-internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory loggerFactory, ILogger logger)
+internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistry formats, JobPaths paths, ILoggerFactory loggerFactory, ILogger logger)
 {
     /// <summary>The dry run: what the job would read, score and write.</summary>
     public async Task<JobPlan> PlanAsync(string jobName, JobDefinition job, CancellationToken cancellationToken)
@@ -24,6 +26,7 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, I
                 prepared.Model.Inputs, prepared.Model.Outputs, prepared.Model.Device, prepared.OutputColumns.Select(c => c.Name).ToList())
             {
                 HiddenFiles = prepared.Source.HiddenFiles,
+                Preprocess = prepared.PreprocessPaths,
             };
         }
     }
@@ -39,7 +42,7 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, I
             (source, partitions) = await PartitionRetries.Create(job.Execution, jobName, logger).ExecuteAsync(async ct =>
             {
                 var sourcePaths = job.Source.AllPaths().Select(paths.Resolve).ToList();
-                var opened = await PartitionedDataSource.OpenAsync(sourcePaths, ((DataSourceOptions)job.Source).Clone(), resolver, ct).ConfigureAwait(false);
+                var opened = await PartitionedDataSource.OpenAsync(sourcePaths, ((DataSourceOptions)job.Source).Clone(), resolver, formats, ct).ConfigureAwait(false);
                 return (opened, await opened.GetPartitionsAsync().ConfigureAwait(false));
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -79,9 +82,12 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, I
         }
 
         ITransformer preprocess;
+        IReadOnlyList<PreprocessStepPlan> stepPaths;
         try
         {
-            preprocess = PreprocessPipelineBuilder.Build(new MLContext(), steps, source.AsDataView());
+            var stageOptions = new BlockStageOptions { WorkerThreads = job.Execution.PreprocessThreads, PreserveOrder = job.Execution.PreserveRowOrder };
+            (preprocess, var built) = PreprocessPipelineBuilder.Build(new MLContext(), steps, source.AsDataView(), stageOptions);
+            stepPaths = StepPaths(job.Preprocess, steps, built);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
         {
@@ -102,13 +108,28 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, JobPaths paths, I
             var outputDirectory = ObjectLocation.Parse(paths.Resolve(job.Sink.Path));
             // A dry run refuses what the run would refuse.
             SinkPlacement.Check(outputDirectory, job.Source.AllPaths().Select(paths.Resolve).ToList(), source.Files);
-            return new PreparedJob(source, partitions, preprocess, model, scorer, outputColumns, outputDirectory);
+            return new PreparedJob(source, partitions, preprocess, model, scorer, outputColumns, outputDirectory) { PreprocessPaths = stepPaths };
         }
         catch (Exception e) when (e is MlNetBatchException or ArgumentException or InvalidOperationException)
         {
             model.Dispose();
             throw new JobFailedException(jobName, e.Message, e);
         }
+    }
+
+    /// <summary>The path of every step the job lists: the built ones by position among the remaining, the others folded into the model.</summary>
+    private static List<PreprocessStepPlan> StepPaths(IReadOnlyList<PreprocessStep> listed, IReadOnlyList<PreprocessStep> remaining, IReadOnlyList<PreprocessStepPlan> built)
+    {
+        var paths = new List<PreprocessStepPlan>();
+        var next = 0;
+        for (var i = 0; i < listed.Count; i++)
+        {
+            paths.Add(next < remaining.Count && ReferenceEquals(remaining[next], listed[i])
+                ? built[next++] with { Index = i }
+                : new PreprocessStepPlan(i, listed[i].Transform, PreprocessPath.FusedIntoModel, "its vector only feeds the model, so the scorer packs the columns straight into the input tensor"));
+        }
+
+        return paths;
     }
 
     /// <summary>Warns about what the run will do that the user may not expect: rounded floats, hidden input files.</summary>

@@ -14,4 +14,8 @@ internal sealed record PreparedJob(
     OnnxScoringModel Model,
     ScoreOnnxTransformer Scorer,
     IReadOnlyList<SinkColumn> OutputColumns,
-    ObjectLocation OutputDirectory);
+    ObjectLocation OutputDirectory)
+{
+    /// <summary>The path each preprocessing step takes, for <c>plan</c>.</summary>
+    public IReadOnlyList<Pipeline.PreprocessStepPlan> PreprocessPaths { get; init; } = [];
+}

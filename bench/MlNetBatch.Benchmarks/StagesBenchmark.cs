@@ -1,0 +1,120 @@
+using Microsoft.ML;
+using MlNetBatch.Data;
+using MlNetBatch.Jobs;
+using MlNetBatch.Pipeline;
+using MlNetBatch.Samples.Generator;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Benchmarks;
+
+/// <summary>
+/// <c>--stages [runs] [rows]</c>: the block stage engine's own overhead (the bench job with and without a no-op
+/// Identity stage) and the overlap of a CPU-heavy block stage with scoring, each over several interleaved runs,
+/// printed as ranges because the machine is shared.
+/// </summary>
+internal static class StagesBenchmark
+{
+    public static async Task RunAsync(string work, int runs, int rows)
+    {
+        const int Files = 4;
+        Directory.CreateDirectory(work);
+        var modelPath = Path.Combine(work, "tabular-mlp.onnx");
+        File.WriteAllBytes(modelPath, TabularModel.Build());
+        var perFile = rows / Files;
+        rows = perFile * Files;
+        for (var f = 0; f < Files; f++)
+        {
+            await TabularData.WriteParquetAsync(Path.Combine(work, "in", $"part-{f:D5}.parquet"), (long)f * perFile, perFile, 50_000, seed: f + 1);
+        }
+
+        var source = Path.Combine(work, "in", "*.parquet");
+        var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(work));
+        double Job(JobDefinition job) => Time(rows, () => runner.RunAsync("stages", job, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult());
+        Console.WriteLine($"Stage engine benchmark: {rows:N0} rows in {Files} files, {runs} interleaved runs each, {Environment.ProcessorCount} cores");
+
+        // 1. Overhead: the same job with a no-op block stage in front of the folded Concatenate.
+        var plain = JobLoop.Create(work, source, modelPath);
+        var identity = JobLoop.Create(work, source, modelPath);
+        identity.Preprocess.Insert(0, new PreprocessStep { Transform = "Identity" });
+        var (plainRates, identityRates) = Interleave(runs, () => Job(plain), () => Job(identity));
+        Print("job (Concatenate folded into the model)", plainRates);
+        Print("same job + Identity block stage", identityRates);
+        var ratios = plainRates.Zip(identityRates, (p, i) => i / p).ToList();
+        Console.WriteLine($"  with stage / without, run by run: {ratios.Min():N3}–{ratios.Max():N3}, of medians {Median(identityRates) / Median(plainRates):N3}   (target >= 0.95)");
+
+        // 2. Overlap: a CPU-heavy stage on a pool that leaves the scorer its core. One partition at a time, so the
+        // partition's stages overlap on threads of their own rather than partitions filling the cores.
+        var threads = Math.Max(1, Environment.ProcessorCount - 1);
+        var inferenceOnly = JobLoop.Create(work, source, modelPath);
+        inferenceOnly.Execution.Parallelism = 1;
+        var inferenceRate = Median(Enumerable.Range(0, runs).Select(_ => Job(inferenceOnly)).ToList());
+        // Burn about as much per row as the job spends, so neither side dominates.
+        var iterations = BurnCpuTransform.Calibrate(1e6 / inferenceRate * threads);
+        BlockTransformRegistry.Default.Register(new BlockTransformRegistration("BurnCpu", _ => new BurnCpuTransform(iterations)));
+        var heavy = JobLoop.Create(work, source, modelPath);
+        heavy.Preprocess.Insert(0, new PreprocessStep { Transform = "BurnCpu" });
+        heavy.Execution.Parallelism = 1;
+        heavy.Execution.PreprocessThreads = threads;
+        var ml = new MLContext();
+        var burn = ml.Transforms.ApplyBlockTransform(new BurnCpuTransform(iterations), new BlockStageOptions { WorkerThreads = threads });
+        double PreprocessOnly()
+        {
+            var parquet = ml.Data.LoadFromParquet(source);
+            return Time(rows, () => Drain.Blocks(burn.Fit(parquet).Transform(parquet)));
+        }
+
+        var (preprocessCpu, inferenceCpu) = (0.0, 0.0);
+        var (preprocessRates, endToEndRates) = Interleave(runs, () => { var rate = PreprocessOnly(); preprocessCpu = _lastCpuMicrosecondsPerRow; return rate; }, () => Job(heavy));
+        var inferenceRates = Enumerable.Range(0, runs).Select(_ => { var rate = Job(inferenceOnly); inferenceCpu = _lastCpuMicrosecondsPerRow; return rate; }).ToList();
+        Print($"inference-only (the job, Parallelism 1)", inferenceRates);
+        Print($"preprocess-only (BurnCpu, {iterations} iterations/row, {threads} thread(s), read + stage)", preprocessRates);
+        Print("end to end (BurnCpu stage + job, Parallelism 1)", endToEndRates);
+        var limit = Math.Min(Median(preprocessRates), Median(inferenceRates));
+        Console.WriteLine($"  end to end / min(preprocess-only, inference-only): {endToEndRates.Min() / limit:N2}–{endToEndRates.Max() / limit:N2}, of medians {Median(endToEndRates) / limit:N2}   (target >= 0.9)");
+        Console.WriteLine($"  sum-of-times bound (no overlap at all) / min: {1 / (1 / Median(preprocessRates) + 1 / Median(inferenceRates)) / limit:N2}");
+        // Both sides already use more than one core each (the job reads, scores and writes on threads of its own): the
+        // machine can go no faster than their processor time spread over every core.
+        var ceiling = Environment.ProcessorCount / (preprocessCpu + inferenceCpu) * 1e6;
+        Console.WriteLine($"  processor time per row: preprocess-only {preprocessCpu:N3} us + inference-only {inferenceCpu:N3} us; CPU-bound ceiling {ceiling:N0} rows/s = {ceiling / limit:N2} x min (the best ratio this machine allows)");
+        Console.WriteLine($"  end to end / CPU-bound ceiling (median): {Median(endToEndRates) / ceiling:N2}");
+    }
+
+    private static (List<double> A, List<double> B) Interleave(int runs, Func<double> a, Func<double> b)
+    {
+        // Warm-up of both, then alternate so that drift in the machine's load hits both sides alike.
+        a();
+        b();
+        var (first, second) = (new List<double>(), new List<double>());
+        for (var i = 0; i < runs; i++)
+        {
+            first.Add(a());
+            second.Add(b());
+        }
+
+        return (first, second);
+    }
+
+    // Processor time of the last timed run, per row: what bounds the overlap on a machine with few cores.
+    private static double _lastCpuMicrosecondsPerRow;
+
+    private static double Time(long rows, Action run)
+    {
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        run();
+        var elapsed = stopwatch.Elapsed;
+        process.Refresh();
+        _lastCpuMicrosecondsPerRow = (process.TotalProcessorTime - cpu).TotalMicroseconds / rows;
+        return rows / elapsed.TotalSeconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static void Print(string name, List<double> rates) =>
+        Console.WriteLine($"  {name,-80} {rates.Min(),12:N0}–{rates.Max(),12:N0} rows/s (median {Median(rates):N0})");
+}

@@ -1,0 +1,119 @@
+using Microsoft.ML;
+using MlNetBatch.Data;
+
+namespace MlNetBatch.Pipeline;
+
+/// <summary>
+/// The lazily mapped output of a block stage: the input's columns followed by the transform's. Its cursors are
+/// <see cref="BlockRowCursor"/>s, so the scorer and the sinks downstream keep moving whole blocks.
+/// </summary>
+internal sealed class BlockStageDataView : IDataView
+{
+    /// <summary>Rows per block when the input is a row cursor that has no blocks of its own (MlNetBatch's default chunk).</summary>
+    public const int CopiedBlockRows = 8192;
+
+    private readonly IDataView _input;
+    private readonly BlockStageOptions _options;
+    private readonly int[] _transformInputs;
+
+    public BlockStageDataView(IDataView input, IBlockTransform transform, IReadOnlyList<BlockOutputColumn> outputs, BlockStageOptions options)
+    {
+        _input = input;
+        _options = options;
+        Transform = transform;
+        InputColumnCount = input.Schema.Count;
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(input.Schema);
+        foreach (var output in outputs)
+        {
+            builder.AddColumn(output.Name, output.Type);
+        }
+
+        Schema = builder.ToSchema();
+        _transformInputs = transform.InputColumns.Select(name => input.Schema[name].Index).ToArray();
+        // Only the stage's own columns are pooled; the input's buffers are shared with the input block.
+        var own = new bool[Schema.Count];
+        own.AsSpan(InputColumnCount).Fill(true);
+        OutputBlocks = new RecordBatchPool(Schema, own, CopiedBlockRows);
+    }
+
+    public IBlockTransform Transform { get; }
+
+    /// <summary>How many of the schema's columns are the input's.</summary>
+    public int InputColumnCount { get; }
+
+    /// <summary>Output blocks holding buffers for the stage's columns, shared by the view's cursors.</summary>
+    public RecordBatchPool OutputBlocks { get; }
+
+    public DataViewSchema Schema { get; }
+
+    public bool CanShuffle => false;
+
+    public long? GetRowCount() => _input.GetRowCount();
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var active = Active(columnsNeeded);
+        var inputsActive = InputsNeeded(active);
+        return CreateCursor(_input.GetRowCursor(Columns(inputsActive)), active, inputsActive);
+    }
+
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+    {
+        var active = Active(columnsNeeded);
+        var inputsActive = InputsNeeded(active);
+        var inputs = _input.GetRowCursorSet(Columns(inputsActive), n);
+        var cursors = new DataViewRowCursor[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            cursors[i] = CreateCursor(inputs[i], active, inputsActive);
+        }
+
+        return cursors;
+    }
+
+    private BlockStageCursor CreateCursor(DataViewRowCursor input, bool[] active, bool[] inputsActive)
+    {
+        var stageInput = StageInput.Create(input, this, inputsActive);
+        // By default a stage adds no thread where its input runs on the consumer's (a job's partition-per-core mode).
+        var inline = _options.Inline ?? stageInput.RunsOnConsumerThread;
+        return inline
+            ? new InlineBlockStageCursor(this, stageInput, active)
+            : new PooledBlockStageCursor(this, stageInput, active, _options);
+    }
+
+    private bool[] Active(IEnumerable<DataViewSchema.Column> columnsNeeded)
+    {
+        var active = new bool[Schema.Count];
+        foreach (var column in columnsNeeded)
+        {
+            active[column.Index] = true;
+        }
+
+        // The transform fills all its columns, so they all have buffers, asked for or not.
+        active.AsSpan(InputColumnCount).Fill(true);
+        return active;
+    }
+
+    private bool[] InputsNeeded(bool[] active)
+    {
+        var needed = active[..InputColumnCount];
+        foreach (var index in _transformInputs)
+        {
+            needed[index] = true;
+        }
+
+        return needed;
+    }
+
+    private IEnumerable<DataViewSchema.Column> Columns(bool[] inputsActive)
+    {
+        for (var i = 0; i < inputsActive.Length; i++)
+        {
+            if (inputsActive[i])
+            {
+                yield return _input.Schema[i];
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using MlNetBatch.Data;
+using MlNetBatch.Jobs;
+using MlNetBatch.Pipeline;
+using MlNetBatch.Pipeline.Stages;
+using MlNetBatch.Samples.Generator;
+using MlNetBatch.Scoring;
+using MlNetBatch.Storage;
+using MlNetBatch.Tests.Support;
+
+namespace MlNetBatch.Tests.Pipeline;
+
+public class BlockStageJobTests
+{
+    [Fact]
+    public async Task Plan_says_which_path_each_preprocessing_step_takes()
+    {
+        using var dir = new TempDirectory();
+        var job = Job(RepositoryPaths.SampleData + "/*.parquet", dir.Combine("out"),
+            new PreprocessStep { Transform = "Identity" },
+            new PreprocessStep { Transform = "ConvertType", OutputColumn = "id2", InputColumns = ["id"], Type = "double" },
+            Concatenate("features"),
+            Concatenate("written"));
+        job.Sink.Columns = ["id", "probabilities", "written"];
+
+        var plan = await Runner(dir).PlanAsync("paths", job);
+
+        Assert.Equal(
+            [PreprocessPath.Block, PreprocessPath.Row, PreprocessPath.FusedIntoModel, PreprocessPath.Block],
+            plan.Preprocess.Select(p => p.Path));
+        Assert.Equal([0, 1, 2, 3], plan.Preprocess.Select(p => p.Index));
+        Assert.StartsWith("Preprocess:1 ConvertType: row (stock ML.NET transform, no block version)", plan.Preprocess[1].ToString());
+        Assert.StartsWith("Preprocess:3 Concatenate: block (", plan.Preprocess[3].ToString());
+    }
+
+    [Fact]
+    public async Task A_job_with_block_stages_writes_the_rows_the_job_without_them_writes()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        await TabularData.WriteParquetAsync(dir.Combine("in", "a.parquet"), 0, 1500, 400, seed: 1);
+        await TabularData.WriteParquetAsync(dir.Combine("in", "b.parquet"), 1500, 900, 400, seed: 2);
+        var plain = Job(dir.Combine("in", "*.parquet"), dir.Combine("plain"), Concatenate("features"));
+        var staged = Job(dir.Combine("in", "*.parquet"), dir.Combine("staged"), new PreprocessStep { Transform = "Identity" }, Concatenate("features"));
+        staged.Sink.Columns = ["id", "probabilities", "features"];
+        staged.Execution.PreserveRowOrder = false;
+
+        await Runner(dir).RunAsync("plain", plain);
+        await Runner(dir).RunAsync("staged", staged);
+
+        var expected = Scores(dir.Combine("plain"));
+        var actual = Scores(dir.Combine("staged"));
+        Assert.Equal(2400, actual.Count);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task A_failing_block_stage_fails_its_partition_in_one_line_and_writes_nothing()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        await TabularData.WriteParquetAsync(dir.Combine("in", "a.parquet"), 0, 600, 300, seed: 1);
+        BlockTransformRegistry.Default.Register(new BlockTransformRegistration("FailingForTests", _ => new AddOneTransform(failOnRow: 150, input: "f00")));
+        var job = Job(dir.Combine("in", "*.parquet"), dir.Combine("out"), new PreprocessStep { Transform = "FailingForTests" }, Concatenate("features"));
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("failing", job));
+
+        Assert.DoesNotContain('\n', failure.Message);
+        // Rows count from the start of the partition: each of the file's two row groups is one.
+        Assert.Matches(@"^Job 'failing': partition (a\.parquet#rowgroups=\d-\d) failed: block stage 'AddOne' failed on rows 0–299 of '\1': InvalidOperationException: boom at row 150$", failure.Message);
+        Assert.False(Directory.Exists(dir.Combine("out"))
+            && Directory.GetFiles(dir.Combine("out"), "*", SearchOption.AllDirectories).Any(f => Path.GetFileName(f) != "_manifest.json"));
+    }
+
+    [Fact]
+    public void Bad_block_steps_get_one_message_each()
+    {
+        var identity = PreprocessPipelineBuilder.Validate(new PreprocessStep { Transform = "Identity", InputColumns = ["a"], FitRows = 0 }).ToList();
+        var unknown = Assert.Single(PreprocessPipelineBuilder.Validate(new PreprocessStep { Transform = "Nope" }));
+
+        Assert.Equal(["Identity passes blocks through unchanged; it takes no InputColumns or OutputColumn.", "FitRows must be greater than zero."], identity);
+        Assert.StartsWith("unknown transform 'Nope'; use one of Concatenate, ConvertType, ", unknown, StringComparison.Ordinal);
+        Assert.Contains("Identity", unknown);
+    }
+
+    private static List<(long Id, float P0)> Scores(string path)
+    {
+        var output = new Microsoft.ML.MLContext().Data.LoadFromParquet(path);
+        return DataViewReader.Column<long>(output, "id").Zip(DataViewReader.Vectors(output, "probabilities"), (id, p) => (id, p[0])).Order().ToList();
+    }
+
+    private static PreprocessStep Concatenate(string output) =>
+        new() { Transform = "Concatenate", OutputColumn = output, InputColumns = TabularData.FeatureColumns.ToList() };
+
+    private static JobDefinition Job(string source, string sink, params PreprocessStep[] steps) => new()
+    {
+        Source = new SourceDefinition { Path = source },
+        Preprocess = [.. steps],
+        Model = new ScoreOnnxOptions { ModelPath = RepositoryPaths.SampleModel, BatchSize = 128, Device = OnnxDevice.Cpu },
+        Sink = new SinkDefinition { Path = sink, Columns = ["id", "probabilities", "label"] },
+        Execution = new ExecutionOptions { Parallelism = 2, PartitionRetries = 0, PreprocessThreads = 2 },
+    };
+
+    private static JobRunner Runner(TempDirectory dir) => new(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
+
+}
