@@ -15,12 +15,13 @@ public sealed class ExecutionOptions
     public int PreprocessThreads { get; set; }
 
     /// <summary>
-    /// Whether block preprocessing stages hand a partition's rows on in input order (the default), so each output file
-    /// keeps its input's row order. Turned off, blocks go on as they finish and a slow block does not hold back the
-    /// others; every row is still written once.
+    /// Whether block preprocessing stages on the worker pool hand a partition's rows on in input order. A job does not
+    /// need it (each partition is one file, committed whole, every row written once), so by default blocks go on as
+    /// they finish and a slow block does not hold back the others, as in Ray Data; turn it on to keep each output file
+    /// in its input's row order. Stages that run on the consumer's thread keep the order either way.
     /// </summary>
-    /// <value>The default is true.</value>
-    public bool PreserveRowOrder { get; set; } = true;
+    /// <value>The default is false.</value>
+    public bool PreserveRowOrder { get; set; }
 
     /// <summary>
     /// Bad rows (unparseable values, ragged lines, invalid JSON) tolerated before the job gives up; they go to the

@@ -54,6 +54,34 @@ public class BlockStageJobTests
     }
 
     [Fact]
+    public async Task A_job_writes_its_rows_as_blocks_finish_unless_asked_to_keep_the_input_order()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        await TabularData.WriteParquetAsync(dir.Combine("in", "a.parquet"), 0, 2000, 2000, seed: 1);
+        // Random delays per block, on two pool threads: later blocks often finish before earlier ones.
+        BlockTransformRegistry.Default.Register(new BlockTransformRegistration("DelayedForOrderTests", _ => new AddOneTransform(maxDelayMilliseconds: 40, input: "f00")));
+        List<long> Ids(string name, bool keepOrder)
+        {
+            var job = Job(dir.Combine("in", "*.parquet"), dir.Combine(name), new PreprocessStep { Transform = "DelayedForOrderTests" }, Concatenate("features"));
+            job.Source.ChunkRows = 50;
+            job.Sink.Columns = ["id"];
+            // One partition at a time, so its stages run on threads of their own and the stage on the pool.
+            job.Execution.Parallelism = 1;
+            job.Execution.PreserveRowOrder = keepOrder;
+            Runner(dir).RunAsync(name, job).GetAwaiter().GetResult();
+            return DataViewReader.Column<long>(new Microsoft.ML.MLContext().Data.LoadFromParquet(dir.Combine(name, "*.parquet")), "id");
+        }
+
+        var ordered = Ids("ordered", keepOrder: true);
+        var unordered = Ids("unordered", keepOrder: false);
+
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (long)i), ordered);
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (long)i), unordered.Order());
+        Assert.NotEqual(ordered, unordered);
+    }
+
+    [Fact]
     public async Task A_failing_block_stage_fails_its_partition_in_one_line_and_writes_nothing()
     {
         using var dir = new TempDirectory();
