@@ -19,6 +19,8 @@ public sealed class OnnxScoringModel : IDisposable
     private readonly IReadOnlyList<OnnxTensorSpec> _declaredOutputs;
     private bool _bound;
 
+    private bool _sessionHandedOver;
+
     private OnnxScoringModel(string name, byte[] bytes, InferenceSession session, OnnxDevice device, ScoreOnnxOptions options,
         IReadOnlyList<OnnxTensorSpec> inputs, IReadOnlyList<OnnxTensorSpec> outputs, int? fixedBatchSize)
     {
@@ -109,37 +111,74 @@ public sealed class OnnxScoringModel : IDisposable
         ScoreOnnxOptionsValidator.ThrowIfInvalid(options);
         logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var session = OnnxSessionFactory.Create(model, name, options, logger, out var device);
+        OnnxScoringModel loaded;
         try
         {
-            var inputs = OnnxTensorSpecReader.Read(session.InputMetadata, options.InputColumns, name, "input", selectListed: false);
-            foreach (var (input, columns) in options.ConcatenatedInputs)
-            {
-                var index = inputs.FindIndex(i => i.Name == input);
-                if (index < 0)
-                {
-                    throw new OnnxModelException($"Model '{name}' has no input named '{input}' (it has: {string.Join(", ", inputs.Select(i => i.Name))}).");
-                }
+            loaded = Bind(name, model, session, device, options, logger, rewriteFixedBatch: true);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
 
-                inputs[index] = inputs[index] with { ColumnName = string.Join("+", columns), ConcatenatedColumns = columns.ToArray() };
+        if (!ReferenceEquals(loaded.Session, session))
+        {
+            // The model runs on the session rewritten with an open batch dimension; the first one is no longer needed.
+            session.Dispose();
+        }
+
+        return loaded;
+    }
+
+    /// <summary>
+    /// The same model and session with the columns <paramref name="options"/> binds (its session settings are this
+    /// model's): a job folding a <c>Concatenate</c> into the model's input rebinds the model it loaded instead of
+    /// loading it, and rewriting a fixed batch, again. The session passes to the new model; dispose this one as usual.
+    /// </summary>
+    internal OnnxScoringModel Rebind(ScoreOnnxOptions options, ILogger? logger = null)
+    {
+        ScoreOnnxOptionsValidator.ThrowIfInvalid(options);
+        var rebound = Bind(Name, Bytes, Session, Device, options, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, rewriteFixedBatch: false);
+        _sessionHandedOver = true;
+        return rebound;
+    }
+
+    private static OnnxScoringModel Bind(
+        string name, byte[] model, InferenceSession session, OnnxDevice device, ScoreOnnxOptions options, ILogger logger, bool rewriteFixedBatch)
+    {
+        var original = session;
+        var inputs = OnnxTensorSpecReader.Read(session.InputMetadata, options.InputColumns, name, "input", selectListed: false);
+        foreach (var (input, columns) in options.ConcatenatedInputs)
+        {
+            var index = inputs.FindIndex(i => i.Name == input);
+            if (index < 0)
+            {
+                throw new OnnxModelException($"Model '{name}' has no input named '{input}' (it has: {string.Join(", ", inputs.Select(i => i.Name))}).");
             }
 
-            var outputs = OnnxTensorSpecReader.Read(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0);
-            var fixedBatch = FixedBatch(inputs, name);
-            if (fixedBatch is not null && FixedBatchRewriter.TryRewrite(model, name, options, logger, inputs, outputs) is { } rewritten)
-            {
-                session.Dispose();
-                session = rewritten;
-                fixedBatch = null;
-                inputs = inputs.Select(i => i with { Dimensions = [-1, .. i.Dimensions.AsSpan(1)] }).ToList();
-                outputs = outputs.Select(o => o with { Dimensions = [-1, .. o.Dimensions.AsSpan(1)] }).ToList();
-            }
+            inputs[index] = inputs[index] with { ColumnName = string.Join("+", columns), ConcatenatedColumns = columns.ToArray() };
+        }
 
+        var outputs = OnnxTensorSpecReader.Read(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0);
+        var fixedBatch = FixedBatch(inputs, name);
+        if (rewriteFixedBatch && fixedBatch is not null && FixedBatchRewriter.TryRewrite(model, name, options, logger, inputs, outputs) is { } rewritten)
+        {
+            session = rewritten;
+            fixedBatch = null;
+            inputs = inputs.Select(i => i with { Dimensions = [-1, .. i.Dimensions.AsSpan(1)] }).ToList();
+            outputs = outputs.Select(o => o with { Dimensions = [-1, .. o.Dimensions.AsSpan(1)] }).ToList();
+        }
+
+        try
+        {
             var loaded = new OnnxScoringModel(name, model, session, device, options, inputs, outputs, fixedBatch);
             loaded.Backends = Scoring.Backends.ScoringBackendFactory.For(loaded, logger);
             return loaded;
         }
-        catch
+        catch when (!ReferenceEquals(session, original))
         {
+            // The rewritten session is this method's own; the caller disposes only the one it passed in.
             session.Dispose();
             throw;
         }
@@ -206,6 +245,9 @@ public sealed class OnnxScoringModel : IDisposable
     {
         // Backends first: a pinned allocator belongs to the session.
         Backends?.Dispose();
-        Session.Dispose();
+        if (!_sessionHandedOver)
+        {
+            Session.Dispose();
+        }
     }
 }

@@ -69,9 +69,9 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
             var fusion = ConcatenateFusion.Apply(job.Preprocess, modelOptions, model.Inputs.Select(i => i.Name).ToList(), job.Sink.Columns);
             if (fusion.FusedInputs.Count > 0)
             {
-                // Same model bytes, new bindings: the fused inputs read their columns directly.
+                // Same model and session, new bindings: the fused inputs read their columns directly.
                 using var unfused = model;
-                model = OnnxScoringModel.Load(unfused.Bytes, unfused.Name, fusion.Model, loggerFactory.CreateLogger<OnnxScoringModel>());
+                model = unfused.Rebind(fusion.Model, loggerFactory.CreateLogger<OnnxScoringModel>());
                 steps = fusion.Steps;
                 logger.LogDebug("Job {Job}: Concatenate folded into model input(s) {Inputs}", jobName, fusion.FusedInputs);
             }
