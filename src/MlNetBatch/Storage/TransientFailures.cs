@@ -8,7 +8,8 @@ public static class TransientFailures
 {
     /// <summary>
     /// Whether <paramref name="exception"/>, or what it wraps, is transient. A permanent MlNetBatch error anywhere in
-    /// the chain (bad data, a missing object, a changed object, a model error) makes the whole failure permanent.
+    /// the chain (bad data, a missing object, a changed object, a model error) makes the whole failure permanent; a
+    /// block stage's failure is as transient as what the stage threw.
     /// </summary>
     public static bool IsTransient(Exception exception)
     {
@@ -19,6 +20,9 @@ public static class TransientFailures
             {
                 case StorageException storage:
                     return storage.IsTransient;
+                case Pipeline.BlockStageException:
+                    // Names the stage and rows; whether trying again can help is the stage's own failure's to say.
+                    continue;
                 case MlNetBatchException:
                     return false;
                 case FileNotFoundException or DirectoryNotFoundException or OperationCanceledException:

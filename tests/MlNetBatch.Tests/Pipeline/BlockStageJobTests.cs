@@ -82,6 +82,34 @@ public class BlockStageJobTests
     }
 
     [Fact]
+    public async Task A_block_stage_failing_for_a_transient_reason_is_retried_and_a_bad_data_failure_is_not()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        await TabularData.WriteParquetAsync(dir.Combine("in", "a.parquet"), 0, 600, 300, seed: 1);
+        var attempts = 0;
+        BlockTransformRegistry.Default.Register(new BlockTransformRegistration("DropsOnceForTests", _ => new ThrowingTransform(() =>
+            Interlocked.Increment(ref attempts) == 1 ? new IOException("connection reset by the OCR service") : null)));
+        BlockTransformRegistry.Default.Register(new BlockTransformRegistration("BadDataForTests", _ => new ThrowingTransform(() =>
+            new DataFormatException("a.parquet", "not an image", "f00", 3))));
+        JobDefinition WithStage(string stage, string output)
+        {
+            var job = Job(dir.Combine("in", "*.parquet"), dir.Combine(output), new PreprocessStep { Transform = stage }, Concatenate("features"));
+            job.Execution.PartitionRetries = 2;
+            job.Execution.RetryDelay = TimeSpan.FromMilliseconds(1);
+            return job;
+        }
+
+        var summary = await Runner(dir).RunAsync("transient", WithStage("DropsOnceForTests", "retried"));
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("permanent", WithStage("BadDataForTests", "failed")));
+
+        Assert.Equal(600, summary.RowsOut);
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => (long)i), Scores(dir.Combine("retried")).Select(s => s.Id));
+        Assert.True(attempts > 2, $"the stage ran {attempts} time(s)");
+        Assert.Contains("not an image", failure.Message);
+    }
+
+    [Fact]
     public async Task A_failing_block_stage_fails_its_partition_in_one_line_and_writes_nothing()
     {
         using var dir = new TempDirectory();
@@ -108,6 +136,29 @@ public class BlockStageJobTests
         Assert.Equal(["Identity passes blocks through unchanged; it takes no InputColumns or OutputColumn.", "FitRows must be greater than zero."], identity);
         Assert.StartsWith("unknown transform 'Nope'; use one of Concatenate, ConvertType, ", unknown, StringComparison.Ordinal);
         Assert.Contains("Identity", unknown);
+    }
+
+    /// <summary>A pass-through stage that throws what <paramref name="failure"/> returns, if anything, on each block.</summary>
+    private sealed class ThrowingTransform(Func<Exception?> failure) : IBlockTransform
+    {
+        public string Name => "Throwing";
+
+        public IReadOnlyList<string> InputColumns => [];
+
+        public IReadOnlyList<BlockOutputColumn> GetOutputColumns(Microsoft.ML.DataViewSchema inputSchema) => [];
+
+        public IBlockMapper CreateMapper(Microsoft.ML.DataViewSchema schema) => new Mapper(failure);
+
+        private sealed class Mapper(Func<Exception?> failure) : IBlockMapper
+        {
+            public void Map(MlNetBatch.Data.RecordBatch block)
+            {
+                if (failure() is { } error)
+                {
+                    throw error;
+                }
+            }
+        }
     }
 
     private static List<(long Id, float P0)> Scores(string path)
