@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
+using MlNetBatch.Data.Columns;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace MlNetBatch.Scoring.Backends;
@@ -90,7 +91,7 @@ internal sealed class IoBindingScoringBackend : IScoringBackend
             for (var o = 0; o < _outputs.Length; o++)
             {
                 var spec = _model.Outputs[o];
-                var target = RunShapes.OutputArray(slot.Rows.Columns[_firstOutputColumn + o]!);
+                var target = OutputArray(slot, o);
                 _outputs[o]!.GetTensorMutableRawData().CopyTo(Bytes(target, start * spec.RowSize, count * spec.RowSize, _outputTypes[o].Size));
             }
         }
@@ -129,7 +130,7 @@ internal sealed class IoBindingScoringBackend : IScoringBackend
             var outputBytes = new long[_outputTypes.Length];
             for (var o = 0; o < outputBytes.Length; o++)
             {
-                outputBytes[o] = (long)RunShapes.OutputArray(slot.Rows.Columns[_firstOutputColumn + o]!).Length * _outputTypes[o].Size;
+                outputBytes[o] = (long)OutputArray(slot, o).Length * _outputTypes[o].Size;
             }
 
             _slots[slot] = buffers = SlotBuffers.Allocate(_hostAllocator, inputBytes, outputBytes);
@@ -141,7 +142,10 @@ internal sealed class IoBindingScoringBackend : IScoringBackend
     /// <summary>A tensor of <paramref name="rows"/> rows over the start of a slot buffer; the buffer stays the slot's.</summary>
     /// <remarks>The allocation's handle is its pointer; it outlives the tensor, which is disposed after the run.</remarks>
     private static OrtValue Wrap(OrtMemoryAllocation buffer, (TensorElementType Type, int Size) element, OnnxTensorSpec spec, int rows) =>
-        OrtValue.CreateTensorValueWithData(buffer.Info, element.Type, RunShapes.ForRows(spec, rows), buffer.DangerousGetHandle(), (long)rows * spec.RowSize * element.Size);
+        OrtValue.CreateTensorValueWithData(buffer.Info, element.Type, spec.RunShape(rows), buffer.DangerousGetHandle(), (long)rows * spec.RowSize * element.Size);
+
+    /// <summary>The array output <paramref name="output"/>'s column keeps its rows in: fixed-shape outputs only (see <see cref="CanStage"/>).</summary>
+    private Array OutputArray(ScoringBatch slot, int output) => ((IDenseColumnBuffer)slot.Rows.Columns[_firstOutputColumn + output]!).Items;
 
     /// <summary>The bytes of <c>array[offset .. offset + length)</c>, for arrays of a staged element type.</summary>
     private static Span<byte> Bytes(Array array, int offset, int length, int elementSize) =>

@@ -30,5 +30,5 @@ internal static class TestSlots
 
     /// <summary>The values model output <paramref name="output"/> holds in <paramref name="slot"/>, rows <c>[0, rows)</c>.</summary>
     public static T[] Output<T>(ScoringBatch slot, OnnxScoringModel model, int output, int rows) =>
-        ((T[])RunShapes.OutputArray(slot.Rows.Columns[output]!)).AsSpan(0, rows * model.Outputs[output].RowSize).ToArray();
+        ((T[])((IDenseColumnBuffer)slot.Rows.Columns[output]!).Items).AsSpan(0, rows * model.Outputs[output].RowSize).ToArray();
 }
