@@ -14,22 +14,15 @@ internal static class JobLoop
 {
     public static async Task RunAsync(string work, int runs, int rows)
     {
-        const int Files = 4;
-        Directory.CreateDirectory(work);
-        var modelPath = Path.Combine(work, "tabular-mlp.onnx");
-        File.WriteAllBytes(modelPath, TabularModel.Build());
-        var perFile = rows / Files;
-        for (var f = 0; f < Files; f++)
-        {
-            await TabularData.WriteParquetAsync(Path.Combine(work, "in", $"part-{f:D5}.parquet"), (long)f * perFile, perFile, 50_000, seed: f + 1);
-            await TabularData.WriteParquetAsync(Path.Combine(work, "tiny", $"part-{f:D5}.parquet"), f, 1, 50_000, seed: f + 1);
-        }
-
-        JobBreakdown.Run(work, Path.Combine(work, "in", "*.parquet"), modelPath, perFile * Files, repetitions: 3);
+        var modelPath = BenchInputs.WriteModel(work);
+        var (input, total) = await BenchInputs.WriteRowsAsync(work, "in", rows);
+        // One row per file: what a job costs whatever its size.
+        var (tinyInput, tinyRows) = await BenchInputs.WriteRowsAsync(work, "tiny", BenchInputs.Files);
+        JobBreakdown.Run(work, input, modelPath, total, repetitions: 3);
         var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(work));
-        var job = Create(work, Path.Combine(work, "in", "*.parquet"), modelPath);
-        var tiny = Create(work, Path.Combine(work, "tiny", "*.parquet"), modelPath);
-        Console.WriteLine($"Job loop: {runs} runs of {perFile * Files:N0} rows in {Files} files, each followed by a run of {Files} rows (the fixed cost)");
+        var job = Create(work, input, modelPath);
+        var tiny = Create(work, tinyInput, modelPath);
+        Console.WriteLine($"Job loop: {runs} runs of {total:N0} rows in {BenchInputs.Files} files, each followed by a run of {tinyRows} rows (the fixed cost)");
         var process = Process.GetCurrentProcess();
         for (var run = 0; run < runs; run++)
         {
@@ -41,7 +34,7 @@ internal static class JobLoop
             var kernel = process.PrivilegedProcessorTime - kernelBefore;
             var collections = $"kernel {kernel.TotalMilliseconds:N0} ms; GC {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB allocated";
             var (tinyWall, tinyCpu) = Time(process, () => runner.RunAsync("bench", tiny, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult());
-            Console.WriteLine($"  run {run + 1,3}: {perFile * Files / wall.TotalSeconds,12:N0} rows/s, {wall.TotalMilliseconds,6:N0} ms, {cpu.TotalMilliseconds,6:N0} ms CPU ({cpu.TotalMicroseconds / (perFile * Files):N3} us/row); {collections}; fixed cost {tinyWall.TotalMilliseconds,5:N1} ms, {tinyCpu.TotalMilliseconds,5:N1} ms CPU");
+            Console.WriteLine($"  run {run + 1,3}: {total / wall.TotalSeconds,12:N0} rows/s, {wall.TotalMilliseconds,6:N0} ms, {cpu.TotalMilliseconds,6:N0} ms CPU ({cpu.TotalMicroseconds / (total):N3} us/row); {collections}; fixed cost {tinyWall.TotalMilliseconds,5:N1} ms, {tinyCpu.TotalMilliseconds,5:N1} ms CPU");
         }
     }
 

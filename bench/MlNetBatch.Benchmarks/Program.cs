@@ -26,74 +26,33 @@ using MlNetBatch.Samples.Generator;
 using MlNetBatch.Scoring;
 using MlNetBatch.Storage;
 
-var gpuIndex = Array.IndexOf(args, "--gpu");
-if (gpuIndex >= 0)
+if (BenchMode.Find(args, "--gpu") is { } gpu)
 {
-    GpuBenchmark.Run(gpuIndex + 1 < args.Length ? args[gpuIndex + 1] : "cuda",
-        gpuIndex + 2 < args.Length ? int.Parse(args[gpuIndex + 2], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+    GpuBenchmark.Run(gpu.Text(1, "cuda"), gpu.Number(2, 200_000));
     return;
 }
 
-var propertyIndex = Array.IndexOf(args, "--data-path-property");
-if (propertyIndex >= 0)
+if (BenchMode.Find(args, "--data-path-property") is { } property)
 {
-    int Argument(int offset, int fallback) =>
-        propertyIndex + offset < args.Length && int.TryParse(args[propertyIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    Environment.ExitCode = DataPathProperty.Run(Argument(1, 1000), Argument(2, 1000));
+    Environment.ExitCode = DataPathProperty.Run(property.Number(1, 1000), property.Number(2, 1000));
     return;
 }
 
-var parquetReadIndex = Array.IndexOf(args, "--parquet-read");
-if (parquetReadIndex >= 0)
+if (BenchMode.Find(args, "--parquet-read") is { } parquetRead)
 {
-    int Argument(int offset, int fallback) =>
-        parquetReadIndex + offset < args.Length && int.TryParse(args[parquetReadIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    var readWork = Path.Combine(Path.GetTempPath(), $"mlnetbatch-parquet-read-{Environment.ProcessId}");
-    try
-    {
-        await ParquetReadBenchmark.RunAsync(readWork, Argument(1, 2_000_000), Argument(2, 50_000));
-    }
-    finally
-    {
-        Directory.Delete(readWork, recursive: true);
-    }
-
+    await BenchMode.InWorkFolderAsync("parquet-read", work => ParquetReadBenchmark.RunAsync(work, parquetRead.Number(1, 2_000_000), parquetRead.Number(2, 50_000)));
     return;
 }
 
-var stagesIndex = Array.IndexOf(args, "--stages");
-if (stagesIndex >= 0)
+if (BenchMode.Find(args, "--stages") is { } stages)
 {
-    int Argument(int offset, int fallback) =>
-        stagesIndex + offset < args.Length && int.TryParse(args[stagesIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    var stagesWork = Path.Combine(Path.GetTempPath(), $"mlnetbatch-stages-{Environment.ProcessId}");
-    try
-    {
-        await StagesBenchmark.RunAsync(stagesWork, Argument(1, 7), Argument(2, 1_000_000));
-    }
-    finally
-    {
-        Directory.Delete(stagesWork, recursive: true);
-    }
-
+    await BenchMode.InWorkFolderAsync("stages", work => StagesBenchmark.RunAsync(work, stages.Number(1, 7), stages.Number(2, 1_000_000)));
     return;
 }
 
-var jobLoopIndex = Array.IndexOf(args, "--job-loop");
-if (jobLoopIndex >= 0)
+if (BenchMode.Find(args, "--job-loop") is { } jobLoop)
 {
-    int Argument(int offset, int fallback) =>
-        jobLoopIndex + offset < args.Length && int.TryParse(args[jobLoopIndex + offset], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    var loopWork = Path.Combine(Path.GetTempPath(), $"mlnetbatch-job-loop-{Environment.ProcessId}");
-    try
-    {
-        await JobLoop.RunAsync(loopWork, Argument(1, 20), Argument(2, 2_000_000));
-    }
-    finally
-    {
-        Directory.Delete(loopWork, recursive: true);
-    }
-
+    await BenchMode.InWorkFolderAsync("job-loop", work => JobLoop.RunAsync(work, jobLoop.Number(1, 20), jobLoop.Number(2, 2_000_000)));
     return;
 }
 
@@ -106,22 +65,17 @@ var numbers = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal)
 // Two million rows: enough that a job's fixed cost (planning, lease, manifest, about 25 ms) does not hide its throughput.
 var rows = numbers.Length > 0 ? int.Parse(numbers[0], System.Globalization.CultureInfo.InvariantCulture) : 2_000_000;
 var stockRows = numbers.Length > 1 ? int.Parse(numbers[1], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
-const int Files = 4;
+const int Files = BenchInputs.Files;
 const int Repetitions = 3;
-const int RowGroupRows = 50_000;
+const int RowGroupRows = BenchInputs.RowGroupRows;
 
 var work = Path.Combine(Path.GetTempPath(), $"mlnetbatch-bench-{Environment.ProcessId}");
 Directory.CreateDirectory(Path.Combine(work, "in"));
 try
 {
-    var modelPath = Path.Combine(work, "tabular-mlp.onnx");
-    File.WriteAllBytes(modelPath, TabularModel.Build());
+    var modelPath = BenchInputs.WriteModel(work);
+    (_, rows) = await BenchInputs.WriteRowsAsync(work, "in", rows);
     var perFile = rows / Files;
-    rows = perFile * Files;
-    for (var f = 0; f < Files; f++)
-    {
-        await TabularData.WriteParquetAsync(Path.Combine(work, "in", $"part-{f:D5}.parquet"), (long)f * perFile, perFile, RowGroupRows, seed: f + 1);
-    }
 
     Console.WriteLine($"MlNetBatch benchmark: {rows:N0} rows of 16 float features -> MLP -> 2 probabilities; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}");
     var ml = new MLContext(seed: 0);
@@ -222,12 +176,8 @@ try
 
     // What a job costs whatever its size (planning, lease, manifest, one output file per partition, commit): the
     // same job on four one-row files. At a few million rows it is a visible part of the job's time.
-    for (var f = 0; f < Files; f++)
-    {
-        await TabularData.WriteParquetAsync(Path.Combine(work, "tiny", $"part-{f:D5}.parquet"), f, 1, RowGroupRows, seed: f + 1);
-    }
-
-    var fixedCost = Measurement.Run("the same job on four one-row files (fixed cost)", Files, Repetitions, RunJob(Path.Combine(work, "tiny", "*.parquet")));
+    var (tiny, tinyRows) = await BenchInputs.WriteRowsAsync(work, "tiny", Files);
+    var fixedCost = Measurement.Run("the same job on four one-row files (fixed cost)", tinyRows, Repetitions, RunJob(tiny));
     var perRowTime = jobRun.Elapsed - fixedCost.Elapsed;
     Console.WriteLine($"  job's fixed cost: {fixedCost.Elapsed.TotalMilliseconds:N1} ms ({fixedCost.Cpu.TotalMilliseconds:N1} ms CPU), {fixedCost.Elapsed / jobRun.Elapsed:P0} of the {rows:N0}-row job's time");
     Console.WriteLine($"  end to end without the fixed cost / ceiling:          {rows / perRowTime.TotalSeconds / ceiling,8:N2}    (with every core busy: {rows / perRowTime.TotalSeconds / busyCeiling:N2})");

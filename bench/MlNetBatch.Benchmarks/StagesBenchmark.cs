@@ -16,21 +16,11 @@ internal static class StagesBenchmark
 {
     public static async Task RunAsync(string work, int runs, int rows)
     {
-        const int Files = 4;
-        Directory.CreateDirectory(work);
-        var modelPath = Path.Combine(work, "tabular-mlp.onnx");
-        File.WriteAllBytes(modelPath, TabularModel.Build());
-        var perFile = rows / Files;
-        rows = perFile * Files;
-        for (var f = 0; f < Files; f++)
-        {
-            await TabularData.WriteParquetAsync(Path.Combine(work, "in", $"part-{f:D5}.parquet"), (long)f * perFile, perFile, 50_000, seed: f + 1);
-        }
-
-        var source = Path.Combine(work, "in", "*.parquet");
+        var modelPath = BenchInputs.WriteModel(work);
+        (var source, rows) = await BenchInputs.WriteRowsAsync(work, "in", rows);
         var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(work));
         double Job(JobDefinition job) => Time(rows, () => runner.RunAsync("stages", job, new JobRunOptions { Restart = true }, CancellationToken.None).GetAwaiter().GetResult());
-        Console.WriteLine($"Stage engine benchmark: {rows:N0} rows in {Files} files, {runs} interleaved runs each, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Stage engine benchmark: {rows:N0} rows in {BenchInputs.Files} files, {runs} interleaved runs each, {Environment.ProcessorCount} cores");
 
         // 1. Overhead: the same job with a no-op block stage in front of the folded Concatenate.
         var plain = JobLoop.Create(work, source, modelPath);
