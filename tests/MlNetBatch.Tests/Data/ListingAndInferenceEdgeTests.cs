@@ -201,58 +201,16 @@ public class ReaderRobustnessTests
     }
 
     /// <summary>Local files whose streams return one byte per read, as a slow network stream may.</summary>
-    private sealed class TricklingStore : IObjectStore
+    private sealed class TricklingStore() : ForwardingObjectStore(new LocalObjectStore())
     {
-        private readonly LocalObjectStore _inner = new();
-
-        public bool CanHandle(ObjectLocation location) => _inner.CanHandle(location);
-
-        public IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, CancellationToken cancellationToken = default) => _inner.ListAsync(prefix, cancellationToken);
-
-        public Task<ObjectInfo> StatAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.StatAsync(location, cancellationToken);
-
-        public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default) =>
-            new OneByteStream(await _inner.OpenReadAsync(location, expected, cancellationToken));
-
-        public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.CreateAsync(location, cancellationToken);
-
-        public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.DeleteAsync(location, cancellationToken);
+        public override async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default) =>
+            new OneByteStream(await Inner.OpenReadAsync(location, expected, cancellationToken));
     }
 
-    private sealed class OneByteStream(Stream inner) : Stream
+    private sealed class OneByteStream(Stream inner) : ForwardingReadStream(inner)
     {
-        public override bool CanRead => true;
+        public override int Read(byte[] buffer, int offset, int count) => Inner.Read(buffer, offset, Math.Min(count, 1));
 
-        public override bool CanSeek => true;
-
-        public override bool CanWrite => false;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => inner.Position; set => inner.Position = value; }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, 1));
-
-        public override int Read(Span<byte> buffer) => inner.Read(buffer[..Math.Min(buffer.Length, 1)]);
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
+        public override int Read(Span<byte> buffer) => Inner.Read(buffer[..Math.Min(buffer.Length, 1)]);
     }
 }

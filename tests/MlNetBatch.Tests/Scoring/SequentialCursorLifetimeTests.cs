@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using MlNetBatch.Data;
 using MlNetBatch.Samples.Generator;
@@ -135,7 +134,7 @@ public class SequentialCursorLifetimeTests
     }
 
     /// <summary>Counts the read streams a store opens and the ones closed again.</summary>
-    private sealed class StreamTrackingStore(IObjectStore inner) : IObjectStore
+    private sealed class StreamTrackingStore(IObjectStore inner) : ForwardingObjectStore(inner)
     {
         private int _opened;
         private int _closed;
@@ -144,64 +143,23 @@ public class SequentialCursorLifetimeTests
 
         public int Closed => Volatile.Read(ref _closed);
 
-        public bool CanHandle(ObjectLocation location) => inner.CanHandle(location);
-
-        public async IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public override async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
         {
-            await foreach (var info in inner.ListAsync(prefix, cancellationToken))
-            {
-                yield return info;
-            }
-        }
-
-        public Task<ObjectInfo> StatAsync(ObjectLocation location, CancellationToken cancellationToken = default) => inner.StatAsync(location, cancellationToken);
-
-        public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
-        {
-            var stream = await inner.OpenReadAsync(location, expected, cancellationToken);
+            var stream = await Inner.OpenReadAsync(location, expected, cancellationToken);
             Interlocked.Increment(ref _opened);
             return new Tracked(stream, this);
         }
 
-        public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default) => inner.CreateAsync(location, cancellationToken);
-
-        public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default) => inner.DeleteAsync(location, cancellationToken);
-
-        private sealed class Tracked(Stream inner, StreamTrackingStore owner) : Stream
+        private sealed class Tracked(Stream inner, StreamTrackingStore owner) : ForwardingReadStream(inner)
         {
             private int _disposed;
 
-            public override bool CanRead => true;
-
-            public override bool CanSeek => inner.CanSeek;
-
-            public override bool CanWrite => false;
-
-            public override long Length => inner.Length;
-
-            public override long Position { get => inner.Position; set => inner.Position = value; }
-
-            public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-            public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-
-            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-            public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-            public override void Flush()
-            {
-            }
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => Inner.ReadAsync(buffer, cancellationToken);
 
             protected override void Dispose(bool disposing)
             {
                 if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
                 {
-                    inner.Dispose();
                     Interlocked.Increment(ref owner._closed);
                 }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MlNetBatch.Storage;
 
 namespace MlNetBatch.Tests.Support;
@@ -7,9 +6,8 @@ namespace MlNetBatch.Tests.Support;
 /// Local files read the way cloud objects are: through a <see cref="RangedObjectStream"/> of small blocks with no
 /// read-ahead, counting the bytes its range requests fetch.
 /// </summary>
-public sealed class RangedLocalObjectStore(int blockSize) : IObjectStore
+public sealed class RangedLocalObjectStore(int blockSize) : ForwardingObjectStore(new LocalObjectStore())
 {
-    private readonly LocalObjectStore _inner = new();
     private long _bytesFetched;
     private int _requests;
 
@@ -19,28 +17,12 @@ public sealed class RangedLocalObjectStore(int blockSize) : IObjectStore
     /// <summary>Range requests made.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
-    public bool CanHandle(ObjectLocation location) => _inner.CanHandle(location);
-
-    public async IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
     {
-        await foreach (var info in _inner.ListAsync(prefix, cancellationToken))
-        {
-            yield return info;
-        }
-    }
-
-    public Task<ObjectInfo> StatAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.StatAsync(location, cancellationToken);
-
-    public async Task<Stream> OpenReadAsync(ObjectLocation location, ObjectInfo? expected = null, CancellationToken cancellationToken = default)
-    {
-        var current = await _inner.StatAsync(location, cancellationToken);
+        var current = await Inner.StatAsync(location, cancellationToken);
         ObjectVersion.ThrowIfChanged(expected, current);
         return new RangedObjectStream(location, current.Size, ReadRange(location), blockSize, readAheadBytes: 0);
     }
-
-    public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.CreateAsync(location, cancellationToken);
-
-    public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default) => _inner.DeleteAsync(location, cancellationToken);
 
     private RangedObjectStream.ReadRange ReadRange(ObjectLocation location) => async (offset, destination, cancellationToken) =>
     {
