@@ -27,22 +27,7 @@ public class StageIntegrityAuditTests
         Directory.CreateDirectory(dir.Combine("in"));
         var bad = new HashSet<int> { 0, 7, 149, 150, 151, 400, 777, 1023, 1499, 1500, 2999 };
         const int files = 3, perFile = 1000;
-        for (var f = 0; f < files; f++)
-        {
-            var text = new StringBuilder("id," + string.Join(",", Enumerable.Range(0, 16).Select(c => $"f{c:D2}")) + "\n");
-            for (var i = f * perFile; i < (f + 1) * perFile; i++)
-            {
-                var feats = Enumerable.Range(0, 16).Select(c => Feature(i, c).ToString("R", Inv)).ToArray();
-                if (bad.Contains(i))
-                {
-                    feats[0] = $"bad{i}";
-                }
-
-                text.Append(i).Append(',').Append(string.Join(",", feats)).Append('\n');
-            }
-
-            await File.WriteAllTextAsync(dir.Combine("in", $"part-{f}.csv"), text.ToString());
-        }
+        await WriteCsvAsync(dir, files, perFile, bad, new HashSet<int>());
 
         JobDefinition CsvJob(string sink, bool stage)
         {
@@ -225,22 +210,7 @@ public class StageIntegrityAuditTests
         var bad = new HashSet<int> { 1, 2, 3, 60, 61, 333, 599, 600, 1100, 1799 };
         var ragged = new HashSet<int> { 500, 1200 };
         const int files = 3, perFile = 600;
-        for (var f = 0; f < files; f++)
-        {
-            var text = new StringBuilder("id," + string.Join(",", Enumerable.Range(0, 16).Select(c => $"f{c:D2}")) + "\n");
-            for (var i = f * perFile; i < (f + 1) * perFile; i++)
-            {
-                var feats = Enumerable.Range(0, 16).Select(c => Feature(i, c).ToString("R", Inv)).ToArray();
-                if (bad.Contains(i))
-                {
-                    feats[0] = $"bad{i}";
-                }
-
-                text.Append(i).Append(',').Append(string.Join(",", ragged.Contains(i) ? feats[..15] : feats)).Append('\n');
-            }
-
-            await File.WriteAllTextAsync(dir.Combine("in", $"part-{f}.csv"), text.ToString());
-        }
+        await WriteCsvAsync(dir, files, perFile, bad, ragged);
 
         var stageName = $"AuditAddOneCsv{parallelism}{keepOrder}";
         BlockTransformRegistry.Default.Register(new BlockTransformRegistration(stageName, _ => new AddOneTransform(maxDelayMilliseconds: 3, input: "f00")));
@@ -384,22 +354,7 @@ public class StageIntegrityAuditTests
         Directory.CreateDirectory(dir.Combine("in"));
         const int files = 2, perFile = 500;
         var bad = Enumerable.Range(0, files * perFile).Where(i => i % 37 == 3).ToHashSet();
-        for (var f = 0; f < files; f++)
-        {
-            var text = new StringBuilder("id," + string.Join(",", Enumerable.Range(0, 16).Select(c => $"f{c:D2}")) + "\n");
-            for (var i = f * perFile; i < (f + 1) * perFile; i++)
-            {
-                var feats = Enumerable.Range(0, 16).Select(c => Feature(i, c).ToString("R", Inv)).ToArray();
-                if (bad.Contains(i))
-                {
-                    feats[0] = $"bad{i}";
-                }
-
-                text.Append(i).Append(',').Append(string.Join(",", feats)).Append('\n');
-            }
-
-            await File.WriteAllTextAsync(dir.Combine("in", $"part-{f}.csv"), text.ToString());
-        }
+        await WriteCsvAsync(dir, files, perFile, bad, new HashSet<int>());
 
         var stageName = $"AuditAddOneRetry{parallelism}";
         BlockTransformRegistry.Default.Register(new BlockTransformRegistration(stageName, _ => new AddOneTransform(maxDelayMilliseconds: 2, input: "f00")));
@@ -448,6 +403,30 @@ public class StageIntegrityAuditTests
         var quarantined = Directory.GetFiles(dir.Combine("out", "_quarantine"), "*.jsonl").SelectMany(File.ReadLines)
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("Value").GetString()).Order().ToList();
         Assert.Equal(bad.Select(b => $"bad{b}").Order(), quarantined);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="files"/> CSV files of <paramref name="perFile"/> rows (id + 16 features) into <c>in</c>:
+    /// rows in <paramref name="bad"/> have an unparseable f00, rows in <paramref name="ragged"/> lack their last field.
+    /// </summary>
+    private static async Task WriteCsvAsync(TempDirectory dir, int files, int perFile, IReadOnlySet<int> bad, IReadOnlySet<int> ragged)
+    {
+        for (var f = 0; f < files; f++)
+        {
+            var text = new StringBuilder("id," + string.Join(",", Enumerable.Range(0, 16).Select(c => $"f{c:D2}")) + "\n");
+            for (var i = f * perFile; i < (f + 1) * perFile; i++)
+            {
+                var feats = Enumerable.Range(0, 16).Select(c => Feature(i, c).ToString("R", Inv)).ToArray();
+                if (bad.Contains(i))
+                {
+                    feats[0] = $"bad{i}";
+                }
+
+                text.Append(i).Append(',').Append(string.Join(",", ragged.Contains(i) ? feats[..15] : feats)).Append('\n');
+            }
+
+            await File.WriteAllTextAsync(dir.Combine("in", $"part-{f}.csv"), text.ToString());
+        }
     }
 
     private static float Feature(int id, int column) => (float)(((id * 31) + (column * 7)) % 101) / 101f;
