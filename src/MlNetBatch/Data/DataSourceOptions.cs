@@ -29,15 +29,22 @@ public class DataSourceOptions
     public bool HasHeader { get; set; } = true;
 
     /// <summary>
-    /// Target size of one partition of a line-oriented file (CSV, JSON Lines). A CSV file larger than this is read
-    /// once when partitions are planned, so that every partition starts at a record start, never inside a quoted field.
+    /// Target size of one partition. A line-oriented file (CSV, JSON Lines) larger than this is split at about this
+    /// size; a CSV file is then read once when partitions are planned, so that every partition starts at a record
+    /// start, never inside a quoted field. Consecutive row groups of a Parquet file are grouped into one partition
+    /// while their compressed size stays within it, as Spark's <c>maxPartitionBytes</c> does: a partition is one
+    /// output file, and many small row groups would otherwise become as many small files, each paying for its own
+    /// open, footer and commit.
     /// </summary>
     /// <value>The default is 64 MiB.</value>
     public long PartitionBytes { get; set; } = 64L << 20;
 
-    /// <summary>Parquet row groups per partition.</summary>
-    /// <value>The default is 1.</value>
-    public int RowGroupsPerPartition { get; set; } = 1;
+    /// <summary>
+    /// Parquet row groups per partition, whatever their size; when null (the default), row groups are grouped by
+    /// <see cref="PartitionBytes"/>.
+    /// </summary>
+    /// <value>The default is null.</value>
+    public int? RowGroupsPerPartition { get; set; }
 
     /// <summary>Rows decoded per chunk, the unit that flows to the pipeline: a Parquet row group is read this many rows at a time.</summary>
     /// <value>The default is 8192.</value>

@@ -41,7 +41,7 @@ public sealed class DataSourceOptionsValidator : IValidateOptions<DataSourceOpti
 
         foreach (var (setting, value) in new[]
         {
-            (nameof(options.RowGroupsPerPartition), options.RowGroupsPerPartition),
+            (nameof(options.RowGroupsPerPartition), options.RowGroupsPerPartition ?? 1),
             (nameof(options.ChunkRows), options.ChunkRows),
             (nameof(options.PrefetchChunks), options.PrefetchChunks),
             (nameof(options.InferenceSampleRows), options.InferenceSampleRows),

@@ -43,7 +43,8 @@ public class BlobJobTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture
 
     private static JobDefinition Job(string source, string model, string sink) => new()
     {
-        Source = new SourceDefinition { Path = source },
+        // A partition per row group, so that these small files make several partitions.
+        Source = new SourceDefinition { Path = source, RowGroupsPerPartition = 1 },
         Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
         Model = new ScoreOnnxOptions { ModelPath = model, BatchSize = 128, Device = OnnxDevice.Cpu },
         Sink = new SinkDefinition { Path = sink, Columns = ["id", "probabilities", "label"] },

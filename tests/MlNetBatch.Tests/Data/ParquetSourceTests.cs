@@ -23,8 +23,11 @@ public class ParquetSourceTests
 
         Assert.Equal(NumberDataViewType.Int64, view.Schema["id"].Type);
         Assert.Equal(NumberDataViewType.Single, view.Schema["f07"].Type);
-        var partitions = await view.Source.GetPartitionsAsync();
-        Assert.Equal(3 + 3, partitions.Count);
+        // The row groups of each small file are one partition; one row group each when asked.
+        Assert.Equal(2, (await view.Source.GetPartitionsAsync()).Count);
+        var oneRowGroupEach = _ml.Data.LoadFromParquet(dir.Path + "/*.parquet", new DataSourceOptions { RowGroupsPerPartition = 1 });
+        Assert.Equal(3 + 3, (await oneRowGroupEach.Source.GetPartitionsAsync()).Count);
+        Assert.Equal(Enumerable.Range(0, 380).Select(i => (long)i), DataViewReader.Column<long>(oneRowGroupEach, "id"));
         Assert.Equal(380, view.GetRowCount());
         Assert.Equal(Enumerable.Range(0, 380).Select(i => (long)i), DataViewReader.Column<long>(view, "id"));
 

@@ -100,9 +100,55 @@ public class JobRunnerTests
         Assert.False(Directory.Exists(dir.Combine("out")));
     }
 
+    [Fact]
+    public async Task Small_row_groups_of_a_file_are_one_partition_unless_PartitionBytes_is_below_them()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        await TabularData.WriteParquetAsync(dir.Combine("in", "a.parquet"), 0, 700, 100, seed: 1);
+        await TabularData.WriteParquetAsync(dir.Combine("in", "b.parquet"), 700, 300, 100, seed: 2);
+        var grouped = Job(dir.Combine("in", "*.parquet"), TestModels.Tabular(dir), dir.Combine("grouped"));
+        grouped.Source.RowGroupsPerPartition = null;
+        var split = Job(dir.Combine("in", "*.parquet"), TestModels.Tabular(dir), dir.Combine("split"));
+        split.Source.RowGroupsPerPartition = null;
+        // Room for about three row groups of 100 rows in a partition.
+        split.Source.PartitionBytes = 3 * CompressedBytesOfFirstRowGroup(dir.Combine("in", "a.parquet"));
+
+        var one = await Runner(dir).RunAsync("grouped", grouped);
+        var several = await Runner(dir).RunAsync("split", split);
+
+        Assert.Equal(2, one.Partitions);
+        Assert.InRange(several.Partitions, 4, 7);
+        Assert.Equal(1000, one.RowsOut);
+        Assert.Equal(1000, several.RowsOut);
+        var ml = new MLContext();
+        var fromOne = ml.Data.LoadFromParquet(dir.Combine("grouped", "*.parquet"));
+        var fromSeveral = ml.Data.LoadFromParquet(dir.Combine("split", "*.parquet"));
+        var ids = DataViewReader.Column<long>(fromOne, "id");
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), ids.Order());
+        var scores = ids.Zip(DataViewReader.Vectors(fromOne, "probabilities")).OrderBy(p => p.First).Select(p => p.Second);
+        var scoresSplit = DataViewReader.Column<long>(fromSeveral, "id").Zip(DataViewReader.Vectors(fromSeveral, "probabilities")).OrderBy(p => p.First).Select(p => p.Second);
+        Assert.Equal(scores, scoresSplit);
+    }
+
+    private static long CompressedBytesOfFirstRowGroup(string path)
+    {
+        using var reader = new ParquetSharp.ParquetFileReader(path);
+        using var rowGroup = reader.RowGroup(0);
+        long bytes = 0;
+        for (var c = 0; c < rowGroup.MetaData.NumColumns; c++)
+        {
+            using var chunk = rowGroup.MetaData.GetColumnChunkMetaData(c);
+            bytes += chunk.TotalCompressedSize;
+        }
+
+        return bytes;
+    }
+
     internal static JobDefinition Job(string source, string model, string sink) => new()
     {
-        Source = new SourceDefinition { Path = source },
+        // A partition per row group: these tests are about several partitions of small files.
+        Source = new SourceDefinition { Path = source, RowGroupsPerPartition = 1 },
         Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
         Model = new ScoreOnnxOptions { ModelPath = model, BatchSize = 128, Device = OnnxDevice.Cpu },
         Sink = new SinkDefinition { Path = sink, Columns = ["id", "probabilities", "label"] },

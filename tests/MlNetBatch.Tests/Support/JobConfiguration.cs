@@ -11,6 +11,8 @@ public static class JobConfiguration
         var settings = new Dictionary<string, string?>
         {
             [prefix + "Source:Path"] = source,
+            // A partition per row group, so that small test files still make several partitions.
+            [prefix + "Source:RowGroupsPerPartition"] = "1",
             [prefix + "Preprocess:0:Transform"] = "Concatenate",
             [prefix + "Preprocess:0:OutputColumn"] = "features",
             [prefix + "Model:ModelPath"] = model,

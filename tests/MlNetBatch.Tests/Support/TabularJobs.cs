@@ -9,14 +9,16 @@ public static class TabularJobs
 {
     public static JobDefinition Parquet(string source, string model, string sink) => new()
     {
-        Source = new SourceDefinition { Path = source },
+        // One partition per row group: these jobs are about several partitions, and their small files would
+        // otherwise be one partition each.
+        Source = new SourceDefinition { Path = source, RowGroupsPerPartition = 1 },
         Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
         Model = new ScoreOnnxOptions { ModelPath = model, BatchSize = 128, Device = OnnxDevice.Cpu },
         Sink = new SinkDefinition { Path = sink, Columns = ["id", "probabilities", "label"] },
         Execution = new ExecutionOptions { Parallelism = 2, RetryDelay = TimeSpan.FromMilliseconds(10) },
     };
 
-    /// <summary>A worker configuration file holding one such job.</summary>
+    /// <summary>A worker configuration file holding one such job, a partition per row group.</summary>
     public static async Task<string> WriteConfigAsync(TempDirectory dir, string job, string source, string sink, int parallelism = 2, string leaseDuration = "00:02:00", string shutdownGrace = "00:00:30")
     {
         var path = dir.Combine($"{job}.json");
@@ -25,7 +27,7 @@ public static class TabularJobs
               "Serilog": { "MinimumLevel": { "Default": "Warning" } },
               "MlNetBatch": { "Jobs": {
                 "{{job}}": {
-                  "Source": { "Path": "{{source}}" },
+                  "Source": { "Path": "{{source}}", "RowGroupsPerPartition": 1 },
                   "Preprocess": [ { "Transform": "Concatenate", "OutputColumn": "features", "InputColumns": [ {{string.Join(", ", TabularData.FeatureColumns.Select(c => $"\"{c}\""))}} ] } ],
                   "Model": { "ModelPath": "{{RepositoryPaths.SampleModel}}", "Device": "Cpu", "BatchSize": 100 },
                   "Sink": { "Path": "{{sink}}", "Columns": [ "id", "probabilities", "label" ] },

@@ -65,21 +65,13 @@ public sealed class ParquetFormat : IDataFormat
     public async Task<IReadOnlyList<PartitionSpan>> PlanAsync(IObjectStore store, ObjectInfo file, DataSourceOptions options, CancellationToken cancellationToken)
     {
         await using var parquet = await ParquetFile.OpenAsync(store, file, _reads, cancellationToken).ConfigureAwait(false);
-        var rowGroups = parquet.Metadata.NumRowGroups;
-        var spans = new List<PartitionSpan>();
-        for (var start = 0; start < rowGroups; start += options.RowGroupsPerPartition)
+        var rowGroups = new RowGroupExtent[parquet.Metadata.NumRowGroups];
+        for (var g = 0; g < rowGroups.Length; g++)
         {
-            var count = Math.Min(options.RowGroupsPerPartition, rowGroups - start);
-            long rows = 0;
-            for (var g = start; g < start + count; g++)
-            {
-                rows += RowCount(parquet, g);
-            }
-
-            spans.Add(new PartitionSpan(PartitionKind.RowGroups, start, count, rows));
+            rowGroups[g] = Extent(parquet, g);
         }
 
-        return spans;
+        return RowGroupPartitioner.Plan(rowGroups, options);
     }
 
     /// <inheritdoc />
@@ -117,11 +109,18 @@ public sealed class ParquetFormat : IDataFormat
         }
     }
 
-    private static long RowCount(ParquetFile parquet, int rowGroup)
+    private static RowGroupExtent Extent(ParquetFile parquet, int rowGroup)
     {
         using var reader = parquet.RowGroup(rowGroup);
         var metadata = reader.MetaData;
-        return metadata.NumRows;
+        long compressed = 0;
+        for (var c = 0; c < metadata.NumColumns; c++)
+        {
+            using var chunk = metadata.GetColumnChunkMetaData(c);
+            compressed += chunk.TotalCompressedSize;
+        }
+
+        return new RowGroupExtent(metadata.NumRows, compressed);
     }
 
     private static int ListSize(ParquetFile parquet, ParquetLeaf leaf, string column)

@@ -28,7 +28,7 @@ public static class JobFingerprint
                 job.Source.Separator,
                 job.Source.HasHeader,
                 job.Source.PartitionBytes,
-                job.Source.RowGroupsPerPartition,
+                RowGroupsPerPartition = RowGroupGrouping(job, inputs),
                 job.Source.MissingValues,
             },
             job.Preprocess,
@@ -42,6 +42,22 @@ public static class JobFingerprint
             FittedOn = fitsOnData ? inputs.Select(i => $"{i.Location}|{i.Size}|{i.ETag}").ToList() : null,
         };
         return Hash(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(relevant)));
+    }
+
+    /// <summary>
+    /// Row groups per partition as the hash sees it. Every job hashed 1 here while a Parquet partition was one row
+    /// group; formats without row groups keep that 1, so their committed output stays valid, and a Parquet job that
+    /// groups row groups by size hashes 0, because its partitions are not the ones committed before.
+    /// </summary>
+    private static int RowGroupGrouping(JobDefinition job, IReadOnlyList<Storage.ObjectInfo> inputs)
+    {
+        if (job.Source.RowGroupsPerPartition is { } exact)
+        {
+            return exact;
+        }
+
+        var format = job.Source.Format ?? (inputs.Count > 0 ? Formats.DataFormatRegistry.Default.Detect(inputs[0].Location.Key) : null);
+        return format == DataFormatKind.Parquet ? 0 : 1;
     }
 
     /// <summary>A hash of the model's bytes.</summary>

@@ -2,6 +2,7 @@ using MlNetBatch.Data;
 using MlNetBatch.Formats;
 using MlNetBatch.Jobs;
 using MlNetBatch.Jobs.Commit;
+using MlNetBatch.Storage;
 
 namespace MlNetBatch.Tests.Jobs.Commit;
 
@@ -12,8 +13,21 @@ public class JobFingerprintTests
     [Fact]
     public void A_parquet_job_keeps_the_fingerprint_it_had_when_formats_were_an_enum()
     {
-        Assert.Equal("be3bd2cb9dde694dbb879d3b7db7ba17d0e9ae1330d923e735e4967544f00919", JobFingerprint.Settings(Job(source: null, sink: DataFormatKind.Parquet), []));
-        Assert.Equal("ee966de981a3edf54f8b8c4da9ce24838c929c66dd0d3f40dd7fc3626ab0fe85", JobFingerprint.Settings(Job(source: DataFormatKind.Parquet, sink: DataFormatKind.Parquet), []));
+        // With one row group per partition, as every Parquet job was planned before row groups were grouped by size.
+        Assert.Equal("be3bd2cb9dde694dbb879d3b7db7ba17d0e9ae1330d923e735e4967544f00919", JobFingerprint.Settings(Job(source: null, sink: DataFormatKind.Parquet, rowGroupsPerPartition: 1), []));
+        Assert.Equal("ee966de981a3edf54f8b8c4da9ce24838c929c66dd0d3f40dd7fc3626ab0fe85", JobFingerprint.Settings(Job(source: DataFormatKind.Parquet, sink: DataFormatKind.Parquet, rowGroupsPerPartition: 1), []));
+    }
+
+    [Fact]
+    public void A_parquet_job_grouping_row_groups_by_size_does_not_take_partitions_committed_one_row_group_each()
+    {
+        var input = new[] { new ObjectInfo(ObjectLocation.Local("/data/in/a.parquet"), 100, "1", DateTimeOffset.UnixEpoch) };
+        var bySize = JobFingerprint.Settings(Job(source: null, sink: DataFormatKind.Parquet), input);
+        var oneEach = JobFingerprint.Settings(Job(source: null, sink: DataFormatKind.Parquet, rowGroupsPerPartition: 1), input);
+        Assert.NotEqual(oneEach, bySize);
+        Assert.NotEqual(
+            JobFingerprint.Settings(Job(source: DataFormatKind.Parquet, sink: DataFormatKind.Parquet, rowGroupsPerPartition: 1), []),
+            JobFingerprint.Settings(Job(source: DataFormatKind.Parquet, sink: DataFormatKind.Parquet), []));
     }
 
     [Fact]
@@ -31,9 +45,10 @@ public class JobFingerprintTests
         Assert.Equal(".jsonl", DataFormatRegistry.Default.Extension(DataFormatKind.JsonLines));
     }
 
-    private static JobDefinition Job(DataFormatKind? source, DataFormatKind sink)
+    private static JobDefinition Job(DataFormatKind? source, DataFormatKind sink, int? rowGroupsPerPartition = null)
     {
         var job = new JobDefinition();
+        job.Source.RowGroupsPerPartition = rowGroupsPerPartition;
         job.Source.Path = "in/*.parquet";
         job.Source.Format = source;
         job.Model.ModelPath = "model.onnx";
