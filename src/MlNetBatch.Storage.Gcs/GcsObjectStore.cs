@@ -26,13 +26,7 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
     private readonly GcsErrorTranslator _errors;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the store from validated options (the way dependency injection does).</summary>
-    public GcsObjectStore(IOptions<GcsStorageOptions> options, ILogger<GcsObjectStore>? logger = null)
-        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), logger)
-    {
-    }
-
-    /// <summary>Creates the store; throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
+    /// <summary>Creates the store from its options (dependency injection passes them bound and checked); throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
     public GcsObjectStore(GcsStorageOptions options, ILogger<GcsObjectStore>? logger = null)
     {
         _options = StorageOptionsCheck.Validated(options, new GcsStorageOptionsValidator());

@@ -27,13 +27,7 @@ public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposabl
     // The SDK retries failed requests, but not a response body that breaks off half way; this retries that range.
     private readonly ResiliencePipeline _bodyRetry;
 
-    /// <summary>Creates the store from validated options (the way dependency injection does).</summary>
-    public S3ObjectStore(IOptions<S3StorageOptions> options, ILogger<S3ObjectStore>? logger = null)
-        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), logger)
-    {
-    }
-
-    /// <summary>Creates the store; throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
+    /// <summary>Creates the store from its options (dependency injection passes them bound and checked); throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
     public S3ObjectStore(S3StorageOptions options, ILogger<S3ObjectStore>? logger = null)
     {
         _options = StorageOptionsCheck.Validated(options, new S3StorageOptionsValidator());
