@@ -31,8 +31,8 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
     {
         _options = StorageOptionsCheck.Validated(options, new GcsStorageOptionsValidator());
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _errors = new GcsErrorTranslator(GcsClientFactory.DescribeEndpoint(options));
-        _client = GcsClientFactory.Create(options);
+        _errors = new GcsErrorTranslator(options.BaseUri ?? "Google Cloud Storage");
+        _client = CreateClient(options);
     }
 
     /// <inheritdoc />
@@ -116,6 +116,21 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
 
     /// <summary>Logs a spool file that could not be removed; the write itself is unaffected.</summary>
     internal void SpoolNotRemoved(Exception e, string path) => _logger.LogWarning("Could not remove the spool file {Path}: {Reason}", path, e.Message);
+
+    private static StorageClient CreateClient(GcsStorageOptions options)
+    {
+        try
+        {
+            return new StorageClientBuilder { BaseUri = options.BaseUri, UnauthenticatedAccess = options.Anonymous }.Build();
+        }
+        catch (InvalidOperationException e)
+        {
+            // GoogleCredential.GetApplicationDefault throws this when no credential source exists.
+            throw new MlNetBatchException(
+                $"{GcsStorageOptions.SectionName}: no Google application default credentials were found ({e.Message}). Set GOOGLE_APPLICATION_CREDENTIALS, run 'gcloud auth application-default login', run on Google Cloud with a service account, or set Anonymous for public buckets and emulators.",
+                e);
+        }
+    }
 
     private UploadObjectOptions UploadOptions(long? ifGenerationMatch) => new()
     {
