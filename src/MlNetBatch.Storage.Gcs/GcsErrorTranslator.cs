@@ -7,16 +7,17 @@ namespace MlNetBatch.Storage.Gcs;
 /// Turns client failures into <see cref="StorageException"/>s that name the object and say what went wrong in plain
 /// words. Messages are written here rather than copied whole from the service, so no token leaks into logs.
 /// </summary>
-internal sealed class GcsErrorTranslator(string endpoint)
+internal sealed class GcsErrorTranslator(string endpoint) : StorageErrorTranslator
 {
-    /// <summary>Whether <paramref name="exception"/> is a failure to translate rather than a cancellation or an error already in our terms.</summary>
-    public static bool ShouldTranslate(Exception exception, CancellationToken cancellationToken) =>
-        exception is not StorageException && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+    /// <summary>The service as messages name it: the configured endpoint, or Google Cloud Storage.</summary>
+    public string Endpoint => endpoint;
 
-    /// <summary>Whether the service answered with <paramref name="status"/>.</summary>
-    public static bool Is(Exception exception, HttpStatusCode status) => exception is GoogleApiException api && api.HttpStatusCode == status;
+    /// <inheritdoc />
+    public override bool IsPreconditionFailure(Exception exception) =>
+        exception is GoogleApiException { HttpStatusCode: HttpStatusCode.PreconditionFailed };
 
-    public StorageException Translate(Exception exception, ObjectLocation location) => exception switch
+    /// <inheritdoc />
+    public override StorageException Translate(Exception exception, ObjectLocation location) => exception switch
     {
         StorageException storage => storage,
         GoogleApiException api => FromService(api, location),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Google.Cloud.Storage.V1;
@@ -27,19 +26,13 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
     private readonly GcsErrorTranslator _errors;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the store from validated options (the way dependency injection does).</summary>
-    public GcsObjectStore(IOptions<GcsStorageOptions> options, ILogger<GcsObjectStore>? logger = null)
-        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), logger)
-    {
-    }
-
-    /// <summary>Creates the store; throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
+    /// <summary>Creates the store from its options (dependency injection passes them bound and checked); throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
     public GcsObjectStore(GcsStorageOptions options, ILogger<GcsObjectStore>? logger = null)
     {
         _options = StorageOptionsCheck.Validated(options, new GcsStorageOptionsValidator());
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _errors = new GcsErrorTranslator(GcsClientFactory.DescribeEndpoint(options));
-        _client = GcsClientFactory.Create(options);
+        _errors = new GcsErrorTranslator(options.BaseUri ?? "Google Cloud Storage");
+        _client = CreateClient(options);
     }
 
     /// <inheritdoc />
@@ -49,8 +42,7 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
     public IAsyncEnumerable<ObjectInfo> ListAsync(ObjectLocation prefix, CancellationToken cancellationToken = default)
     {
         var options = new ListObjectsOptions { UserProject = _options.ProjectId };
-        return _client.ListObjectsAsync(prefix.Container, prefix.Key.Length == 0 ? null : prefix.Key, options)
-            .Translated(e => GcsErrorTranslator.ShouldTranslate(e, cancellationToken), e => _errors.Translate(e, prefix), cancellationToken)
+        return _errors.Translated(prefix, _client.ListObjectsAsync(prefix.Container, prefix.Key.Length == 0 ? null : prefix.Key, options), cancellationToken)
             // Names ending in '/' are "folder" placeholders made by consoles, not data.
             .Where(item => !item.Name.EndsWith('/'))
             .Select(item => ToInfo(prefix.WithKey(item.Name), item));
@@ -60,15 +52,9 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
     public async Task<ObjectInfo> StatAsync(ObjectLocation location, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(location);
-        try
-        {
-            var item = await _client.GetObjectAsync(location.Container, location.Key, null, cancellationToken).ConfigureAwait(false);
-            return ToInfo(location, item);
-        }
-        catch (Exception e) when (GcsErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw _errors.Translate(e, location);
-        }
+        var item = await _errors.RunAsync(location, () => _client.GetObjectAsync(location.Container, location.Key, null, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        return ToInfo(location, item);
     }
 
     /// <inheritdoc />
@@ -86,22 +72,11 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
     public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(location);
+        using var source = new MemoryStream(content.ToArray(), writable: false);
         // ifGenerationMatch=0 means "only if no live object has this name": atomic, as leases need.
-        var options = UploadOptions(ifGenerationMatch: 0);
-        try
-        {
-            using var source = new MemoryStream(content.ToArray(), writable: false);
-            await _client.UploadObjectAsync(location.Container, location.Key, null, source, options, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e) when (GcsErrorTranslator.Is(e, HttpStatusCode.PreconditionFailed))
-        {
-            return false;
-        }
-        catch (Exception e) when (GcsErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw _errors.Translate(e, location);
-        }
+        return await _errors.TryCreateAsync(location,
+            () => _client.UploadObjectAsync(location.Container, location.Key, null, source, UploadOptions(ifGenerationMatch: 0), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -110,15 +85,12 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
         ArgumentNullException.ThrowIfNull(location);
         try
         {
-            await _client.DeleteObjectAsync(location.Container, location.Key, null, cancellationToken).ConfigureAwait(false);
+            await _errors.RunAsync(location, () => _client.DeleteObjectAsync(location.Container, location.Key, null, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
         }
-        catch (Exception e) when (GcsErrorTranslator.Is(e, HttpStatusCode.NotFound) && !IsBucketMissing(e))
+        catch (ObjectNotFoundException)
         {
-            // "Removes an object if it exists": an absent one is already removed.
-        }
-        catch (Exception e) when (GcsErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw _errors.Translate(e, location);
+            // "Removes an object if it exists": an absent one is already removed (a missing bucket is still an error).
         }
     }
 
@@ -128,32 +100,37 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
     /// <summary>Uploads the spooled object in <paramref name="source"/> as one resumable upload, then returns what was stored.</summary>
     internal async Task<ObjectInfo> UploadAsync(ObjectLocation location, Stream source, long? ifGenerationMatch, CancellationToken cancellationToken)
     {
-        try
+        var item = await _errors.RunAsync(location,
+            () => _client.UploadObjectAsync(location.Container, location.Key, null, source, UploadOptions(ifGenerationMatch), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        if (item is null || item.Size is null)
         {
-            var item = await _client.UploadObjectAsync(location.Container, location.Key, null, source, UploadOptions(ifGenerationMatch), cancellationToken)
-                .ConfigureAwait(false);
-            if (item is null || item.Size is null)
-            {
-                return await StatAsync(location, cancellationToken).ConfigureAwait(false);
-            }
-
-            var info = ToInfo(location, item);
-            if (info.Size != source.Length)
-            {
-                throw new StorageException(location,
-                    $"{GcsClientFactory.DescribeEndpoint(_options)} stored {info.Size} bytes of the {source.Length} uploaded; the object is incomplete.");
-            }
-
-            return info;
+            return await StatAsync(location, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (GcsErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw _errors.Translate(e, location);
-        }
+
+        var info = ToInfo(location, item);
+        return info.Size == source.Length
+            ? info
+            : throw new StorageException(location, $"{_errors.Endpoint} stored {info.Size} bytes of the {source.Length} uploaded; the object is incomplete.");
     }
 
     /// <summary>Logs a spool file that could not be removed; the write itself is unaffected.</summary>
     internal void SpoolNotRemoved(Exception e, string path) => _logger.LogWarning("Could not remove the spool file {Path}: {Reason}", path, e.Message);
+
+    private static StorageClient CreateClient(GcsStorageOptions options)
+    {
+        try
+        {
+            return new StorageClientBuilder { BaseUri = options.BaseUri, UnauthenticatedAccess = options.Anonymous }.Build();
+        }
+        catch (InvalidOperationException e)
+        {
+            // GoogleCredential.GetApplicationDefault throws this when no credential source exists.
+            throw new MlNetBatchException(
+                $"{GcsStorageOptions.SectionName}: no Google application default credentials were found ({e.Message}). Set GOOGLE_APPLICATION_CREDENTIALS, run 'gcloud auth application-default login', run on Google Cloud with a service account, or set Anonymous for public buckets and emulators.",
+                e);
+        }
+    }
 
     private UploadObjectOptions UploadOptions(long? ifGenerationMatch) => new()
     {
@@ -161,11 +138,6 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
         IfGenerationMatch = ifGenerationMatch,
         UserProject = _options.ProjectId,
     };
-
-    private static bool IsBucketMissing(Exception e) =>
-        e is Google.GoogleApiException { Error.Message: { } message }
-        && message.Contains("bucket", StringComparison.OrdinalIgnoreCase)
-        && message.Contains("does not exist", StringComparison.OrdinalIgnoreCase);
 
     private static ObjectInfo ToInfo(ObjectLocation location, GcsObject item) =>
         new(location, (long)(item.Size ?? 0), item.Generation?.ToString(CultureInfo.InvariantCulture) ?? item.ETag ?? string.Empty,
@@ -185,19 +157,8 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
         };
 
         var window = new MemoryWindowStream(destination);
-        GcsObject served;
-        try
-        {
-            served = await _client.DownloadObjectAsync(location.Container, location.Key, window, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (GcsErrorTranslator.Is(e, HttpStatusCode.PreconditionFailed) || GcsErrorTranslator.Is(e, HttpStatusCode.NotFound))
-        {
-            throw new VersionMismatchException(location, e);
-        }
-        catch (Exception e) when (GcsErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw _errors.Translate(e, location);
-        }
+        var served = await _errors.ReadPinnedAsync(location,
+            () => _client.DownloadObjectAsync(location.Container, location.Key, window, options, cancellationToken), cancellationToken).ConfigureAwait(false);
 
         // Not every server honours ifGenerationMatch on media downloads: check the generation that was served, too.
         if (served?.Generation is { } servedGeneration && options.IfGenerationMatch is { } wanted && servedGeneration != wanted)

@@ -1,29 +1,17 @@
-using Microsoft.Extensions.Options;
-
 namespace MlNetBatch.Storage.Gcs;
 
 /// <summary>Checks <see cref="GcsStorageOptions"/> and reports every problem at once, each with its configuration path.</summary>
-public sealed class GcsStorageOptionsValidator : IValidateOptions<GcsStorageOptions>
+public sealed class GcsStorageOptionsValidator() : StorageOptionsValidator<GcsStorageOptions>(GcsStorageOptions.SectionName)
 {
-    private const int MaximumBufferBytes = 1 << 30;
-
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, GcsStorageOptions options)
+    protected override IEnumerable<string> Problems(GcsStorageOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = Problems(options).Select(p => $"{GcsStorageOptions.SectionName}:{p}").ToList();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static IEnumerable<string> Problems(GcsStorageOptions options)
-    {
-        if (options.BaseUri is { } baseUri
-            && (!Uri.TryCreate(baseUri, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        if (options.BaseUri is { } baseUri && !IsHttpUrl(baseUri))
         {
             yield return $"BaseUri: '{baseUri}' is not an absolute http or https URL (for an emulator: http://127.0.0.1:9199/storage/v1/).";
         }
 
-        foreach (var problem in options.ReadProblems())
+        foreach (var problem in ReadProblems(options))
         {
             yield return problem;
         }

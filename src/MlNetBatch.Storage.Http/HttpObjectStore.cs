@@ -23,6 +23,7 @@ public sealed class HttpObjectStore : IObjectStore, IObjectRangeReader
     private readonly Func<HttpClient> _client;
     private readonly HttpStorageOptions _options;
     private readonly ResiliencePipeline _retry;
+    private readonly Errors _errors;
 
     /// <summary>Creates the store with clients from <paramref name="clients"/> (the way dependency injection does).</summary>
     public HttpObjectStore(IHttpClientFactory clients, IOptions<HttpStorageOptions> options)
@@ -42,6 +43,7 @@ public sealed class HttpObjectStore : IObjectStore, IObjectRangeReader
     {
         _client = client;
         _options = StorageOptionsCheck.Validated(options, new HttpStorageOptionsValidator());
+        _errors = new Errors(options.MaxRetries);
         _retry = options.MaxRetries == 0
             ? ResiliencePipeline.Empty
             : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
@@ -122,82 +124,66 @@ public sealed class HttpObjectStore : IObjectStore, IObjectRangeReader
     private static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    private async Task<(ObjectInfo Info, bool AcceptsRanges)> HeadAsync(ObjectLocation location, CancellationToken cancellationToken)
-    {
-        try
+    private Task<(ObjectInfo Info, bool AcceptsRanges)> HeadAsync(ObjectLocation location, CancellationToken cancellationToken) =>
+        _errors.RunAsync(location, () => _retry.ExecuteAsync(async token =>
         {
-            return await _retry.ExecuteAsync(async token =>
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Head, ToUri(location));
-                using var response = await _client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
-                ThrowOnFailure(location, response);
-                var size = response.Content.Headers.ContentLength
-                    ?? throw new StorageException(location, "the server did not report the file's size (no Content-Length in its answer to HEAD), which planning partitions needs.");
-                var lastModified = response.Content.Headers.LastModified ?? DateTimeOffset.MinValue;
-                // Without an ETag, Last-Modified is the only version the server offers.
-                var etag = response.Headers.ETag?.ToString() ?? (lastModified == DateTimeOffset.MinValue ? string.Empty : lastModified.ToString("R"));
-                var acceptsRanges = response.Headers.AcceptRanges.Contains("bytes", StringComparer.OrdinalIgnoreCase);
-                return (new ObjectInfo(location, size, etag, lastModified), acceptsRanges);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (ShouldTranslate(e, cancellationToken))
-        {
-            throw Translate(location, e);
-        }
-    }
+            using var request = new HttpRequestMessage(HttpMethod.Head, ToUri(location));
+            using var response = await _client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            ThrowOnFailure(location, response);
+            var size = response.Content.Headers.ContentLength
+                ?? throw new StorageException(location, "the server did not report the file's size (no Content-Length in its answer to HEAD), which planning partitions needs.");
+            var lastModified = response.Content.Headers.LastModified ?? DateTimeOffset.MinValue;
+            // Without an ETag, Last-Modified is the only version the server offers.
+            var etag = response.Headers.ETag?.ToString() ?? (lastModified == DateTimeOffset.MinValue ? string.Empty : lastModified.ToString("R"));
+            var acceptsRanges = response.Headers.AcceptRanges.Contains("bytes", StringComparer.OrdinalIgnoreCase);
+            return (new ObjectInfo(location, size, etag, lastModified), acceptsRanges);
+        }, cancellationToken).AsTask(), cancellationToken);
 
     /// <inheritdoc />
     async ValueTask<int> IObjectRangeReader.ReadRangeAsync(ObjectInfo version, long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var location = version.Location;
-        try
+        return await _errors.RunAsync(location, () => _retry.ExecuteAsync(async token =>
         {
-            return await _retry.ExecuteAsync(async token =>
+            using var request = new HttpRequestMessage(HttpMethod.Get, ToUri(location));
+            request.Headers.Range = new RangeHeaderValue(offset, offset + destination.Length - 1);
+            if (version.ETag.StartsWith('"'))
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, ToUri(location));
-                request.Headers.Range = new RangeHeaderValue(offset, offset + destination.Length - 1);
-                if (version.ETag.StartsWith('"'))
-                {
-                    // A strong ETag pins the range to the planned version; the server answers 412 if the file changed.
-                    request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(version.ETag));
-                }
-                else if (version.LastModified != DateTimeOffset.MinValue)
-                {
-                    request.Headers.IfUnmodifiedSince = version.LastModified;
-                }
+                // A strong ETag pins the range to the planned version; the server answers 412 if the file changed.
+                request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(version.ETag));
+            }
+            else if (version.LastModified != DateTimeOffset.MinValue)
+            {
+                request.Headers.IfUnmodifiedSince = version.LastModified;
+            }
 
-                using var response = await _client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.PreconditionFailed)
-                {
-                    throw new VersionMismatchException(location);
-                }
+            using var response = await _client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                throw new VersionMismatchException(location);
+            }
 
-                ThrowOnFailure(location, response);
-                if (response.StatusCode != HttpStatusCode.PartialContent)
-                {
-                    throw new StorageException(location,
-                        $"the server ignored the byte range {offset}-{offset + destination.Length - 1} (HTTP {(int)response.StatusCode} instead of 206 Partial Content), although it advertised range support.");
-                }
+            ThrowOnFailure(location, response);
+            if (response.StatusCode != HttpStatusCode.PartialContent)
+            {
+                throw new StorageException(location,
+                    $"the server ignored the byte range {offset}-{offset + destination.Length - 1} (HTTP {(int)response.StatusCode} instead of 206 Partial Content), although it advertised range support.");
+            }
 
-                // Servers that ignore If-Match still say which version they sent.
-                var served = version with
-                {
-                    ETag = response.Headers.ETag?.ToString() ?? version.ETag,
-                    Size = response.Content.Headers.ContentRange?.Length ?? version.Size,
-                };
-                if (!ObjectVersion.IsSame(version, served))
-                {
-                    throw new VersionMismatchException(location);
-                }
+            // Servers that ignore If-Match still say which version they sent.
+            var served = version with
+            {
+                ETag = response.Headers.ETag?.ToString() ?? version.ETag,
+                Size = response.Content.Headers.ContentRange?.Length ?? version.Size,
+            };
+            if (!ObjectVersion.IsSame(version, served))
+            {
+                throw new VersionMismatchException(location);
+            }
 
-                await using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-                return await body.ReadAtLeastAsync(destination, destination.Length, throwOnEndOfStream: false, token).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (ShouldTranslate(e, cancellationToken))
-        {
-            throw Translate(location, e);
-        }
+            await using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            return await body.ReadAtLeastAsync(destination, destination.Length, throwOnEndOfStream: false, token).ConfigureAwait(false);
+        }, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
     }
 
     private static void ThrowOnFailure(ObjectLocation location, HttpResponseMessage response)
@@ -218,16 +204,17 @@ public sealed class HttpObjectStore : IObjectStore, IObjectRangeReader
         };
     }
 
-    private static bool ShouldTranslate(Exception e, CancellationToken cancellationToken) =>
-        e is not StorageException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested);
-
-    private StorageException Translate(ObjectLocation location, Exception e) => e switch
+    /// <summary>Says what a request that failed through every retry means; answers that the server gave are read by <see cref="ThrowOnFailure"/>.</summary>
+    private sealed class Errors(int maxRetries) : StorageErrorTranslator
     {
-        TransientStatusException status => new StorageException(location,
-            $"the server kept failing (HTTP {(int)status.Status} {status.ReasonPhrase}) through {_options.MaxRetries} retries; retry later.", e),
-        OperationCanceledException => new StorageException(location, $"the request timed out through {_options.MaxRetries} retries.", e),
-        _ => new StorageException(location, $"could not read from the server ({e.Message}) through {_options.MaxRetries} retries.", e),
-    };
+        public override StorageException Translate(Exception exception, ObjectLocation location) => exception switch
+        {
+            TransientStatusException status => new StorageException(location,
+                $"the server kept failing (HTTP {(int)status.Status} {status.ReasonPhrase}) through {maxRetries} retries; retry later.", exception),
+            OperationCanceledException => new StorageException(location, $"the request timed out through {maxRetries} retries.", exception),
+            _ => new StorageException(location, $"could not read from the server ({exception.Message}) through {maxRetries} retries.", exception),
+        };
+    }
 
     private sealed class TransientStatusException(HttpStatusCode status, string? reasonPhrase)
         : Exception($"HTTP {(int)status} {reasonPhrase}")

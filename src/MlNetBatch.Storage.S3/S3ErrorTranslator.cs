@@ -8,13 +8,15 @@ namespace MlNetBatch.Storage.S3;
 /// Turns SDK failures into <see cref="StorageException"/>s that name the object and say what went wrong in plain
 /// words. Messages are written here rather than copied from the service, so no credential or signature leaks into logs.
 /// </summary>
-internal sealed class S3ErrorTranslator(string endpoint, int maxRetries)
+internal sealed class S3ErrorTranslator(string endpoint, int maxRetries) : StorageErrorTranslator
 {
-    /// <summary>Whether <paramref name="exception"/> is a failure to translate rather than a cancellation or an error already in our terms.</summary>
-    public static bool ShouldTranslate(Exception exception, CancellationToken cancellationToken) =>
-        exception is not StorageException && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+    /// <inheritdoc />
+    /// <remarks>409 is how S3 answers the loser of two conditional writes racing for one key.</remarks>
+    public override bool IsPreconditionFailure(Exception exception) =>
+        exception is AmazonS3Exception { StatusCode: HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict };
 
-    public StorageException Translate(Exception exception, ObjectLocation location) => exception switch
+    /// <inheritdoc />
+    public override StorageException Translate(Exception exception, ObjectLocation location) => exception switch
     {
         StorageException storage => storage,
         AmazonS3Exception s3 => FromService(s3, location),

@@ -15,26 +15,19 @@ internal sealed class S3MultipartUpload(IAmazonS3 client, ObjectLocation locatio
 
     public async Task<string> UploadPartAsync(int partNumber, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        try
+        _uploadId ??= (await errors.RunAsync(location, () => client.InitiateMultipartUploadAsync(
+            new InitiateMultipartUploadRequest { BucketName = location.Container, Key = location.Key }, cancellationToken), cancellationToken).ConfigureAwait(false)).UploadId;
+        var request = new UploadPartRequest
         {
-            _uploadId ??= (await client.InitiateMultipartUploadAsync(
-                new InitiateMultipartUploadRequest { BucketName = location.Container, Key = location.Key }, cancellationToken).ConfigureAwait(false)).UploadId;
-            var response = await client.UploadPartAsync(new UploadPartRequest
-            {
-                BucketName = location.Container,
-                Key = location.Key,
-                UploadId = _uploadId,
-                PartNumber = partNumber,
-                PartSize = content.Length,
-                InputStream = AsStream(content),
-                UseChunkEncoding = options.UseChunkEncoding,
-            }, cancellationToken).ConfigureAwait(false);
-            return response.ETag;
-        }
-        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw errors.Translate(e, location);
-        }
+            BucketName = location.Container,
+            Key = location.Key,
+            UploadId = _uploadId,
+            PartNumber = partNumber,
+            PartSize = content.Length,
+            InputStream = AsStream(content),
+            UseChunkEncoding = options.UseChunkEncoding,
+        };
+        return (await errors.RunAsync(location, () => client.UploadPartAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false)).ETag;
     }
 
     public async Task<ObjectInfo> CommitAsync(IReadOnlyList<string> partTags, long length, CancellationToken cancellationToken)
@@ -46,15 +39,7 @@ internal sealed class S3MultipartUpload(IAmazonS3 client, ObjectLocation locatio
             UploadId = _uploadId,
             PartETags = partTags.Select((tag, index) => new PartETag(index + 1, tag)).ToList(),
         };
-        try
-        {
-            await client.CompleteMultipartUploadAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw errors.Translate(e, location);
-        }
-
+        await errors.RunAsync(location, () => client.CompleteMultipartUploadAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         return await store.StatAsync(location, cancellationToken).ConfigureAwait(false);
     }
 
@@ -67,15 +52,7 @@ internal sealed class S3MultipartUpload(IAmazonS3 client, ObjectLocation locatio
             InputStream = AsStream(content),
             UseChunkEncoding = options.UseChunkEncoding,
         };
-        try
-        {
-            await client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw errors.Translate(e, location);
-        }
-
+        await errors.RunAsync(location, () => client.PutObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         return await store.StatAsync(location, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Runtime.CompilerServices;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -28,13 +27,7 @@ public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposabl
     // The SDK retries failed requests, but not a response body that breaks off half way; this retries that range.
     private readonly ResiliencePipeline _bodyRetry;
 
-    /// <summary>Creates the store from validated options (the way dependency injection does).</summary>
-    public S3ObjectStore(IOptions<S3StorageOptions> options, ILogger<S3ObjectStore>? logger = null)
-        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), logger)
-    {
-    }
-
-    /// <summary>Creates the store; throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
+    /// <summary>Creates the store from its options (dependency injection passes them bound and checked); throws <see cref="OptionsValidationException"/> listing every invalid option.</summary>
     public S3ObjectStore(S3StorageOptions options, ILogger<S3ObjectStore>? logger = null)
     {
         _options = StorageOptionsCheck.Validated(options, new S3StorageOptionsValidator());
@@ -63,15 +56,7 @@ public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposabl
         var request = new ListObjectsV2Request { BucketName = prefix.Container, Prefix = prefix.Key };
         do
         {
-            ListObjectsV2Response response;
-            try
-            {
-                response = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
-            {
-                throw _errors.Translate(e, prefix);
-            }
+            var response = await _errors.RunAsync(prefix, () => _client.ListObjectsV2Async(request, cancellationToken), cancellationToken).ConfigureAwait(false);
 
             // SDK 4 leaves collections null when a page is empty.
             foreach (var item in response.S3Objects ?? [])
@@ -93,18 +78,15 @@ public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposabl
     {
         try
         {
-            var response = await _client.GetObjectMetadataAsync(location.Container, location.Key, cancellationToken).ConfigureAwait(false);
+            var response = await _errors.RunAsync(location, () => _client.GetObjectMetadataAsync(location.Container, location.Key, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
             return new ObjectInfo(location, response.ContentLength, response.ETag, ToOffset(response.LastModified));
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (ObjectNotFoundException)
         {
             // A HEAD response has no body, so it cannot say whether the key or the whole bucket is missing: ask.
             await ThrowIfBucketMissingAsync(location, cancellationToken).ConfigureAwait(false);
-            throw new ObjectNotFoundException(location, e);
-        }
-        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw _errors.Translate(e, location);
+            throw;
         }
     }
 
@@ -136,41 +118,21 @@ public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposabl
         {
         }
 
-        try
+        var request = new PutObjectRequest
         {
-            await _client.PutObjectAsync(new PutObjectRequest
-            {
-                BucketName = location.Container,
-                Key = location.Key,
-                InputStream = new MemoryStream(content.ToArray(), writable: false),
-                UseChunkEncoding = _options.UseChunkEncoding,
-                IfNoneMatch = "*",
-            }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode is System.Net.HttpStatusCode.PreconditionFailed or System.Net.HttpStatusCode.Conflict)
-        {
-            return false;
-        }
-        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw _errors.Translate(e, location);
-        }
+            BucketName = location.Container,
+            Key = location.Key,
+            InputStream = new MemoryStream(content.ToArray(), writable: false),
+            UseChunkEncoding = _options.UseChunkEncoding,
+            IfNoneMatch = "*",
+        };
+        return await _errors.TryCreateAsync(location, () => _client.PutObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            // S3 answers 204 for a key that does not exist, which is what "delete if it exists" wants.
-            await _client.DeleteObjectAsync(location.Container, location.Key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw _errors.Translate(e, location);
-        }
-    }
+    /// <remarks>S3 answers 204 for a key that does not exist, which is what "delete if it exists" wants.</remarks>
+    public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default) =>
+        _errors.RunAsync(location, () => _client.DeleteObjectAsync(location.Container, location.Key, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
@@ -207,21 +169,7 @@ public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposabl
             EtagToMatch = version.ETag,
         };
 
-        GetObjectResponse response;
-        try
-        {
-            response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
-        {
-            throw new VersionMismatchException(location, e);
-        }
-        catch (Exception e) when (S3ErrorTranslator.ShouldTranslate(e, cancellationToken))
-        {
-            throw _errors.Translate(e, location);
-        }
-
-        using (response)
+        using (var response = await _errors.ReadPinnedAsync(location, () => _client.GetObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             // Not every S3-compatible server honours If-Match (s3rver ignores it): check the version that was sent.
             var served = version with { Size = TotalLength(response.ContentRange) ?? version.Size, ETag = response.ETag };

@@ -1,33 +1,20 @@
-using Microsoft.Extensions.Options;
-
 namespace MlNetBatch.Storage.S3;
 
 /// <summary>Checks <see cref="S3StorageOptions"/> and reports every problem at once, each with its configuration path.</summary>
-public sealed class S3StorageOptionsValidator : IValidateOptions<S3StorageOptions>
+public sealed class S3StorageOptionsValidator() : StorageOptionsValidator<S3StorageOptions>(S3StorageOptions.SectionName)
 {
-    private const int MaximumBufferBytes = 1 << 30;
-    private const int MaximumRetries = 20;
-
     // Schemes that other stores own: claiming them here would hijack local paths or plain web URLs.
     private static readonly string[] ReservedSchemes = ["file", "http", "https"];
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, S3StorageOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = Problems(options).Select(p => $"{S3StorageOptions.SectionName}:{p}").ToList();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static IEnumerable<string> Problems(S3StorageOptions options)
+    protected override IEnumerable<string> Problems(S3StorageOptions options)
     {
         if (options.Region is not null && string.IsNullOrWhiteSpace(options.Region))
         {
             yield return "Region: must not be blank; leave it out to use the SDK's default region.";
         }
 
-        if (options.ServiceUrl is not null
-            && (!Uri.TryCreate(options.ServiceUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        if (options.ServiceUrl is not null && !IsHttpUrl(options.ServiceUrl))
         {
             yield return $"ServiceUrl: '{options.ServiceUrl}' is not an absolute http:// or https:// URL (for example http://127.0.0.1:9000).";
         }
@@ -66,14 +53,9 @@ public sealed class S3StorageOptionsValidator : IValidateOptions<S3StorageOption
             yield return $"PartSizeBytes: must be from {S3StorageOptions.MinimumPartSizeBytes} (5 MiB, the smallest part S3 accepts) to {MaximumBufferBytes} (1 GiB); it is {options.PartSizeBytes}.";
         }
 
-        foreach (var problem in options.ReadProblems())
+        foreach (var problem in ReadProblems(options).Concat(RetryProblems(options.MaxRetries)))
         {
             yield return problem;
-        }
-
-        if (options.MaxRetries is < 0 or > MaximumRetries)
-        {
-            yield return $"MaxRetries: must be from 0 to {MaximumRetries}; it is {options.MaxRetries}.";
         }
 
         if (!Enum.IsDefined(options.RetryMode))

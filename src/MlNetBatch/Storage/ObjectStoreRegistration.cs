@@ -31,6 +31,7 @@ public static class ObjectStoreRegistration
     /// <summary>
     /// Adds <typeparamref name="TStore"/> as an <see cref="IObjectStore"/>, and <typeparamref name="TOptions"/> set up by
     /// <paramref name="configure"/> (a bind or a delegate) and checked by <typeparamref name="TValidator"/> when the host starts.
+    /// The checked options are injectable as they are too, so a store needs only one constructor: from its options.
     /// </summary>
     public static IServiceCollection AddObjectStore<TOptions, TValidator, TStore>(
         this IServiceCollection services, Action<OptionsBuilder<TOptions>> configure, Func<IServiceProvider, TStore>? create = null)
@@ -42,6 +43,7 @@ public static class ObjectStoreRegistration
         ArgumentNullException.ThrowIfNull(configure);
         configure(services.AddOptions<TOptions>().ValidateOnStart());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<TOptions>>().Value);
         services.TryAddEnumerable(create is null
             ? ServiceDescriptor.Singleton<IObjectStore, TStore>()
             : ServiceDescriptor.Singleton<IObjectStore, TStore>(create));

@@ -56,15 +56,11 @@ internal static class CompressedText
     /// A forward-only view of decompressed text: corrupt data becomes a <see cref="DataFormatException"/> naming the
     /// file, and a seek to where the stream already is (the start, as line readers do) is allowed.
     /// </summary>
-    private sealed class DecompressedStream(Stream inner, string file, string codec) : Stream
+    private sealed class DecompressedStream(Stream inner, string file, string codec) : ReadOnlyStream
     {
         private long _position;
 
-        public override bool CanRead => true;
-
         public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
 
         public override long Length => throw new NotSupportedException();
 
@@ -94,14 +90,6 @@ internal static class CompressedText
             origin == SeekOrigin.Begin && offset == _position
                 ? _position
                 : throw new NotSupportedException($"{file}: {codec} text is read from the start only.");
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using MlNetBatch.Storage;
 
 namespace MlNetBatch.Formats.Parquet.Reading;
 
@@ -7,7 +8,7 @@ namespace MlNetBatch.Formats.Parquet.Reading;
 /// exception to Arrow as a message only, which would turn a dropped connection (worth a retry) into what looks like
 /// a corrupt file; with the original kept, the reader rethrows it as it was.
 /// </summary>
-internal sealed class FaultRecordingStream(Stream inner) : Stream
+internal sealed class FaultRecordingStream(Stream inner) : ReadOnlyStream
 {
     /// <summary>The first exception a read, seek or length query threw, if any.</summary>
     public ExceptionDispatchInfo? Fault { get; private set; }
@@ -17,9 +18,6 @@ internal sealed class FaultRecordingStream(Stream inner) : Stream
 
     /// <inheritdoc />
     public override bool CanSeek => inner.CanSeek;
-
-    /// <inheritdoc />
-    public override bool CanWrite => false;
 
     /// <inheritdoc />
     public override long Length => Record(() => inner.Length);
@@ -47,17 +45,6 @@ internal sealed class FaultRecordingStream(Stream inner) : Stream
 
     /// <inheritdoc />
     public override long Seek(long offset, SeekOrigin origin) => Record(() => inner.Seek(offset, origin));
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc />
     public override ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using MlNetBatch.Storage;
 
 namespace MlNetBatch.Formats.Parquet.Reading;
 
@@ -13,7 +14,7 @@ namespace MlNetBatch.Formats.Parquet.Reading;
 /// job's memory would grow with garbage; these segments are pooled. ParquetSharp does not say where a chunk starts,
 /// so a column's first read tells: Arrow starts every chunk at its first page.
 /// </remarks>
-internal sealed class SegmentCachingStream(Stream inner, int segmentBytes) : Stream
+internal sealed class SegmentCachingStream(Stream inner, int segmentBytes) : ReadOnlyStream
 {
     // Most recently used last.
     private readonly List<Segment> _segments = [];
@@ -55,13 +56,7 @@ internal sealed class SegmentCachingStream(Stream inner, int segmentBytes) : Str
     }
 
     /// <inheritdoc />
-    public override bool CanRead => true;
-
-    /// <inheritdoc />
     public override bool CanSeek => true;
-
-    /// <inheritdoc />
-    public override bool CanWrite => false;
 
     /// <inheritdoc />
     public override long Length => _length;
@@ -100,17 +95,6 @@ internal sealed class SegmentCachingStream(Stream inner, int segmentBytes) : Str
         SeekOrigin.Current => _position + offset,
         _ => _length + offset,
     };
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
