@@ -147,7 +147,7 @@ internal static class JobCommands
 
         if (plan.Preprocess.Count > 0)
         {
-            output.WriteLine("Preprocessing (block = whole column blocks; row = stock ML.NET transform, row by row):");
+            output.WriteLine("Preprocessing (block = whole column blocks; folded into model input = done by the scorer as it packs that input; row = stock ML.NET transform, row by row):");
             foreach (var step in plan.Preprocess)
             {
                 output.WriteLine($"  {step}");

@@ -26,6 +26,6 @@ public sealed record JobPlan(
     /// <summary>Input files left out for their <c>_</c> or <c>.</c> names (see <see cref="PartitionedDataSource.HiddenFiles"/>).</summary>
     public IReadOnlyList<ObjectInfo> HiddenFiles { get; init; } = [];
 
-    /// <summary>Each preprocessing step and the path it takes: a block stage, the row path, or folded into the model's input.</summary>
+    /// <summary>Each preprocessing step and the path it takes: a block stage (run, or folded into a model input) or the row path.</summary>
     public IReadOnlyList<Pipeline.PreprocessStepPlan> Preprocess { get; init; } = [];
 }

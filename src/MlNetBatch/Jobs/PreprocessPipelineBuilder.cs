@@ -28,7 +28,16 @@ public static class PreprocessPipelineBuilder
     /// Returns the fitted chain and the path each step takes.
     /// </summary>
     public static (ITransformer Transformer, IReadOnlyList<PreprocessStepPlan> Paths) Build(
-        MLContext mlContext, IReadOnlyList<PreprocessStep> steps, IDataView source, BlockStageOptions stageOptions)
+        MLContext mlContext, IReadOnlyList<PreprocessStep> steps, IDataView source, BlockStageOptions stageOptions) =>
+        Build(mlContext, steps, source, stageOptions, folding: null);
+
+    /// <summary>
+    /// Builds and fits the steps as the public overload does, except that a block stage that can fold into the model
+    /// (<see cref="ICanFoldIntoModelInput"/>) and that <paramref name="folding"/> lets fold is not built: its step's
+    /// path names the model input it folded into, and <paramref name="folding"/> holds the model's new bindings.
+    /// </summary>
+    internal static (ITransformer Transformer, IReadOnlyList<PreprocessStepPlan> Paths) Build(
+        MLContext mlContext, IReadOnlyList<PreprocessStep> steps, IDataView source, BlockStageOptions stageOptions, ModelInputFolding? folding)
     {
         long fitRows = 0;
         foreach (var step in steps)
@@ -45,7 +54,14 @@ public static class PreprocessPipelineBuilder
         var paths = new List<PreprocessStepPlan>();
         for (var i = 0; i < steps.Count; i++)
         {
-            var (estimator, path) = Create(mlContext, steps[i], sample.Schema, stageOptions, i);
+            var (estimator, path) = Create(mlContext, steps, i, sample.Schema, stageOptions, folding);
+            if (estimator is null)
+            {
+                // Folded into the model's input: the stage never runs, and the steps after it never see its column.
+                paths.Add(path);
+                continue;
+            }
+
             var transformer = estimator.Fit(sample);
             transformers.Add(transformer);
             paths.Add(path);
@@ -112,9 +128,11 @@ public static class PreprocessPipelineBuilder
         }
     }
 
-    private static (IEstimator<ITransformer> Estimator, PreprocessStepPlan Path) Create(
-        MLContext mlContext, PreprocessStep step, DataViewSchema schema, BlockStageOptions stageOptions, int index)
+    /// <summary>The estimator of step <paramref name="index"/> and its path; no estimator when the step folds into the model.</summary>
+    private static (IEstimator<ITransformer>? Estimator, PreprocessStepPlan Path) Create(
+        MLContext mlContext, IReadOnlyList<PreprocessStep> steps, int index, DataViewSchema schema, BlockStageOptions stageOptions, ModelInputFolding? folding)
     {
+        var step = steps[index];
         var problems = Validate(step).ToList();
         if (problems.Count > 0)
         {
@@ -127,6 +145,15 @@ public static class PreprocessPipelineBuilder
         }
 
         var transform = registration.Create(step);
+        // Asked before the block path is checked, since a folded stage never maps a block: the scorer packs its columns.
+        if (transform is ICanFoldIntoModelInput foldable && folding?.TryFold(foldable, steps.Skip(index + 1)) is { } input)
+        {
+            return (null, new PreprocessStepPlan(index, step.Transform, PreprocessPath.Block, "its output feeds only the model, so the scorer packs its columns straight into the input tensor")
+            {
+                FoldedIntoModelInput = input,
+            });
+        }
+
         try
         {
             transform.GetOutputColumns(schema);

@@ -7,11 +7,20 @@ namespace MlNetBatch.Pipeline;
 /// <param name="Reason">Why, in a few words (say, why a block transform fell back to the row path).</param>
 public sealed record PreprocessStepPlan(int Index, string Transform, PreprocessPath Path, string Reason)
 {
-    /// <summary>One line for <c>plan</c>: <c>Preprocess:0 Concatenate: block (…)</c>.</summary>
-    public override string ToString() => $"Preprocess:{Index} {Transform}: {Path switch
+    /// <summary>
+    /// The model input a block stage is folded into (see <see cref="ICanFoldIntoModelInput"/>): the scorer does its
+    /// work while packing that input, so the stage never runs. Null when the step runs.
+    /// </summary>
+    public string? FoldedIntoModelInput { get; init; }
+
+    /// <summary>
+    /// One line for <c>plan</c>: <c>Preprocess:0 Concatenate: block (…)</c>, or
+    /// <c>Preprocess:0 Concatenate: block, folded into model input 'features' (…)</c>.
+    /// </summary>
+    public override string ToString()
     {
-        PreprocessPath.Block => "block",
-        PreprocessPath.Row => "row",
-        _ => "fused into the model's input",
-    }} ({Reason})";
+        var path = Path == PreprocessPath.Row ? "row" : "block";
+        var folded = FoldedIntoModelInput is { } input ? $", folded into model input '{input}'" : string.Empty;
+        return $"Preprocess:{Index} {Transform}: {path}{folded} ({Reason})";
+    }
 }

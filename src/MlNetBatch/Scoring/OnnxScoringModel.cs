@@ -68,7 +68,8 @@ public sealed class OnnxScoringModel : IDisposable
     public int BatchSize => Options.BatchSize > 0 ? Options.BatchSize : AutomaticBatchSize(Inputs, Device == OnnxDevice.Cuda ? ScoreOnnxDefaults.GpuAutoBatchBytes : ScoreOnnxDefaults.AutoBatchBytes);
 
     /// <summary>Makes each cursor its scoring backend, and holds what they share on the device.</summary>
-    internal Backends.ScoringBackendFactory Backends { get; private set; } = null!;
+    /// <remarks>Settable so that tests can drive a CPU session the way a GPU one is driven.</remarks>
+    internal Backends.ScoringBackendFactory Backends { get; set; } = null!;
 
     private static int AutomaticBatchSize(IReadOnlyList<OnnxTensorSpec> inputs, int batchBytes)
     {

@@ -25,11 +25,35 @@ public class BlockStageJobTests
         var plan = await Runner(dir).PlanAsync("paths", job);
 
         Assert.Equal(
-            [PreprocessPath.Block, PreprocessPath.Row, PreprocessPath.FusedIntoModel, PreprocessPath.Block],
+            [PreprocessPath.Block, PreprocessPath.Row, PreprocessPath.Block, PreprocessPath.Block],
             plan.Preprocess.Select(p => p.Path));
+        Assert.Equal([null, null, "features", null], plan.Preprocess.Select(p => p.FoldedIntoModelInput));
         Assert.Equal([0, 1, 2, 3], plan.Preprocess.Select(p => p.Index));
         Assert.StartsWith("Preprocess:1 ConvertType: row (stock ML.NET transform, no block version)", plan.Preprocess[1].ToString());
+        Assert.StartsWith("Preprocess:2 Concatenate: block, folded into model input 'features' (", plan.Preprocess[2].ToString());
         Assert.StartsWith("Preprocess:3 Concatenate: block (", plan.Preprocess[3].ToString());
+    }
+
+    [Fact]
+    public async Task Plan_shows_a_Concatenate_that_only_feeds_the_model_as_a_block_stage_folded_into_its_input_and_otherwise_as_a_block_stage()
+    {
+        using var dir = new TempDirectory();
+        var folded = Job(RepositoryPaths.SampleData + "/*.parquet", dir.Combine("folded"), Concatenate("features"));
+        // The sink writes the vector too, so the stage has to build it.
+        var running = Job(RepositoryPaths.SampleData + "/*.parquet", dir.Combine("running"), Concatenate("features"));
+        running.Sink.Columns = ["id", "probabilities", "features"];
+
+        var foldedPlan = await Runner(dir).PlanAsync("folded", folded);
+        var runningPlan = await Runner(dir).PlanAsync("running", running);
+
+        Assert.Equal(
+            "Preprocess:0 Concatenate: block, folded into model input 'features' (its output feeds only the model, so the scorer packs its columns straight into the input tensor)",
+            Assert.Single(foldedPlan.Preprocess).ToString());
+        Assert.Equal(
+            "Preprocess:0 Concatenate: block (2 worker thread(s), up to 4 blocks in flight per partition, blocks in completion order; inline on the partition's thread when it runs a partition per core)",
+            Assert.Single(runningPlan.Preprocess).ToString());
+        Assert.Equal($"columns {string.Join(", ", TabularData.FeatureColumns.Select(c => $"'{c}'"))} (concatenated)", Assert.Single(foldedPlan.ModelInputs).DescribeColumns());
+        Assert.Equal("column 'features'", Assert.Single(runningPlan.ModelInputs).DescribeColumns());
     }
 
     [Fact]

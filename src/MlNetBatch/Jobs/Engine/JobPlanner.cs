@@ -11,8 +11,9 @@ namespace MlNetBatch.Jobs.Engine;
 
 /// <summary>
 /// The first stage of a job: opens the source and plans its partitions (retried like partitions when storage
-/// hiccups), loads the model, folds a Concatenate into it, fits the preprocessing and checks source, preprocessing,
-/// model, sink columns and sink placement against each other. Every failure is a <see cref="JobFailedException"/>.
+/// hiccups), loads the model, fits the preprocessing (folding the block stages that only feed a model input into it)
+/// and checks source, preprocessing, model, sink columns and sink placement against each other. Every failure is a
+/// <see cref="JobFailedException"/>.
 /// </summary>
 internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistry formats, JobPaths paths, ILoggerFactory loggerFactory, ILogger logger)
 {
@@ -61,20 +62,10 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
             modelOptions.IntraOpThreads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, job.Execution.Parallelism));
         }
 
-        var steps = (IReadOnlyList<PreprocessStep>)job.Preprocess;
         OnnxScoringModel model;
         try
         {
             model = OnnxScoringModel.Load(modelOptions, loggerFactory.CreateLogger<OnnxScoringModel>());
-            var fusion = ConcatenateFusion.Apply(job.Preprocess, modelOptions, model.Inputs.Select(i => i.Name).ToList(), job.Sink.Columns);
-            if (fusion.FusedInputs.Count > 0)
-            {
-                // Same model and session, new bindings: the fused inputs read their columns directly.
-                using var unfused = model;
-                model = unfused.Rebind(fusion.Model, loggerFactory.CreateLogger<OnnxScoringModel>());
-                steps = fusion.Steps;
-                logger.LogDebug("Job {Job}: Concatenate folded into model input(s) {Inputs}", jobName, fusion.FusedInputs);
-            }
         }
         catch (MlNetBatchException e)
         {
@@ -83,16 +74,31 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
 
         ITransformer preprocess;
         IReadOnlyList<PreprocessStepPlan> stepPaths;
+        var folding = new ModelInputFolding(modelOptions, model.Inputs.Select(i => i.Name).ToList(), job.Sink.Columns);
         try
         {
             var stageOptions = new BlockStageOptions { WorkerThreads = job.Execution.PreprocessThreads, PreserveOrder = job.Execution.PreserveRowOrder };
-            (preprocess, var built) = PreprocessPipelineBuilder.Build(new MLContext(), steps, source.AsDataView(), stageOptions);
-            stepPaths = StepPaths(job.Preprocess, steps, built);
+            (preprocess, stepPaths) = PreprocessPipelineBuilder.Build(new MLContext(), job.Preprocess, source.AsDataView(), stageOptions, folding);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
         {
             model.Dispose();
             throw new JobFailedException(jobName, $"preprocessing does not fit the source's columns ({string.Join(", ", source.Columns)}): {e.Message}", e);
+        }
+
+        if (folding.FoldedInputs.Count > 0)
+        {
+            try
+            {
+                // Same model and session, new bindings: the inputs that stages folded into read the stages' columns.
+                using var unfolded = model;
+                model = unfolded.Rebind(folding.Model, loggerFactory.CreateLogger<OnnxScoringModel>());
+                logger.LogDebug("Job {Job}: block stage(s) folded into model input(s) {Inputs}", jobName, folding.FoldedInputs);
+            }
+            catch (MlNetBatchException e)
+            {
+                throw new JobFailedException(jobName, e.Message, e);
+            }
         }
 
         try
@@ -115,21 +121,6 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
             model.Dispose();
             throw new JobFailedException(jobName, e.Message, e);
         }
-    }
-
-    /// <summary>The path of every step the job lists: the built ones by position among the remaining, the others folded into the model.</summary>
-    private static List<PreprocessStepPlan> StepPaths(IReadOnlyList<PreprocessStep> listed, IReadOnlyList<PreprocessStep> remaining, IReadOnlyList<PreprocessStepPlan> built)
-    {
-        var paths = new List<PreprocessStepPlan>();
-        var next = 0;
-        for (var i = 0; i < listed.Count; i++)
-        {
-            paths.Add(next < remaining.Count && ReferenceEquals(remaining[next], listed[i])
-                ? built[next++] with { Index = i }
-                : new PreprocessStepPlan(i, listed[i].Transform, PreprocessPath.FusedIntoModel, "its vector only feeds the model, so the scorer packs the columns straight into the input tensor"));
-        }
-
-        return paths;
     }
 
     /// <summary>Warns about what the run will do that the user may not expect: rounded floats, hidden input files.</summary>

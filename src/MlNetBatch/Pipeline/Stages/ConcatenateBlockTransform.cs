@@ -2,15 +2,18 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetBatch.Data;
 using MlNetBatch.Data.Columns;
+using MlNetBatch.Scoring;
 
 namespace MlNetBatch.Pipeline.Stages;
 
 /// <summary>
 /// ML.NET's <c>Concatenate</c> on whole blocks: scalar and fixed-size vector columns of one numeric or boolean type
 /// become one fixed-size vector, in the order listed, with the values ML.NET gives. Other inputs (text, keys,
-/// variable-size vectors) are left to the stock transform on the row path.
+/// variable-size vectors) are left to the stock transform on the row path. When the vector only feeds a model input,
+/// the stage folds into it (<see cref="ICanFoldIntoModelInput"/>): the scorer packs the columns straight into the
+/// input tensor, with the same values and no vector built per row.
 /// </summary>
-public sealed class ConcatenateBlockTransform : IBlockTransform
+public sealed class ConcatenateBlockTransform : ICanFoldIntoModelInput
 {
     private readonly string _output;
     private readonly string[] _inputs;
@@ -34,6 +37,26 @@ public sealed class ConcatenateBlockTransform : IBlockTransform
 
     /// <inheritdoc />
     public IReadOnlyList<string> InputColumns => _inputs;
+
+    /// <inheritdoc />
+    public string OutputColumn => _output;
+
+    /// <inheritdoc />
+    public bool TryFoldInto(ScoreOnnxOptions model, string input)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(input);
+        // An input that already concatenates columns has no single column this vector could replace.
+        if (model.ConcatenatedInputs.ContainsKey(input))
+        {
+            return false;
+        }
+
+        // The scorer's concatenated input packs the columns in this order, as this stage would place them.
+        model.InputColumns.Remove(input);
+        model.ConcatenatedInputs[input] = [.. _inputs];
+        return true;
+    }
 
     /// <inheritdoc />
     public IReadOnlyList<BlockOutputColumn> GetOutputColumns(DataViewSchema inputSchema)

@@ -2,7 +2,7 @@ namespace MlNetBatch.Scoring.Backends;
 
 /// <summary>
 /// Runs the model over a range of a slot's rows, reading the slot's input tensors and writing its output columns
-/// in place. One instance serves one cursor, so it is called from one thread at a time.
+/// in place. One instance serves one scorer of a cursor, so it is called from one thread at a time.
 /// </summary>
 internal interface IScoringBackend : IDisposable
 {

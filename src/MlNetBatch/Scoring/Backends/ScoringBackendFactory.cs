@@ -5,7 +5,7 @@ namespace MlNetBatch.Scoring.Backends;
 
 /// <summary>
 /// What every cursor of one model shares for scoring: on a GPU, the device's <see cref="GpuExecutor"/>, the pinned
-/// host allocator and the <see cref="RunSizeTuner"/>. Makes each cursor its own <see cref="IScoringBackend"/>.
+/// host allocator and the <see cref="RunSizeTuner"/>. Makes each scorer of a cursor its own <see cref="IScoringBackend"/>.
 /// </summary>
 internal sealed class ScoringBackendFactory : IDisposable
 {
@@ -13,17 +13,27 @@ internal sealed class ScoringBackendFactory : IDisposable
     private readonly OrtMemoryInfo? _pinnedInfo;
     private readonly OrtAllocator? _hostAllocator;
     private readonly GpuExecutor? _executor;
+    private readonly Func<int, IScoringBackend>? _create;
 
-    private ScoringBackendFactory(OnnxScoringModel model, (OrtMemoryInfo? Info, OrtAllocator Allocator)? host, GpuExecutor? executor, RunSizeTuner? tuner)
+    private ScoringBackendFactory(
+        OnnxScoringModel model, (OrtMemoryInfo? Info, OrtAllocator Allocator)? host, GpuExecutor? executor, RunSizeTuner? tuner, Func<int, IScoringBackend>? create = null)
     {
         _model = model;
         (_pinnedInfo, _hostAllocator) = host is { } h ? (h.Info, h.Allocator) : (null, null);
         _executor = executor;
+        _create = create;
         Tuner = tuner;
     }
 
     /// <summary>Chooses rows per run, when the model runs on a GPU with an automatic batch size; otherwise null.</summary>
     public RunSizeTuner? Tuner { get; }
+
+    /// <summary>
+    /// Batches one cursor keeps in ONNX Runtime at once, each through a backend of its own. On a GPU it is as many
+    /// as the device's executor runs at once, so one batch's copies overlap another's compute. On the CPU it is one:
+    /// a run already has the threads the job gives it.
+    /// </summary>
+    public int BatchesInFlight => _executor?.ConcurrentRuns ?? 1;
 
     /// <summary>The backends of <paramref name="model"/>, for the device its session runs on.</summary>
     public static ScoringBackendFactory For(OnnxScoringModel model, ILogger logger)
@@ -43,9 +53,21 @@ internal sealed class ScoringBackendFactory : IDisposable
         return new ScoringBackendFactory(model, host, executor, tuner);
     }
 
-    /// <summary>A backend for one cursor, whose model outputs start at slot column <paramref name="firstOutputColumn"/>.</summary>
+    /// <summary>
+    /// Backends that <paramref name="create"/> makes, whose runs share <paramref name="executor"/> as a GPU's do. Tests
+    /// drive a CPU session with it (through its I/O binding) the way a CUDA one is driven.
+    /// </summary>
+    internal static ScoringBackendFactory WithExecutor(OnnxScoringModel model, GpuExecutor executor, Func<int, IScoringBackend> create) =>
+        new(model, null, executor, null, create);
+
+    /// <summary>A backend for one scorer of a cursor, whose model outputs start at slot column <paramref name="firstOutputColumn"/>.</summary>
     public IScoringBackend Create(int firstOutputColumn)
     {
+        if (_create is not null)
+        {
+            return _create(firstOutputColumn);
+        }
+
         if (_executor is null)
         {
             return new CpuScoringBackend(_model, firstOutputColumn);
