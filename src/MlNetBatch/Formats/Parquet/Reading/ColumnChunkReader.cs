@@ -10,7 +10,9 @@ namespace MlNetBatch.Formats.Parquet.Reading;
 /// </summary>
 internal abstract class ColumnChunkReader : IDisposable
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(ParquetValueKind, Type, Type, bool), Type> ReaderTypes = new();
+    // The constructor itself is kept: it holds the invoker reflection builds for it, which a lookup by type through
+    // Activator would rebuild (and compile again) whenever the runtime drops its own cache, in every job.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(ParquetValueKind, Type, Type, bool), System.Reflection.ConstructorInfo> ReaderConstructors = new();
 
     /// <summary>Reads the next <paramref name="rows"/> rows into slots 0 to <paramref name="rows"/> - 1 of <paramref name="target"/>.</summary>
     public abstract void Read(ColumnBuffer target, int rows, ChunkScope scope);
@@ -32,9 +34,9 @@ internal abstract class ColumnChunkReader : IDisposable
 
         var stored = StoredType(leaf.Physical);
         var converter = ConverterType(leaf.Kind, stored, item.RawType);
-        var readerType = ReaderTypes.GetOrAdd((leaf.Kind, item.RawType, converter, leaf.IsList), key => (key.Item4 ? typeof(ListChunkReader<,,>) : typeof(FlatChunkReader<,,>))
-            .MakeGenericType(stored, key.Item2, key.Item3));
-        return (ColumnChunkReader)Activator.CreateInstance(readerType, column, leaf, CreateConverter(converter, leaf))!;
+        var constructor = ReaderConstructors.GetOrAdd((leaf.Kind, item.RawType, converter, leaf.IsList), key => (key.Item4 ? typeof(ListChunkReader<,,>) : typeof(FlatChunkReader<,,>))
+            .MakeGenericType(stored, key.Item2, key.Item3).GetConstructors().Single());
+        return (ColumnChunkReader)constructor.Invoke([column, leaf, CreateConverter(converter, leaf)]);
     }
 
     private static Type StoredType(PhysicalType physical) => physical switch
