@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using MlNetBatch.Testing.Scratch;
 
 namespace MlNetBatch.Testing.Emulators;
 
@@ -62,7 +63,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
         var executable = File.Exists(EmulatorPackages.Command(command)) ? EmulatorPackages.Command(command) : command;
         for (var attempt = 1; ; attempt++)
         {
-            var dataFolder = Path.Combine(Path.GetTempPath(), "mlnetbatch-emulators", $"{Path.GetFileName(command)}-{Guid.NewGuid():N}");
+            var dataFolder = Path.Combine(ScratchFolder.Root, "mlnetbatch-emulators", $"{Path.GetFileName(command)}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(dataFolder);
             var emulator = new EmulatorProcess(executable, arguments, probe, FreePort(), dataFolder);
             try
