@@ -9,8 +9,9 @@ namespace MlNetBatch.Storage.Azure.Tests.Support;
 
 /// <summary>
 /// A real Azurite Blob server on loopback with the well-known development account. As a class fixture it is one server
-/// shared by every test class that uses it at the same time (each works in containers of its own), so the classes run
-/// in parallel against it; <see cref="PrivateAzuriteFixture"/> is a server of the class's own, for tests that stop it.
+/// for the whole test process (<see cref="ProcessWideEmulator"/>), shared by every test class that uses it at the same
+/// time (each works in containers of its own), so the classes run in parallel against it;
+/// <see cref="PrivateAzuriteFixture"/> is a server of the class's own, for tests that stop it.
 /// </summary>
 public class AzuriteFixture : IAsyncLifetime
 {
@@ -20,9 +21,7 @@ public class AzuriteFixture : IAsyncLifetime
     /// <summary>The development account's published key (not a secret).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static readonly SemaphoreSlim SharedGate = new(1, 1);
-    private static EmulatorProcess? s_shared;
-    private static int s_sharedUsers;
+    private static readonly ProcessWideEmulator Shared = new(StartServerAsync);
 
     private readonly bool _private;
     private EmulatorProcess? _server;
@@ -48,53 +47,14 @@ public class AzuriteFixture : IAsyncLifetime
     /// <summary>An SDK client for arranging and checking test data behind the store's back.</summary>
     public BlobServiceClient Service => new(ConnectionString);
 
-    public async Task InitializeAsync()
-    {
-        if (_private)
-        {
-            _server = await StartServerAsync();
-            return;
-        }
-
-        // The first class in starts the shared server, the last one out stops it.
-        await SharedGate.WaitAsync();
-        try
-        {
-            s_shared ??= await StartServerAsync();
-            s_sharedUsers++;
-            _server = s_shared;
-        }
-        finally
-        {
-            SharedGate.Release();
-        }
-    }
+    public async Task InitializeAsync() => _server = _private ? await StartServerAsync() : await Shared.GetAsync();
 
     public async Task DisposeAsync()
     {
-        if (_server is null)
-        {
-            return;
-        }
-
-        if (_private)
+        // The shared server outlives the class; it stops when the test process exits.
+        if (_private && _server is not null)
         {
             await _server.DisposeAsync();
-            return;
-        }
-
-        await SharedGate.WaitAsync();
-        try
-        {
-            if (--s_sharedUsers == 0)
-            {
-                await s_shared!.DisposeAsync();
-                s_shared = null;
-            }
-        }
-        finally
-        {
-            SharedGate.Release();
         }
     }
 

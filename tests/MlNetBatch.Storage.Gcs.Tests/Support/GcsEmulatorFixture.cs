@@ -5,12 +5,17 @@ using MlNetBatch.Testing.Emulators;
 namespace MlNetBatch.Storage.Gcs.Tests.Support;
 
 /// <summary>
-/// One Cloud Storage emulator (firebase-tools' storage emulator, started by tests/emulators/gcs-emulator.js) per test
-/// class, on 127.0.0.1. The emulator does not implement bucket creation; objects are written to a bucket name directly.
+/// A Cloud Storage emulator (firebase-tools' storage emulator, started by tests/emulators/gcs-emulator.js) on 127.0.0.1:
+/// one for the whole test process (<see cref="ProcessWideEmulator"/>), shared by the test classes at the same time (each
+/// test works under a prefix of its own). The emulator does not implement bucket creation; objects are written to a
+/// bucket name directly.
 /// </summary>
 public sealed class GcsEmulatorFixture : IAsyncLifetime
 {
     public const string Bucket = "test-bucket";
+
+    private static readonly ProcessWideEmulator Shared = new(() => EmulatorProcess.StartAsync("node", (port, dataFolder) =>
+        [Path.Combine(EmulatorPackages.Folder, "gcs-emulator.js"), "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), dataFolder], EmulatorProbe.GcsEmulator));
 
     private readonly List<GcsObjectStore> _stores = [];
 
@@ -18,21 +23,17 @@ public sealed class GcsEmulatorFixture : IAsyncLifetime
 
     public string BaseUri => $"http://127.0.0.1:{Server.Port}/storage/v1/";
 
-    public async Task InitializeAsync()
-    {
-        var script = Path.Combine(EmulatorPackages.Folder, "gcs-emulator.js");
-        Server = await EmulatorProcess.StartAsync("node", (port, dataFolder) =>
-            [script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), dataFolder], EmulatorProbe.GcsEmulator);
-    }
+    public async Task InitializeAsync() => Server = await Shared.GetAsync();
 
-    public async Task DisposeAsync()
+    /// <summary>Disposes this class's stores; the server outlives the class and stops when the test process exits.</summary>
+    public Task DisposeAsync()
     {
         foreach (var store in _stores)
         {
             store.Dispose();
         }
 
-        await Server.DisposeAsync();
+        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ using MlNetBatch.Testing.Storage;
 namespace MlNetBatch.Storage.S3.Tests.S3;
 
 /// <summary>Failures a job meets against a real server; this class stops and restarts its own s3rver.</summary>
-public class S3FailureTests(S3rverFixture s3) : IClassFixture<S3rverFixture>
+public class S3FailureTests(PrivateS3rverFixture s3) : IClassFixture<PrivateS3rverFixture>
 {
     [Fact]
     public async Task A_missing_bucket_is_named_in_a_message_that_says_it_does_not_exist()

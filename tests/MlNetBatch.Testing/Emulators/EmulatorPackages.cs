@@ -13,6 +13,9 @@ public static class EmulatorPackages
     /// <summary>The folder holding package.json and, once installed, node_modules.</summary>
     public static string Folder { get; } = Path.Combine(FindRepositoryRoot(), "tests", "emulators");
 
+    /// <summary>The script every server loads first, which ends the server when the test process that started it is gone.</summary>
+    public static string ExitWithParentScript => Path.Combine(Folder, "exit-with-parent.js");
+
     /// <summary>The path of an installed package's command, for example <c>s3rver</c>.</summary>
     public static string Command(string name) => Path.Combine(Folder, "node_modules", ".bin", name);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using MlNetBatch.Testing.Scratch;
 
 namespace MlNetBatch.Testing.Emulators;
 
@@ -62,7 +63,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
         var executable = File.Exists(EmulatorPackages.Command(command)) ? EmulatorPackages.Command(command) : command;
         for (var attempt = 1; ; attempt++)
         {
-            var dataFolder = Path.Combine(Path.GetTempPath(), "mlnetbatch-emulators", $"{Path.GetFileName(command)}-{Guid.NewGuid():N}");
+            var dataFolder = Path.Combine(ScratchFolder.Root, "mlnetbatch-emulators", $"{Path.GetFileName(command)}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(dataFolder);
             var emulator = new EmulatorProcess(executable, arguments, probe, FreePort(), dataFolder);
             try
@@ -80,7 +81,11 @@ public sealed class EmulatorProcess : IAsyncDisposable
     /// <summary>Starts the server (again) on the same port and data.</summary>
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo(_command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Standard input is a pipe from this process: when this process is gone, the server sees its end and exits
+        // (tests/emulators/exit-with-parent.js, which Node.js loads first), so that no server outlives the tests.
+        var start = new ProcessStartInfo(_command) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["NODE_OPTIONS"] = $"--require \"{EmulatorPackages.ExitWithParentScript}\"";
+        start.Environment["MLNETBATCH_EMULATOR_DATA"] = DataFolder;
         foreach (var argument in _arguments(Port, DataFolder))
         {
             start.ArgumentList.Add(argument);

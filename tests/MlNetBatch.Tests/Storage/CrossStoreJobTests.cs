@@ -1,55 +1,20 @@
-using System.Globalization;
-using Azure.Storage.Blobs;
-using Microsoft.Extensions.Options;
 using Microsoft.ML;
 using MlNetBatch.Jobs;
 using MlNetBatch.Storage;
 using MlNetBatch.Storage.Azure;
 using MlNetBatch.Storage.S3;
-using MlNetBatch.Testing.Emulators;
 using MlNetBatch.Tests.Jobs.Commit;
 using MlNetBatch.Tests.Support;
 
 namespace MlNetBatch.Tests.Storage;
 
 /// <summary>Jobs that read from one store and write to another, against a real s3rver and a real Azurite.</summary>
-public sealed class CrossStoreJobTests : IAsyncLifetime
+public sealed class CrossStoreJobTests(CrossStoreServers servers) : IClassFixture<CrossStoreServers>
 {
-    private const string Bucket = "cross";
-    private const string Container = "cross";
-    private const string AzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private EmulatorProcess _s3 = null!;
-    private EmulatorProcess _azurite = null!;
-    private S3ObjectStore _s3Store = null!;
-    private AzureBlobObjectStore _azureStore = null!;
-
-    public async Task InitializeAsync()
-    {
-        _s3 = await EmulatorProcess.StartAsync("s3rver", (port, data) =>
-            ["-d", data, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent"], EmulatorProbe.S3rver);
-        _azurite = await EmulatorProcess.StartAsync("azurite-blob", (port, data) =>
-            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", data, "--skipApiVersionCheck", "--disableTelemetry", "--silent"], EmulatorProbe.Azurite);
-        var credentials = Path.Combine(_s3.DataFolder, "..", $"credentials-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(credentials, "[s3rver]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n");
-        _s3Store = new S3ObjectStore(new S3StorageOptions
-        {
-            ServiceUrl = $"http://127.0.0.1:{_s3.Port}",
-            ForcePathStyle = true,
-            Profile = "s3rver",
-            ProfilesLocation = credentials,
-            UseChunkEncoding = false,
-        });
-        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint=http://127.0.0.1:{_azurite.Port}/devstoreaccount1;";
-        await new BlobServiceClient(connection).CreateBlobContainerAsync(Container);
-        _azureStore = new AzureBlobObjectStore(Options.Create(new AzureBlobStorageOptions { ConnectionString = connection }));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _s3Store.Dispose();
-        await _s3.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
+    private const string Bucket = CrossStoreServers.Bucket;
+    private const string Container = CrossStoreServers.Container;
+    private readonly S3ObjectStore _s3Store = servers.S3Store;
+    private readonly AzureBlobObjectStore _azureStore = servers.AzureStore;
 
     [Fact]
     public async Task A_job_from_S3_to_Azure_and_one_from_Azure_to_S3_equal_the_local_job()

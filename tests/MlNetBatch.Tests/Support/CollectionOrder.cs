@@ -4,7 +4,11 @@ using MlNetBatch.Testing.Ordering;
 [assembly: TestCollectionOrderer(LongestFirstCollectionOrderer.TypeName, LongestFirstCollectionOrderer.AssemblyName)]
 [assembly: StartFirst(
     "MlNetBatch.Tests.Jobs.Commit.CrashRecoveryTests",
-    "MlNetBatch.Tests.Data.DataPathPropertyTests",
+    "MlNetBatch.Tests.Data.ParquetDataPathPropertyTests",
+    "MlNetBatch.Tests.Data.CsvDataPathPropertyTests",
+    "MlNetBatch.Tests.Data.JsonLinesDataPathPropertyTests",
+    "MlNetBatch.Tests.Jobs.Commit.GracefulStopTests",
+    "MlNetBatch.Tests.Jobs.Commit.SharedOutputTests",
     "MlNetBatch.Tests.Storage.CrossStoreJobTests",
     MlNetBatch.Tests.Support.InProcessWorkerHostCollection.Name,
     "MlNetBatch.Tests.Worker.ConfigurationReportTests",

@@ -1,11 +1,13 @@
+using MlNetBatch.Testing.Scratch;
+
 namespace MlNetBatch.Tests.Support;
 
-/// <summary>A fresh directory per test, removed afterwards.</summary>
+/// <summary>A fresh directory per test (under <see cref="ScratchFolder.Root"/>), removed afterwards.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlnetbatch-tests", Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(ScratchFolder.Root, "mlnetbatch-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
