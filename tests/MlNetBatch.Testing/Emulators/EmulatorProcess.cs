@@ -75,6 +75,12 @@ public sealed class EmulatorProcess : IAsyncDisposable
             {
                 await emulator.DisposeAsync().ConfigureAwait(false);
             }
+            catch
+            {
+                // Not started: stop what may still be running and remove its data folder, then report the failure.
+                await emulator.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
     }
 
