@@ -30,6 +30,9 @@ public readonly struct DataFormatKind : IEquatable<DataFormatKind>
     /// <summary>One JSON object per line.</summary>
     public static DataFormatKind JsonLines { get; } = new("JsonLines");
 
+    /// <summary>Plain text, one row per line.</summary>
+    public static DataFormatKind Text { get; } = new("Text");
+
     /// <summary>The name, as it was given (empty for <c>default</c>, which names no format).</summary>
     public string Name => _name ?? string.Empty;
 

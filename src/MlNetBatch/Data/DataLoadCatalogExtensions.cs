@@ -21,6 +21,10 @@ public static class DataLoadCatalogExtensions
     public static PartitionedDataView LoadFromJsonLines(this DataOperationsCatalog catalog, string path, DataSourceOptions? options = null) =>
         catalog.LoadFrom(path, DataFormatKind.JsonLines, options);
 
+    /// <summary>Reads plain text files, one row per line, into one text column (<c>text</c> unless the options declare another name).</summary>
+    public static PartitionedDataView LoadFromTextLines(this DataOperationsCatalog catalog, string path, DataSourceOptions? options = null) =>
+        catalog.LoadFrom(path, DataFormatKind.Text, options);
+
     /// <summary>Reads files of the given format (or the one their extension names when <paramref name="format"/> is null).</summary>
     public static PartitionedDataView LoadFrom(
         this DataOperationsCatalog catalog, string path, DataFormatKind? format, DataSourceOptions? options = null, ObjectStoreResolver? resolver = null)

@@ -3,6 +3,7 @@ using MlNetBatch.Formats.Csv;
 using MlNetBatch.Formats.JsonLines;
 using MlNetBatch.Formats.Parquet;
 using MlNetBatch.Formats.Text;
+using MlNetBatch.Formats.TextLines;
 
 namespace MlNetBatch.Formats;
 
@@ -47,10 +48,11 @@ public sealed class DataFormatRegistry
         new(ParquetFormat.Instance, [".parquet", ".pq"]),
         new(CsvFormat.Instance, [".csv", ".tsv"]),
         new(JsonLinesFormat.Instance, [".jsonl", ".ndjson", ".json"]),
+        new(TextLinesFormat.Instance, [".txt"]),
     ];
 
     /// <summary>
-    /// The built-in formats: Parquet, CSV (and TSV) and JSON Lines. Used wherever no registry is given, as by
+    /// The built-in formats: Parquet, CSV (and TSV), JSON Lines and plain text lines. Used wherever no registry is given, as by
     /// <c>mlContext.Data.LoadFrom…</c>; a host's jobs use the one <c>AddMlNetBatch</c> builds.
     /// </summary>
     public static DataFormatRegistry Default { get; } = new(BuiltIn);
