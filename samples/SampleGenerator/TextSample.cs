@@ -42,12 +42,16 @@ public static class TextSample
         for (var part = 0; part < 2; part++)
         {
             var path = Path.Combine(dataDirectory, $"reviews-{part:D5}.jsonl");
-            var random = new Random(100 + part);
-            var lines = Enumerable.Range(0, RowsPerFile)
-                .Select(i => JsonSerializer.Serialize(new { id = (long)(part * RowsPerFile) + i, text = Review(random) }));
-            await File.WriteAllLinesAsync(path, lines);
+            await WriteReviewsAsync(path, part * RowsPerFile, RowsPerFile, seed: 100 + part);
             log.WriteLine($"wrote {path} ({RowsPerFile:N0} reviews)");
         }
+    }
+
+    /// <summary>Writes <paramref name="count"/> reviews as JSON Lines, ids from <paramref name="firstId"/>.</summary>
+    public static Task WriteReviewsAsync(string path, long firstId, int count, int seed)
+    {
+        var random = new Random(seed);
+        return File.WriteAllLinesAsync(path, Enumerable.Range(0, count).Select(i => JsonSerializer.Serialize(new { id = firstId + i, text = Review(random) })));
     }
 
     /// <summary>BERT's special tokens, the words, their endings and single characters, so that every word has pieces.</summary>

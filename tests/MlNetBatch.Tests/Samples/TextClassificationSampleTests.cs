@@ -24,9 +24,10 @@ public class TextClassificationSampleTests
     }
 
     [Theory]
-    [InlineData(64, 1_000_000, 1024)]
-    [InlineData(8, 40_000, 100)]
-    public async Task The_job_equals_raw_onnx_runtime_on_each_row_tokenized_alone_and_keeps_every_text(int maxTokens, long partitionBytes, int chunkRows)
+    [InlineData(64, 1_000_000, 1024, 8)]
+    [InlineData(64, 1_000_000, 1024, 1)]
+    [InlineData(8, 40_000, 100, 3)]
+    public async Task The_job_equals_raw_onnx_runtime_on_each_row_tokenized_alone_and_keeps_every_text(int maxTokens, long partitionBytes, int chunkRows, int lengthBucketBatches)
     {
         using var dir = new TempDirectory();
         var job = new JobDefinition
@@ -40,7 +41,7 @@ public class TextClassificationSampleTests
                     Tokenizer = new TokenizerSettings { Vocabulary = Path.Combine(Models, "text-vocab.txt"), MaxTokens = maxTokens },
                 },
             ],
-            Model = new ScoreOnnxOptions { ModelPath = Path.Combine(Models, "text-classifier.onnx"), BatchSize = 64, Device = OnnxDevice.Cpu },
+            Model = new ScoreOnnxOptions { ModelPath = Path.Combine(Models, "text-classifier.onnx"), BatchSize = 64, LengthBucketBatches = lengthBucketBatches, Device = OnnxDevice.Cpu },
             Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["id", "text", "label", "probabilities"] },
             Execution = new ExecutionOptions { Parallelism = 2 },
         };
@@ -60,7 +61,8 @@ public class TextClassificationSampleTests
         // A [batch] output is a vector of one, as under stock ML.NET.
         var labels = DataViewReader.Vectors<long>(output, "label").Select(v => Assert.Single(v)).ToList();
         var probabilities = DataViewReader.Vectors(output, "probabilities");
-        Assert.Equal(inputs.Keys.Order(), ids.Order());
+        // Rows sorted by length for their runs still come out in input order: the files' ids ascend.
+        Assert.Equal(inputs.Keys.Order(), ids);
 
         var tokenizer = BertTokenizer.Create(Path.Combine(Models, "text-vocab.txt"));
         using var session = new InferenceSession(Path.Combine(Models, "text-classifier.onnx"));
@@ -74,6 +76,37 @@ public class TextClassificationSampleTests
                 Assert.InRange(probabilities[i][c], expected[c] - 1e-5f, expected[c] + 1e-5f);
             }
         }
+    }
+
+    [Fact]
+    public async Task Rows_the_model_fails_on_are_quarantined_with_their_own_row_numbers_while_rows_are_sorted_by_length()
+    {
+        using var dir = new TempDirectory();
+        // One token past the model's embedding table: Gather fails on any row holding it.
+        var vocabulary = dir.Combine("vocab.txt");
+        await File.WriteAllLinesAsync(vocabulary, [.. TextSample.Vocabulary(), "zzzz"]);
+        var random = new Random(3);
+        var texts = Enumerable.Range(0, 700).Select(i => string.Join(' ', Enumerable.Range(0, random.Next(1, 40)).Select(_ => random.Next(30) == 0 ? "zzzz" : "good"))).ToList();
+        await File.WriteAllLinesAsync(dir.Combine("in.txt"), texts);
+        var job = new JobDefinition
+        {
+            Source = new SourceDefinition { Path = dir.Combine("in.txt") },
+            Preprocess = [new PreprocessStep { Transform = "Tokenize", InputColumns = ["text"], OutputColumn = "input_ids", Tokenizer = new TokenizerSettings { Vocabulary = vocabulary } }],
+            Model = new ScoreOnnxOptions { ModelPath = Path.Combine(Models, "text-classifier.onnx"), BatchSize = 16, LengthBucketBatches = 8, Device = OnnxDevice.Cpu },
+            Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["text", "label"] },
+            Execution = new ExecutionOptions { MaxBadRecords = 1000 },
+        };
+
+        var summary = await new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("bad", job);
+
+        var bad = Enumerable.Range(0, texts.Count).Where(i => texts[i].Contains("zzzz", StringComparison.Ordinal)).ToList();
+        Assert.InRange(bad.Count, 20, 600);
+        Assert.Equal((texts.Count - bad.Count, (long)bad.Count), (summary.RowsOut, summary.BadRows));
+        var quarantined = Directory.GetFiles(dir.Combine("out", "_quarantine"), "*.jsonl").SelectMany(File.ReadLines)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("Row").GetInt64()).Order().ToList();
+        Assert.Equal(bad.Select(i => (long)i), quarantined);
+        var output = new MLContext(1).Data.LoadFromParquet(dir.Combine("out", "*.parquet"));
+        Assert.Equal(texts.Where((_, i) => !bad.Contains(i)), DataViewReader.Text(output, "text"));
     }
 
     /// <summary>One row through ONNX Runtime in a batch of its own: no padding, a mask of ones.</summary>
