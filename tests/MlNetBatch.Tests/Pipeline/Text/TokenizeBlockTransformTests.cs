@@ -67,6 +67,32 @@ public class TokenizeBlockTransformTests
     }
 
     [Fact]
+    public void SentencePiece_ids_with_the_start_token_equal_the_library_called_directly()
+    {
+        using var dir = new TempDirectory();
+        var model = SentencePieceModelFile.Write(dir.Path);
+        var random = new Random(9);
+        var texts = Enumerable.Range(0, 500).Select(_ => TestVocabulary.RandomText(random).ToLowerInvariant()).ToArray();
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(texts.Select(t => new TextRow { text = t }));
+        var settings = new TokenizerSettings { Kind = "SentencePiece", Vocabulary = model, MaxTokens = 20 };
+
+        var ids = ml.Transforms.Text.TokenizeToIds("ids", "text", settings).Fit(data).Transform(data)
+            .GetColumn<VBuffer<long>>("ids").Select(v => v.DenseValues().ToArray()).ToList();
+
+        using var stream = File.OpenRead(model);
+        var reference = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: true, addEndOfSentence: false);
+        Assert.True(ids.Count(row => row.Length > 3) > texts.Length / 2);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var expected = reference.EncodeToIds(texts[i].AsSpan(), addBeginningOfSentence: true, addEndOfSentence: false, 20, out _, out _).Select(id => (long)id);
+            Assert.Equal(expected, ids[i]);
+            // The start token leads every row the library gives any token for.
+            Assert.True(ids[i].Length == 0 || ids[i][0] == 1, texts[i]);
+        }
+    }
+
+    [Fact]
     public void Truncation_keeps_the_special_tokens_and_at_most_MaxTokens()
     {
         using var dir = new TempDirectory();
