@@ -35,6 +35,7 @@ public sealed class BlockTransformRegistry
         registry.Register(new BlockTransformRegistration("Identity", _ => new IdentityBlockTransform(), ValidateIdentity));
         // Its settings are the stock Concatenate's, checked with the stock transforms' rules.
         registry.Register(new BlockTransformRegistration("Concatenate", step => new ConcatenateBlockTransform(step.OutputColumn!, step.InputColumns)));
+        Stages.Tabular.TabularTransforms.RegisterTo(registry);
         return registry;
     }
 
