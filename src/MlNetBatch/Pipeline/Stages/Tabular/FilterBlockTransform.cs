@@ -7,7 +7,7 @@ namespace MlNetBatch.Pipeline.Stages.Tabular;
 
 /// <summary>
 /// ML.NET's <c>FilterRowsByColumn</c> as a block stage: keeps the rows whose value in a numeric column lies in
-/// <c>[lower, upper)</c> and takes the others out, NaN included. Rows taken out are not bad records: a job counts them
+/// <c>[lower, upper)</c> (a float or double column) and takes the others out, NaN included. Rows taken out are not bad records: a job counts them
 /// in its summary (<c>FilteredRows</c>) and quarantines nothing.
 /// </summary>
 public sealed class FilterBlockTransform : IBlockTransform
@@ -49,9 +49,9 @@ public sealed class FilterBlockTransform : IBlockTransform
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         var input = TabularColumns.Require(inputSchema, Name, Column);
-        if (input.Type is TextDataViewType || !TabularColumns.IsTextOrNumber(input.Type))
+        if (input.Type != NumberDataViewType.Single && input.Type != NumberDataViewType.Double)
         {
-            throw new BlockTransformException($"Filter on '{Column}': the column holds {input.Type}; it tests a float, double, int or long column.");
+            throw new BlockTransformException($"Filter on '{Column}': the column holds {input.Type}; it tests a float or double column, as the stock filter does (convert it first with ConvertType).");
         }
 
         return [];
@@ -62,13 +62,9 @@ public sealed class FilterBlockTransform : IBlockTransform
     {
         ArgumentNullException.ThrowIfNull(schema);
         var column = schema[Column];
-        return column.Type.RawType switch
-        {
-            var t when t == typeof(float) => new Mapper<float>(column.Index, this, v => v),
-            var t when t == typeof(double) => new Mapper<double>(column.Index, this, v => v),
-            var t when t == typeof(int) => new Mapper<int>(column.Index, this, v => v),
-            _ => new Mapper<long>(column.Index, this, v => v),
-        };
+        return column.Type == NumberDataViewType.Single
+            ? new Mapper<float>(column.Index, this, v => v)
+            : new Mapper<double>(column.Index, this, v => v);
     }
 
     private sealed class Mapper<T>(int input, FilterBlockTransform filter, Func<T, double> value) : IDropsRows

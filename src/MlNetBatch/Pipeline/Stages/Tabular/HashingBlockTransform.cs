@@ -95,7 +95,7 @@ public sealed class HashingBlockTransform : IBlockTransform
                 {
                     var value = values[r];
                     // ML.NET hashes -0 as 0, so the two zeros share a key.
-                    keys[r] = float.IsNaN(value) ? 0 : (MurmurHash.Mix(MurmurHash.Round(seed, BitConverter.SingleToUInt32Bits(value == 0 ? 0 : value))) & mask) + 1;
+                    keys[r] = float.IsNaN(value) ? 0 : (MurmurHash.Mix(MurmurHash.Round(seed, BitConverter.SingleToUInt32Bits(value == 0 ? 0 : value)), sizeof(float)) & mask) + 1;
                 }
             }
             else
@@ -116,15 +116,8 @@ public sealed class HashingBlockTransform : IBlockTransform
             }
 
             var bits = BitConverter.DoubleToUInt64Bits(value == 0 ? 0 : value);
-            var hash = MurmurHash.Round(seed, (uint)bits);
-            var high = (uint)(bits >> 32);
-            // ML.NET skips a zero high word, so a double that is a small integer's bits hashes like a uint.
-            if (high != 0)
-            {
-                hash = MurmurHash.Round(hash, high);
-            }
-
-            return (MurmurHash.Mix(hash) & mask) + 1;
+            var hash = MurmurHash.Round(MurmurHash.Round(seed, (uint)bits), (uint)(bits >> 32));
+            return (MurmurHash.Mix(hash, sizeof(double)) & mask) + 1;
         }
     }
 }

@@ -4,9 +4,8 @@ using System.Runtime.CompilerServices;
 namespace MlNetBatch.Pipeline.Stages.Tabular;
 
 /// <summary>
-/// The MurmurHash3 (x86, 32-bit) rounds ML.NET's <c>Hashing</c> transform uses, which ML.NET keeps internal. Text is
-/// hashed over ML.NET's own UTF-8 rendering of its characters (one to three bytes per UTF-16 unit, surrogates
-/// encoded one by one), so the keys equal the stock transform's; the equality tests guard that.
+/// The MurmurHash3 (x86, 32-bit) that ML.NET's <c>Hashing</c> transform uses (its "V2", which matches ONNX Runtime's
+/// MurmurHash operator), kept internal by ML.NET. The equality tests against the stock transform guard every step.
 /// </summary>
 internal static class MurmurHash
 {
@@ -34,7 +33,15 @@ internal static class MurmurHash
         return hash;
     }
 
-    /// <summary>The hash of <paramref name="text"/>'s pseudo-UTF-8 bytes, its length folded in, as ML.NET computes it.</summary>
+    /// <summary>The final avalanche with the hashed length folded in, as MurmurHash3 ends.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Mix(uint hash, int length) => Mix(hash ^ (uint)length);
+
+    /// <summary>
+    /// ML.NET's <c>MurmurHashV2</c> of <paramref name="text"/>: MurmurHash3 over a UTF-8 rendering built one UTF-16
+    /// unit at a time, with ML.NET's byte reordering after each multi-byte character (which differs from true UTF-8
+    /// when such a character does not start the pending bytes). Reproduced step for step, so the keys match.
+    /// </summary>
     public static uint Text(uint hash, ReadOnlySpan<char> text)
     {
         var length = 0;
@@ -50,11 +57,13 @@ internal static class MurmurHash
             else if (ch <= 0x07FF)
             {
                 current |= (ulong)((ch & 0x003F) | ((ch << 2) & 0x1F00) | 0xC080) << bits;
+                current = ((current & 0xFF) << 8) | (current >> 8);
                 bits += 16;
             }
             else
             {
                 current |= (ulong)((ch & 0x003F) | ((ch << 2) & 0x3F00) | ((ch << 4) & 0x0F0000) | 0xE08080) << bits;
+                current = ((current & 0xFF) << 16) | (((current >> 8) & 0xFF) << 8) | (current >> 16);
                 bits += 24;
             }
 
@@ -67,12 +76,17 @@ internal static class MurmurHash
             }
         }
 
-        if (bits > 0)
+        length += bits / 8;
+        // MurmurHash3's tail: the last one to three bytes, mixed without the round's rotation of the hash.
+        if ((length & 3) != 0)
         {
-            hash = Round(hash, (uint)current);
-            length += bits / 8;
+            var k = (uint)(current & 0xFFFFFF);
+            k *= 0xCC9E2D51;
+            k = BitOperations.RotateLeft(k, 15);
+            k *= 0x1B873593;
+            hash ^= k;
         }
 
-        return Mix(Round(hash, (uint)length));
+        return Mix(hash, length);
     }
 }
