@@ -37,6 +37,7 @@ public sealed class BlockTransformRegistry
         // Its settings are the stock Concatenate's, checked with the stock transforms' rules.
         registry.Register(new BlockTransformRegistration("Concatenate", step => new ConcatenateBlockTransform(step.OutputColumn!, step.InputColumns)));
         registry.Register(new BlockTransformRegistration("Tokenize", step => new TokenizeBlockTransform(step.OutputColumn!, step.InputColumns[0], step.Tokenizer!), ValidateTokenize));
+        Stages.Tabular.TabularTransforms.RegisterTo(registry);
         return registry;
     }
 

@@ -11,12 +11,13 @@ namespace MlNetBatch.Pipeline.Stages.Text;
 /// optionally token-type ids, each a variable-length vector of int64 or int32. Rows keep their own length; the scorer
 /// pads each batch to its longest row (with zeros, so padded positions are masked out).
 /// </summary>
-public sealed class TokenizeBlockTransform : IBlockTransform
+public sealed class TokenizeBlockTransform : IFittedBlockTransform
 {
     private readonly string _input;
     private readonly string _output;
     private readonly TokenizerSettings _settings;
     private readonly TokenEncoder _encoder;
+    private string? _fittedState;
 
     /// <summary>Creates the transform; builds the tokenizer from its files now, so a bad file fails the plan.</summary>
     /// <param name="outputColumnName">The token-id column.</param>
@@ -47,6 +48,11 @@ public sealed class TokenizeBlockTransform : IBlockTransform
 
     /// <summary>The tokenizer the stage runs.</summary>
     public TokenEncoder Encoder => _encoder;
+
+    /// <inheritdoc />
+    /// <remarks>The tokenizer's files by content, so that a vocabulary edited in place re-scores, and its settings.</remarks>
+    public string FittedState => _fittedState ??= string.Join(':', "Tokenize", _input, _settings.Kind, _settings.Encoding,
+        ContentHash(_settings.Vocabulary), ContentHash(_settings.Merges), _settings.MaxTokens, _settings.AddSpecialTokens, _settings.LowerCase, _settings.IdType);
 
     /// <inheritdoc />
     public IReadOnlyList<BlockOutputColumn> GetOutputColumns(DataViewSchema inputSchema)
@@ -87,6 +93,9 @@ public sealed class TokenizeBlockTransform : IBlockTransform
             ? new Mapper<long>(_encoder, input, ids, mask, types)
             : new Mapper<int>(_encoder, input, ids, mask, types);
     }
+
+    private static string? ContentHash(string? path) =>
+        string.IsNullOrEmpty(path) ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
 
     private static int LastBefore(DataViewSchema schema, string name, int before)
     {
