@@ -1,5 +1,6 @@
 using MlNetBatch.Data;
 using MlNetBatch.Formats.Csv;
+using MlNetBatch.Formats.Images;
 using MlNetBatch.Formats.JsonLines;
 using MlNetBatch.Formats.Parquet;
 using MlNetBatch.Formats.Text;
@@ -47,10 +48,11 @@ public sealed class DataFormatRegistry
         new(ParquetFormat.Instance, [".parquet", ".pq"]),
         new(CsvFormat.Instance, [".csv", ".tsv"]),
         new(JsonLinesFormat.Instance, [".jsonl", ".ndjson", ".json"]),
+        new(ImagesFormat.Instance, ImageFileTypes.Extensions),
     ];
 
     /// <summary>
-    /// The built-in formats: Parquet, CSV (and TSV) and JSON Lines. Used wherever no registry is given, as by
+    /// The built-in formats: Parquet, CSV (and TSV), JSON Lines and Images. Used wherever no registry is given, as by
     /// <c>mlContext.Data.LoadFrom…</c>; a host's jobs use the one <c>AddMlNetBatch</c> builds.
     /// </summary>
     public static DataFormatRegistry Default { get; } = new(BuiltIn);
