@@ -21,4 +21,7 @@ public sealed class PreprocessStep
     /// <summary>For the normalizers: rows read from the start of the source to fit them.</summary>
     /// <value>The default is 100,000.</value>
     public long FitRows { get; set; } = 100_000;
+
+    /// <summary>For the image stages (DecodeImage, Resize, ConvertColor, ToTensor): their settings.</summary>
+    public Pipeline.Stages.Images.ImageStepSettings? Image { get; set; }
 }

@@ -68,6 +68,10 @@ internal abstract class BlockStageCursor : BlockRowCursor
         block.BatchIds.AsSpan(start, rowIds.Length).CopyTo(batchIds);
     }
 
+    /// <summary>Quarantines the rows of <paramref name="block"/> its mapper rejected and takes them out of the block.</summary>
+    public void SetAside(StageBlock block, IReadOnlyList<RejectedRow> rejected) =>
+        RejectedRowsSetAside.Apply(block, rejected, _view.Transform.Name, _view.InputColumnCount, _view.BadRecords);
+
     /// <summary>A new block with its own mapper.</summary>
     protected StageBlock CreateBlock()
     {
@@ -93,6 +97,12 @@ internal abstract class BlockStageCursor : BlockRowCursor
     {
         if (block.Failure is { } failure)
         {
+            // The job's bad-record limit was reached while rows were set aside: that is the job's verdict, not the stage's failure.
+            if (failure is Jobs.BadRecordLimitExceededException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
             throw new BlockStageException(_view.Transform.Name, block.Output!, failure);
         }
 

@@ -39,6 +39,17 @@ internal sealed class BlockStageDataView : IDataView
 
     public IBlockTransform Transform { get; }
 
+    /// <summary>
+    /// Where rows the stage rejects go: the bad-record sink of the source below (directly, or through other block
+    /// stages); null when there is none, and then a rejected row fails its block.
+    /// </summary>
+    public Data.BadRecords.IBadRecordSink? BadRecords => _input switch
+    {
+        PartitionedDataView source => source.Source.BadRecords,
+        BlockStageDataView stage => stage.BadRecords,
+        _ => null,
+    };
+
     /// <summary>How many of the schema's columns are the input's.</summary>
     public int InputColumnCount { get; }
 

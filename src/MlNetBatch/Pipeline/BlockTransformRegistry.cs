@@ -35,6 +35,11 @@ public sealed class BlockTransformRegistry
         registry.Register(new BlockTransformRegistration("Identity", _ => new IdentityBlockTransform(), ValidateIdentity));
         // Its settings are the stock Concatenate's, checked with the stock transforms' rules.
         registry.Register(new BlockTransformRegistration("Concatenate", step => new ConcatenateBlockTransform(step.OutputColumn!, step.InputColumns)));
+        foreach (var image in Stages.Images.ImageStepValidator.Registrations())
+        {
+            registry.Register(image);
+        }
+
         return registry;
     }
 

@@ -45,6 +45,10 @@ internal sealed class StageBlock : IBlockWork
         try
         {
             Mapper.Map(Output!);
+            if (Mapper is IRejectingBlockMapper { Rejected.Count: > 0 } rejecting)
+            {
+                _owner.SetAside(this, rejecting.Rejected);
+            }
         }
         catch (Exception e)
         {

@@ -1,0 +1,119 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetBatch.Data;
+using MlNetBatch.Data.Columns;
+using MlNetBatch.Formats.Images;
+
+namespace MlNetBatch.Pipeline.Stages.Images;
+
+/// <summary>
+/// Decodes encoded images (JPEG, PNG, BMP, WebP: a <c>bytes</c> column) into RGBA pixels plus their width and height
+/// (see <see cref="ImageColumns"/>). An image that does not decode whole (corrupt, truncated, not an image) is a bad
+/// record: it goes to the job's quarantine with its path, or fails the block when there is no quarantine.
+/// </summary>
+public sealed class DecodeImageBlockTransform : IBlockTransform
+{
+    private readonly string _output;
+    private readonly string _input;
+    private readonly string? _path;
+
+    /// <summary>Creates the transform.</summary>
+    /// <param name="outputColumnName">The decoded image column; <c>_width</c> and <c>_height</c> columns are added beside it.</param>
+    /// <param name="inputColumnName">The encoded bytes (a variable-size byte vector).</param>
+    /// <param name="pathColumnName">A text column naming each image, for the quarantine; null for none.</param>
+    public DecodeImageBlockTransform(string outputColumnName = "image", string inputColumnName = ImageSourceColumns.Bytes, string? pathColumnName = ImageSourceColumns.Path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
+        _output = outputColumnName;
+        _input = inputColumnName;
+        _path = string.IsNullOrWhiteSpace(pathColumnName) ? null : pathColumnName;
+        InputColumns = _path is null ? [_input] : [_input, _path];
+    }
+
+    /// <inheritdoc />
+    public string Name => "DecodeImage";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> InputColumns { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BlockOutputColumn> GetOutputColumns(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var input = ImageColumns.Find(inputSchema, _input, Name);
+        if (!input.Type.Equals(ImageSourceColumns.BytesType))
+        {
+            throw new BlockTransformException($"{Name}: column '{_input}' holds {ColumnTypeNames.Format(input.Type)}; it needs the encoded image as bytes (a variable-size byte vector, as an Images source's 'bytes' or a binary Parquet column).");
+        }
+
+        if (_path is not null && inputSchema.GetColumnOrNull(_path) is not { Type: TextDataViewType })
+        {
+            throw new BlockTransformException($"{Name}: the path column '{_path}' is not a text column of the data; name the column that says which image a row is (PathColumn), or none.");
+        }
+
+        return
+        [
+            new BlockOutputColumn(_output, ImageColumns.DecodedType),
+            new BlockOutputColumn(ImageColumns.WidthOf(_output), NumberDataViewType.Int32),
+            new BlockOutputColumn(ImageColumns.HeightOf(_output), NumberDataViewType.Int32),
+        ];
+    }
+
+    /// <inheritdoc />
+    public IBlockMapper CreateMapper(DataViewSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var output = schema.Count - 3;
+        var path = _path is null ? -1 : ImageColumns.IndexBefore(schema, _path, output);
+        return new Mapper(ImageColumns.IndexBefore(schema, _input, output), path, output, _input);
+    }
+
+    private sealed class Mapper(int input, int path, int output, string inputName) : IRejectingBlockMapper, IDisposable
+    {
+        private readonly SkiaPixels _pixels = new();
+        private readonly List<RejectedRow> _rejected = [];
+        private VBuffer<byte> _dense;
+
+        public IReadOnlyList<RejectedRow> Rejected => _rejected;
+
+        public void Map(RecordBatch block)
+        {
+            _rejected.Clear();
+            var encoded = block.Column<VariableVectorColumnBuffer<byte>>(input).Values;
+            var images = block.Column<VariableVectorColumnBuffer<byte>>(output).Values;
+            var widths = block.Column<ScalarColumnBuffer<int>>(output + 1).Values;
+            var heights = block.Column<ScalarColumnBuffer<int>>(output + 2).Values;
+            for (var row = 0; row < block.RowCount; row++)
+            {
+                var bytes = encoded[row];
+                if (!bytes.IsDense)
+                {
+                    bytes.CopyToDense(ref _dense);
+                    bytes = _dense;
+                }
+
+                var error = _pixels.TryDecode(bytes.GetValues(), out var rgba, out var width, out var height);
+                var editor = VBufferEditor.Create(ref images[row], error is null ? rgba.Length : 0, keepOldOnResize: false);
+                if (error is null)
+                {
+                    rgba.CopyTo(editor.Values);
+                }
+                else
+                {
+                    width = height = 0;
+                    _rejected.Add(new RejectedRow(row, error, PathAt(block, row), inputName));
+                }
+
+                images[row] = editor.Commit();
+                widths[row] = width;
+                heights[row] = height;
+            }
+        }
+
+        public void Dispose() => _pixels.Dispose();
+
+        private string? PathAt(RecordBatch block, int row) =>
+            path >= 0 && block.Columns[path] is TextColumnBuffer text ? text.Values[row].ToString() : null;
+    }
+}
