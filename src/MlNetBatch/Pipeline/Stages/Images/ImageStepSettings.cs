@@ -10,10 +10,10 @@ public sealed class ImageStepSettings
     /// <value>The default is <c>path</c>, the Images source's column.</value>
     public string? PathColumn { get; set; }
 
-    /// <summary>Resize: the width in pixels.</summary>
+    /// <summary>Resize: the width in pixels. DecodeImage: with <see cref="Height"/>, the least size to decode at (a JPEG then decodes at a reduced scale).</summary>
     public int? Width { get; set; }
 
-    /// <summary>Resize: the height in pixels.</summary>
+    /// <summary>Resize: the height in pixels. DecodeImage: see <see cref="Width"/>.</summary>
     public int? Height { get; set; }
 
     /// <summary>Resize: how the image fits the size.</summary>

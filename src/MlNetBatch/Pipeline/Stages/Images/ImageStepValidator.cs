@@ -16,12 +16,26 @@ internal static class ImageStepValidator
     public static IEnumerable<BlockTransformRegistration> Registrations()
     {
         yield return new("DecodeImage", step => new DecodeImageBlockTransform(
-            step.OutputColumn ?? "image", step.InputColumns.Count == 0 ? ImageSourceColumns.Bytes : step.InputColumns[0], step.Image?.PathColumn ?? ImageSourceColumns.Path),
-            step => Problems(step, "DecodeImage", optionalColumns: true, [nameof(ImageStepSettings.PathColumn)]));
+            step.OutputColumn ?? "image", step.InputColumns.Count == 0 ? ImageSourceColumns.Bytes : step.InputColumns[0], step.Image?.PathColumn ?? ImageSourceColumns.Path,
+            step.Image?.Width ?? 0, step.Image?.Height ?? 0), ValidateDecode);
         yield return new("Resize", step => new ResizeImageBlockTransform(step.OutputColumn!, step.InputColumns[0], step.Image!.Width!.Value, step.Image.Height!.Value,
             step.Image.Mode ?? ImageResizeMode.CropCenter, step.Image.Interpolation ?? ImageInterpolation.Linear), ValidateResize);
         yield return new("ConvertColor", step => new ConvertColorBlockTransform(step.OutputColumn!, step.InputColumns[0], step.Image!.Color!.Value), ValidateColor);
         yield return new("ToTensor", step => new ImageToTensorBlockTransform(step.OutputColumn!, step.InputColumns[0], (step.Image ?? new()).ToTensorOptions()), ValidateTensor);
+    }
+
+    private static IEnumerable<string> ValidateDecode(PreprocessStep step)
+    {
+        foreach (var problem in Problems(step, "DecodeImage", optionalColumns: true,
+            [nameof(ImageStepSettings.PathColumn), nameof(ImageStepSettings.Width), nameof(ImageStepSettings.Height)]))
+        {
+            yield return problem;
+        }
+
+        if (step.Image is { } image && (image.Width is null != image.Height is null || image.Width is < 1 or > MaxSide || image.Height is < 1 or > MaxSide))
+        {
+            yield return $"DecodeImage takes Image:Width and Image:Height together (the least size a later Resize needs), each between 1 and {MaxSide}.";
+        }
     }
 
     private static IEnumerable<string> ValidateResize(PreprocessStep step)

@@ -14,10 +14,13 @@ public static class ImageTransformsCatalogExtensions
     /// <param name="outputColumnName">The decoded image column.</param>
     /// <param name="inputColumnName">The encoded bytes.</param>
     /// <param name="pathColumnName">A text column naming each image, for the quarantine; null for none.</param>
+    /// <param name="minWidth">With <paramref name="minHeight"/>, the least size to decode at: JPEGs decode at a reduced scale (see <see cref="DecodeImageBlockTransform"/>); 0 for whole.</param>
+    /// <param name="minHeight">See <paramref name="minWidth"/>.</param>
     /// <param name="options">The worker pool; optional.</param>
     public static BlockTransformEstimator DecodeImage(this TransformsCatalog catalog, string outputColumnName = "image",
-        string inputColumnName = ImageSourceColumns.Bytes, string? pathColumnName = ImageSourceColumns.Path, BlockStageOptions? options = null) =>
-        catalog.ApplyBlockTransform(new DecodeImageBlockTransform(outputColumnName, inputColumnName, pathColumnName), options);
+        string inputColumnName = ImageSourceColumns.Bytes, string? pathColumnName = ImageSourceColumns.Path, int minWidth = 0, int minHeight = 0,
+        BlockStageOptions? options = null) =>
+        catalog.ApplyBlockTransform(new DecodeImageBlockTransform(outputColumnName, inputColumnName, pathColumnName, minWidth, minHeight), options);
 
     /// <summary>Resizes decoded images to <paramref name="width"/> x <paramref name="height"/> (see <see cref="ResizeImageBlockTransform"/>).</summary>
     public static BlockTransformEstimator ResizeImage(this TransformsCatalog catalog, string outputColumnName, int width, int height,
