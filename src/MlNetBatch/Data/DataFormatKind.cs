@@ -32,6 +32,8 @@ public readonly struct DataFormatKind : IEquatable<DataFormatKind>
 
     /// <summary>Plain text, one row per line.</summary>
     public static DataFormatKind Text { get; } = new("Text");
+    /// <summary>A set of image files (JPEG, PNG, BMP, WebP), one row per image.</summary>
+    public static DataFormatKind Images { get; } = new("Images");
 
     /// <summary>The name, as it was given (empty for <c>default</c>, which names no format).</summary>
     public string Name => _name ?? string.Empty;

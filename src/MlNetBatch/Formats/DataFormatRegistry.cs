@@ -1,5 +1,6 @@
 using MlNetBatch.Data;
 using MlNetBatch.Formats.Csv;
+using MlNetBatch.Formats.Images;
 using MlNetBatch.Formats.JsonLines;
 using MlNetBatch.Formats.Parquet;
 using MlNetBatch.Formats.Text;
@@ -49,10 +50,11 @@ public sealed class DataFormatRegistry
         new(CsvFormat.Instance, [".csv", ".tsv"]),
         new(JsonLinesFormat.Instance, [".jsonl", ".ndjson", ".json"]),
         new(TextLinesFormat.Instance, [".txt"]),
+        new(ImagesFormat.Instance, ImageFileTypes.Extensions),
     ];
 
     /// <summary>
-    /// The built-in formats: Parquet, CSV (and TSV), JSON Lines and plain text lines. Used wherever no registry is given, as by
+    /// The built-in formats: Parquet, CSV (and TSV), JSON Lines, plain text lines and Images. Used wherever no registry is given, as by
     /// <c>mlContext.Data.LoadFrom…</c>; a host's jobs use the one <c>AddMlNetBatch</c> builds.
     /// </summary>
     public static DataFormatRegistry Default { get; } = new(BuiltIn);

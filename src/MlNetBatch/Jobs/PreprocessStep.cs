@@ -119,4 +119,7 @@ public sealed class PreprocessStep
     /// <value>The default is no upper bound.</value>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? UpperBound { get; set; }
+    /// <summary>For the image stages (DecodeImage, Resize, ConvertColor, ToTensor): their settings.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Pipeline.Stages.Images.ImageStepSettings? Image { get; set; }
 }

@@ -38,6 +38,11 @@ public sealed class BlockTransformRegistry
         registry.Register(new BlockTransformRegistration("Concatenate", step => new ConcatenateBlockTransform(step.OutputColumn!, step.InputColumns)));
         registry.Register(new BlockTransformRegistration("Tokenize", step => new TokenizeBlockTransform(step.OutputColumn!, step.InputColumns[0], step.Tokenizer!), ValidateTokenize));
         Stages.Tabular.TabularTransforms.RegisterTo(registry);
+        foreach (var image in Stages.Images.ImageStepValidator.Registrations())
+        {
+            registry.Register(image);
+        }
+
         return registry;
     }
 
