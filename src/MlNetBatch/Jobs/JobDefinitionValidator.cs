@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MlNetBatch.Data;
 using MlNetBatch.Formats;
+using MlNetBatch.Jobs.Models;
 using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
@@ -104,18 +105,14 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
             }
         }
 
-        if (string.IsNullOrWhiteSpace(job.Model.ModelPath))
-        {
-            yield return "Model:ModelPath: is required (an .onnx file).";
-        }
-        else if (!File.Exists(_paths.Resolve(job.Model.ModelPath)))
-        {
-            yield return $"Model:ModelPath: model file '{_paths.Resolve(job.Model.ModelPath)}' does not exist.";
-        }
-
-        foreach (var problem in ScoreOnnxOptionsValidator.Problems(job.Model))
+        foreach (var problem in ModelDefinitionValidator.Problems(job.Model))
         {
             yield return $"Model:{problem}";
+        }
+
+        if (job.Model.Kind != ModelKind.Function && !string.IsNullOrWhiteSpace(job.Model.ModelPath) && !File.Exists(_paths.Resolve(job.Model.ModelPath)))
+        {
+            yield return $"Model:ModelPath: model file '{_paths.Resolve(job.Model.ModelPath)}' does not exist.";
         }
 
         if (string.IsNullOrWhiteSpace(job.Sink.Path))
