@@ -59,12 +59,23 @@ public sealed class MlNetScoringModel
     /// The model's columns over <paramref name="input"/>: the schema it gives and the outputs chosen from it, the way
     /// ONNX outputs are chosen. With <paramref name="outputColumns"/> empty, every visible column the model adds that
     /// <paramref name="input"/> does not already have; otherwise only those listed, renamed.
-    /// Throws a <see cref="ModelException"/> naming the input column that is missing or of the wrong type.
+    /// Throws a <see cref="ModelException"/> naming the input column that is missing or of the wrong type; a column the
+    /// model was saved with must keep the type it was saved with.
     /// </summary>
     public MlNetBinding Bind(DataViewSchema input, IReadOnlyDictionary<string, string> outputColumns)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputColumns);
+        // Some transforms check their column's type only when a row is read (a normalizer takes any float vector):
+        // a column the model was saved with must come with the type it was saved with, checked before any row is.
+        foreach (var saved in _savedInputSchema)
+        {
+            if (!saved.IsHidden && input.GetColumnOrNull(saved.Name) is { } present && !present.Type.Equals(saved.Type))
+            {
+                throw new ModelException(TypeMismatch(saved, present));
+            }
+        }
+
         DataViewSchema scored;
         try
         {
@@ -104,6 +115,9 @@ public sealed class MlNetScoringModel
         return new MlNetBinding(this, input, outputs);
     }
 
+    private string TypeMismatch(DataViewSchema.Column needed, DataViewSchema.Column present) =>
+        $"ML.NET model '{Name}' needs input column '{needed.Name}' as {ColumnTypeNames.Format(needed.Type)}, but the data's '{needed.Name}' is {ColumnTypeNames.Format(present.Type)}.";
+
     /// <summary>One line naming the saved input column that <paramref name="input"/> lacks or types differently, else ML.NET's own message.</summary>
     private string DescribeMismatch(DataViewSchema input, Exception e)
     {
@@ -122,7 +136,7 @@ public sealed class MlNetScoringModel
 
             if (!present.Type.Equals(needed.Type))
             {
-                return $"ML.NET model '{Name}' needs input column '{needed.Name}' as {ColumnTypeNames.Format(needed.Type)}, but the data's '{needed.Name}' is {ColumnTypeNames.Format(present.Type)}.";
+                return TypeMismatch(needed, present);
             }
         }
 
