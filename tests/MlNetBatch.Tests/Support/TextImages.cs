@@ -30,8 +30,11 @@ public static class TextImages
         return lines;
     }
 
-    /// <summary>One line of black text on white, encoded as PNG.</summary>
-    public static byte[] RenderPng(string line, float size = 32)
+    /// <summary>
+    /// One line of black text on white, encoded as PNG; <paramref name="degrees"/> turns it about its centre and
+    /// <paramref name="noise"/> sets that share of pixels to random greys, drawn from <paramref name="seed"/>.
+    /// </summary>
+    public static byte[] RenderPng(string line, float size = 32, float degrees = 0, double noise = 0, int seed = 0)
     {
         using var typeface = SKTypeface.FromFile(FontPath) ?? throw new InvalidOperationException($"The font {FontPath} could not be loaded.");
         using var font = new SKFont(typeface, size);
@@ -42,7 +45,15 @@ public static class TextImages
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.White);
+            canvas.RotateDegrees(degrees, width / 2f, height / 2f);
             canvas.DrawText(line, 20, size * 1.3f, SKTextAlign.Left, font, paint);
+        }
+
+        var random = new Random(seed);
+        for (var i = 0; i < (int)(noise * width * height); i++)
+        {
+            var grey = (byte)random.Next(256);
+            bitmap.SetPixel(random.Next(width), random.Next(height), new SKColor(grey, grey, grey));
         }
 
         using var image = SKImage.FromBitmap(bitmap);
