@@ -94,7 +94,7 @@ public class MlNetModelJobTests
     };
 
     /// <summary>Two Parquet files of the tabular sample; returns each id's 16 features.</summary>
-    private static async Task<float[][]> WriteInputAsync(TempDirectory dir)
+    internal static async Task<float[][]> WriteInputAsync(TempDirectory dir)
     {
         Directory.CreateDirectory(dir.Combine("in"));
         await TabularData.WriteParquetAsync(dir.Combine("in", "a.parquet"), 0, 400, 100, seed: 3);
@@ -112,7 +112,7 @@ public class MlNetModelJobTests
     }
 
     /// <summary>A min-max normalizer (replacing Features) and an SDCA regression on a linear target, saved as a .zip.</summary>
-    private static (ITransformer Model, string Path) TrainAndSave(TempDirectory dir, float[][] features)
+    internal static (ITransformer Model, string Path) TrainAndSave(TempDirectory dir, float[][] features)
     {
         var ml = new MLContext(seed: 1);
         var random = new Random(5);
