@@ -33,7 +33,10 @@ public static class MlNetBatchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobDefinitionValidator>(sp =>
             new JobDefinitionValidator(
                 sp.GetRequiredService<JobPaths>(), () => sp.GetRequiredService<ObjectStoreResolver>(),
-                sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())));
+                sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())
+            {
+                BatchModels = () => sp.GetService<Scoring.Functions.BatchModelRegistry>(),
+            }));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobBindingValidator>(sp =>
             new JobBindingValidator(section, sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())));
         // The rules a job's Source and Model sections are checked with, for options bound on their own (AddOptions<T>().Bind(…)).

@@ -43,6 +43,9 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
         _writers = writers ?? RecordBatchWriterRegistry.Default;
     }
 
+    /// <summary>The registered batch models, looked up at each validation; when null, function names are not checked.</summary>
+    internal Func<Scoring.Functions.BatchModelRegistry?>? BatchModels { get; init; }
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
     {
@@ -108,6 +111,12 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
         foreach (var problem in ModelDefinitionValidator.Problems(job.Model))
         {
             yield return $"Model:{problem}";
+        }
+
+        if (job.Model is { Kind: ModelKind.Function, Name: { Length: > 0 } function } && BatchModels is not null
+            && (BatchModels()?.Names ?? []) is var registered && !registered.Contains(function, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return $"Model:Name: no batch model is registered as '{function}' (registered: {(registered.Count == 0 ? "none" : string.Join(", ", registered))}).";
         }
 
         if (job.Model.Kind != ModelKind.Function && !string.IsNullOrWhiteSpace(job.Model.ModelPath) && !File.Exists(_paths.Resolve(job.Model.ModelPath)))

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using MlNetBatch.DependencyInjection;
 using MlNetBatch.Jobs;
+using MlNetBatch.Scoring.Functions;
 using MlNetBatch.Jobs.Commit;
 using MlNetBatch.Jobs.Models;
 using MlNetBatch.Scoring;
@@ -56,6 +58,27 @@ public class ModelDefinitionTests
             "MlNetBatch:Jobs:onnx:Model:Name: is only used by Kind Function (this model is Onnx); remove it.",
             $"MlNetBatch:Jobs:missing:Model:ModelPath: model file '{dir.Combine("none.zip")}' does not exist.",
         ], failures);
+    }
+
+    [Fact]
+    public async Task A_host_refuses_to_start_with_a_function_name_no_batch_model_is_registered_under()
+    {
+        using var dir = new TempDirectory();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MlNetBatch:Jobs:ocr:Source:Path"] = dir.Combine("*.parquet"),
+            ["MlNetBatch:Jobs:ocr:Model:Kind"] = "Function",
+            ["MlNetBatch:Jobs:ocr:Model:Name"] = "tesseract",
+            ["MlNetBatch:Jobs:ocr:Sink:Path"] = dir.Combine("out"),
+        });
+        builder.Services.AddMlNetBatch(builder.Configuration.GetSection("MlNetBatch"));
+        builder.Services.AddBatchModel<MlNetBatch.Tests.Scoring.Functions.SumModel>("sum");
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal(["MlNetBatch:Jobs:ocr:Model:Name: no batch model is registered as 'tesseract' (registered: sum)."], error.Failures);
     }
 
     [Theory]
