@@ -64,7 +64,7 @@ internal static class TextBenchmark
         {
             Source = new SourceDefinition { Path = Path.Combine(work, "in", "*.jsonl") },
             Preprocess = [new PreprocessStep { Transform = "Tokenize", InputColumns = ["text"], OutputColumn = "input_ids", Tokenizer = settings }],
-            Model = new ScoreOnnxOptions { ModelPath = modelPath, BatchSize = BatchSize, Device = OnnxDevice.Cpu },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = modelPath, BatchSize = BatchSize, Device = OnnxDevice.Cpu },
             Sink = new SinkDefinition { Path = Path.Combine(work, "out"), Columns = ["id", "label", "probabilities"] },
             Execution = new ExecutionOptions { Parallelism = cores },
         };
@@ -83,8 +83,7 @@ internal static class TextBenchmark
 
     private static JobDefinition Unsorted(JobDefinition job)
     {
-        var model = job.Model.Clone();
-        model.LengthBucketBatches = 1;
+        var model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = job.Model.ModelPath, BatchSize = job.Model.BatchSize, Device = job.Model.Device, LengthBucketBatches = 1 };
         return new JobDefinition { Source = job.Source, Preprocess = job.Preprocess, Model = model, Sink = job.Sink, Execution = job.Execution };
     }
 

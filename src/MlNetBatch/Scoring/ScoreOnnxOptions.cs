@@ -1,7 +1,7 @@
 namespace MlNetBatch.Scoring;
 
 /// <summary>How <c>ScoreOnnx</c> runs a model. Properties, so that configuration binding fills them.</summary>
-public sealed class ScoreOnnxOptions
+public class ScoreOnnxOptions
 {
     /// <summary>The <c>.onnx</c> file. Only score models from sources you trust.</summary>
     public string ModelPath { get; set; } = string.Empty;

@@ -68,7 +68,7 @@ public class TextLinesFormatTests
         {
             Source = new SourceDefinition { Path = dir.Combine("notes.txt") },
             Preprocess = [new PreprocessStep { Transform = "Tokenize", InputColumns = ["text"], OutputColumn = "input_ids", Tokenizer = new TokenizerSettings { Vocabulary = vocabulary, MaxTokens = 16 } }],
-            Model = new ScoreOnnxOptions { ModelPath = Path.Combine(RepositoryPaths.Samples, "models", "text-classifier.onnx"), Device = OnnxDevice.Cpu },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = Path.Combine(RepositoryPaths.Samples, "models", "text-classifier.onnx"), Device = OnnxDevice.Cpu },
             Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["text", "label"] },
             Execution = new ExecutionOptions { MaxBadRecords = 1 },
         };

@@ -41,7 +41,7 @@ public class TextClassificationSampleTests
                     Tokenizer = new TokenizerSettings { Vocabulary = Path.Combine(Models, "text-vocab.txt"), MaxTokens = maxTokens },
                 },
             ],
-            Model = new ScoreOnnxOptions { ModelPath = Path.Combine(Models, "text-classifier.onnx"), BatchSize = 64, LengthBucketBatches = lengthBucketBatches, Device = OnnxDevice.Cpu },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = Path.Combine(Models, "text-classifier.onnx"), BatchSize = 64, LengthBucketBatches = lengthBucketBatches, Device = OnnxDevice.Cpu },
             Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["id", "text", "label", "probabilities"] },
             Execution = new ExecutionOptions { Parallelism = 2 },
         };
@@ -92,7 +92,7 @@ public class TextClassificationSampleTests
         {
             Source = new SourceDefinition { Path = dir.Combine("in.txt") },
             Preprocess = [new PreprocessStep { Transform = "Tokenize", InputColumns = ["text"], OutputColumn = "input_ids", Tokenizer = new TokenizerSettings { Vocabulary = vocabulary } }],
-            Model = new ScoreOnnxOptions { ModelPath = Path.Combine(Models, "text-classifier.onnx"), BatchSize = 16, LengthBucketBatches = 8, Device = OnnxDevice.Cpu },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = Path.Combine(Models, "text-classifier.onnx"), BatchSize = 16, LengthBucketBatches = 8, Device = OnnxDevice.Cpu },
             Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["text", "label"] },
             Execution = new ExecutionOptions { MaxBadRecords = 1000 },
         };

@@ -22,7 +22,7 @@ public class TokenizeJobRerunTests
             Source = new SourceDefinition { Path = dir.Combine("*.jsonl") },
             // A relative path: resolved against the job's folder.
             Preprocess = [new PreprocessStep { Transform = "Tokenize", InputColumns = ["text"], OutputColumn = "input_ids", Tokenizer = new TokenizerSettings { Vocabulary = "vocab.txt" } }],
-            Model = new ScoreOnnxOptions { ModelPath = Path.Combine(RepositoryPaths.Samples, "models", "text-classifier.onnx"), Device = OnnxDevice.Cpu },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = Path.Combine(RepositoryPaths.Samples, "models", "text-classifier.onnx"), Device = OnnxDevice.Cpu },
             Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["id", "label"] },
         };
         var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
