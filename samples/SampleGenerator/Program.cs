@@ -55,6 +55,7 @@ for (var part = 0; part < 2; part++)
 }
 
 await TextSample.WriteAsync(root, Console.Out);
+OcrScreens.WriteSample(Path.Combine(root, "data", "ocr"), Console.Out);
 
 var failure = SelfCheck(model);
 if (failure is not null)

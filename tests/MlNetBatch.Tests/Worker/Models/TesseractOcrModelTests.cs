@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetBatch.Data.BadRecords;
+using MlNetBatch.Samples.Generator;
 using MlNetBatch.Scoring.Functions;
 using MlNetBatch.Tests.Support;
 using MlNetBatch.Worker.Models;
@@ -14,12 +15,12 @@ public class TesseractOcrModelTests(ITestOutputHelper output)
     [Fact]
     public void Rendered_lines_some_turned_or_noisy_come_back_from_tesseract_exactly_for_at_least_90_percent_and_nearly_for_the_rest()
     {
-        var lines = TextImages.Lines(40, seed: 13);
+        var lines = OcrScreens.Lines(40, seed: 13);
         // Every third line is turned by up to 2 degrees, every fourth has 1 % of its pixels set to random greys.
         var images = lines.Select((l, i) => new Image
         {
             path = $"screens/{i:D3}.png",
-            bytes = TextImages.RenderPng(l, degrees: i % 3 == 0 ? (i % 5) - 2 : 0, noise: i % 4 == 0 ? 0.01 : 0, seed: i),
+            bytes = OcrScreens.RenderPng(l, degrees: i % 3 == 0 ? (i % 5) - 2 : 0, noise: i % 4 == 0 ? 0.01 : 0, seed: i),
         }).ToList();
 
         var (texts, bad) = Ocr(images, new TesseractOcrOptions { PageSegmentationMode = 7 });
@@ -43,7 +44,7 @@ public class TesseractOcrModelTests(ITestOutputHelper output)
     {
         var images = new List<Image>
         {
-            new() { path = "ok.png", bytes = TextImages.RenderPng("total 42") },
+            new() { path = "ok.png", bytes = OcrScreens.RenderPng("total 42") },
             new() { path = "corrupt.png", bytes = [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3] },
             new() { path = "empty.png", bytes = [] },
         };

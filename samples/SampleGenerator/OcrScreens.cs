@@ -1,9 +1,12 @@
 using SkiaSharp;
 
-namespace MlNetBatch.Tests.Support;
+namespace MlNetBatch.Samples.Generator;
 
-/// <summary>Lines of text rendered into PNGs, the same pixels on every run: a fixed font, size, margin and no antialiasing choices left to chance.</summary>
-public static class TextImages
+/// <summary>
+/// The OCR sample's screenshots: lines of text rendered into PNGs, the same pixels on every run (a fixed font, size and
+/// margin, no choice left to chance), some turned by a degree or two and some noisy.
+/// </summary>
+public static class OcrScreens
 {
     /// <summary>DejaVu Sans, which Debian's fontconfig pulls in (fonts-dejavu-core, installed by .ci/run when missing).</summary>
     public const string FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -28,6 +31,28 @@ public static class TextImages
         }
 
         return lines;
+    }
+
+    /// <summary>Screens in the sample folder.</summary>
+    public const int SampleCount = 24;
+
+    /// <summary>The lines the sample's screens show, screen by screen.</summary>
+    public static List<string> SampleLines() => Lines(SampleCount, seed: 2024);
+
+    /// <summary>
+    /// Writes the sample screens as <c>screen-00.png</c>… into <paramref name="directory"/>: every third turned by up
+    /// to 2 degrees, every fourth with 1 % of its pixels set to random greys.
+    /// </summary>
+    public static void WriteSample(string directory, TextWriter log)
+    {
+        Directory.CreateDirectory(directory);
+        var lines = SampleLines();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            File.WriteAllBytes(Path.Combine(directory, $"screen-{i:D2}.png"), RenderPng(lines[i], degrees: i % 3 == 0 ? (i % 5) - 2 : 0, noise: i % 4 == 0 ? 0.01 : 0, seed: i));
+        }
+
+        log.WriteLine($"wrote {lines.Count} screens to {directory}");
     }
 
     /// <summary>
