@@ -62,7 +62,7 @@ public class TesseractOcrModelTests(ITestOutputHelper output)
     {
         var input = new MLContext().Data.LoadFromEnumerable(images);
         var model = new RegisteredBatchModel("tesseract", new TesseractOcrModel(Options.Create(options)), new BatchModelOptions { MaxConcurrency = 2, BatchSize = 2 });
-        var binding = BatchFunctionBinding.Bind(model, input.Schema, new Dictionary<string, string>(), new Dictionary<string, string>(), batchSize: 0);
+        var binding = BatchFunctionBinding.Bind(model, input.Schema, new Dictionary<string, string>(), new Dictionary<string, string>(), batchSize: 0, partitionsAtOnce: 1);
         var bad = new BadRecords();
         var scored = new BatchFunctionDataView(input, binding, bad);
         // One pass: each pass scores again, and would report the bad rows again.
