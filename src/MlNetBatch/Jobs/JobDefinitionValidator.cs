@@ -106,6 +106,14 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
             {
                 yield return $"Preprocess:{i}: {problem}";
             }
+
+            foreach (var (setting, path) in job.Preprocess[i].Files())
+            {
+                if (!File.Exists(_paths.Resolve(path)))
+                {
+                    yield return $"Preprocess:{i}:{setting}: file '{_paths.Resolve(path)}' does not exist.";
+                }
+            }
         }
 
         foreach (var problem in ModelDefinitionValidator.Problems(job.Model))

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.ML.Data;
 using MlNetBatch.Data;
+using MlNetBatch.Data.BadRecords;
 
 namespace MlNetBatch.Pipeline;
 
@@ -43,21 +44,62 @@ internal abstract class BlockStageCursor : BlockRowCursor
     {
     }
 
-    internal override DataViewRowId RowIdAt(RecordBatch batch, int row)
-    {
-        var block = _blockOf[batch];
-        return block.IdSource is { } source ? source.RowIdAt(block.Input!, row) : block.RowIds![row];
-    }
+    internal override DataViewRowId RowIdAt(RecordBatch batch, int row) => InputRowId(_blockOf[batch], _blockOf[batch].InputRow(row));
 
     internal override long BatchIdAt(RecordBatch batch, int row)
     {
         var block = _blockOf[batch];
+        row = block.InputRow(row);
         return block.IdSource is { } source ? source.BatchIdAt(block.Input!, row) : block.BatchIds![row];
+    }
+
+    /// <summary>The bad-record sink of the job reading this stage's rows, found through its input; null when there is none.</summary>
+    internal override IBadRecordSink? BadRecordSink => (Input.Cursor as BlockRowCursor)?.BadRecordSink ?? _view.BadRecords;
+
+    /// <summary>The read statistics of the partition this stage reads, found through its input; null when there are none.</summary>
+    internal override ReadStatistics? RowStatistics => (Input.Cursor as BlockRowCursor)?.RowStatistics;
+
+    /// <summary>
+    /// Hears the rows the mapper of <paramref name="block"/> took out, before they go: bad rows go to the job's
+    /// quarantine (or fail the block when nothing quarantines), filtered rows are counted.
+    /// </summary>
+    internal void Dropped(StageBlock block, BlockRowDrops drops)
+    {
+        var output = block.Output!;
+        var file = output.Partition?.File.Location.ToString() ?? string.Empty;
+        var sink = BadRecordSink;
+        foreach (var (row, column, reason, value, ownFile) in drops.Bad)
+        {
+            var at = (long)InputRowId(block, row).Low;
+            var where = ownFile ?? file;
+            if (sink is null)
+            {
+                throw new DataFormatException(where.Length > 0 ? where : "the input", value is null ? reason : $"{reason} (value '{BadRecord.Clip(value)}')", column, at);
+            }
+
+            sink.Report(new BadRecord(where, output.Partition?.Id ?? string.Empty, at, null, column, reason, value is null ? null : BadRecord.Clip(value)));
+        }
+
+        if (drops.Filtered > 0)
+        {
+            RowStatistics?.AddFilteredRows(drops.Filtered);
+        }
     }
 
     internal override void CopyIds(RecordBatch batch, int start, Span<DataViewRowId> rowIds, Span<long> batchIds)
     {
         var block = _blockOf[batch];
+        if (block.RowMap is not null)
+        {
+            for (var i = 0; i < rowIds.Length; i++)
+            {
+                rowIds[i] = RowIdAt(batch, start + i);
+                batchIds[i] = BatchIdAt(batch, start + i);
+            }
+
+            return;
+        }
+
         if (block.IdSource is { } source)
         {
             source.CopyIds(block.Input!, start, rowIds, batchIds);
@@ -67,6 +109,9 @@ internal abstract class BlockStageCursor : BlockRowCursor
         block.RowIds.AsSpan(start, rowIds.Length).CopyTo(rowIds);
         block.BatchIds.AsSpan(start, rowIds.Length).CopyTo(batchIds);
     }
+
+    private static DataViewRowId InputRowId(StageBlock block, int inputRow) =>
+        block.IdSource is { } source ? source.RowIdAt(block.Input!, inputRow) : block.RowIds![inputRow];
 
     /// <summary>A new block with its own mapper.</summary>
     protected StageBlock CreateBlock()
@@ -93,6 +138,12 @@ internal abstract class BlockStageCursor : BlockRowCursor
     {
         if (block.Failure is { } failure)
         {
+            // The job's bad-record limit was reached while rows were set aside: that is the job's verdict, not the stage's failure.
+            if (failure is Jobs.BadRecordLimitExceededException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
             throw new BlockStageException(_view.Transform.Name, block.Output!, failure);
         }
 

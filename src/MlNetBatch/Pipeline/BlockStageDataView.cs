@@ -16,8 +16,9 @@ internal sealed class BlockStageDataView : IDataView
     private readonly BlockStageOptions _options;
     private readonly int[] _transformInputs;
 
-    public BlockStageDataView(IDataView input, IBlockTransform transform, IReadOnlyList<BlockOutputColumn> outputs, BlockStageOptions options)
+    public BlockStageDataView(IDataView input, IBlockTransform transform, IReadOnlyList<BlockOutputColumn> outputs, BlockStageOptions options, Data.BadRecords.IBadRecordSink? badRecords = null)
     {
+        BadRecords = badRecords;
         _input = input;
         _options = options;
         Transform = transform;
@@ -38,6 +39,9 @@ internal sealed class BlockStageDataView : IDataView
     }
 
     public IBlockTransform Transform { get; }
+
+    /// <summary>Where bad rows go when the input has no quarantine of its own; null to fail on them.</summary>
+    public Data.BadRecords.IBadRecordSink? BadRecords { get; }
 
     /// <summary>How many of the schema's columns are the input's.</summary>
     public int InputColumnCount { get; }

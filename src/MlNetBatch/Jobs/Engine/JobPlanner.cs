@@ -99,7 +99,7 @@ internal sealed class JobPlanner(
         try
         {
             var stageOptions = new BlockStageOptions { WorkerThreads = job.Execution.PreprocessThreads, PreserveOrder = job.Execution.PreserveRowOrder };
-            (preprocess, stepPaths) = PreprocessPipelineBuilder.Build(new MLContext(), job.Preprocess, source.AsDataView(), stageOptions, folding);
+            (preprocess, stepPaths) = PreprocessPipelineBuilder.Build(new MLContext(), [.. job.Preprocess.Select(s => s.WithFilesResolved(paths))], source.AsDataView(), stageOptions, folding);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
         {

@@ -16,4 +16,7 @@ internal sealed record PreparedJob(
 {
     /// <summary>The path each preprocessing step takes, for <c>plan</c>.</summary>
     public IReadOnlyList<Pipeline.PreprocessStepPlan> PreprocessPaths { get; init; } = [];
+
+    /// <summary>What the preprocessing learned at plan time, step by step, for the settings hash.</summary>
+    public IReadOnlyList<string> FittedStates => [.. PreprocessPaths.Select(p => p.FittedState).OfType<string>()];
 }
