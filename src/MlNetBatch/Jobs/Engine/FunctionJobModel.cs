@@ -8,7 +8,7 @@ using MlNetBatch.Scoring.Functions;
 namespace MlNetBatch.Jobs.Engine;
 
 /// <summary>A registered <see cref="IBatchModel"/> in a job; rows it fails are set aside in the quarantine with their path and row.</summary>
-internal sealed class FunctionJobModel(RegisteredBatchModel model, ModelDefinition definition) : IJobModel
+internal sealed class FunctionJobModel(RegisteredBatchModel model, ModelDefinition definition, int partitionsAtOnce) : IJobModel
 {
     public string Name => model.Name;
 
@@ -43,5 +43,5 @@ internal sealed class FunctionJobModel(RegisteredBatchModel model, ModelDefiniti
     }
 
     private BatchFunctionBinding Bind(DataViewSchema input) =>
-        BatchFunctionBinding.Bind(model, input, definition.InputColumns, definition.OutputColumns, definition.BatchSize);
+        BatchFunctionBinding.Bind(model, input, definition.InputColumns, definition.OutputColumns, definition.BatchSize, partitionsAtOnce);
 }

@@ -57,7 +57,7 @@ internal sealed class JobPlanner(
 
         // Planning waits on storage (listing, footers, samples), loading on the model file and ONNX Runtime's session
         // build: side by side, the job starts sooner. A source failure is still the one reported.
-        var loading = Task.Run(() => LoadModel(job.Model, modelOptions), CancellationToken.None);
+        var loading = Task.Run(() => LoadModel(job, modelOptions), CancellationToken.None);
         PartitionedDataSource source;
         IReadOnlyList<Partition> partitions;
         try
@@ -143,12 +143,13 @@ internal sealed class JobPlanner(
     }
 
     /// <summary>Loads the job's model as its <see cref="ModelDefinition.Kind"/> says; <paramref name="onnxOptions"/> has the resolved path.</summary>
-    private IJobModel LoadModel(ModelDefinition definition, ScoreOnnxOptions onnxOptions) => definition.Kind switch
+    private IJobModel LoadModel(JobDefinition job, ScoreOnnxOptions onnxOptions) => job.Model switch
     {
-        ModelKind.MlNet => new MlNetJobModel(MlNetScoringModel.Load(onnxOptions.ModelPath), definition.OutputColumns),
-        ModelKind.Function => new FunctionJobModel(
+        { Kind: ModelKind.MlNet } definition => new MlNetJobModel(MlNetScoringModel.Load(onnxOptions.ModelPath), definition.OutputColumns),
+        { Kind: ModelKind.Function } definition => new FunctionJobModel(
             (batchModels ?? throw new ModelException($"No batch model is registered as '{definition.Name}' (registered: none); register it with services.AddBatchModel<T>(\"{definition.Name}\").")).Resolve(definition.Name!),
-            definition),
+            definition,
+            job.Execution.Parallelism),
         _ => new OnnxJobModel(OnnxScoringModel.Load(onnxOptions, loggerFactory.CreateLogger<OnnxScoringModel>())),
     };
 

@@ -27,6 +27,12 @@ internal sealed class BatchFunctionBinding
 
     public int BatchSize { get; }
 
+    /// <summary>
+    /// Calls one cursor keeps in flight: its share of the model's calls at once, plus one being filled, so that the
+    /// partitions together keep the limit busy while rows held stay near (calls at once + partitions) × rows per call.
+    /// </summary>
+    public int CallsInFlight { get; private init; } = 1;
+
     public DataViewSchema Schema { get; }
 
     /// <summary>Model input name to its column's index in <see cref="Schema"/> (the same index as in the input).</summary>
@@ -68,10 +74,12 @@ internal sealed class BatchFunctionBinding
 
     /// <summary>
     /// Binds <paramref name="model"/> to <paramref name="input"/>. <paramref name="inputColumns"/> and
-    /// <paramref name="outputColumns"/> rename as in an ONNX job; <paramref name="batchSize"/> above 0 overrides the registration's.
+    /// <paramref name="outputColumns"/> rename as in an ONNX job; <paramref name="batchSize"/> above 0 overrides the
+    /// registration's; <paramref name="partitionsAtOnce"/> is how many cursors share the model's calls.
     /// </summary>
     public static BatchFunctionBinding Bind(
-        RegisteredBatchModel model, DataViewSchema input, IReadOnlyDictionary<string, string> inputColumns, IReadOnlyDictionary<string, string> outputColumns, int batchSize)
+        RegisteredBatchModel model, DataViewSchema input, IReadOnlyDictionary<string, string> inputColumns, IReadOnlyDictionary<string, string> outputColumns,
+        int batchSize, int partitionsAtOnce)
     {
         var signature = model.Model.Signature;
         var inputs = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -121,7 +129,11 @@ internal sealed class BatchFunctionBinding
         }
 
         var path = input.GetColumnOrNull(PathColumn) is { Type: TextDataViewType } pathColumn ? pathColumn.Index : (int?)null;
-        return new BatchFunctionBinding(model, batchSize > 0 ? batchSize : model.Options.BatchSize, schema, inputs, outputs, path) { DroppedOutputTypes = dropped };
+        return new BatchFunctionBinding(model, batchSize > 0 ? batchSize : model.Options.BatchSize, schema, inputs, outputs, path)
+        {
+            DroppedOutputTypes = dropped,
+            CallsInFlight = ((model.Options.MaxConcurrency + Math.Max(1, partitionsAtOnce) - 1) / Math.Max(1, partitionsAtOnce)) + 1,
+        };
     }
 
     /// <summary>A declared vector of unknown size takes vectors of its item type of any size; everything else must match exactly.</summary>

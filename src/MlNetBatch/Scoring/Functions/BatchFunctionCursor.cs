@@ -7,9 +7,9 @@ using MlNetBatch.Data.Columns;
 namespace MlNetBatch.Scoring.Functions;
 
 /// <summary>
-/// Reads blocks of rows from the input on the consumer's thread and keeps up to the model's
-/// <see cref="BatchModelOptions.MaxConcurrency"/> calls in flight, so that a slow call (a process, a service) overlaps
-/// the next ones; hands the scored blocks out in input order, with the rows the model failed set aside.
+/// Reads blocks of rows from the input on the consumer's thread and keeps its share of the model's
+/// <see cref="BatchModelOptions.MaxConcurrency"/> calls in flight (<see cref="BatchFunctionBinding.CallsInFlight"/>), so
+/// that a slow call (a process, a service) overlaps the next ones; hands the scored blocks out in input order, with the rows the model failed set aside.
 /// </summary>
 internal sealed class BatchFunctionCursor : BlockRowCursor
 {
@@ -33,7 +33,7 @@ internal sealed class BatchFunctionCursor : BlockRowCursor
         _badRecords = view.BadRecords;
         _copied = copied;
         _ids = input.GetIdGetter();
-        _window = _binding.Model.Options.MaxConcurrency;
+        _window = _binding.CallsInFlight;
     }
 
     // Blocks go back onto this cursor's own stack, on its thread.

@@ -54,18 +54,18 @@ public class TesseractOcrModelTests(ITestOutputHelper output)
         Assert.Equal([("ok.png", "total 42")], texts.Select(t => (t.Path, t.Text)));
         Assert.Equal(["corrupt.png", "empty.png"], bad.Select(b => b.File).Order());
         Assert.Equal([1L, 2L], bad.Select(b => b.Row).Order());
-        Assert.Contains(bad, b => b.Reason == "batch model 'tesseract' failed on this row: the image is empty (0 bytes)");
-        Assert.Contains(bad, b => b.File == "corrupt.png" && b.Reason.StartsWith("batch model 'tesseract' failed on this row: tesseract", StringComparison.Ordinal));
+        Assert.Contains(bad, b => b.Reason == "batch model 'TesseractOcrModel' failed on this row: the image is empty (0 bytes)");
+        Assert.Contains(bad, b => b.File == "corrupt.png" && b.Reason.StartsWith("batch model 'TesseractOcrModel' failed on this row: tesseract", StringComparison.Ordinal));
     }
 
-    /// <summary>Runs the model over <paramref name="images"/> the way a job does: bound to the rows' schema, two images per call, two calls at once.</summary>
+    /// <summary>Runs the model over <paramref name="images"/> through <c>ScoreBatchModel</c>, two images per call, two calls at once.</summary>
     private static (List<(string Path, string Text)> Texts, List<BadRecord> Bad) Ocr(List<Image> images, TesseractOcrOptions options)
     {
-        var input = new MLContext().Data.LoadFromEnumerable(images);
-        var model = new RegisteredBatchModel("tesseract", new TesseractOcrModel(Options.Create(options)), new BatchModelOptions { MaxConcurrency = 2, BatchSize = 2 });
-        var binding = BatchFunctionBinding.Bind(model, input.Schema, new Dictionary<string, string>(), new Dictionary<string, string>(), batchSize: 0);
+        var ml = new MLContext();
+        var input = ml.Data.LoadFromEnumerable(images);
         var bad = new BadRecords();
-        var scored = new BatchFunctionDataView(input, binding, bad);
+        var scored = ml.Transforms.ScoreBatchModel(new TesseractOcrModel(Options.Create(options)), new BatchModelOptions { MaxConcurrency = 2, BatchSize = 2 })
+            .Transform(input, bad);
         // One pass: each pass scores again, and would report the bad rows again.
         var texts = new List<(string, string)>();
         using var cursor = scored.GetRowCursor(scored.Schema);
