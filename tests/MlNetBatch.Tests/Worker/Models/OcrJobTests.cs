@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML;
+using MlNetBatch.Samples.Generator;
 using MlNetBatch.Data;
 using MlNetBatch.Jobs;
 using MlNetBatch.Jobs.Models;
@@ -19,10 +20,10 @@ public class OcrJobTests
     {
         using var dir = new TempDirectory();
         Directory.CreateDirectory(dir.Combine("screens"));
-        var lines = TextImages.Lines(12, seed: 21);
+        var lines = OcrScreens.Lines(12, seed: 21);
         for (var i = 0; i < lines.Count; i++)
         {
-            File.WriteAllBytes(dir.Combine("screens", $"{i:D2}.png"), TextImages.RenderPng(lines[i]));
+            File.WriteAllBytes(dir.Combine("screens", $"{i:D2}.png"), OcrScreens.RenderPng(lines[i]));
         }
 
         File.WriteAllBytes(dir.Combine("screens", "broken.png"), [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
