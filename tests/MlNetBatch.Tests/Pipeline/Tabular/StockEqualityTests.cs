@@ -146,6 +146,22 @@ public class StockEqualityTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 7)]
+    [InlineData(2, 1000)]
+    public void A_filter_that_keeps_nothing_leaves_no_rows_and_one_over_all_finite_values_drops_only_NaN_and_infinities(int seed, int chunkRows)
+    {
+        using var dir = new TempDirectory();
+        var (ml, _, test) = Data(dir, seed, chunkRows);
+
+        var none = ml.Transforms.FilterRowsByColumnBlocks("num", 1e30, 1e31).Fit(test).Transform(test);
+
+        Assert.Empty(DataViewReader.Column<long>(none, "id"));
+        Assert.Empty(DataViewReader.Column<long>(ml.Data.Cache(none), "id"));
+        var finite = ml.Transforms.FilterRowsByColumnBlocks("dbl", double.MinValue, double.MaxValue).Fit(test).Transform(test);
+        Assert.Equal(DataViewReader.Column<long>(ml.Data.FilterRowsByColumn(test, "dbl", double.MinValue, double.MaxValue), "id"), DataViewReader.Column<long>(finite, "id"));
+    }
+
     private static (MLContext Ml, IDataView Train, IDataView Test) Data(TempDirectory dir, int seed, int chunkRows)
     {
         CategoricalData.Write(dir.Combine("train.csv"), 600, seed, unseen: false);

@@ -115,7 +115,11 @@ public class TabularJobTests
         ];
         job.Sink.Columns = ["id", "fare", "f01", "per_f01"];
 
+        var plan = await Runner(dir).PlanAsync("expression", job);
         await Runner(dir).RunAsync("expression", job);
+
+        // ML.NET compiles expressions for its own row cursors only, so the step runs the stock transform there.
+        Assert.Equal("Preprocess:0 Expression: row (stock ML.NET transform, no block version)", plan.Preprocess[0].ToString());
 
         var output = new MLContext().Data.LoadFromParquet(dir.Combine("out"));
         var fares = DataViewReader.Column<float>(output, "fare");
