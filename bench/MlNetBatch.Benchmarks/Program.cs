@@ -13,6 +13,8 @@
 // defaults (dictionary, Snappy) and with zstd (default 2,000,000 rows in row groups of 50,000), and exits.
 // --stages [runs] [rows] compares the job with and without a no-op block stage, and a CPU-heavy block stage's overlap
 // with scoring (default 7 interleaved runs of 1,000,000 rows), and exits.
+// --tabular [runs] [rows] compares the tabular block stages with their stock ML.NET twins on one CSV (default 5 runs
+// of 1,000,000 rows), and exits.
 // --gpu cpu|cuda [rows] scores a wide MLP on that device (default 200,000 rows) and exits; bench/gpu.sh runs it
 // from a GPU publish.
 using System.Runtime.InteropServices;
@@ -47,6 +49,16 @@ if (BenchMode.Find(args, "--parquet-read") is { } parquetRead)
 if (BenchMode.Find(args, "--stages") is { } stages)
 {
     await BenchMode.InWorkFolderAsync("stages", work => StagesBenchmark.RunAsync(work, stages.Number(1, 7), stages.Number(2, 1_000_000)));
+    return;
+}
+
+if (BenchMode.Find(args, "--tabular") is { } tabular)
+{
+    await BenchMode.InWorkFolderAsync("tabular", work =>
+    {
+        TabularStagesBenchmark.Run(work, tabular.Number(1, 5), tabular.Number(2, 1_000_000));
+        return Task.CompletedTask;
+    });
     return;
 }
 
