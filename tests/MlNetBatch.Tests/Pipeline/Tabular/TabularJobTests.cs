@@ -52,6 +52,33 @@ public class TabularJobTests
         Assert.Equal(kept.Select(t => (float)DateTime.ParseExact(t.Pickup, TripsCsv.TimeFormat, CultureInfo.InvariantCulture).Hour), hours.Select(h => h.Item2));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task Bad_pickup_times_across_many_partitions_are_each_quarantined_once(int parallelism)
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        var bad = Enumerable.Range(0, 2000).Where(r => r % 97 == 3).ToHashSet();
+        var trips = TripsCsv.Write(dir.Combine("in", "trips.csv"), 0, 2000, seed: 7, bad, s_payments);
+        var job = Job(dir, "out");
+        job.Source.PartitionBytes = 16 * 1024;
+        job.Execution.Parallelism = parallelism;
+
+        var summary = await Runner(dir).RunAsync("trips", job);
+
+        Assert.True(summary.Partitions > 4, $"only {summary.Partitions} partitions");
+        Assert.Equal(bad.Count, summary.BadRows);
+        Assert.Equal(2000, summary.RowsIn);
+        var quarantined = Directory.GetFiles(dir.Combine("out", "_quarantine")).SelectMany(File.ReadLines).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        // Rows count from each partition's start here, so the values say which rows they were.
+        Assert.Equal(bad.Select(r => trips[r].Pickup).Order(), quarantined.Select(q => q.GetProperty("Value").GetString()!).Order());
+        var output = new MLContext().Data.LoadFromParquet(dir.Combine("out"));
+        Assert.Equal(
+            trips.Where((t, r) => !bad.Contains(r) && t.F00 >= 0.25f).Select(t => t.Id),
+            DataViewReader.Column<long>(output, "id").Order());
+    }
+
     [Fact]
     public async Task The_fitted_vocabulary_is_stable_across_plans_and_in_the_plan()
     {
