@@ -143,6 +143,8 @@ public class StockEqualityTests
             Assert.NotEmpty(kept);
             Assert.True(kept.Count < DataViewReader.Column<long>(test, "id").Count);
             Assert.Equal(kept, DataViewReader.Column<long>(block, "id"));
+            // Each row kept keeps its row id, as the stock filter passes its input's ids through.
+            Assert.Equal(RowIds(stock), RowIds(block));
             // The rows' other columns moved with them.
             Assert.Equal(DataViewReader.Text(stock, "cat"), DataViewReader.Text(block, "cat"));
             // Consolidated parallel cursors see the same rows in the same order.
@@ -197,6 +199,21 @@ public class StockEqualityTests
         CategoricalData.Write(dir.Combine("test.csv"), 900, seed, unseen: true);
         var ml = new MLContext(seed);
         return (ml, CategoricalData.Load(ml, dir.Combine("train.csv"), chunkRows), CategoricalData.Load(ml, dir.Combine("test.csv"), chunkRows));
+    }
+
+    private static List<DataViewRowId> RowIds(IDataView view)
+    {
+        using var cursor = view.GetRowCursor([view.Schema["id"]]);
+        var ids = cursor.GetIdGetter();
+        var values = new List<DataViewRowId>();
+        DataViewRowId id = default;
+        while (cursor.MoveNext())
+        {
+            ids(ref id);
+            values.Add(id);
+        }
+
+        return values;
     }
 
     private static List<double> Doubles(IDataView view, string column) =>
