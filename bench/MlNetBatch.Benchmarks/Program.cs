@@ -15,6 +15,9 @@
 // with scoring (default 7 interleaved runs of 1,000,000 rows), and exits.
 // --tabular [runs] [rows] compares the tabular block stages with their stock ML.NET twins on one CSV (default 5 runs
 // of 1,000,000 rows), and exits.
+// --text [rows] tokenizes and classifies that many generated reviews (default 200,000): the tokenizer's rows/s per
+// core, inference alone on the same rows tokenized beforehand, and the job end to end, and exits.
+// --images [runs] [images] times decode + resize + normalize on one core for SkiaSharp and ImageSharp (default 5 runs of 200).
 // --gpu cpu|cuda [rows] scores a wide MLP on that device (default 200,000 rows) and exits; bench/gpu.sh runs it
 // from a GPU publish.
 using System.Runtime.InteropServices;
@@ -59,6 +62,18 @@ if (BenchMode.Find(args, "--tabular") is { } tabular)
         TabularStagesBenchmark.Run(work, tabular.Number(1, 5), tabular.Number(2, 1_000_000));
         return Task.CompletedTask;
     });
+    return;
+}
+
+if (BenchMode.Find(args, "--text") is { } text)
+{
+    await BenchMode.InWorkFolderAsync("text", work => TextBenchmark.RunAsync(work, text.Number(1, 200_000)));
+    return;
+}
+
+if (BenchMode.Find(args, "--images") is { } imagesMode)
+{
+    ImagesBenchmark.Run(imagesMode.Number(1, 5), imagesMode.Number(2, 200));
     return;
 }
 

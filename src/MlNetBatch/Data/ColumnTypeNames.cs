@@ -7,7 +7,7 @@ namespace MlNetBatch.Data;
 public static class ColumnTypeNames
 {
     /// <summary>The names accepted by <see cref="TryParse"/>, for error messages.</summary>
-    public const string Accepted = "float, double, int, long, bool, string, or a fixed-size vector such as float[16]";
+    public const string Accepted = "float, double, int, long, bool, string, a fixed-size vector such as float[16], or bytes (byte[]: raw bytes of any length, such as an encoded image)";
 
     /// <summary>Parses a type name; returns false for an unknown name.</summary>
     public static bool TryParse(string name, out DataViewType type)
@@ -19,6 +19,12 @@ public static class ColumnTypeNames
         }
 
         name = name.Trim().ToLowerInvariant();
+        if (name is "bytes" or "byte[]" or "binary")
+        {
+            type = new VectorDataViewType(NumberDataViewType.Byte);
+            return true;
+        }
+
         var bracket = name.IndexOf('[');
         if (bracket > 0 && name.EndsWith(']'))
         {

@@ -69,6 +69,24 @@ public class DataSourceOptions
     /// <value>The default is 1000.</value>
     public int InferenceSampleRows { get; set; } = 1000;
 
+    /// <summary>Files per partition of a source that reads one row per file (<c>Images</c>), cut in listing order.</summary>
+    /// <value>The default is 256.</value>
+    public int FilesPerPartition { get; set; } = 256;
+
+    /// <summary>
+    /// How many files a cursor of a one-row-per-file source (<c>Images</c>) fetches at once: many small objects are read
+    /// concurrently, since each read mostly waits on the store.
+    /// </summary>
+    /// <value>The default is 16.</value>
+    public int FetchConcurrency { get; set; } = 16;
+
+    /// <summary>
+    /// The most bytes of files a cursor of a one-row-per-file source (<c>Images</c>) has fetched but not yet handed on;
+    /// a file larger than this is still read, alone.
+    /// </summary>
+    /// <value>The default is 64 MiB.</value>
+    public long MaxBytesInFlight { get; set; } = 64L << 20;
+
     /// <summary>Copies these options; the copy has its own <see cref="Columns"/>, so changing one leaves the other as it was.</summary>
     public DataSourceOptions Clone()
     {

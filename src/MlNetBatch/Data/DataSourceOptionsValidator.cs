@@ -45,6 +45,9 @@ public sealed class DataSourceOptionsValidator : IValidateOptions<DataSourceOpti
             (nameof(options.ChunkRows), options.ChunkRows),
             (nameof(options.PrefetchChunks), options.PrefetchChunks),
             (nameof(options.InferenceSampleRows), options.InferenceSampleRows),
+            (nameof(options.FilesPerPartition), options.FilesPerPartition),
+            (nameof(options.FetchConcurrency), options.FetchConcurrency),
+            (nameof(options.MaxBytesInFlight), (int)Math.Clamp(options.MaxBytesInFlight, int.MinValue, int.MaxValue)),
         })
         {
             if (value < 1)

@@ -13,6 +13,12 @@ public enum PartitionKind
 
     /// <summary>A whole file.</summary>
     WholeFile,
+
+    /// <summary>
+    /// A run of whole files, one row each (an image source): <see cref="Partition.Start"/> is the first file's place in
+    /// the listing, <see cref="Partition.Length"/> the number of files, and <see cref="Partition.Files"/> lists them.
+    /// </summary>
+    Files,
 }
 
 /// <summary>
@@ -35,4 +41,8 @@ public sealed record Partition(
     long Start,
     long Length,
     long? RowCount,
-    string OutputName);
+    string OutputName)
+{
+    /// <summary>For a <see cref="PartitionKind.Files"/> partition, its files in listing order (<see cref="File"/> is the first); otherwise empty.</summary>
+    public IReadOnlyList<ObjectInfo> Files { get; init; } = [];
+}

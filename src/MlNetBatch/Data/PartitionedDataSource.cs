@@ -124,6 +124,15 @@ public sealed class PartitionedDataSource
                 $"cannot tell the format from the file extension; set the source's Format to one of {string.Join(", ", formats.Kinds)}.");
         options.Format = kind;
         var format = formats.For(kind);
+        if (format is IFileSetFormat fileSet)
+        {
+            // A folder of images may hold other files too (a README, labels); they are not rows.
+            files.RemoveAll(f => !fileSet.Includes(f));
+            if (files.Count == 0)
+            {
+                throw new DataFormatException(string.Join(", ", paths), $"no {kind} files found there.");
+            }
+        }
 
         var declared = ParseSchema(options.Columns ?? []);
         var columns = declared.Count > 0 && !options.InferOtherColumns
@@ -171,6 +180,14 @@ public sealed class PartitionedDataSource
         var relatives = Files.Select(f => f.Location.Key[commonPrefix.Length..]).ToList();
         // Files from different buckets or hosts can share a key; their partitions need ids and output names of their own.
         var shared = relatives.GroupBy(r => r, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        if (Format is IFileSetFormat)
+        {
+            var names = Files.Select((f, i) => shared.Contains(relatives[i]) ? $"{f.Location.Container}/{relatives[i]}" : relatives[i]).ToList();
+            var sets = FileSetPartitioner.Plan(Files, names, Options.FilesPerPartition);
+            PartitionOutputNames.EnsureUnique(sets);
+            return sets;
+        }
+
         for (var f = 0; f < Files.Count; f++)
         {
             var file = Files[f];

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MlNetBatch.Pipeline.Stages.Text;
 using MlNetBatch.Pipeline.Stages.Tabular;
 
 namespace MlNetBatch.Jobs;
@@ -31,6 +32,39 @@ public sealed class PreprocessStep
     /// <value>The default is 100,000.</value>
     public long FitRows { get; set; } = 100_000;
 
+    /// <summary>For Tokenize: the tokenizer, its files and the columns it writes.</summary>
+    /// <remarks>Left out of the settings hash when absent, so the hash of a job without it is what it always was.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TokenizerSettings? Tokenizer { get; set; }
+
+    /// <summary>The files the step reads, by setting path (such as <c>Tokenizer:Vocabulary</c>), as configured.</summary>
+    public IEnumerable<(string Setting, string Path)> Files()
+    {
+        if (Tokenizer?.Vocabulary is { Length: > 0 } vocabulary)
+        {
+            yield return ("Tokenizer:Vocabulary", vocabulary);
+        }
+
+        if (Tokenizer?.Merges is { Length: > 0 } merges)
+        {
+            yield return ("Tokenizer:Merges", merges);
+        }
+    }
+
+    /// <summary>A copy whose file settings are resolved by <paramref name="paths"/> (relative to the configuration's folder).</summary>
+    internal PreprocessStep WithFilesResolved(JobPaths paths)
+    {
+        var copy = (PreprocessStep)MemberwiseClone();
+        copy.InputColumns = [.. InputColumns];
+        if (Tokenizer is { } tokenizer)
+        {
+            copy.Tokenizer = tokenizer.Clone();
+            copy.Tokenizer.Vocabulary = string.IsNullOrEmpty(tokenizer.Vocabulary) ? tokenizer.Vocabulary : paths.Resolve(tokenizer.Vocabulary);
+            copy.Tokenizer.Merges = string.IsNullOrEmpty(tokenizer.Merges) ? tokenizer.Merges : paths.Resolve(tokenizer.Merges);
+        }
+
+        return copy;
+    }
     /// <summary>For OneHotEncoding and MapValueToKey: the terms in key order; learned from the first FitRows rows when omitted.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public List<string>? Vocabulary { get; set; }
@@ -85,4 +119,7 @@ public sealed class PreprocessStep
     /// <value>The default is no upper bound.</value>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? UpperBound { get; set; }
+    /// <summary>For the image stages (DecodeImage, Resize, ConvertColor, ToTensor): their settings.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Pipeline.Stages.Images.ImageStepSettings? Image { get; set; }
 }

@@ -72,15 +72,16 @@ internal abstract class BlockStageCursor : BlockRowCursor
         var output = block.Output!;
         var file = output.Partition?.File.Location.ToString() ?? string.Empty;
         var sink = BadRecordSink;
-        foreach (var (row, column, reason, value) in drops.Bad)
+        foreach (var (row, column, reason, value, ownFile) in drops.Bad)
         {
             var at = (long)InputRowId(block, row).Low;
+            var where = ownFile ?? file;
             if (sink is null)
             {
-                throw new DataFormatException(file.Length > 0 ? file : "the input", $"{reason} (value '{BadRecord.Clip(value)}')", column, at);
+                throw new DataFormatException(where.Length > 0 ? where : "the input", value is null ? reason : $"{reason} (value '{BadRecord.Clip(value)}')", column, at);
             }
 
-            sink.Report(new BadRecord(file, output.Partition?.Id ?? string.Empty, at, null, column, reason, BadRecord.Clip(value)));
+            sink.Report(new BadRecord(where, output.Partition?.Id ?? string.Empty, at, null, column, reason, value is null ? null : BadRecord.Clip(value)));
         }
 
         if (drops.Filtered > 0)
@@ -143,6 +144,12 @@ internal abstract class BlockStageCursor : BlockRowCursor
     {
         if (block.Failure is { } failure)
         {
+            // The job's bad-record limit was reached while rows were set aside: that is the job's verdict, not the stage's failure.
+            if (failure is Jobs.BadRecordLimitExceededException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
             throw new BlockStageException(_view.Transform.Name, block.Output!, failure);
         }
 

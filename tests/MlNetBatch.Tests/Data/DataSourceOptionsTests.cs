@@ -13,7 +13,7 @@ namespace MlNetBatch.Tests.Data;
 public class DataSourceOptionsTests
 {
     private const string Expected =
-        "Columns:x: 'floaty' is not a column type; use float, double, int, long, bool, string, or a fixed-size vector such as float[16]. "
+        "Columns:x: 'floaty' is not a column type; use float, double, int, long, bool, string, a fixed-size vector such as float[16], or bytes (byte[]: raw bytes of any length, such as an encoded image). "
         + "PartitionBytes: must be at least 1024 (got 10). ChunkRows: must be greater than zero (got 0). "
         + "InferenceSampleRows: must be greater than zero (got -3).";
 

@@ -211,7 +211,7 @@ public class ParquetColumnTypeTests
     }
 
     [Fact]
-    public void Binary_columns_are_not_inferred_but_read_as_text_when_declared()
+    public void Binary_columns_are_inferred_as_bytes_and_read_as_text_when_declared()
     {
         using var dir = new TempDirectory();
         var path = dir.Combine("bytes.parquet");
@@ -221,7 +221,8 @@ public class ParquetColumnTypeTests
         var inferred = _ml.Data.LoadFromParquet(path);
         var declared = _ml.Data.LoadFromParquet(path, new DataSourceOptions { Columns = new() { ["payload"] = "string" } });
 
-        Assert.Null(inferred.Schema.GetColumnOrNull("payload"));
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Byte), inferred.Schema["payload"].Type);
+        Assert.Equal(payloads, DataViewReader.Vectors<byte>(inferred, "payload"));
         Assert.Equal(["plain", "ünïcødé", ""], DataViewReader.Text(declared, "payload"));
     }
 

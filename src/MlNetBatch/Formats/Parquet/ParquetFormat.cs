@@ -40,9 +40,16 @@ public sealed class ParquetFormat : IDataFormat
         var columns = new List<SourceColumn>();
         foreach (var field in parquet.Fields)
         {
+            if (field.Leaf is { Kind: ParquetValueKind.Binary, IsList: false, Physical: ParquetSharp.PhysicalType.ByteArray })
+            {
+                // Raw bytes (encoded images, say) read as a variable-size byte vector.
+                columns.Add(new SourceColumn(field.Name, new VectorDataViewType(NumberDataViewType.Byte)));
+                continue;
+            }
+
             if (field.Leaf is not { } leaf || ParquetTypeMapping.ToItemType(leaf) is not { } itemType)
             {
-                // Structures, maps, raw bytes and the like have no ML.NET counterpart; they stay in the file, unread.
+                // Structures, maps and the like have no ML.NET counterpart; they stay in the file, unread.
                 continue;
             }
 

@@ -38,6 +38,18 @@ internal static class ParquetTypeMapping
         _ => itemType is NumberDataViewType or BooleanDataViewType,
     };
 
+    /// <summary>
+    /// Whether a column of <paramref name="type"/> reads a flat BYTE_ARRAY column as raw bytes: a variable-size
+    /// <c>byte</c> vector, the type encoded images and other blobs read as.
+    /// </summary>
+    public static bool IsBinaryVector(DataViewType type) =>
+        type is VectorDataViewType { IsKnownSize: false } vector && vector.ItemType == NumberDataViewType.Byte;
+
+    /// <summary>Whether a flat column of raw or UTF-8 bytes can be read as a <see cref="IsBinaryVector"/> column.</summary>
+    public static bool CanReadAsBytes(ParquetLeaf leaf, DataViewType type) =>
+        IsBinaryVector(type) && !leaf.IsList && leaf.Kind is ParquetValueKind.Binary or ParquetValueKind.Text
+        && leaf.Physical == ParquetSharp.PhysicalType.ByteArray;
+
     /// <summary>The stored type in the words an error message uses (<c>text</c>, <c>Int64</c>, <c>DateTime</c>).</summary>
     public static string StoredTypeName(ParquetLeaf leaf) => leaf.Kind switch
     {

@@ -34,12 +34,7 @@ public static class JobFingerprint
                 job.Source.MissingValues,
             },
             job.Preprocess,
-            Model = new
-            {
-                InputColumns = job.Model.InputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
-                ConcatenatedInputs = job.Model.ConcatenatedInputs.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
-                OutputColumns = job.Model.OutputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
-            },
+            Model = ModelSettings(job.Model),
             Sink = new { Format = Stable(job.Sink.Format), job.Sink.Columns },
             FittedOn = fitsOnData ? inputs.Select(i => $"{i.Location}|{i.Size}|{i.ETag}").ToList() : null,
         };
@@ -51,6 +46,20 @@ public static class JobFingerprint
         }
 
         return Hash(Encoding.UTF8.GetBytes(settings));
+    }
+
+    /// <summary>
+    /// The model's column bindings. An ONNX model hashes exactly what every job hashed before models had kinds, so its
+    /// committed output stays valid; the other kinds add their kind and name, so no two kinds share a hash.
+    /// </summary>
+    private static object ModelSettings(Models.ModelDefinition model)
+    {
+        var inputs = model.InputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        var concatenated = model.ConcatenatedInputs.OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        var outputs = model.OutputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        return model.Kind == Models.ModelKind.Onnx
+            ? new { InputColumns = inputs, ConcatenatedInputs = concatenated, OutputColumns = outputs }
+            : new { Kind = model.Kind.ToString(), model.Name, InputColumns = inputs, ConcatenatedInputs = concatenated, OutputColumns = outputs };
     }
 
     /// <summary>

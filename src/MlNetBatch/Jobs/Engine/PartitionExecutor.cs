@@ -55,7 +55,7 @@ internal sealed class PartitionExecutor(
             {
                 var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
                 var input = sequential ? view.ReadingOnConsumerThread() : view;
-                var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(input), quarantine, sequential);
+                var scored = prepared.Model.Transform(prepared.Preprocess.Transform(input), quarantine, sequential);
                 // Sequential stages never wait on other threads: the cursor runs on this one, without a hand-off.
                 rowsOut = await DataViewWriter.WriteAsync(
                     scored, output.Stream, job.Sink.Format, _outputColumns, DataViewWriter.DefaultBlockRows, job.Sink.Parquet, writers,

@@ -1,18 +1,16 @@
 using Microsoft.ML;
 using MlNetBatch.Data;
-using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
 
 namespace MlNetBatch.Jobs.Engine;
 
-/// <summary>A job ready to run: its source and partitions, fitted preprocessing, model, scorer, sink columns and output directory.</summary>
+/// <summary>A job ready to run: its source and partitions, fitted preprocessing, model (of any kind), sink columns and output directory.</summary>
 internal sealed record PreparedJob(
     PartitionedDataSource Source,
     IReadOnlyList<Partition> Partitions,
     ITransformer Preprocess,
-    OnnxScoringModel Model,
-    ScoreOnnxTransformer Scorer,
+    IJobModel Model,
     IReadOnlyList<SinkColumn> OutputColumns,
     ObjectLocation OutputDirectory)
 {

@@ -167,7 +167,7 @@ public class TabularJobTests
             new PreprocessStep { Transform = "OneHotEncoding", InputColumns = ["payment"], OutputColumn = "payment_onehot" },
             Concatenate(),
         ],
-        Model = new ScoreOnnxOptions { ModelPath = RepositoryPaths.SampleModel, BatchSize = 128, Device = OnnxDevice.Cpu },
+        Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = RepositoryPaths.SampleModel, BatchSize = 128, Device = OnnxDevice.Cpu },
         Sink = new SinkDefinition { Path = dir.Combine(output), Columns = ["id", "probabilities", "pickup_hour", "pickup_day_of_week", "payment_onehot", "fare"] },
         Execution = new ExecutionOptions { Parallelism = 2, PartitionRetries = 0, PreprocessThreads = 2, MaxBadRecords = 100 },
     };

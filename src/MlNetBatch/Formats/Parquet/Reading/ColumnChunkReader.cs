@@ -32,6 +32,11 @@ internal abstract class ColumnChunkReader : IDisposable
             return new TextChunkReader((ColumnReader<ByteArray>)column, leaf);
         }
 
+        if (ParquetTypeMapping.IsBinaryVector(type))
+        {
+            return new BinaryChunkReader((ColumnReader<ByteArray>)column, leaf);
+        }
+
         var stored = StoredType(leaf.Physical);
         var converter = ConverterType(leaf.Kind, stored, item.RawType);
         var constructor = ReaderConstructors.GetOrAdd((leaf.Kind, item.RawType, converter, leaf.IsList), key => (key.Item4 ? typeof(ListChunkReader<,,>) : typeof(FlatChunkReader<,,>))

@@ -32,6 +32,11 @@ internal static class ParquetColumns
             throw new DataFormatException(parquet.Name, $"the column's Parquet type ({field.Description}) cannot be read as {ColumnTypeNames.Format(column.Type)}.", column.Name);
         }
 
+        if (ParquetTypeMapping.CanReadAsBytes(leaf, column.Type))
+        {
+            return leaf;
+        }
+
         var vector = column.Type as VectorDataViewType;
         if (!ParquetTypeMapping.CanRead(leaf, vector?.ItemType ?? column.Type))
         {
