@@ -52,6 +52,28 @@ public class TabularJobTests
         Assert.Equal(kept.Select(t => (float)DateTime.ParseExact(t.Pickup, TripsCsv.TimeFormat, CultureInfo.InvariantCulture).Hour), hours.Select(h => h.Item2));
     }
 
+    [Fact]
+    public async Task More_bad_pickup_times_than_the_job_tolerates_fail_it_naming_the_first()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        TripsCsv.Write(dir.Combine("in", "trips.csv"), 0, 600, seed: 8, new HashSet<int> { 10, 20, 30 }, s_payments);
+        var strict = Job(dir, "strict");
+        strict.Execution.MaxBadRecords = 0;
+        var limited = Job(dir, "limited");
+        limited.Execution.MaxBadRecords = 2;
+
+        // A job that tolerates no bad rows quarantines none: the first one fails its partition, in one line.
+        var failed = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("strict", strict));
+        var exceeded = await Assert.ThrowsAsync<BadRecordLimitExceededException>(() => Runner(dir).RunAsync("limited", limited));
+
+        Assert.DoesNotContain('\n', failed.Message);
+        Assert.Contains("trips.csv, column 'pickup', row 10: not a date-time in the format 'yyyy-MM-dd HH:mm:ss' (value '2024-02-30 25:10:00')", failed.Message);
+        Assert.DoesNotContain('\n', exceeded.Message);
+        Assert.Contains("(MaxBadRecords = 2, ", exceeded.Message);
+        Assert.Contains("trips.csv, row 10, column 'pickup': not a date-time in the format 'yyyy-MM-dd HH:mm:ss'", exceeded.Message);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
