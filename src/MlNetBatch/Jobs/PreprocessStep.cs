@@ -75,7 +75,7 @@ public sealed class PreprocessStep
     public int? MaximumKeys { get; set; }
 
     /// <summary>For Hashing: bits of the hash kept, 1 to 31.</summary>
-    /// <value>The default is ML.NET's, 16.</value>
+    /// <value>The default is ML.NET's, 31.</value>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? NumberOfBits { get; set; }
 

@@ -44,7 +44,11 @@ internal abstract class BlockStageCursor : BlockRowCursor
     {
     }
 
-    internal override DataViewRowId RowIdAt(RecordBatch batch, int row) => InputRowId(_blockOf[batch], _blockOf[batch].InputRow(row));
+    internal override DataViewRowId RowIdAt(RecordBatch batch, int row)
+    {
+        var block = _blockOf[batch];
+        return InputRowId(block, block.InputRow(row));
+    }
 
     internal override long BatchIdAt(RecordBatch batch, int row)
     {
@@ -89,12 +93,14 @@ internal abstract class BlockStageCursor : BlockRowCursor
     internal override void CopyIds(RecordBatch batch, int start, Span<DataViewRowId> rowIds, Span<long> batchIds)
     {
         var block = _blockOf[batch];
-        if (block.RowMap is not null)
+        if (block.RowMap is { } map)
         {
+            // Rows were taken out: each remaining row keeps the ids of the input row it came from.
             for (var i = 0; i < rowIds.Length; i++)
             {
-                rowIds[i] = RowIdAt(batch, start + i);
-                batchIds[i] = BatchIdAt(batch, start + i);
+                var row = map[start + i];
+                rowIds[i] = InputRowId(block, row);
+                batchIds[i] = block.IdSource is { } lender ? lender.BatchIdAt(block.Input!, row) : block.BatchIds![row];
             }
 
             return;

@@ -104,6 +104,8 @@ internal sealed class StageBlock : IBlockWork
         }
 
         var map = _rowMap;
+        // The output shares the input's buffers, which the mapper must not write; moving rows within them here is
+        // safe because the stage holds that input block alone until it releases it, and the input only refills it.
         output.RemoveRows(new HashSet<int>(drops.Rows), (from, to) => map[to] = map[from]);
         RowMap = map;
     }

@@ -23,6 +23,15 @@ internal static class SchemaShapeColumns
             VectorDataViewType v => (SchemaShape.Column.VectorKind.VariableVector, v.ItemType),
             _ => (SchemaShape.Column.VectorKind.Scalar, type),
         };
-        return (SchemaShape.Column)Constructor.Invoke([name, kind, itemType, false, null]);
+        // ML.NET describes a key column by its raw number type and a key flag, as its own transforms do.
+        return itemType is KeyDataViewType key
+            ? (SchemaShape.Column)Constructor.Invoke([name, kind, KeyRawType(key), true, null])
+            : (SchemaShape.Column)Constructor.Invoke([name, kind, itemType, false, null]);
     }
+
+    private static DataViewType KeyRawType(KeyDataViewType key) =>
+        key.RawType == typeof(byte) ? NumberDataViewType.Byte
+        : key.RawType == typeof(ushort) ? NumberDataViewType.UInt16
+        : key.RawType == typeof(ulong) ? NumberDataViewType.UInt64
+        : NumberDataViewType.UInt32;
 }

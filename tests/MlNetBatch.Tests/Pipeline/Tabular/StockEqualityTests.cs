@@ -72,6 +72,10 @@ public class StockEqualityTests
         foreach (var column in new[] { "cat", "num", "dbl" })
         {
             var bits = random.Next(1, 32);
+            // The default number of bits too: ML.NET's is 31.
+            var stockDefault = ml.Transforms.Conversion.Hash("h", column).Fit(test).Transform(test);
+            var blockDefault = ml.Transforms.Conversion.HashBlocks("h", column).Fit(test).Transform(test);
+            Assert.Equal(DataViewReader.Column<uint>(stockDefault, "h"), DataViewReader.Column<uint>(blockDefault, "h"));
             var hashSeed = (uint)random.Next();
             var stock = ml.Transforms.Conversion.Hash("h", column, bits).Fit(test).Transform(test);
             var stockSeeded = ml.Transforms.Conversion.Hash(new HashingEstimator.ColumnOptions("h", column, bits, hashSeed)).Fit(test).Transform(test);
@@ -139,11 +143,54 @@ public class StockEqualityTests
             Assert.NotEmpty(kept);
             Assert.True(kept.Count < DataViewReader.Column<long>(test, "id").Count);
             Assert.Equal(kept, DataViewReader.Column<long>(block, "id"));
+            // Each row kept keeps its row id, as the stock filter passes its input's ids through.
+            Assert.Equal(RowIds(stock), RowIds(block));
             // The rows' other columns moved with them.
             Assert.Equal(DataViewReader.Text(stock, "cat"), DataViewReader.Text(block, "cat"));
             // Consolidated parallel cursors see the same rows in the same order.
             Assert.Equal(kept, DataViewReader.Column<long>(ml.Data.Cache(block), "id"));
         }
+    }
+
+    [Theory]
+    [InlineData(1, 7)]
+    [InlineData(2, 1000)]
+    public void A_filter_that_keeps_nothing_leaves_no_rows_and_one_over_all_finite_values_drops_only_NaN_and_infinities(int seed, int chunkRows)
+    {
+        using var dir = new TempDirectory();
+        var (ml, _, test) = Data(dir, seed, chunkRows);
+
+        var none = ml.Transforms.FilterRowsByColumnBlocks("num", 1e30, 1e31).Fit(test).Transform(test);
+
+        Assert.Empty(DataViewReader.Column<long>(none, "id"));
+        Assert.Empty(DataViewReader.Column<long>(ml.Data.Cache(none), "id"));
+        var finite = ml.Transforms.FilterRowsByColumnBlocks("dbl", double.MinValue, double.MaxValue).Fit(test).Transform(test);
+        Assert.Equal(DataViewReader.Column<long>(ml.Data.FilterRowsByColumn(test, "dbl", double.MinValue, double.MaxValue), "id"), DataViewReader.Column<long>(finite, "id"));
+    }
+
+    [Theory]
+    [InlineData(6, 100)]
+    public void A_chain_of_block_stages_fits_and_equals_the_chain_of_stock_transforms(int seed, int chunkRows)
+    {
+        using var dir = new TempDirectory();
+        var (ml, train, test) = Data(dir, seed, chunkRows);
+
+        // Chained estimators ask each other for their output schema shapes, key columns included, before fitting.
+        var stock = ml.Transforms.Conversion.MapValueToKey("k", "cat")
+            .Append(ml.Transforms.Conversion.Hash("h", "cat"))
+            .Append(ml.Transforms.ReplaceMissingValues("r", "num", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.Categorical.OneHotEncoding("v", "cat"))
+            .Fit(train).Transform(test);
+        var block = ml.Transforms.Conversion.MapValueToKeyBlocks("k", "cat")
+            .Append(ml.Transforms.Conversion.HashBlocks("h", "cat"))
+            .Append(ml.Transforms.ReplaceMissingValuesBlocks("r", "num", MissingValueReplacement.Mean))
+            .Append(ml.Transforms.Categorical.OneHotEncodingBlocks("v", "cat"))
+            .Fit(train).Transform(test);
+
+        Assert.Equal(DataViewReader.Column<uint>(stock, "k"), DataViewReader.Column<uint>(block, "k"));
+        Assert.Equal(DataViewReader.Column<uint>(stock, "h"), DataViewReader.Column<uint>(block, "h"));
+        Assert.Equal(DataViewReader.Column<float>(stock, "r"), DataViewReader.Column<float>(block, "r"));
+        Assert.Equal(DataViewReader.Vectors(stock, "v"), DataViewReader.Vectors(block, "v"));
     }
 
     private static (MLContext Ml, IDataView Train, IDataView Test) Data(TempDirectory dir, int seed, int chunkRows)
@@ -152,6 +199,21 @@ public class StockEqualityTests
         CategoricalData.Write(dir.Combine("test.csv"), 900, seed, unseen: true);
         var ml = new MLContext(seed);
         return (ml, CategoricalData.Load(ml, dir.Combine("train.csv"), chunkRows), CategoricalData.Load(ml, dir.Combine("test.csv"), chunkRows));
+    }
+
+    private static List<DataViewRowId> RowIds(IDataView view)
+    {
+        using var cursor = view.GetRowCursor([view.Schema["id"]]);
+        var ids = cursor.GetIdGetter();
+        var values = new List<DataViewRowId>();
+        DataViewRowId id = default;
+        while (cursor.MoveNext())
+        {
+            ids(ref id);
+            values.Add(id);
+        }
+
+        return values;
     }
 
     private static List<double> Doubles(IDataView view, string column) =>

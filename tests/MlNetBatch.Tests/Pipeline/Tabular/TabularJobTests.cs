@@ -53,6 +53,55 @@ public class TabularJobTests
     }
 
     [Fact]
+    public async Task More_bad_pickup_times_than_the_job_tolerates_fail_it_naming_the_first()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        TripsCsv.Write(dir.Combine("in", "trips.csv"), 0, 600, seed: 8, new HashSet<int> { 10, 20, 30 }, s_payments);
+        var strict = Job(dir, "strict");
+        strict.Execution.MaxBadRecords = 0;
+        var limited = Job(dir, "limited");
+        limited.Execution.MaxBadRecords = 2;
+
+        // A job that tolerates no bad rows quarantines none: the first one fails its partition, in one line.
+        var failed = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("strict", strict));
+        var exceeded = await Assert.ThrowsAsync<BadRecordLimitExceededException>(() => Runner(dir).RunAsync("limited", limited));
+
+        Assert.DoesNotContain('\n', failed.Message);
+        Assert.Contains("trips.csv, column 'pickup', row 10: not a date-time in the format 'yyyy-MM-dd HH:mm:ss' (value '2024-02-30 25:10:00')", failed.Message);
+        Assert.DoesNotContain('\n', exceeded.Message);
+        Assert.Contains("(MaxBadRecords = 2, ", exceeded.Message);
+        Assert.Contains("trips.csv, row 10, column 'pickup': not a date-time in the format 'yyyy-MM-dd HH:mm:ss'", exceeded.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task Bad_pickup_times_across_many_partitions_are_each_quarantined_once(int parallelism)
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        var bad = Enumerable.Range(0, 2000).Where(r => r % 97 == 3).ToHashSet();
+        var trips = TripsCsv.Write(dir.Combine("in", "trips.csv"), 0, 2000, seed: 7, bad, s_payments);
+        var job = Job(dir, "out");
+        job.Source.PartitionBytes = 16 * 1024;
+        job.Execution.Parallelism = parallelism;
+
+        var summary = await Runner(dir).RunAsync("trips", job);
+
+        Assert.True(summary.Partitions > 4, $"only {summary.Partitions} partitions");
+        Assert.Equal(bad.Count, summary.BadRows);
+        Assert.Equal(2000, summary.RowsIn);
+        var quarantined = Directory.GetFiles(dir.Combine("out", "_quarantine")).SelectMany(File.ReadLines).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        // Rows count from each partition's start here, so the values say which rows they were.
+        Assert.Equal(bad.Select(r => trips[r].Pickup).Order(), quarantined.Select(q => q.GetProperty("Value").GetString()!).Order());
+        var output = new MLContext().Data.LoadFromParquet(dir.Combine("out"));
+        Assert.Equal(
+            trips.Where((t, r) => !bad.Contains(r) && t.F00 >= 0.25f).Select(t => t.Id),
+            DataViewReader.Column<long>(output, "id").Order());
+    }
+
+    [Fact]
     public async Task The_fitted_vocabulary_is_stable_across_plans_and_in_the_plan()
     {
         using var dir = new TempDirectory();
@@ -115,7 +164,11 @@ public class TabularJobTests
         ];
         job.Sink.Columns = ["id", "fare", "f01", "per_f01"];
 
+        var plan = await Runner(dir).PlanAsync("expression", job);
         await Runner(dir).RunAsync("expression", job);
+
+        // ML.NET compiles expressions for its own row cursors only, so the step runs the stock transform there.
+        Assert.Equal("Preprocess:0 Expression: row (stock ML.NET transform, no block version)", plan.Preprocess[0].ToString());
 
         var output = new MLContext().Data.LoadFromParquet(dir.Combine("out"));
         var fares = DataViewReader.Column<float>(output, "fare");

@@ -6,53 +6,65 @@ namespace MlNetBatch.Pipeline.Stages.Tabular;
 /// <summary>Fills a block's part columns from its timestamps; a text that does not parse takes its row out as a bad record.</summary>
 internal sealed class DateTimePartsMapper(DateTimePartsBlockTransform transform, int input, int[] outputs, bool text) : IDropsRows
 {
+    // The part columns' arrays for the block being mapped, looked up once per block rather than per row.
+    private readonly float[]?[] _floats = new float[outputs.Length][];
+    private readonly double[]?[] _doubles = new double[outputs.Length][];
+
     public BlockRowDrops Drops { get; } = new();
 
     public void Map(RecordBatch block)
     {
-        if (text)
+        for (var i = 0; i < outputs.Length; i++)
         {
-            var values = block.Column<TextColumnBuffer>(input).Values;
+            var unix = transform.Parts[i] == DateTimePart.UnixTime;
+            _floats[i] = unix ? null : block.Column<ScalarColumnBuffer<float>>(outputs[i]).Values;
+            _doubles[i] = unix ? block.Column<ScalarColumnBuffer<double>>(outputs[i]).Values : null;
+        }
+
+        if (!text)
+        {
+            var times = block.Column<ScalarColumnBuffer<DateTime>>(input).Values;
             for (var r = 0; r < block.RowCount; r++)
             {
-                var value = values[r];
-                if (value.IsEmpty)
-                {
-                    Write(block, r, null);
-                }
-                else if (transform.TryParse(value.Span, out var local))
-                {
-                    Write(block, r, local);
-                }
-                else
-                {
-                    Write(block, r, null);
-                    Drops.Reject(r, transform.InputColumn, $"not a date-time in the format '{transform.Format}'", value.ToString());
-                }
+                Write(r, transform.Local(times[r]));
             }
 
             return;
         }
 
-        var times = block.Column<ScalarColumnBuffer<DateTime>>(input).Values;
+        var values = block.Column<TextColumnBuffer>(input).Values;
         for (var r = 0; r < block.RowCount; r++)
         {
-            Write(block, r, transform.Local(times[r]));
+            var value = values[r];
+            if (value.IsEmpty)
+            {
+                Write(r, null);
+            }
+            else if (transform.TryParse(value.Span, out var local))
+            {
+                Write(r, local);
+            }
+            else
+            {
+                // The row leaves the block; its parts are still written so no stale value is left behind.
+                Write(r, null);
+                Drops.Reject(r, transform.InputColumn, $"not a date-time in the format '{transform.Format}'", value.ToString());
+            }
         }
     }
 
-    private void Write(RecordBatch block, int row, DateTimeOffset? time)
+    private void Write(int row, DateTimeOffset? time)
     {
-        for (var i = 0; i < outputs.Length; i++)
+        for (var i = 0; i < _floats.Length; i++)
         {
-            var part = transform.Parts[i];
-            if (part == DateTimePart.UnixTime)
+            if (_doubles[i] is { } seconds)
             {
-                block.Column<ScalarColumnBuffer<double>>(outputs[i]).Values[row] = time is { } t ? t.ToUnixTimeSeconds() : double.NaN;
-                continue;
+                seconds[row] = time is { } t ? t.ToUnixTimeSeconds() : double.NaN;
             }
-
-            block.Column<ScalarColumnBuffer<float>>(outputs[i]).Values[row] = time is { } value ? Part(value, part) : float.NaN;
+            else
+            {
+                _floats[i]![row] = time is { } t ? Part(t, transform.Parts[i]) : float.NaN;
+            }
         }
     }
 

@@ -13,7 +13,7 @@ namespace MlNetBatch.Pipeline.Stages.Tabular;
 public sealed class HashingBlockTransform : IBlockTransform
 {
     /// <summary>ML.NET's default number of bits.</summary>
-    public const int DefaultNumberOfBits = 16;
+    public const int DefaultNumberOfBits = 31;
 
     /// <summary>ML.NET's default seed.</summary>
     public const uint DefaultSeed = 314489979;
