@@ -12,7 +12,8 @@ if (args.Length > 1 || args is ["-h" or "--help" or "/?"])
     // Misuse goes to stderr so scripts that capture stdout do not mistake usage text for output.
     var usage = args.Length > 1 ? Console.Error : Console.Out;
     usage.WriteLine("Usage: dotnet run --project samples/SampleGenerator -- [outputRoot]");
-    usage.WriteLine("Writes models/tabular-mlp.onnx and data/tabular/part-0000{0,1}.parquet under outputRoot");
+    usage.WriteLine("Writes models/tabular-mlp.onnx and data/tabular/part-0000{0,1}.parquet, and the text sample (models/text-vocab.txt,");
+    usage.WriteLine("models/text-classifier.onnx, data/text/reviews-0000{0,1}.jsonl) under outputRoot");
     usage.WriteLine("(default: the samples folder next to MlNetBatch.sln).");
     return args.Length > 1 ? 2 : 0;
 }
@@ -52,6 +53,8 @@ for (var part = 0; part < 2; part++)
         $"wrote {path} ({new FileInfo(path).Length:N0} bytes, ids {nextId}..{nextId + RowsPerFile - 1}, row groups of {RowGroupSize})");
     nextId += RowsPerFile;
 }
+
+await TextSample.WriteAsync(root, Console.Out);
 
 var failure = SelfCheck(model);
 if (failure is not null)
