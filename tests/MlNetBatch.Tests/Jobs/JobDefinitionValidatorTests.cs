@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MlNetBatch.DependencyInjection;
 using MlNetBatch.Jobs;
+using MlNetBatch.Scoring.Functions;
 using MlNetBatch.Tests.Support;
 using MlNetBatch.Worker.Scheduling;
 
@@ -145,12 +146,14 @@ public class JobDefinitionValidatorTests
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = RepositoryPaths.Root });
         builder.Services.AddMlNetBatch(builder.Configuration.GetSection("MlNetBatch"), RepositoryPaths.Root);
+        // As the worker registers it: the shipped ocr job names it.
+        builder.Services.AddBatchModel<MlNetBatch.Worker.Models.TesseractOcrModel>("tesseract");
         using var host = builder.Build();
 
         await host.StartAsync();
 
         var options = host.Services.GetRequiredService<IOptions<MlNetBatchOptions>>().Value;
-        Assert.Contains("sample", options.Jobs.Keys);
+        Assert.Equal(["ocr", "sample", "text-classification"], options.Jobs.Keys.Order(StringComparer.Ordinal));
         await host.StopAsync();
     }
 
