@@ -53,6 +53,8 @@ for (var part = 0; part < 2; part++)
     nextId += RowsPerFile;
 }
 
+await MlNetBatch.Samples.Generator.Taxi.TaxiSample.WriteAsync(root, Console.Out);
+
 var failure = SelfCheck(model);
 if (failure is not null)
 {
