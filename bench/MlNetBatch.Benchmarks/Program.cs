@@ -50,6 +50,13 @@ if (BenchMode.Find(args, "--stages") is { } stages)
     return;
 }
 
+// --taxi [rows]: the NYC-taxi jobs against ML.NET's own pipeline on the same CSV (default 500,000 trips), and exits.
+if (BenchMode.Find(args, "--taxi") is { } taxi)
+{
+    await BenchMode.InWorkFolderAsync("taxi", work => TaxiBenchmark.RunAsync(work, taxi.Number(1, 500_000)));
+    return;
+}
+
 if (BenchMode.Find(args, "--job-loop") is { } jobLoop)
 {
     await BenchMode.InWorkFolderAsync("job-loop", work => JobLoop.RunAsync(work, jobLoop.Number(1, 20), jobLoop.Number(2, 2_000_000)));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetBatch.Samples.Generator.Taxi;
+using MlNetBatch.Scoring;
 using MlNetBatch.Tests.Support;
 
 namespace MlNetBatch.Tests.Samples;
@@ -35,6 +36,26 @@ public class TaxiSampleTests
 
         // The unseen categories are scored, not rejected: a one-hot of zeros in both forms.
         Assert.All(actual[^3..], score => Assert.True(float.IsFinite(score)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    public void ScoreOnnx_on_the_onnx_export_gives_the_zip_models_scores(int batchSize)
+    {
+        // Text and scalar float inputs of shape [-1, 1]; batch size 0 is the automatic one, sized from those inputs.
+        var rows = TaxiReferences.SampleRows().Take(500).Cast<TaxiModelInput>().ToList();
+        var mlContext = new MLContext();
+        var data = mlContext.Data.LoadFromEnumerable(rows);
+        var expected = TaxiReferences.Transform(mlContext, mlContext.Model.Load(ZipModel, out _), rows);
+        var options = new ScoreOnnxOptions { ModelPath = OnnxModel, Device = OnnxDevice.Cpu, BatchSize = batchSize };
+        options.OutputColumns["Score.output"] = "predicted_fare";
+
+        using var scorer = mlContext.Transforms.ScoreOnnx(options).Fit(data);
+        var actual = DataViewReader.Vectors(scorer.Transform(data), "predicted_fare");
+
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.All(expected.Zip(actual), p => Assert.Equal(p.First, Assert.Single(p.Second), 1e-4f * Math.Max(1, Math.Abs(p.First))));
     }
 
     [Fact]
