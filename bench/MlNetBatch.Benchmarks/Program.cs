@@ -15,6 +15,7 @@
 // with scoring (default 7 interleaved runs of 1,000,000 rows), and exits.
 // --tabular [runs] [rows] compares the tabular block stages with their stock ML.NET twins on one CSV (default 5 runs
 // of 1,000,000 rows), and exits.
+// --taxi [rows]: the NYC-taxi jobs against ML.NET's own pipeline on the same CSV (default 500,000 trips), and exits.
 // --text [rows] tokenizes and classifies that many generated reviews (default 200,000): the tokenizer's rows/s per
 // core, inference alone on the same rows tokenized beforehand, and the job end to end, and exits.
 // --images [runs] [images] times decode + resize + normalize on one core for SkiaSharp and ImageSharp (default 5 runs of 200).
@@ -74,6 +75,12 @@ if (BenchMode.Find(args, "--text") is { } text)
 if (BenchMode.Find(args, "--images") is { } imagesMode)
 {
     ImagesBenchmark.Run(imagesMode.Number(1, 5), imagesMode.Number(2, 200));
+    return;
+}
+
+if (BenchMode.Find(args, "--taxi") is { } taxi)
+{
+    await BenchMode.InWorkFolderAsync("taxi", work => TaxiBenchmark.RunAsync(work, taxi.Number(1, 500_000)));
     return;
 }
 

@@ -56,6 +56,7 @@ for (var part = 0; part < 2; part++)
 
 await TextSample.WriteAsync(root, Console.Out);
 OcrScreens.WriteSample(Path.Combine(root, "data", "ocr"), Console.Out);
+await MlNetBatch.Samples.Generator.Taxi.TaxiSample.WriteAsync(root, Console.Out);
 
 var failure = SelfCheck(model);
 if (failure is not null)

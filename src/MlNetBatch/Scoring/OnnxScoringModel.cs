@@ -77,7 +77,8 @@ public sealed class OnnxScoringModel : IDisposable
         foreach (var input in inputs)
         {
             // Strings and padded rows count as pointers; their text or tokens are not known before the data is read.
-            var itemBytes = input.ItemType.RawType.IsValueType && input.Layout == TensorLayout.Dense
+            // Text's raw type, ReadOnlyMemory<char>, is a generic struct that Marshal.SizeOf rejects.
+            var itemBytes = input.ItemType.RawType.IsValueType && !input.ItemType.RawType.IsGenericType && input.Layout == TensorLayout.Dense
                 ? System.Runtime.InteropServices.Marshal.SizeOf(input.ItemType.RawType == typeof(bool) ? typeof(byte) : input.ItemType.RawType)
                 : IntPtr.Size;
             bytesPerRow += (long)input.RowSize * itemBytes;
