@@ -12,7 +12,8 @@ if (args.Length > 1 || args is ["-h" or "--help" or "/?"])
     // Misuse goes to stderr so scripts that capture stdout do not mistake usage text for output.
     var usage = args.Length > 1 ? Console.Error : Console.Out;
     usage.WriteLine("Usage: dotnet run --project samples/SampleGenerator -- [outputRoot]");
-    usage.WriteLine("Writes models/tabular-mlp.onnx and data/tabular/part-0000{0,1}.parquet under outputRoot");
+    usage.WriteLine("Writes models/tabular-mlp.onnx and data/tabular/part-0000{0,1}.parquet under outputRoot,");
+    usage.WriteLine("data/images/ (the image sample's pictures) and models/resnet18.onnx (copied from its NuGet package)");
     usage.WriteLine("(default: the samples folder next to MlNetBatch.sln).");
     return args.Length > 1 ? 2 : 0;
 }
@@ -52,6 +53,11 @@ for (var part = 0; part < 2; part++)
         $"wrote {path} ({new FileInfo(path).Length:N0} bytes, ids {nextId}..{nextId + RowsPerFile - 1}, row groups of {RowGroupSize})");
     nextId += RowsPerFile;
 }
+
+var imagePaths = ImageSamples.WriteFolder(Path.Combine(root, "data", "images"));
+Console.WriteLine($"wrote {imagePaths.Count} images (JPEG and PNG) under {Path.Combine(root, "data", "images")}");
+var resnet = ImageSamples.CopyResNet18(Path.Combine(root, "models"));
+Console.WriteLine($"copied the ResNet18 model of Microsoft.ML.DnnImageFeaturizer.ResNet18 (MIT) to {resnet}");
 
 var failure = SelfCheck(model);
 if (failure is not null)
