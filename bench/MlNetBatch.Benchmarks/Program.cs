@@ -14,6 +14,8 @@
 // --stages [runs] [rows] compares the job with and without a no-op block stage, and a CPU-heavy block stage's overlap
 // with scoring (default 7 interleaved runs of 1,000,000 rows), and exits.
 // --images [runs] [images] times decode + resize + normalize on one core for SkiaSharp and ImageSharp (default 5 runs of 200).
+// --resnet [images] [runs] times ResNet18 features: inference only at its best batch, the image sample job end to end, and
+// stock ML.NET's ImageAnalytics + ApplyOnnxModel, on the same generated images (default 200 images, best of 2 runs).
 // --gpu cpu|cuda [rows] scores a wide MLP on that device (default 200,000 rows) and exits; bench/gpu.sh runs it
 // from a GPU publish.
 using System.Runtime.InteropServices;
@@ -54,6 +56,12 @@ if (BenchMode.Find(args, "--stages") is { } stages)
 if (BenchMode.Find(args, "--images") is { } imagesMode)
 {
     ImagesBenchmark.Run(imagesMode.Number(1, 5), imagesMode.Number(2, 200));
+    return;
+}
+
+if (BenchMode.Find(args, "--resnet") is { } resnet)
+{
+    await BenchMode.InWorkFolderAsync("resnet", work => ResNetBenchmark.RunAsync(work, resnet.Number(1, 200), resnet.Number(2, 2)));
     return;
 }
 
