@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML;
@@ -18,7 +19,8 @@ namespace MlNetBatch.Benchmarks;
 /// <c>--resnet [images] [runs]</c>: ResNet18 features over the same generated images (the sample generator's, 180–320
 /// pixels a side, half JPEG, half PNG) three ways: inference only, at its best batch, on tensors decoded beforehand
 /// (the limit); the image-classification sample job end to end (decode, resize 224, normalize, ResNet18, Parquet);
-/// and stock ML.NET (ImageAnalytics' LoadImages, ResizeImages, ExtractPixels, then OnnxTransformer's ApplyOnnxModel).
+/// and stock ML.NET (ImageAnalytics' LoadImages, ResizeImages, ExtractPixels, then OnnxTransformer's ApplyOnnxModel), in a
+/// process of its own (bench/MlNetBatch.StockImages).
 /// Each is timed after a warm-up on a few images, best of the runs; the ratios are the issue's targets.
 /// </summary>
 internal static class ResNetBenchmark
@@ -32,14 +34,14 @@ internal static class ResNetBenchmark
     public static async Task RunAsync(string work, int count, int runs)
     {
         var folder = Path.Combine(work, "images");
-        var paths = ImageSamples.WriteFolder(folder, count);
+        ImageSamples.WriteFolder(folder, count);
         var model = ImageSamples.ResNet18PackageModel;
         Console.WriteLine($"ResNet18 over {count} images ({Environment.ProcessorCount} cores, load average {LoadAverage()}), best of {runs} run(s):");
 
         var tensors = Preprocess(folder);
         var (limit, bestBatch) = InferenceOnly(model, tensors, runs);
         var job = await JobAsync(work, folder, model, bestBatch, count, runs);
-        var stock = Stock(paths, model, runs);
+        var stock = Stock(folder, model, runs);
 
         Console.WriteLine($"  job / inference-only: {job / limit:F2} (target >= 0.9)");
         Console.WriteLine($"  job / stock ML.NET:   {job / stock:F2} (target >= 2)");
@@ -115,7 +117,7 @@ internal static class ResNetBenchmark
         var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(work));
         var job = new JobDefinition
         {
-            Source = new SourceDefinition { Path = folder, Format = DataFormatKind.Images, FilesPerPartition = Math.Max(64, batch * 4), ChunkRows = batch },
+            Source = new SourceDefinition { Path = folder, Format = DataFormatKind.Images, FilesPerPartition = Math.Max(64, batch * 4), ChunkRows = 16 },
             Preprocess =
             [
                 new PreprocessStep { Transform = "DecodeImage", Image = new() { Width = Side, Height = Side } },
@@ -152,42 +154,36 @@ internal static class ResNetBenchmark
     }
 
     /// <summary>
-    /// Stock ML.NET: ImageAnalytics loads and resizes (isotropic, centre crop), ExtractPixels makes planar floats
-    /// (one scale for all channels: it has no per-channel mean/std), ApplyOnnxModel scores a row at a time.
+    /// Stock ML.NET (ImageAnalytics + ApplyOnnxModel) in its own process, bench/MlNetBatch.StockImages: ImageAnalytics
+    /// 5.0.1 needs SkiaSharp 2.88, which cannot load beside MlNetBatch's SkiaSharp 4.
     /// </summary>
-    private static double Stock(IReadOnlyList<string> paths, string model, int runs)
+    private static double Stock(string folder, string model, int runs)
     {
-        var ml = new MLContext(seed: 0);
-        var data = ml.Data.LoadFromEnumerable(paths.Select(p => new ImagePath { Path = p }));
-        var pipeline = ml.Transforms.LoadImages("image", imageFolder: null, inputColumnName: nameof(ImagePath.Path))
-            .Append(ml.Transforms.ResizeImages("image", Side, Side, "image", Microsoft.ML.Transforms.Image.ImageResizingEstimator.ResizingKind.IsoCrop,
-                Microsoft.ML.Transforms.Image.ImageResizingEstimator.Anchor.Center))
-            .Append(ml.Transforms.ExtractPixels(ImageSamples.ResNetInput, "image", interleavePixelColors: false, scaleImage: 1f / 255f))
-            .Append(ml.Transforms.ApplyOnnxModel([ImageSamples.ResNetOutput], [ImageSamples.ResNetInput], model));
-        using var transformer = pipeline.Fit(data);
-        var scored = transformer.Transform(data);
-        var rate = Time("stock ML.NET ImageAnalytics + ApplyOnnxModel", paths.Count, runs, () => Drain(scored, paths.Count),
-            warmUp: () => Drain(transformer.Transform(ml.Data.TakeRows(data, 2)), 2));
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "MlNetBatch.sln")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("Run the bench from inside the repository.");
+        }
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
+        foreach (var arg in new[] { "run", "-c", "Release", "--project", Path.Combine(root, "bench", "MlNetBatch.StockImages"), "--",
+            folder, model, ImageSamples.ResNetInput, ImageSamples.ResNetOutput, runs.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = text.Split('\n').LastOrDefault(l => l.StartsWith("images/s ", StringComparison.Ordinal));
+        if (process.ExitCode != 0 || line is null)
+        {
+            throw new InvalidOperationException($"The stock ML.NET run failed (exit {process.ExitCode}): {text}");
+        }
+
+        var rate = double.Parse(line["images/s ".Length..], CultureInfo.InvariantCulture);
+        Console.WriteLine($"  {"stock ML.NET ImageAnalytics + ApplyOnnxModel",-40} {rate,8:F1} images/s  (own process)");
         return rate;
-    }
-
-    private static void Drain(IDataView scored, int expected)
-    {
-        var column = scored.Schema[ImageSamples.ResNetOutput];
-        using var cursor = scored.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> value = default;
-        var rows = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref value);
-            rows++;
-        }
-
-        if (rows != expected)
-        {
-            throw new InvalidOperationException($"Stock ML.NET scored {rows} rows of {expected}.");
-        }
     }
 
     private static double Time(string name, int images, int runs, Action run, Action warmUp)
@@ -210,8 +206,4 @@ internal static class ResNetBenchmark
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private sealed class ImagePath
-    {
-        public string Path { get; set; } = string.Empty;
-    }
 }
