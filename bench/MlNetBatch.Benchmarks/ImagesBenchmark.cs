@@ -79,7 +79,7 @@ internal static class ImagesBenchmark
         var pngBytes = images.Where((_, i) => i % 2 == 1).Sum(b => (long)b.Length);
         Console.WriteLine($"Images benchmark: {count} images of 640 x 480 (JPEG q90 avg {jpegBytes / Math.Max(1, (count + 1) / 2) / 1024} KiB, PNG avg {pngBytes / Math.Max(1, count / 2) / 1024} KiB), "
             + $"decode + resize {Side} (crop centre, bilinear) + normalize to NCHW floats, 1 thread, {runs} alternating runs");
-        Console.WriteLine($"  SkiaSharp {typeof(SKBitmap).Assembly.GetName().Version}, ImageSharp {typeof(SixLabors.ImageSharp.Image).Assembly.GetName().Version}");
+        Console.WriteLine($"  SkiaSharp {Version(typeof(SKBitmap))}, ImageSharp {Version(typeof(SixLabors.ImageSharp.Image))}, load average {Load()}");
         var results = new Dictionary<string, List<(double All, double Jpeg, double Png)>>
         {
             ["SkiaSharp"] = [], ["SkiaSharp reduced decode"] = [], ["ImageSharp"] = [], ["SkiaSharp decode only"] = [], ["ImageSharp decode only"] = [],
@@ -137,6 +137,12 @@ internal static class ImagesBenchmark
             }
         }
     }
+
+    private static string Version(Type type) =>
+        System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(type.Assembly)?.InformationalVersion.Split('+')[0] ?? "?";
+
+    /// <summary>The one-minute load average where the system reports it: how shared the cores were.</summary>
+    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static double Median(IEnumerable<double> values)
     {

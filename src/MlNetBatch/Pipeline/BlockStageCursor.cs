@@ -143,6 +143,8 @@ internal abstract class BlockStageCursor : BlockRowCursor
         foreach (var block in _all)
         {
             Release(block);
+            // A mapper may hold native memory (the image stages' pixel buffers), which the GC does not see.
+            (block.Mapper as IDisposable)?.Dispose();
         }
 
         Input.Dispose();

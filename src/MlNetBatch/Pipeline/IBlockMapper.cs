@@ -3,6 +3,7 @@ using MlNetBatch.Data;
 namespace MlNetBatch.Pipeline;
 
 /// <summary>Maps one block: reads the transform's input columns and fills its output columns.</summary>
+/// <remarks>A mapper that is also <see cref="IDisposable"/> is disposed with the cursor that made it.</remarks>
 public interface IBlockMapper
 {
     /// <summary>

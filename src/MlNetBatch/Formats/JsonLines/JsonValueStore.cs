@@ -28,6 +28,9 @@ internal sealed class JsonValueStore(string file, PartitionReadContext context)
             case JsonTokenType.String when buffer is TextColumnBuffer text:
                 StoreText(ref reader, text, slot, column, row);
                 return;
+            case JsonTokenType.String when buffer is VariableVectorColumnBuffer<byte> bytes:
+                StoreBase64(ref reader, bytes, slot, column, row);
+                return;
             case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False when buffer is TextColumnBuffer text:
                 // Inference makes a property of mixed strings and numbers a string column: keep the number's text.
                 text.SetUtf8(slot, reader.ValueSpan);
@@ -127,12 +130,58 @@ internal sealed class JsonValueStore(string file, PartitionReadContext context)
         }
     }
 
+    /// <summary>A bytes column (an encoded image, say) is a base64 string in JSON: decoded into the row's reused vector.</summary>
+    private void StoreBase64(ref Utf8JsonReader reader, VariableVectorColumnBuffer<byte> bytes, int slot, int column, long row)
+    {
+        ref var value = ref bytes.Values[slot];
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            // Rare (an encoder that writes "\/"): the reader unescapes into an array of its own.
+            if (!reader.TryGetBytesFromBase64(out var decoded))
+            {
+                throw NotBase64(column, row);
+            }
+
+            var copy = Microsoft.ML.Data.VBufferEditor.Create(ref value, decoded.Length, keepOldOnResize: false);
+            decoded.CopyTo(copy.Values);
+            value = copy.Commit();
+            return;
+        }
+
+        var utf8 = reader.ValueSpan;
+        // The exact length up front, so the row's vector is sized once: 3 bytes per 4 characters, less the padding.
+        var padding = utf8.EndsWith("=="u8) ? 2 : utf8.EndsWith("="u8) ? 1 : 0;
+        var length = utf8.Length % 4 == 0 ? ((utf8.Length / 4) * 3) - padding : -1;
+        if (length < 0)
+        {
+            throw NotBase64(column, row);
+        }
+
+        var editor = Microsoft.ML.Data.VBufferEditor.Create(ref value, length, keepOldOnResize: false);
+        if (System.Buffers.Text.Base64.DecodeFromUtf8(utf8, editor.Values, out _, out var written) != System.Buffers.OperationStatus.Done || written != length)
+        {
+            throw NotBase64(column, row);
+        }
+
+        value = editor.Commit();
+    }
+
+    private DataFormatException NotBase64(int column, long row) =>
+        new(file, "the string is not base64, which a bytes column reads.", context.Columns[column].Name, row);
+
     /// <summary>Stores a null or absent value: NaN or empty text where the column and the source's MissingValues allow it.</summary>
     public void StoreMissing(ColumnBuffer buffer, int slot, int column, long row, string why)
     {
         if (buffer is TextColumnBuffer text)
         {
             text.Values[slot] = ReadOnlyMemory<char>.Empty;
+            return;
+        }
+
+        if (buffer is VariableVectorColumnBuffer<byte> bytes)
+        {
+            // Like a null in a binary Parquet column: no bytes.
+            bytes.Values[slot] = Microsoft.ML.Data.VBufferEditor.Create(ref bytes.Values[slot], 0).Commit();
             return;
         }
 
