@@ -44,7 +44,7 @@ internal static class JobLoop
         Source = new SourceDefinition { Path = sourceGlob },
         Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
         // Defaults as a user gets them: automatic batch size, one partition per processor in flight.
-        Model = new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu },
+        Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = modelPath, Device = OnnxDevice.Cpu },
         Sink = new SinkDefinition { Path = Path.Combine(work, "out"), Columns = ["id", "probabilities", "label"] },
     };
 

@@ -13,6 +13,8 @@
 // defaults (dictionary, Snappy) and with zstd (default 2,000,000 rows in row groups of 50,000), and exits.
 // --stages [runs] [rows] compares the job with and without a no-op block stage, and a CPU-heavy block stage's overlap
 // with scoring (default 7 interleaved runs of 1,000,000 rows), and exits.
+// --text [rows] tokenizes and classifies that many generated reviews (default 200,000): the tokenizer's rows/s per
+// core, inference alone on the same rows tokenized beforehand, and the job end to end, and exits.
 // --images [runs] [images] times decode + resize + normalize on one core for SkiaSharp and ImageSharp (default 5 runs of 200).
 // --resnet [images] [runs] times ResNet18 features: inference only at its best batch, the image sample job end to end, and
 // stock ML.NET's ImageAnalytics + ApplyOnnxModel, on the same generated images (default 200 images, best of 2 runs).
@@ -50,6 +52,12 @@ if (BenchMode.Find(args, "--parquet-read") is { } parquetRead)
 if (BenchMode.Find(args, "--stages") is { } stages)
 {
     await BenchMode.InWorkFolderAsync("stages", work => StagesBenchmark.RunAsync(work, stages.Number(1, 7), stages.Number(2, 1_000_000)));
+    return;
+}
+
+if (BenchMode.Find(args, "--text") is { } text)
+{
+    await BenchMode.InWorkFolderAsync("text", work => TextBenchmark.RunAsync(work, text.Number(1, 200_000)));
     return;
 }
 

@@ -60,7 +60,7 @@ internal static class StorageBenchmark
             {
                 Source = new SourceDefinition { Path = input },
                 Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
-                Model = new ScoreOnnxOptions { ModelPath = modelPath, Device = OnnxDevice.Cpu },
+                Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = modelPath, Device = OnnxDevice.Cpu },
                 Sink = new SinkDefinition { Path = output, Columns = ["id", "probabilities", "label"] },
             };
             job[i] = Measurement.RowsPerSecond($"whole job, {name} -> {name}", rows, repetitions, () =>

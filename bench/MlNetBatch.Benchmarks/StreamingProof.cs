@@ -48,7 +48,7 @@ internal static class StreamingProof
         var job = new JobDefinition
         {
             Source = new SourceDefinition { Path = "s3://big/in/big.parquet" },
-            Model = new ScoreOnnxOptions
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition
             {
                 ModelPath = model,
                 Device = OnnxDevice.Cpu,

@@ -55,8 +55,7 @@ internal static class JobCommands
             options.ModelPath = paths.Resolve(job.Model.ModelPath);
             try
             {
-                using var model = OnnxScoringModel.Load(options);
-                output.WriteLine($"{name}: ok (model {model.Name}: {string.Join("; ", model.Inputs)} -> {string.Join("; ", model.Outputs)})");
+                output.WriteLine($"{name}: ok ({DescribeModel(host, job.Model, options)})");
             }
             catch (Exception e)
             {
@@ -69,6 +68,31 @@ internal static class JobCommands
 
         output.WriteLine(failures == 0 ? $"Configuration is valid: {jobs.Count} job(s)." : $"{failures} job(s) have problems.");
         return failures == 0 ? 0 : WorkerCommandLine.Failed;
+    }
+
+    /// <summary>Loads the job's model as its kind says, and names its inputs and outputs.</summary>
+    private static string DescribeModel(IHost host, MlNetBatch.Jobs.Models.ModelDefinition definition, ScoreOnnxOptions options)
+    {
+        switch (definition.Kind)
+        {
+            case MlNetBatch.Jobs.Models.ModelKind.MlNet:
+                var mlNet = Scoring.MlNet.MlNetScoringModel.Load(options.ModelPath);
+                return $"ML.NET model {mlNet.Name}, saved with columns {string.Join(", ", mlNet.SavedInputSchema.Where(c => !c.IsHidden).Select(c => $"{c.Name} {ColumnTypeNames.Format(c.Type)}"))}";
+            case MlNetBatch.Jobs.Models.ModelKind.Function:
+                var registry = host.Services.GetService<Scoring.Functions.BatchModelRegistry>();
+                var names = registry?.Names ?? [];
+                if (!names.Contains(definition.Name!, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new ModelException($"No batch model is registered as '{definition.Name}' (registered: {(names.Count == 0 ? "none" : string.Join(", ", names))}).");
+                }
+
+                return $"batch model {definition.Name}";
+            default:
+                using (var model = OnnxScoringModel.Load(options))
+                {
+                    return $"model {model.Name}: {string.Join("; ", model.Inputs)} -> {string.Join("; ", model.Outputs)}";
+                }
+        }
     }
 
     public static int List(IHost host, TextWriter output)
@@ -154,16 +178,18 @@ internal static class JobCommands
             }
         }
 
-        output.WriteLine($"Model inputs (device {plan.Device}):");
-        foreach (var input in plan.ModelInputs)
+        output.WriteLine(plan.ModelKind == MlNetBatch.Jobs.Models.ModelKind.Onnx
+            ? $"Model inputs (device {plan.Device}):"
+            : $"Model {plan.ModelName} ({plan.ModelKind}{(plan.ModelCalls is { } calls ? $"; {calls}" : string.Empty)}) inputs:");
+        foreach (var input in plan.ModelInputColumns)
         {
-            output.WriteLine($"  {input.Name} {input.Shape} {ColumnTypeNames.Format(input.ItemType)} <- {input.DescribeColumns()}");
+            output.WriteLine($"  {input.Name} {input.Type} <- {input.Binding}");
         }
 
         output.WriteLine("Model outputs:");
-        foreach (var outputSpec in plan.ModelOutputs)
+        foreach (var outputColumn in plan.ModelOutputColumns)
         {
-            output.WriteLine($"  {outputSpec.Name} {outputSpec.Shape} {ColumnTypeNames.Format(outputSpec.ItemType)} -> column '{outputSpec.ColumnName}'");
+            output.WriteLine($"  {outputColumn.Name} {outputColumn.Type} -> {outputColumn.Binding}");
         }
 
         output.WriteLine($"Output columns: {string.Join(", ", plan.OutputColumns)}");

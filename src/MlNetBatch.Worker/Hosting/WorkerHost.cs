@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MlNetBatch.DependencyInjection;
 using MlNetBatch.Jobs;
+using MlNetBatch.Scoring.Functions;
 using MlNetBatch.Worker.Scheduling;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -54,6 +55,9 @@ public static class WorkerHost
         builder.Services.AddSingleton<IValidateOptions<MlNetBatchOptions>>(new StorageSectionValidator(builder.Configuration.GetSection(MlNetBatchOptions.SectionName)));
         // Every command reports a bad schedule, not only service mode: Quartz checks it here, the core knows no cron.
         builder.Services.AddSingleton<IValidateOptions<MlNetBatchOptions>, CronScheduleValidator>();
+        // The OCR sample: jobs name it as Model: { Kind: "Function", Name: "tesseract" }.
+        builder.Services.AddOptions<Models.TesseractOcrOptions>();
+        builder.Services.AddBatchModel<Models.TesseractOcrModel>("tesseract");
 
         if (withScheduler)
         {

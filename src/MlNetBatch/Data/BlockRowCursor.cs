@@ -64,6 +64,12 @@ public abstract class BlockRowCursor : DataViewRowCursor
         batchIds[..rowIds.Length].Fill(ordinal);
     }
 
+    /// <summary>Where bad rows found after reading (by a block stage) go: the job's quarantine, or null when nothing quarantines.</summary>
+    internal virtual BadRecords.IBadRecordSink? BadRecordSink => null;
+
+    /// <summary>The statistics of what the rows' read did, counted by the job; null when nothing counts.</summary>
+    internal virtual ReadStatistics? RowStatistics => null;
+
     /// <summary>Gets the next non-empty batch, or false at the end of the data.</summary>
     protected abstract bool TryTakeNextBatch(out RecordBatch batch);
 

@@ -30,6 +30,8 @@ public readonly struct DataFormatKind : IEquatable<DataFormatKind>
     /// <summary>One JSON object per line.</summary>
     public static DataFormatKind JsonLines { get; } = new("JsonLines");
 
+    /// <summary>Plain text, one row per line.</summary>
+    public static DataFormatKind Text { get; } = new("Text");
     /// <summary>A set of image files (JPEG, PNG, BMP, WebP), one row per image.</summary>
     public static DataFormatKind Images { get; } = new("Images");
 

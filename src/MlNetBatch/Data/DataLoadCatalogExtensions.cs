@@ -21,6 +21,9 @@ public static class DataLoadCatalogExtensions
     public static PartitionedDataView LoadFromJsonLines(this DataOperationsCatalog catalog, string path, DataSourceOptions? options = null) =>
         catalog.LoadFrom(path, DataFormatKind.JsonLines, options);
 
+    /// <summary>Reads plain text files, one row per line, into one text column (<c>text</c> unless the options declare another name).</summary>
+    public static PartitionedDataView LoadFromTextLines(this DataOperationsCatalog catalog, string path, DataSourceOptions? options = null) =>
+        catalog.LoadFrom(path, DataFormatKind.Text, options);
     /// <summary>
     /// Reads image files (JPEG, PNG, BMP, WebP) from a folder, glob, prefix or URL on any store, one row per image:
     /// <c>path</c> and <c>bytes</c> (the encoded file). Other files in a folder are left out. Decode with the

@@ -17,11 +17,13 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
     private bool _disposed;
     private readonly Task _producer;
     private ExceptionDispatchInfo? _failure;
+    private readonly PartitionedDataSource _source;
 
     public PartitionedRowCursor(PartitionedDataView view, bool[] active, ConcurrentQueue<Partition> partitions)
         : base(view.Schema, active)
     {
         var source = view.Source;
+        _source = source;
         _pool = source.PoolFor(view.Schema, active);
         _chunks = Channel.CreateBounded<RecordBatch>(new BoundedChannelOptions(source.Options.PrefetchChunks)
         {
@@ -30,6 +32,10 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
         });
         _producer = Task.Run(() => ProduceAsync(view, active, partitions, _stop.Token));
     }
+
+    internal override BadRecords.IBadRecordSink? BadRecordSink => _source.BadRecords;
+
+    internal override ReadStatistics? RowStatistics => _source.Statistics;
 
     protected override bool TryTakeNextBatch(out RecordBatch batch)
     {

@@ -29,6 +29,10 @@ internal sealed class SequentialPartitionCursor : BlockRowCursor
 
     internal override bool RunsOnConsumerThread => true;
 
+    internal override BadRecords.IBadRecordSink? BadRecordSink => _view.Source.BadRecords;
+
+    internal override ReadStatistics? RowStatistics => _view.Source.Statistics;
+
     protected override bool TryTakeNextBatch(out RecordBatch batch)
     {
         while (true)

@@ -33,12 +33,16 @@ public static class MlNetBatchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobDefinitionValidator>(sp =>
             new JobDefinitionValidator(
                 sp.GetRequiredService<JobPaths>(), () => sp.GetRequiredService<ObjectStoreResolver>(),
-                sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())));
+                sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())
+            {
+                BatchModels = () => sp.GetService<Scoring.Functions.BatchModelRegistry>(),
+            }));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobBindingValidator>(sp =>
             new JobBindingValidator(section, sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())));
         // The rules a job's Source and Model sections are checked with, for options bound on their own (AddOptions<T>().Bind(…)).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataSourceOptions>, DataSourceOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoreOnnxOptions>, ScoreOnnxOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Jobs.Models.ModelDefinition>, Jobs.Models.ModelDefinitionValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectStore, LocalObjectStore>());
         services.TryAddSingleton(sp => new ObjectStoreResolver(sp.GetServices<IObjectStore>()));
         // Registered formats come after the built-in ones, so that a package can replace one as well as add one.
@@ -46,7 +50,7 @@ public static class MlNetBatchServiceCollectionExtensions
         services.TryAddSingleton(sp => new RecordBatchWriterRegistry(RecordBatchWriterRegistry.BuiltIn.Concat(sp.GetServices<RecordBatchWriterRegistration>())));
         services.TryAddSingleton(sp => new JobRunner(
             sp.GetRequiredService<ObjectStoreResolver>(), sp.GetRequiredService<JobPaths>(), sp.GetService<ILoggerFactory>(),
-            sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())
+            sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>(), sp.GetService<Scoring.Functions.BatchModelRegistry>())
         {
             Observer = sp.GetService<IJobObserver>(),
         });

@@ -4,6 +4,7 @@ using MlNetBatch.Formats.Images;
 using MlNetBatch.Formats.JsonLines;
 using MlNetBatch.Formats.Parquet;
 using MlNetBatch.Formats.Text;
+using MlNetBatch.Formats.TextLines;
 
 namespace MlNetBatch.Formats;
 
@@ -48,11 +49,12 @@ public sealed class DataFormatRegistry
         new(ParquetFormat.Instance, [".parquet", ".pq"]),
         new(CsvFormat.Instance, [".csv", ".tsv"]),
         new(JsonLinesFormat.Instance, [".jsonl", ".ndjson", ".json"]),
+        new(TextLinesFormat.Instance, [".txt"]),
         new(ImagesFormat.Instance, ImageFileTypes.Extensions),
     ];
 
     /// <summary>
-    /// The built-in formats: Parquet, CSV (and TSV), JSON Lines and Images. Used wherever no registry is given, as by
+    /// The built-in formats: Parquet, CSV (and TSV), JSON Lines, plain text lines and Images. Used wherever no registry is given, as by
     /// <c>mlContext.Data.LoadFrom…</c>; a host's jobs use the one <c>AddMlNetBatch</c> builds.
     /// </summary>
     public static DataFormatRegistry Default { get; } = new(BuiltIn);

@@ -1,4 +1,4 @@
-using MlNetBatch.Scoring;
+using MlNetBatch.Jobs.Models;
 
 namespace MlNetBatch.Jobs;
 
@@ -11,8 +11,8 @@ public sealed class JobDefinition
     /// <summary>ML.NET transforms applied before scoring, in order.</summary>
     public List<PreprocessStep> Preprocess { get; set; } = [];
 
-    /// <summary>The ONNX model and how to run it.</summary>
-    public ScoreOnnxOptions Model { get; set; } = new();
+    /// <summary>The model and how to run it: an ONNX model unless <see cref="ModelDefinition.Kind"/> says otherwise.</summary>
+    public ModelDefinition Model { get; set; } = new();
 
     /// <summary>Where the results go.</summary>
     public SinkDefinition Sink { get; set; } = new();

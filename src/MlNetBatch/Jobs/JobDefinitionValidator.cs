@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MlNetBatch.Data;
 using MlNetBatch.Formats;
+using MlNetBatch.Jobs.Models;
 using MlNetBatch.Scoring;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
@@ -41,6 +42,9 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
         _formats = formats ?? DataFormatRegistry.Default;
         _writers = writers ?? RecordBatchWriterRegistry.Default;
     }
+
+    /// <summary>The registered batch models, looked up at each validation; when null, function names are not checked.</summary>
+    internal Func<Scoring.Functions.BatchModelRegistry?>? BatchModels { get; init; }
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
@@ -102,20 +106,30 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
             {
                 yield return $"Preprocess:{i}: {problem}";
             }
+
+            foreach (var (setting, path) in job.Preprocess[i].Files())
+            {
+                if (!File.Exists(_paths.Resolve(path)))
+                {
+                    yield return $"Preprocess:{i}:{setting}: file '{_paths.Resolve(path)}' does not exist.";
+                }
+            }
         }
 
-        if (string.IsNullOrWhiteSpace(job.Model.ModelPath))
-        {
-            yield return "Model:ModelPath: is required (an .onnx file).";
-        }
-        else if (!File.Exists(_paths.Resolve(job.Model.ModelPath)))
-        {
-            yield return $"Model:ModelPath: model file '{_paths.Resolve(job.Model.ModelPath)}' does not exist.";
-        }
-
-        foreach (var problem in ScoreOnnxOptionsValidator.Problems(job.Model))
+        foreach (var problem in ModelDefinitionValidator.Problems(job.Model))
         {
             yield return $"Model:{problem}";
+        }
+
+        if (job.Model is { Kind: ModelKind.Function, Name: { Length: > 0 } function } && BatchModels is not null
+            && (BatchModels()?.Names ?? []) is var registered && !registered.Contains(function, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return $"Model:Name: no batch model is registered as '{function}' (registered: {(registered.Count == 0 ? "none" : string.Join(", ", registered))}).";
+        }
+
+        if (job.Model.Kind != ModelKind.Function && !string.IsNullOrWhiteSpace(job.Model.ModelPath) && !File.Exists(_paths.Resolve(job.Model.ModelPath)))
+        {
+            yield return $"Model:ModelPath: model file '{_paths.Resolve(job.Model.ModelPath)}' does not exist.";
         }
 
         if (string.IsNullOrWhiteSpace(job.Sink.Path))

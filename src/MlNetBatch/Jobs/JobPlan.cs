@@ -9,8 +9,8 @@ namespace MlNetBatch.Jobs;
 /// <param name="Files">The input files.</param>
 /// <param name="Partitions">The partitions the files are cut into.</param>
 /// <param name="SourceColumns">The input schema (explicit or inferred).</param>
-/// <param name="ModelInputs">Model inputs and the columns that feed them.</param>
-/// <param name="ModelOutputs">Model outputs and the columns they become.</param>
+/// <param name="ModelInputs">An ONNX model's input tensors and the columns that feed them; empty for other kinds (see <see cref="ModelInputColumns"/>).</param>
+/// <param name="ModelOutputs">An ONNX model's output tensors and the columns they become; empty for other kinds.</param>
 /// <param name="Device">Where the model would run.</param>
 /// <param name="OutputColumns">The columns written to the sink.</param>
 public sealed record JobPlan(
@@ -28,4 +28,19 @@ public sealed record JobPlan(
 
     /// <summary>Each preprocessing step and the path it takes: a block stage (run, or folded into a model input) or the row path.</summary>
     public IReadOnlyList<Pipeline.PreprocessStepPlan> Preprocess { get; init; } = [];
+
+    /// <summary>The kind of model.</summary>
+    public Models.ModelKind ModelKind { get; init; }
+
+    /// <summary>The model's file or registered name.</summary>
+    public string ModelName { get; init; } = string.Empty;
+
+    /// <summary>The model's inputs and the columns that feed them, for every kind.</summary>
+    public IReadOnlyList<ModelColumn> ModelInputColumns { get; init; } = [];
+
+    /// <summary>The model's outputs and the columns they become, for every kind.</summary>
+    public IReadOnlyList<ModelColumn> ModelOutputColumns { get; init; } = [];
+
+    /// <summary>For a batch model, its rows per call and calls at once; otherwise null.</summary>
+    public string? ModelCalls { get; init; }
 }

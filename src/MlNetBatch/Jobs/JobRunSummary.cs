@@ -17,10 +17,13 @@ public sealed record JobRunSummary(
     /// <summary>Missing numbers (empty fields, <c>NA</c>, JSON nulls) read as NaN in the partitions scored by this run.</summary>
     public long MissingValues { get; init; }
 
+    /// <summary>Rows a <c>Filter</c> step took out in the partitions scored by this run (read, neither written nor quarantined).</summary>
+    public long FilteredRows { get; init; }
+
     /// <summary>Rows written per second of wall-clock time (rows of resumed partitions are not counted).</summary>
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? RowsOut / Elapsed.TotalSeconds : 0;
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Job '{Job}': {Partitions} partitions ({ResumedPartitions} already committed), {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {MissingValues} missing values read as NaN, {RowsPerSecond:N0} rows/s, {Elapsed.TotalSeconds:N2} s; output in {OutputDirectory}";
+        $"Job '{Job}': {Partitions} partitions ({ResumedPartitions} already committed), {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {MissingValues} missing values read as NaN, {(FilteredRows > 0 ? $"{FilteredRows} rows filtered out, " : string.Empty)}{RowsPerSecond:N0} rows/s, {Elapsed.TotalSeconds:N2} s; output in {OutputDirectory}";
 }

@@ -28,15 +28,17 @@ public sealed class JobRunner
     /// <param name="loggerFactory">Where the runs log; nowhere when null.</param>
     /// <param name="formats">The formats sources are read in, and the extensions of output files; the built-in ones when null.</param>
     /// <param name="writers">The output writers; the built-in ones when null.</param>
+    /// <param name="batchModels">The batch models jobs of kind <c>Function</c> name; none when null.</param>
     public JobRunner(
-        ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory? loggerFactory = null, DataFormatRegistry? formats = null, RecordBatchWriterRegistry? writers = null)
+        ObjectStoreResolver resolver, JobPaths paths, ILoggerFactory? loggerFactory = null, DataFormatRegistry? formats = null, RecordBatchWriterRegistry? writers = null,
+        Scoring.Functions.BatchModelRegistry? batchModels = null)
     {
         _resolver = resolver;
         _formats = formats ?? DataFormatRegistry.Default;
         _writers = writers ?? RecordBatchWriterRegistry.Default;
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<JobRunner>();
-        _planner = new JobPlanner(resolver, _formats, paths, loggerFactory, _logger);
+        _planner = new JobPlanner(resolver, _formats, paths, loggerFactory, _logger, batchModels);
         _finalizer = new JobFinalizer(_logger);
     }
 

@@ -25,10 +25,15 @@ internal sealed class PartitionQuarantine(BadRecordBudget budget, Data.Partition
 
     public void Report(BadRecord record)
     {
-        // The scorer sees rows, not files: it leaves the place for the partition's own quarantine to fill in.
+        // The scorer sees rows, not files: it leaves the place for the partition's own quarantine to fill in. A batch
+        // model names the row's own file where the rows are files (images), and leaves the partition.
         if (record.File.Length == 0)
         {
             record = record with { File = partition.File.Location.ToString(), Partition = partition.Id };
+        }
+        else if (record.Partition.Length == 0)
+        {
+            record = record with { Partition = partition.Id };
         }
 
         lock (_records)

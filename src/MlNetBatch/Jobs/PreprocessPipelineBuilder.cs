@@ -13,7 +13,7 @@ public static class PreprocessPipelineBuilder
 {
     /// <summary>The stock ML.NET transform names a step may use; block transforms are in <see cref="BlockTransformRegistry"/>.</summary>
     public static readonly IReadOnlyList<string> KnownTransforms =
-        ["Concatenate", "ConvertType", "CopyColumns", "DropColumns", "SelectColumns", "NormalizeMinMax", "NormalizeMeanVariance"];
+        ["Concatenate", "ConvertType", "CopyColumns", "DropColumns", "SelectColumns", "NormalizeMinMax", "NormalizeMeanVariance", "Expression"];
 
     /// <summary>
     /// Builds and fits the steps on <paramref name="source"/>. Stateless transforms read no data; the normalizers
@@ -64,8 +64,8 @@ public static class PreprocessPipelineBuilder
 
             var transformer = estimator.Fit(sample);
             transformers.Add(transformer);
-            paths.Add(path);
-            sample = transformer.Transform(sample);
+            paths.Add(transformer is BlockTransformer { BlockTransform: IFittedBlockTransform fitted } ? path with { FittedState = fitted.FittedState } : path);
+            sample = transformer is BlockTransformer block ? block.TransformSample(sample) : transformer.Transform(sample);
         }
 
         return (new TransformerChain<ITransformer>([.. transformers]), paths);
@@ -120,6 +120,11 @@ public static class PreprocessPipelineBuilder
         if (step.Transform.Equals("ConvertType", StringComparison.OrdinalIgnoreCase) && !TryDataKind(step.Type, out _))
         {
             yield return $"ConvertType needs Type, one of float, double, int, long, bool, string (got '{step.Type}').";
+        }
+
+        if (step.Transform.Equals("Expression", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(step.Expression))
+        {
+            yield return "Expression needs Expression, an ML.NET expression such as '(a, b) => a / b'.";
         }
 
         if (step.FitRows < 1)
@@ -184,6 +189,8 @@ public static class PreprocessPipelineBuilder
             "dropcolumns" => mlContext.Transforms.DropColumns(inputs),
             "selectcolumns" => mlContext.Transforms.SelectColumns(inputs),
             "normalizeminmax" => mlContext.Transforms.NormalizeMinMax(output, inputs[0]),
+            // ML.NET's expression language, run by the stock transform on the row path: it compiles no block form.
+            "expression" => mlContext.Transforms.Expression(output, step.Expression!, inputs),
             _ => mlContext.Transforms.NormalizeMeanVariance(output, inputs[0]),
         };
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.ML.Data;
 using MlNetBatch.Data;
+using MlNetBatch.Data.BadRecords;
 
 namespace MlNetBatch.Pipeline;
 
@@ -43,21 +44,62 @@ internal abstract class BlockStageCursor : BlockRowCursor
     {
     }
 
-    internal override DataViewRowId RowIdAt(RecordBatch batch, int row)
-    {
-        var block = _blockOf[batch];
-        return block.IdSource is { } source ? source.RowIdAt(block.Input!, row) : block.RowIds![row];
-    }
+    internal override DataViewRowId RowIdAt(RecordBatch batch, int row) => InputRowId(_blockOf[batch], _blockOf[batch].InputRow(row));
 
     internal override long BatchIdAt(RecordBatch batch, int row)
     {
         var block = _blockOf[batch];
+        row = block.InputRow(row);
         return block.IdSource is { } source ? source.BatchIdAt(block.Input!, row) : block.BatchIds![row];
+    }
+
+    /// <summary>The bad-record sink of the job reading this stage's rows, found through its input; null when there is none.</summary>
+    internal override IBadRecordSink? BadRecordSink => (Input.Cursor as BlockRowCursor)?.BadRecordSink ?? _view.BadRecords;
+
+    /// <summary>The read statistics of the partition this stage reads, found through its input; null when there are none.</summary>
+    internal override ReadStatistics? RowStatistics => (Input.Cursor as BlockRowCursor)?.RowStatistics;
+
+    /// <summary>
+    /// Hears the rows the mapper of <paramref name="block"/> took out, before they go: bad rows go to the job's
+    /// quarantine (or fail the block when nothing quarantines), filtered rows are counted.
+    /// </summary>
+    internal void Dropped(StageBlock block, BlockRowDrops drops)
+    {
+        var output = block.Output!;
+        var file = output.Partition?.File.Location.ToString() ?? string.Empty;
+        var sink = BadRecordSink;
+        foreach (var (row, column, reason, value, ownFile) in drops.Bad)
+        {
+            var at = (long)InputRowId(block, row).Low;
+            var where = ownFile ?? file;
+            if (sink is null)
+            {
+                throw new DataFormatException(where.Length > 0 ? where : "the input", value is null ? reason : $"{reason} (value '{BadRecord.Clip(value)}')", column, at);
+            }
+
+            sink.Report(new BadRecord(where, output.Partition?.Id ?? string.Empty, at, null, column, reason, value is null ? null : BadRecord.Clip(value)));
+        }
+
+        if (drops.Filtered > 0)
+        {
+            RowStatistics?.AddFilteredRows(drops.Filtered);
+        }
     }
 
     internal override void CopyIds(RecordBatch batch, int start, Span<DataViewRowId> rowIds, Span<long> batchIds)
     {
         var block = _blockOf[batch];
+        if (block.RowMap is not null)
+        {
+            for (var i = 0; i < rowIds.Length; i++)
+            {
+                rowIds[i] = RowIdAt(batch, start + i);
+                batchIds[i] = BatchIdAt(batch, start + i);
+            }
+
+            return;
+        }
+
         if (block.IdSource is { } source)
         {
             source.CopyIds(block.Input!, start, rowIds, batchIds);
@@ -68,9 +110,8 @@ internal abstract class BlockStageCursor : BlockRowCursor
         block.BatchIds.AsSpan(start, rowIds.Length).CopyTo(batchIds);
     }
 
-    /// <summary>Quarantines the rows of <paramref name="block"/> its mapper rejected and takes them out of the block.</summary>
-    public void SetAside(StageBlock block, IReadOnlyList<RejectedRow> rejected) =>
-        RejectedRowsSetAside.Apply(block, rejected, _view.Transform.Name, _view.InputColumnCount, _view.BadRecords);
+    private static DataViewRowId InputRowId(StageBlock block, int inputRow) =>
+        block.IdSource is { } source ? source.RowIdAt(block.Input!, inputRow) : block.RowIds![inputRow];
 
     /// <summary>A new block with its own mapper.</summary>
     protected StageBlock CreateBlock()

@@ -16,8 +16,9 @@ internal sealed class BlockStageDataView : IDataView
     private readonly BlockStageOptions _options;
     private readonly int[] _transformInputs;
 
-    public BlockStageDataView(IDataView input, IBlockTransform transform, IReadOnlyList<BlockOutputColumn> outputs, BlockStageOptions options)
+    public BlockStageDataView(IDataView input, IBlockTransform transform, IReadOnlyList<BlockOutputColumn> outputs, BlockStageOptions options, Data.BadRecords.IBadRecordSink? badRecords = null)
     {
+        BadRecords = badRecords;
         _input = input;
         _options = options;
         Transform = transform;
@@ -41,16 +42,8 @@ internal sealed class BlockStageDataView : IDataView
 
     public IBlockTransform Transform { get; }
 
-    /// <summary>
-    /// Where rows the stage rejects go: the bad-record sink of the source below (directly, or through other block
-    /// stages); null when there is none, and then a rejected row fails its block.
-    /// </summary>
-    public Data.BadRecords.IBadRecordSink? BadRecords => _input switch
-    {
-        PartitionedDataView source => source.Source.BadRecords,
-        BlockStageDataView stage => stage.BadRecords,
-        _ => null,
-    };
+    /// <summary>Where bad rows go when the input has no quarantine of its own; null to fail on them.</summary>
+    public Data.BadRecords.IBadRecordSink? BadRecords { get; }
 
     /// <summary>How many of the schema's columns are the input's.</summary>
     public int InputColumnCount { get; }

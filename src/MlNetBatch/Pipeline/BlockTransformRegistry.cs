@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MlNetBatch.Jobs;
 using MlNetBatch.Pipeline.Stages;
+using MlNetBatch.Pipeline.Stages.Text;
 
 namespace MlNetBatch.Pipeline;
 
@@ -35,12 +36,27 @@ public sealed class BlockTransformRegistry
         registry.Register(new BlockTransformRegistration("Identity", _ => new IdentityBlockTransform(), ValidateIdentity));
         // Its settings are the stock Concatenate's, checked with the stock transforms' rules.
         registry.Register(new BlockTransformRegistration("Concatenate", step => new ConcatenateBlockTransform(step.OutputColumn!, step.InputColumns)));
+        registry.Register(new BlockTransformRegistration("Tokenize", step => new TokenizeBlockTransform(step.OutputColumn!, step.InputColumns[0], step.Tokenizer!), ValidateTokenize));
+        Stages.Tabular.TabularTransforms.RegisterTo(registry);
         foreach (var image in Stages.Images.ImageStepValidator.Registrations())
         {
             registry.Register(image);
         }
 
         return registry;
+    }
+
+    private static IEnumerable<string> ValidateTokenize(PreprocessStep step)
+    {
+        if (step.InputColumns.Count != 1 || string.IsNullOrWhiteSpace(step.OutputColumn))
+        {
+            yield return "Tokenize reads one text column (InputColumns) and writes its token ids to OutputColumn.";
+        }
+
+        foreach (var problem in TokenizerSettingsValidator.Problems(step.Tokenizer))
+        {
+            yield return problem;
+        }
     }
 
     private static IEnumerable<string> ValidateIdentity(PreprocessStep step)

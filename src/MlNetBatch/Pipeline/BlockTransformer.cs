@@ -45,6 +45,16 @@ public sealed class BlockTransformer : ITransformer
         return new BlockStageDataView(input, BlockTransform, BlockTransform.GetOutputColumns(input.Schema), _options);
     }
 
+    /// <summary>
+    /// The stage over a plan-time sample that later steps learn from: a bad row there (a timestamp that does not
+    /// parse) is left out of the sample, since the run quarantines it where it is scored.
+    /// </summary>
+    internal IDataView TransformSample(IDataView sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return new BlockStageDataView(sample, BlockTransform, BlockTransform.GetOutputColumns(sample.Schema), _options, DiscardedBadRecords.Instance);
+    }
+
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
         throw new NotSupportedException($"Block stage '{BlockTransform.Name}' maps whole blocks and has no single-row mapper; for one-row predictions use the stock ML.NET transform of the same name.");

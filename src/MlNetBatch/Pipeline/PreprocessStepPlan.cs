@@ -13,6 +13,9 @@ public sealed record PreprocessStepPlan(int Index, string Transform, PreprocessP
     /// </summary>
     public string? FoldedIntoModelInput { get; init; }
 
+    /// <summary>What the step's block transform learned at plan time (<see cref="IFittedBlockTransform"/>); null when it learned nothing.</summary>
+    public string? FittedState { get; init; }
+
     /// <summary>
     /// One line for <c>plan</c>: <c>Preprocess:0 Concatenate: block (…)</c>, or
     /// <c>Preprocess:0 Concatenate: block, folded into model input 'features' (…)</c>.

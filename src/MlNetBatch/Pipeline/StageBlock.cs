@@ -39,15 +39,36 @@ internal sealed class StageBlock : IBlockWork
     /// <summary>What the mapper threw, handed to the consumer in place of the block.</summary>
     public Exception? Failure { get; set; }
 
+    /// <summary>
+    /// For a block the mapper took rows out of (<see cref="IDropsRows"/>): the input row each output row came from.
+    /// Null while the block holds every input row.
+    /// </summary>
+    public int[]? RowMap { get; private set; }
+
+    // The row map's array, kept from block to block.
+    private int[] _rowMap = [];
+
+    /// <summary>The input row behind output row <paramref name="row"/>.</summary>
+    public int InputRow(int row) => RowMap is { } map ? map[row] : row;
+
     /// <summary>Maps the block on the calling thread, keeping a failure for the consumer.</summary>
     public void Map()
     {
+        RowMap = null;
         try
         {
             Mapper.Map(Output!);
-            if (Mapper is IRejectingBlockMapper { Rejected.Count: > 0 } rejecting)
+            if (Mapper is IDropsRows { Drops.Rows.Count: > 0 } dropping)
             {
-                _owner.SetAside(this, rejecting.Rejected);
+                try
+                {
+                    _owner.Dropped(this, dropping.Drops);
+                    Compact(dropping.Drops);
+                }
+                finally
+                {
+                    dropping.Drops.Clear();
+                }
             }
         }
         catch (Exception e)
@@ -66,5 +87,24 @@ internal sealed class StageBlock : IBlockWork
 
         Done.Set();
         _owner.Completed(this);
+    }
+
+    /// <summary>Takes the dropped rows out of the output, moving the rest down, and records where each came from.</summary>
+    private void Compact(BlockRowDrops drops)
+    {
+        var output = Output!;
+        if (_rowMap.Length < output.RowCount)
+        {
+            _rowMap = new int[output.RowCount];
+        }
+
+        for (var i = 0; i < output.RowCount; i++)
+        {
+            _rowMap[i] = i;
+        }
+
+        var map = _rowMap;
+        output.RemoveRows(new HashSet<int>(drops.Rows), (from, to) => map[to] = map[from]);
+        RowMap = map;
     }
 }

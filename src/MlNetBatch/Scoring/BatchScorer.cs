@@ -18,6 +18,7 @@ internal sealed class BatchScorer : IDisposable
     private readonly RunSizeTuner? _tuner;
     private readonly BadRowIsolator? _isolator;
     private readonly Action<ScoringBatch, int, int> _run;
+    private readonly LengthBuckets? _buckets;
     // Reused across batches; almost always empty.
     private readonly List<(int Row, string Reason)> _failed = [];
 
@@ -27,6 +28,7 @@ internal sealed class BatchScorer : IDisposable
     public BatchScorer(OnnxScoringModel model, int firstOutputColumn, IBadRecordSink? badRecords)
         : this(model, model.Backends.Create(firstOutputColumn), model.Backends.Tuner, badRecords)
     {
+        _buckets = LengthBuckets.For(model, firstOutputColumn);
     }
 
     /// <summary>A scorer over a given backend (tests pass fakes).</summary>
@@ -59,11 +61,28 @@ internal sealed class BatchScorer : IDisposable
         }
         else
         {
+            // A bucketed slot holds several batches, each run at most one: rows sorted by length share a run.
+            var bucketed = _buckets is not null && rows > _model.BatchSize;
+            if (bucketed)
+            {
+                _buckets!.Sort(slot, rows);
+            }
+
+            var runRows = Math.Min(_tuner?.RunRows ?? rows, _buckets is null ? rows : _model.BatchSize);
             for (var start = 0; start < rows;)
             {
-                var count = Math.Min(_tuner?.RunRows ?? rows, rows - start);
+                var count = Math.Min(runRows, rows - start);
                 ScoreRun(slot, start, count, count);
                 start += count;
+            }
+
+            if (bucketed)
+            {
+                _buckets!.Restore(slot, rows);
+                for (var i = 0; i < _failed.Count; i++)
+                {
+                    _failed[i] = (_buckets.Original(_failed[i].Row), _failed[i].Reason);
+                }
             }
         }
 

@@ -2,4 +2,4 @@ namespace MlNetBatch.Scoring;
 
 /// <summary>A model cannot be loaded, does not fit the data, or failed while scoring; the message names the model.</summary>
 public sealed class OnnxModelException(string message, Exception? innerException = null)
-    : MlNetBatchException(message, innerException);
+    : ModelException(message, innerException);

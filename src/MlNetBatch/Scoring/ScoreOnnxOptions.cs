@@ -1,7 +1,7 @@
 namespace MlNetBatch.Scoring;
 
 /// <summary>How <c>ScoreOnnx</c> runs a model. Properties, so that configuration binding fills them.</summary>
-public sealed class ScoreOnnxOptions
+public class ScoreOnnxOptions
 {
     /// <summary>The <c>.onnx</c> file. Only score models from sources you trust.</summary>
     public string ModelPath { get; set; } = string.Empty;
@@ -13,6 +13,14 @@ public sealed class ScoreOnnxOptions
     /// <summary>Batches prepared ahead of inference and kept ready for the consumer; bounds memory.</summary>
     /// <value>The default is <see cref="ScoreOnnxDefaults.PrefetchBatches"/>.</value>
     public int PrefetchBatches { get; set; } = ScoreOnnxDefaults.PrefetchBatches;
+
+    /// <summary>
+    /// For models with inputs of varying length (token ids): how many batches' rows are sorted by length together, so
+    /// that each batch is padded to rows of similar length instead of its longest. Output rows keep their input order
+    /// either way; 1 sorts nothing.
+    /// </summary>
+    /// <value>The default is <see cref="ScoreOnnxDefaults.LengthBucketBatches"/>.</value>
+    public int LengthBucketBatches { get; set; } = ScoreOnnxDefaults.LengthBucketBatches;
 
     /// <summary>Model input name to column name, where they differ. Unlisted inputs read the column of the same name.</summary>
     public Dictionary<string, string> InputColumns { get; set; } = new(StringComparer.Ordinal);
@@ -66,6 +74,7 @@ public sealed class ScoreOnnxOptions
         ModelPath = ModelPath,
         BatchSize = BatchSize,
         PrefetchBatches = PrefetchBatches,
+        LengthBucketBatches = LengthBucketBatches,
         InputColumns = new Dictionary<string, string>(InputColumns, StringComparer.Ordinal),
         ConcatenatedInputs = ConcatenatedInputs.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal),
         OutputColumns = new Dictionary<string, string>(OutputColumns, StringComparer.Ordinal),

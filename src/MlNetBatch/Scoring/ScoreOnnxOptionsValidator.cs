@@ -10,6 +10,9 @@ namespace MlNetBatch.Scoring;
 /// </summary>
 public sealed class ScoreOnnxOptionsValidator : IValidateOptions<ScoreOnnxOptions>
 {
+    /// <summary>The most batches sorted together: each slot holds that many batches of rows.</summary>
+    public const int MaximumLengthBucketBatches = 64;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, ScoreOnnxOptions options)
     {
@@ -30,6 +33,11 @@ public sealed class ScoreOnnxOptionsValidator : IValidateOptions<ScoreOnnxOption
         if (options.PrefetchBatches < 1)
         {
             yield return $"PrefetchBatches: must be greater than zero (got {options.PrefetchBatches.ToString(CultureInfo.InvariantCulture)}).";
+        }
+
+        if (options.LengthBucketBatches is < 1 or > MaximumLengthBucketBatches)
+        {
+            yield return $"LengthBucketBatches: must be from 1 (no sorting) to {MaximumLengthBucketBatches} (got {options.LengthBucketBatches.ToString(CultureInfo.InvariantCulture)}).";
         }
 
         if (options.GpuDeviceId < 0)

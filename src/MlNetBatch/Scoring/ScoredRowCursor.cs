@@ -28,7 +28,7 @@ internal abstract class ScoredRowCursor : BlockRowCursor
         _inputColumnCount = view.Input.Schema.Count;
         // A fixed model batch (say 1 or 8) runs several times per slot; round the slot up to a whole number of runs.
         var batchSize = Model.BatchSize;
-        BatchRows = Model.FixedBatchSize is { } size ? ((batchSize + size - 1) / size) * size : batchSize;
+        BatchRows = Model.FixedBatchSize is { } size ? ((batchSize + size - 1) / size) * size : batchSize * LengthBuckets.BatchesPerSlot(Model);
         _pool = view.Slots;
         _shape = ScoringSlotPool.ShapeOf(view.Schema, active, BatchRows);
         for (var i = 0; i < slotCount; i++)

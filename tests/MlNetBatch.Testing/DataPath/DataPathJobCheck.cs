@@ -28,7 +28,7 @@ internal static class DataPathJobCheck
         var job = new JobDefinition
         {
             Source = new SourceDefinition { Path = Path.Combine(input, "**", "*" + dataCase.Extension), Columns = GeneratedRow.Schema, PartitionBytes = dataCase.PartitionBytes, ChunkRows = dataCase.ChunkRows },
-            Model = new ScoreOnnxOptions { ModelPath = model, Device = OnnxDevice.Cpu, BatchSize = 64 },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = model, Device = OnnxDevice.Cpu, BatchSize = 64 },
             Sink = new SinkDefinition { Path = Path.Combine(directory, "job"), Format = sinkFormat, Columns = ["id", "f", "d", "n", "s", "f_scored"] },
             Execution = new ExecutionOptions { Parallelism = 2 },
         };

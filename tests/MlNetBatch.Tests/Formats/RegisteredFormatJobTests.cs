@@ -47,7 +47,7 @@ public class RegisteredFormatJobTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<MlNetBatchOptions>>().Value);
 
-        Assert.Contains("MlNetBatch:Jobs:semi:Source:Format: no format named 'Avro' is registered; the formats are Parquet, Csv, JsonLines, Images.", error.Failures);
+        Assert.Contains("MlNetBatch:Jobs:semi:Source:Format: no format named 'Avro' is registered; the formats are Parquet, Csv, JsonLines, Text, Images.", error.Failures);
         Assert.Contains("MlNetBatch:Jobs:semi:Sink:Format: no format named 'Semicolon' can be written; the formats that can are Parquet, Csv, JsonLines.", error.Failures);
     }
 
@@ -60,7 +60,7 @@ public class RegisteredFormatJobTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<MlNetBatchOptions>>().Value);
 
         Assert.Equal(
-            ["MlNetBatch:Jobs:semi:Source:Format: no format named 'Avro' is registered; the formats are Parquet, Csv, JsonLines, Images, Semicolon."],
+            ["MlNetBatch:Jobs:semi:Source:Format: no format named 'Avro' is registered; the formats are Parquet, Csv, JsonLines, Text, Images, Semicolon."],
             error.Failures.Where(f => f.Contains("Format", StringComparison.Ordinal)));
     }
 

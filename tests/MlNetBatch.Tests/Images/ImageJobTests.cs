@@ -189,7 +189,7 @@ public class ImageJobTests
                 new PreprocessStep { Transform = "Resize", InputColumns = ["image"], OutputColumn = "resized", Image = new() { Width = Side, Height = Side, Mode = ImageResizeMode.Stretch, Interpolation = ImageInterpolation.Nearest } },
                 new PreprocessStep { Transform = "ToTensor", InputColumns = ["resized"], OutputColumn = "pixels" },
             ],
-            Model = new ScoreOnnxOptions { ModelPath = model, BatchSize = 8, Device = OnnxDevice.Cpu },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = model, BatchSize = 8, Device = OnnxDevice.Cpu },
             Sink = new SinkDefinition { Path = output ?? dir.Combine("out"), Columns = ["path", "out"] },
             Execution = new ExecutionOptions { Parallelism = 2, PartitionRetries = 0, PreprocessThreads = 2 },
         };

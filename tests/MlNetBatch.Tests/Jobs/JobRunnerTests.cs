@@ -63,7 +63,7 @@ public class JobRunnerTests
         var job = new JobDefinition
         {
             Source = new SourceDefinition { Path = dir.Combine("in.csv"), Columns = new() { ["id"] = "long", ["x"] = "float" } },
-            Model = new ScoreOnnxOptions { ModelPath = TestModels.MultiInputOutput(dir), Device = OnnxDevice.Cpu },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = TestModels.MultiInputOutput(dir), Device = OnnxDevice.Cpu },
             Sink = new SinkDefinition { Path = dir.Combine("out") },
         };
 
@@ -150,7 +150,7 @@ public class JobRunnerTests
         // A partition per row group: these tests are about several partitions of small files.
         Source = new SourceDefinition { Path = source, RowGroupsPerPartition = 1 },
         Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
-        Model = new ScoreOnnxOptions { ModelPath = model, BatchSize = 128, Device = OnnxDevice.Cpu },
+        Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = model, BatchSize = 128, Device = OnnxDevice.Cpu },
         Sink = new SinkDefinition { Path = sink, Columns = ["id", "probabilities", "label"] },
         Execution = new ExecutionOptions { Parallelism = 2 },
     };

@@ -94,7 +94,7 @@ public class SequentialPartitionTests
                 PartitionBytes = 1024,
                 ChunkRows = 10,
             },
-            Model = new ScoreOnnxOptions { ModelPath = TestModels.FailsOnBadIndex(dir), Device = OnnxDevice.Cpu, BatchSize = 8 },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = TestModels.FailsOnBadIndex(dir), Device = OnnxDevice.Cpu, BatchSize = 8 },
             Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["id", "name", "value"] },
             Execution = new ExecutionOptions { MaxBadRecords = 11, Parallelism = Environment.ProcessorCount, RetryDelay = TimeSpan.FromMilliseconds(10) },
         };

@@ -198,7 +198,7 @@ public class BlockStageJobTests
     {
         Source = new SourceDefinition { Path = source },
         Preprocess = [.. steps],
-        Model = new ScoreOnnxOptions { ModelPath = RepositoryPaths.SampleModel, BatchSize = 128, Device = OnnxDevice.Cpu },
+        Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = RepositoryPaths.SampleModel, BatchSize = 128, Device = OnnxDevice.Cpu },
         Sink = new SinkDefinition { Path = sink, Columns = ["id", "probabilities", "label"] },
         Execution = new ExecutionOptions { Parallelism = 2, PartitionRetries = 0, PreprocessThreads = 2 },
     };

@@ -70,7 +70,7 @@ public class ScoreOnnxOptionsValidatorTests
             result.Failures!);
     }
 
-    private static ScoreOnnxOptions Invalid() => new()
+    private static MlNetBatch.Jobs.Models.ModelDefinition Invalid() => new()
     {
         ModelPath = "model.onnx",
         BatchSize = -1,

@@ -20,7 +20,9 @@ public class FormatRegistrationTests
     [InlineData("data/a.csv.gz", "Csv")]
     [InlineData("data/a.ndjson", "JsonLines")]
     [InlineData("data/a.json.zst", "JsonLines")]
-    [InlineData("data/a.txt", null)]
+    [InlineData("data/a.txt", "Text")]
+    [InlineData("data/a.txt.gz", "Text")]
+    [InlineData("data/a.avro", null)]
     public void The_default_registry_detects_the_built_in_formats_by_extension(string path, string? expected) =>
         Assert.Equal(expected, DataFormatRegistry.Default.Detect(path)?.Name);
 

@@ -13,7 +13,7 @@ public static class TabularJobs
         // otherwise be one partition each.
         Source = new SourceDefinition { Path = source, RowGroupsPerPartition = 1 },
         Preprocess = [new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = TabularData.FeatureColumns.ToList() }],
-        Model = new ScoreOnnxOptions { ModelPath = model, BatchSize = 128, Device = OnnxDevice.Cpu },
+        Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = model, BatchSize = 128, Device = OnnxDevice.Cpu },
         Sink = new SinkDefinition { Path = sink, Columns = ["id", "probabilities", "label"] },
         Execution = new ExecutionOptions { Parallelism = 2, RetryDelay = TimeSpan.FromMilliseconds(10) },
     };

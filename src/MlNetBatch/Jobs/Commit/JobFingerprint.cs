@@ -11,9 +11,11 @@ public static class JobFingerprint
     /// <summary>
     /// A hash of the settings that change what is written: the source's reading and schema, preprocessing, the model's
     /// column bindings and the sink's format and columns. Paths of the model and the output, device, batch size and
-    /// parallelism are left out: they change how fast, not what.
+    /// parallelism are left out: they change how fast, not what. <paramref name="fittedStates"/> are what the
+    /// preprocessing learned at plan time (<see cref="Pipeline.PreprocessStepPlan.FittedState"/>): a changed vocabulary
+    /// or mean changes the hash. Jobs that learn nothing hash as they did before fitted stages existed.
     /// </summary>
-    public static string Settings(JobDefinition job, IReadOnlyList<Storage.ObjectInfo> inputs)
+    public static string Settings(JobDefinition job, IReadOnlyList<Storage.ObjectInfo> inputs, IReadOnlyList<string>? fittedStates = null)
     {
         // Normalizers are fitted on the input, so with one in the pipeline any input change changes every score.
         var fitsOnData = job.Preprocess.Any(s => s.Transform.StartsWith("Normalize", StringComparison.OrdinalIgnoreCase));
@@ -32,16 +34,32 @@ public static class JobFingerprint
                 job.Source.MissingValues,
             },
             job.Preprocess,
-            Model = new
-            {
-                InputColumns = job.Model.InputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
-                ConcatenatedInputs = job.Model.ConcatenatedInputs.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
-                OutputColumns = job.Model.OutputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
-            },
+            Model = ModelSettings(job.Model),
             Sink = new { Format = Stable(job.Sink.Format), job.Sink.Columns },
             FittedOn = fitsOnData ? inputs.Select(i => $"{i.Location}|{i.Size}|{i.ETag}").ToList() : null,
         };
-        return Hash(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(relevant)));
+        var settings = JsonSerializer.Serialize(relevant);
+        if (fittedStates is { Count: > 0 })
+        {
+            // Appended rather than added to the object above, so that the hashes of jobs without them stay the same.
+            settings += "\n" + JsonSerializer.Serialize(fittedStates);
+        }
+
+        return Hash(Encoding.UTF8.GetBytes(settings));
+    }
+
+    /// <summary>
+    /// The model's column bindings. An ONNX model hashes exactly what every job hashed before models had kinds, so its
+    /// committed output stays valid; the other kinds add their kind and name, so no two kinds share a hash.
+    /// </summary>
+    private static object ModelSettings(Models.ModelDefinition model)
+    {
+        var inputs = model.InputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        var concatenated = model.ConcatenatedInputs.OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        var outputs = model.OutputColumns.OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        return model.Kind == Models.ModelKind.Onnx
+            ? new { InputColumns = inputs, ConcatenatedInputs = concatenated, OutputColumns = outputs }
+            : new { Kind = model.Kind.ToString(), model.Name, InputColumns = inputs, ConcatenatedInputs = concatenated, OutputColumns = outputs };
     }
 
     /// <summary>

@@ -46,9 +46,10 @@ internal sealed class JobFinalizer(ILogger logger)
             partitions.Select(p => committed[p.Id].Output).ToList(), partitions.Count - session.Pending.Count)
         {
             MissingValues = executor.MissingValues,
+            FilteredRows = executor.FilteredRows,
         };
-        logger.LogInformation("Job {Job} finished: {Partitions} partitions ({Resumed} already committed), {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {MissingValues} missing values read as NaN, {RowsPerSecond:N0} rows/s in {Elapsed}; output in {Output}",
-            jobName, summary.Partitions, summary.ResumedPartitions, summary.RowsIn, summary.RowsOut, summary.BadRows, summary.MissingValues, summary.RowsPerSecond, summary.Elapsed, summary.OutputDirectory);
+        logger.LogInformation("Job {Job} finished: {Partitions} partitions ({Resumed} already committed), {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {MissingValues} missing values read as NaN, {FilteredRows} rows filtered out, {RowsPerSecond:N0} rows/s in {Elapsed}; output in {Output}",
+            jobName, summary.Partitions, summary.ResumedPartitions, summary.RowsIn, summary.RowsOut, summary.BadRows, summary.MissingValues, summary.FilteredRows, summary.RowsPerSecond, summary.Elapsed, summary.OutputDirectory);
         return summary;
     }
 }

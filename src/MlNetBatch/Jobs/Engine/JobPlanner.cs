@@ -2,8 +2,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using MlNetBatch.Data;
 using MlNetBatch.Formats;
+using MlNetBatch.Jobs.Models;
 using MlNetBatch.Pipeline;
 using MlNetBatch.Scoring;
+using MlNetBatch.Scoring.Functions;
+using MlNetBatch.Scoring.MlNet;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
 
@@ -15,7 +18,8 @@ namespace MlNetBatch.Jobs.Engine;
 /// and checks source, preprocessing, model, sink columns and sink placement against each other. Every failure is a
 /// <see cref="JobFailedException"/>.
 /// </summary>
-internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistry formats, JobPaths paths, ILoggerFactory loggerFactory, ILogger logger)
+internal sealed class JobPlanner(
+    ObjectStoreResolver resolver, DataFormatRegistry formats, JobPaths paths, ILoggerFactory loggerFactory, ILogger logger, BatchModelRegistry? batchModels = null)
 {
     /// <summary>The dry run: what the job would read, score and write.</summary>
     public async Task<JobPlan> PlanAsync(string jobName, JobDefinition job, CancellationToken cancellationToken)
@@ -23,11 +27,17 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
         var prepared = await PrepareAsync(jobName, job, cancellationToken).ConfigureAwait(false);
         using (prepared.Model)
         {
+            var onnx = (prepared.Model as OnnxJobModel)?.Model;
             return new JobPlan(jobName, prepared.Source.Files, prepared.Partitions, prepared.Source.Columns,
-                prepared.Model.Inputs, prepared.Model.Outputs, prepared.Model.Device, prepared.OutputColumns.Select(c => c.Name).ToList())
+                onnx?.Inputs ?? [], onnx?.Outputs ?? [], prepared.Model.Device, prepared.OutputColumns.Select(c => c.Name).ToList())
             {
                 HiddenFiles = prepared.Source.HiddenFiles,
                 Preprocess = prepared.PreprocessPaths,
+                ModelKind = prepared.Model.Kind,
+                ModelName = prepared.Model.Name,
+                ModelInputColumns = prepared.Model.Inputs,
+                ModelOutputColumns = prepared.Model.Outputs,
+                ModelCalls = (prepared.Model as FunctionJobModel)?.Calls,
             };
         }
     }
@@ -47,7 +57,7 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
 
         // Planning waits on storage (listing, footers, samples), loading on the model file and ONNX Runtime's session
         // build: side by side, the job starts sooner. A source failure is still the one reported.
-        var loading = Task.Run(() => OnnxScoringModel.Load(modelOptions, loggerFactory.CreateLogger<OnnxScoringModel>()), CancellationToken.None);
+        var loading = Task.Run(() => LoadModel(job.Model, modelOptions), CancellationToken.None);
         PartitionedDataSource source;
         IReadOnlyList<Partition> partitions;
         try
@@ -71,7 +81,7 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
             throw;
         }
 
-        OnnxScoringModel model;
+        IJobModel model;
         try
         {
             model = await loading.ConfigureAwait(false);
@@ -83,11 +93,13 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
 
         ITransformer preprocess;
         IReadOnlyList<PreprocessStepPlan> stepPaths;
-        var folding = new ModelInputFolding(modelOptions, model.Inputs.Select(i => i.Name).ToList(), job.Sink.Columns);
+        // Only an ONNX model's inputs can take a block stage folded into them.
+        var foldable = model is OnnxJobModel onnxModel ? onnxModel.Model.Inputs.Select(i => i.Name).ToList() : [];
+        var folding = new ModelInputFolding(modelOptions, foldable, job.Sink.Columns);
         try
         {
             var stageOptions = new BlockStageOptions { WorkerThreads = job.Execution.PreprocessThreads, PreserveOrder = job.Execution.PreserveRowOrder };
-            (preprocess, stepPaths) = PreprocessPipelineBuilder.Build(new MLContext(), job.Preprocess, source.AsDataView(), stageOptions, folding);
+            (preprocess, stepPaths) = PreprocessPipelineBuilder.Build(new MLContext(), [.. job.Preprocess.Select(s => s.WithFilesResolved(paths))], source.AsDataView(), stageOptions, folding);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
         {
@@ -95,13 +107,13 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
             throw new JobFailedException(jobName, $"preprocessing does not fit the source's columns ({string.Join(", ", source.Columns)}): {e.Message}", e);
         }
 
-        if (folding.FoldedInputs.Count > 0)
+        if (folding.FoldedInputs.Count > 0 && model is OnnxJobModel folded)
         {
             try
             {
                 // Same model and session, new bindings: the inputs that stages folded into read the stages' columns.
-                using var unfolded = model;
-                model = unfolded.Rebind(folding.Model, loggerFactory.CreateLogger<OnnxScoringModel>());
+                using var unfolded = folded;
+                model = new OnnxJobModel(unfolded.Model.Rebind(folding.Model, loggerFactory.CreateLogger<OnnxScoringModel>()));
                 logger.LogDebug("Job {Job}: block stage(s) folded into model input(s) {Inputs}", jobName, folding.FoldedInputs);
             }
             catch (MlNetBatchException e)
@@ -113,17 +125,15 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
         try
         {
             var preprocessedSchema = preprocess.GetOutputSchema(source.AsDataView().Schema);
-            model.CheckInputs(preprocessedSchema);
-            var scorer = new ScoreOnnxTransformer(model, preprocessedSchema);
-            var scoredSchema = scorer.GetOutputSchema(preprocessedSchema);
+            var scoredSchema = model.GetOutputSchema(preprocessedSchema);
             var outputNames = job.Sink.Columns.Count > 0
                 ? job.Sink.Columns
-                : source.Columns.Select(c => c.Name).Concat(model.Outputs.Select(o => o.ColumnName)).Distinct().ToList();
+                : source.Columns.Select(c => c.Name).Concat(model.OutputColumnNames).Distinct().ToList();
             var outputColumns = DataViewWriter.SelectColumns(scoredSchema, outputNames);
             var outputDirectory = ObjectLocation.Parse(paths.Resolve(job.Sink.Path));
             // A dry run refuses what the run would refuse.
             SinkPlacement.Check(outputDirectory, job.Source.AllPaths().Select(paths.Resolve).ToList(), source.Files);
-            return new PreparedJob(source, partitions, preprocess, model, scorer, outputColumns, outputDirectory) { PreprocessPaths = stepPaths };
+            return new PreparedJob(source, partitions, preprocess, model, outputColumns, outputDirectory) { PreprocessPaths = stepPaths };
         }
         catch (Exception e) when (e is MlNetBatchException or ArgumentException or InvalidOperationException)
         {
@@ -132,7 +142,17 @@ internal sealed class JobPlanner(ObjectStoreResolver resolver, DataFormatRegistr
         }
     }
 
-    private static async Task DisposeWhenLoadedAsync(Task<OnnxScoringModel> loading)
+    /// <summary>Loads the job's model as its <see cref="ModelDefinition.Kind"/> says; <paramref name="onnxOptions"/> has the resolved path.</summary>
+    private IJobModel LoadModel(ModelDefinition definition, ScoreOnnxOptions onnxOptions) => definition.Kind switch
+    {
+        ModelKind.MlNet => new MlNetJobModel(MlNetScoringModel.Load(onnxOptions.ModelPath), definition.OutputColumns),
+        ModelKind.Function => new FunctionJobModel(
+            (batchModels ?? throw new ModelException($"No batch model is registered as '{definition.Name}' (registered: none); register it with services.AddBatchModel<T>(\"{definition.Name}\").")).Resolve(definition.Name!),
+            definition),
+        _ => new OnnxJobModel(OnnxScoringModel.Load(onnxOptions, loggerFactory.CreateLogger<OnnxScoringModel>())),
+    };
+
+    private static async Task DisposeWhenLoadedAsync(Task<IJobModel> loading)
     {
         try
         {

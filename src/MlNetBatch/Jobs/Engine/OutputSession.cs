@@ -49,7 +49,7 @@ internal sealed class OutputSession : IAsyncDisposable
         {
             var outputs = new PartitionOutputs(directory, formats.Extension(job.Sink.Format));
             var commitLog = await OutputCommitLog.OpenAsync(
-                store, directory, jobName, JobFingerprint.Settings(job, prepared.Source.Files), JobFingerprint.Model(prepared.Model.Bytes), runOptions.Restart, cancellationToken).ConfigureAwait(false);
+                store, directory, jobName, JobFingerprint.Settings(job, prepared.Source.Files, prepared.FittedStates), JobFingerprint.Model(prepared.Model.Identity), runOptions.Restart, cancellationToken).ConfigureAwait(false);
             var planned = prepared.Partitions.Select(p => (p, outputs.DataFile(p))).ToList();
             commitLog.KeepOnly(planned);
             var pending = planned.Where(p => !commitLog.IsCommitted(p.Item1, p.Item2)).Select(p => p.Item1).ToList();

@@ -19,6 +19,7 @@ internal sealed class PartitionExecutor(
     private long _rowsIn;
     private long _rowsOut;
     private long _missingValues;
+    private long _filteredRows;
 
     /// <summary>The job's bad-record budget, shared by its partitions.</summary>
     public BadRecordBudget Budget => budget;
@@ -28,6 +29,9 @@ internal sealed class PartitionExecutor(
     public long RowsOut => Interlocked.Read(ref _rowsOut);
 
     public long MissingValues => Interlocked.Read(ref _missingValues);
+
+    /// <summary>Rows a Filter stage took out in the partitions scored so far.</summary>
+    public long FilteredRows => Interlocked.Read(ref _filteredRows);
 
     /// <summary>Where the model runs.</summary>
     public OnnxDevice Device => prepared.Model.Device;
@@ -51,7 +55,7 @@ internal sealed class PartitionExecutor(
             {
                 var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();
                 var input = sequential ? view.ReadingOnConsumerThread() : view;
-                var scored = prepared.Scorer.Transform(prepared.Preprocess.Transform(input), quarantine, sequential);
+                var scored = prepared.Model.Transform(prepared.Preprocess.Transform(input), quarantine, sequential);
                 // Sequential stages never wait on other threads: the cursor runs on this one, without a hand-off.
                 rowsOut = await DataViewWriter.WriteAsync(
                     scored, output.Stream, job.Sink.Format, _outputColumns, DataViewWriter.DefaultBlockRows, job.Sink.Parquet, writers,
@@ -80,13 +84,14 @@ internal sealed class PartitionExecutor(
             InputETag = partition.File.ETag,
             Output = destination.ToString(),
             Quarantine = quarantined?.ToString(),
-            RowsIn = rowsOut + badRows,
+            RowsIn = rowsOut + badRows + statistics.FilteredRows,
             RowsOut = rowsOut,
             BadRows = badRows,
             MissingValues = statistics.MissingValues,
             CommittedAt = DateTimeOffset.UtcNow,
         }, CancellationToken.None).ConfigureAwait(false);
-        Interlocked.Add(ref _rowsIn, rowsOut + badRows);
+        Interlocked.Add(ref _rowsIn, rowsOut + badRows + statistics.FilteredRows);
+        Interlocked.Add(ref _filteredRows, statistics.FilteredRows);
         Interlocked.Add(ref _rowsOut, rowsOut);
         Interlocked.Add(ref _missingValues, statistics.MissingValues);
         budget.CommitRows(rowsOut + badRows);

@@ -134,7 +134,7 @@ public class BadRecordTests
         var job = new JobDefinition
         {
             Source = new SourceDefinition { Path = dir.Combine("in.jsonl"), Columns = new() { ["id"] = "long", ["features"] = "float[16]" } },
-            Model = new ScoreOnnxOptions { ModelPath = RepositoryPaths.SampleModel, Device = OnnxDevice.Cpu },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = RepositoryPaths.SampleModel, Device = OnnxDevice.Cpu },
             Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["id", "label"] },
             Execution = new ExecutionOptions { MaxBadRecords = 1 },
         };
@@ -211,7 +211,7 @@ public class ModelFailureTests
         var job = new JobDefinition
         {
             Source = new SourceDefinition { Path = dir.Combine("in.csv") },
-            Model = new ScoreOnnxOptions { ModelPath = TestModels.FailsOnBadIndex(dir), Device = OnnxDevice.Cpu, BatchSize = 32 },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = TestModels.FailsOnBadIndex(dir), Device = OnnxDevice.Cpu, BatchSize = 32 },
             Sink = new SinkDefinition { Path = dir.Combine("out"), Columns = ["id", "name", "value"] },
             Execution = new ExecutionOptions { MaxBadRecords = 3 },
         };
@@ -245,7 +245,7 @@ public class ModelFailureTests
         var job = new JobDefinition
         {
             Source = new SourceDefinition { Path = dir.Combine("in.csv") },
-            Model = new ScoreOnnxOptions { ModelPath = TestModels.FailsOnBadIndex(dir), Device = OnnxDevice.Cpu },
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = TestModels.FailsOnBadIndex(dir), Device = OnnxDevice.Cpu },
             Sink = new SinkDefinition { Path = dir.Combine("out") },
         };
 

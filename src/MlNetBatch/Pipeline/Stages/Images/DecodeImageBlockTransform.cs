@@ -82,17 +82,15 @@ public sealed class DecodeImageBlockTransform : IBlockTransform
         return new Mapper(ImageColumns.IndexBefore(schema, _input, output), path, output, _input, _minWidth, _minHeight);
     }
 
-    private sealed class Mapper(int input, int path, int output, string inputName, int minWidth, int minHeight) : IRejectingBlockMapper, IDisposable
+    private sealed class Mapper(int input, int path, int output, string inputName, int minWidth, int minHeight) : IDropsRows, IDisposable
     {
         private readonly SkiaPixels _pixels = new();
-        private readonly List<RejectedRow> _rejected = [];
         private VBuffer<byte> _dense;
 
-        public IReadOnlyList<RejectedRow> Rejected => _rejected;
+        public BlockRowDrops Drops { get; } = new();
 
         public void Map(RecordBatch block)
         {
-            _rejected.Clear();
             var encoded = block.Column<VariableVectorColumnBuffer<byte>>(input).Values;
             var images = block.Column<VariableVectorColumnBuffer<byte>>(output).Values;
             var widths = block.Column<ScalarColumnBuffer<int>>(output + 1).Values;
@@ -115,7 +113,7 @@ public sealed class DecodeImageBlockTransform : IBlockTransform
                 else
                 {
                     width = height = 0;
-                    _rejected.Add(new RejectedRow(row, error, PathAt(block, row), inputName));
+                    Drops.Reject(row, inputName, $"DecodeImage: {error}", value: null, PathAt(block, row));
                 }
 
                 images[row] = editor.Commit();
