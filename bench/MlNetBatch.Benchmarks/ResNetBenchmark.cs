@@ -124,7 +124,7 @@ internal static class ResNetBenchmark
                 new PreprocessStep { Transform = "Resize", InputColumns = ["image"], OutputColumn = "resized", Image = new() { Width = Side, Height = Side } },
                 new PreprocessStep { Transform = "ToTensor", InputColumns = ["resized"], OutputColumn = "pixels", Image = new() { Mean = [.. Mean], Std = [.. Std] } },
             ],
-            Model = new ScoreOnnxOptions
+            Model = new MlNetBatch.Jobs.Models.ModelDefinition
             {
                 ModelPath = model,
                 BatchSize = batch,

@@ -38,7 +38,7 @@ public class ImageMemoryTests(ITestOutputHelper output)
             .Save(model);
         var job = ResNetSample.Job(dir.Combine("in"), dir.Combine("out"));
         job.Source.FilesPerPartition = 500;
-        job.Model = new ScoreOnnxOptions { ModelPath = model, BatchSize = 16, Device = OnnxDevice.Cpu };
+        job.Model = new MlNetBatch.Jobs.Models.ModelDefinition { ModelPath = model, BatchSize = 16, Device = OnnxDevice.Cpu };
         job.Sink.Columns = ["path", "means"];
         job.Execution.Parallelism = 2;
         using var process = Process.GetCurrentProcess();
