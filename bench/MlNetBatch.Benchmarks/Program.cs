@@ -19,6 +19,8 @@
 // --text [rows] tokenizes and classifies that many generated reviews (default 200,000): the tokenizer's rows/s per
 // core, inference alone on the same rows tokenized beforehand, and the job end to end, and exits.
 // --images [runs] [images] times decode + resize + normalize on one core for SkiaSharp and ImageSharp (default 5 runs of 200).
+// --resnet [images] [runs] times ResNet18 features: inference only at its best batch, the image sample job end to end, and
+// stock ML.NET's ImageAnalytics + ApplyOnnxModel, on the same generated images (default 200 images, best of 2 runs).
 // --gpu cpu|cuda [rows] scores a wide MLP on that device (default 200,000 rows) and exits; bench/gpu.sh runs it
 // from a GPU publish.
 using System.Runtime.InteropServices;
@@ -81,6 +83,12 @@ if (BenchMode.Find(args, "--images") is { } imagesMode)
 if (BenchMode.Find(args, "--taxi") is { } taxi)
 {
     await BenchMode.InWorkFolderAsync("taxi", work => TaxiBenchmark.RunAsync(work, taxi.Number(1, 500_000)));
+    return;
+}
+
+if (BenchMode.Find(args, "--resnet") is { } resnet)
+{
+    await BenchMode.InWorkFolderAsync("resnet", work => ResNetBenchmark.RunAsync(work, resnet.Number(1, 200), resnet.Number(2, 2)));
     return;
 }
 

@@ -12,8 +12,9 @@ if (args.Length > 1 || args is ["-h" or "--help" or "/?"])
     // Misuse goes to stderr so scripts that capture stdout do not mistake usage text for output.
     var usage = args.Length > 1 ? Console.Error : Console.Out;
     usage.WriteLine("Usage: dotnet run --project samples/SampleGenerator -- [outputRoot]");
-    usage.WriteLine("Writes models/tabular-mlp.onnx and data/tabular/part-0000{0,1}.parquet, and the text sample (models/text-vocab.txt,");
-    usage.WriteLine("models/text-classifier.onnx, data/text/reviews-0000{0,1}.jsonl) under outputRoot");
+    usage.WriteLine("Writes models/tabular-mlp.onnx and data/tabular/part-0000{0,1}.parquet, the text sample (models/text-vocab.txt,");
+    usage.WriteLine("models/text-classifier.onnx, data/text/reviews-0000{0,1}.jsonl), data/images/ (the image sample's pictures)");
+    usage.WriteLine("and models/resnet18.onnx (copied from its NuGet package) under outputRoot");
     usage.WriteLine("(default: the samples folder next to MlNetBatch.sln).");
     return args.Length > 1 ? 2 : 0;
 }
@@ -57,6 +58,10 @@ for (var part = 0; part < 2; part++)
 await TextSample.WriteAsync(root, Console.Out);
 OcrScreens.WriteSample(Path.Combine(root, "data", "ocr"), Console.Out);
 await MlNetBatch.Samples.Generator.Taxi.TaxiSample.WriteAsync(root, Console.Out);
+var imagePaths = ImageSamples.WriteFolder(Path.Combine(root, "data", "images"));
+Console.WriteLine($"wrote {imagePaths.Count} images (JPEG and PNG) under {Path.Combine(root, "data", "images")}");
+var resnet = ImageSamples.CopyResNet18(Path.Combine(root, "models"));
+Console.WriteLine($"copied the ResNet18 model of Microsoft.ML.DnnImageFeaturizer.ResNet18 (MIT) to {resnet}");
 
 var failure = SelfCheck(model);
 if (failure is not null)

@@ -35,7 +35,9 @@ internal sealed class BlockStageDataView : IDataView
         // Only the stage's own columns are pooled; the input's buffers are shared with the input block.
         var own = new bool[Schema.Count];
         own.AsSpan(InputColumnCount).Fill(true);
-        OutputBlocks = new RecordBatchPool(Schema, own, CopiedBlockRows);
+        // Sized by the blocks that come (Rent grows a batch to the input's rows): pre-sizing at CopiedBlockRows made a
+        // 224 x 224 image tensor column a 4.9 GB block.
+        OutputBlocks = new RecordBatchPool(Schema, own, 1);
     }
 
     public IBlockTransform Transform { get; }
