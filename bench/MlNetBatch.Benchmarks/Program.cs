@@ -13,6 +13,7 @@
 // defaults (dictionary, Snappy) and with zstd (default 2,000,000 rows in row groups of 50,000), and exits.
 // --stages [runs] [rows] compares the job with and without a no-op block stage, and a CPU-heavy block stage's overlap
 // with scoring (default 7 interleaved runs of 1,000,000 rows), and exits.
+// --ocr [images] runs the OCR job over that many rendered screens (default 200) beside tesseract alone, and exits.
 // --text [rows] tokenizes and classifies that many generated reviews (default 200,000): the tokenizer's rows/s per
 // core, inference alone on the same rows tokenized beforehand, and the job end to end, and exits.
 // --images [runs] [images] times decode + resize + normalize on one core for SkiaSharp and ImageSharp (default 5 runs of 200).
@@ -56,6 +57,12 @@ if (BenchMode.Find(args, "--stages") is { } stages)
 if (BenchMode.Find(args, "--text") is { } text)
 {
     await BenchMode.InWorkFolderAsync("text", work => TextBenchmark.RunAsync(work, text.Number(1, 200_000)));
+    return;
+}
+
+if (BenchMode.Find(args, "--ocr") is { } ocr)
+{
+    await BenchMode.InWorkFolderAsync("ocr", work => OcrBenchmark.RunAsync(work, ocr.Number(1, 200)));
     return;
 }
 
