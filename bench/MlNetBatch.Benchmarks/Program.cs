@@ -16,6 +16,7 @@
 // --tabular [runs] [rows] compares the tabular block stages with their stock ML.NET twins on one CSV (default 5 runs
 // of 1,000,000 rows), and exits.
 // --taxi [rows]: the NYC-taxi jobs against ML.NET's own pipeline on the same CSV (default 500,000 trips), and exits.
+// --ocr [images] runs the OCR job over that many rendered screens (default 200) beside tesseract alone, and exits.
 // --text [rows] tokenizes and classifies that many generated reviews (default 200,000): the tokenizer's rows/s per
 // core, inference alone on the same rows tokenized beforehand, and the job end to end, and exits.
 // --images [runs] [images] times decode + resize + normalize on one core for SkiaSharp and ImageSharp (default 5 runs of 200).
@@ -71,6 +72,12 @@ if (BenchMode.Find(args, "--tabular") is { } tabular)
 if (BenchMode.Find(args, "--text") is { } text)
 {
     await BenchMode.InWorkFolderAsync("text", work => TextBenchmark.RunAsync(work, text.Number(1, 200_000)));
+    return;
+}
+
+if (BenchMode.Find(args, "--ocr") is { } ocr)
+{
+    await BenchMode.InWorkFolderAsync("ocr", work => OcrBenchmark.RunAsync(work, ocr.Number(1, 200)));
     return;
 }
 
