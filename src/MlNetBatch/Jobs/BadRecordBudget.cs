@@ -10,6 +10,7 @@ internal sealed class BadRecordBudget(string job, ExecutionOptions options)
 {
     private long _bad;
     private long _rows;
+    private long _committedBad;
     private BadRecord? _first;
 
     public long BadRows => Interlocked.Read(ref _bad);
@@ -34,24 +35,27 @@ internal sealed class BadRecordBudget(string job, ExecutionOptions options)
     }
 
     /// <summary>
-    /// Adds a committed partition's rows. The ratio gives up early only once enough rows were read for it to mean
-    /// something (ten bad rows' worth); otherwise it is judged when the job ends (<see cref="Finish"/>).
+    /// Adds a committed partition's rows read (<paramref name="rows"/>, its bad ones among them). The ratio gives up
+    /// early only on committed partitions, bad rows against rows, and only once enough rows were read for it to mean
+    /// something (ten bad rows' worth); otherwise it is judged when the job ends (<see cref="Finish"/>). Bad rows of
+    /// partitions still running are left out: their rows are not counted yet, and a job whose partitions run side by
+    /// side would otherwise fail under its ratio.
     /// </summary>
-    public void CommitRows(long rows)
+    public void CommitRows(long rows, long badRows)
     {
         var read = Interlocked.Add(ref _rows, rows);
+        var bad = Interlocked.Add(ref _committedBad, badRows);
         if (options.MaxBadRecordRatio > 0 && read * options.MaxBadRecordRatio >= 10)
         {
-            Check(read);
+            Check(bad, read);
         }
     }
 
     /// <summary>The final judgement, once every partition is committed.</summary>
-    public void Finish() => Check(Interlocked.Read(ref _rows));
+    public void Finish() => Check(BadRows, Interlocked.Read(ref _rows));
 
-    private void Check(long read)
+    private void Check(long bad, long read)
     {
-        var bad = BadRows;
         if (bad > Math.Max(options.MaxBadRecords, (long)(options.MaxBadRecordRatio * read)))
         {
             throw new BadRecordLimitExceededException(job, bad, options, _first!);

@@ -94,7 +94,7 @@ internal sealed class PartitionExecutor(
         Interlocked.Add(ref _filteredRows, statistics.FilteredRows);
         Interlocked.Add(ref _rowsOut, rowsOut);
         Interlocked.Add(ref _missingValues, statistics.MissingValues);
-        budget.CommitRows(rowsOut + badRows);
+        budget.CommitRows(rowsOut + badRows + statistics.FilteredRows, badRows);
         logger.LogDebug("Job {Job}: partition {Partition} committed, {Rows} rows to {Output}", jobName, partition.Id, rowsOut, destination);
     }
 
