@@ -93,6 +93,42 @@ public class TokenizeBlockTransformTests
     }
 
     [Fact]
+    public void Bpe_ids_from_a_vocabulary_and_merges_file_equal_the_library_called_directly()
+    {
+        using var dir = new TempDirectory();
+        // Single letters, then merges building the test words up pair by pair.
+        var merges = new List<string>();
+        var tokens = new List<string>(TestVocabulary.Words.SelectMany(w => w).Distinct().Select(c => c.ToString()));
+        foreach (var word in TestVocabulary.Words.Where(w => w.All(char.IsAsciiLetterLower)))
+        {
+            var prefix = word[..1];
+            foreach (var next in word[1..])
+            {
+                merges.Add($"{prefix} {next}");
+                prefix += next;
+                tokens.Add(prefix);
+            }
+        }
+
+        File.WriteAllText(dir.Combine("vocab.json"), System.Text.Json.JsonSerializer.Serialize(tokens.Distinct().Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i)));
+        File.WriteAllLines(dir.Combine("merges.txt"), ["#version: 0.2", .. merges.Distinct()]);
+        var texts = new[] { "the quick brown fox", "lazy dog jump", "batchinference", "model text token", "" };
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(texts.Select(t => new TextRow { text = t }));
+        var settings = new TokenizerSettings { Kind = "Bpe", Vocabulary = dir.Combine("vocab.json"), Merges = dir.Combine("merges.txt"), MaxTokens = 6 };
+
+        var ids = ml.Transforms.Text.TokenizeToIds("ids", "text", settings).Fit(data).Transform(data)
+            .GetColumn<VBuffer<long>>("ids").Select(v => v.DenseValues().ToArray()).ToList();
+
+        var reference = BpeTokenizer.Create(dir.Combine("vocab.json"), dir.Combine("merges.txt"));
+        Assert.True(ids.Count(row => row.Length > 0) >= 4);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.Equal(reference.EncodeToIds(texts[i].AsSpan(), 6, out _, out _).Select(id => (long)id), ids[i]);
+        }
+    }
+
+    [Fact]
     public void Truncation_keeps_the_special_tokens_and_at_most_MaxTokens()
     {
         using var dir = new TempDirectory();
