@@ -37,6 +37,17 @@ public sealed class BlockTransformEstimator : IEstimator<BlockTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
+        if (_transform is IDescribesOutputShape described)
+        {
+            var shaped = inputSchema.ToDictionary(c => c.Name);
+            foreach (var output in described.GetOutputShape(inputSchema))
+            {
+                shaped[output.Name] = output;
+            }
+
+            return new SchemaShape(shaped.Values);
+        }
+
         // A schema shape has no vector sizes: stand in a size of one, whose kind (fixed or variable) is what the shape keeps.
         var builder = new DataViewSchema.Builder();
         foreach (var column in inputSchema)

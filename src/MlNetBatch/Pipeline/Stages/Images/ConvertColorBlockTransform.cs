@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetBatch.Data;
 using MlNetBatch.Data.Columns;
 
@@ -8,7 +9,7 @@ namespace MlNetBatch.Pipeline.Stages.Images;
 /// Turns resized RGBA images into RGB, BGR or gray (<see cref="ImageColor"/>), dropping alpha: a byte vector shaped
 /// [height, width, 3] or [height, width, 1].
 /// </summary>
-public sealed class ConvertColorBlockTransform : IBlockTransform
+public sealed class ConvertColorBlockTransform : IBlockTransform, IDescribesOutputShape
 {
     private readonly string _output;
     private readonly string _input;
@@ -29,6 +30,10 @@ public sealed class ConvertColorBlockTransform : IBlockTransform
 
     /// <inheritdoc />
     public IReadOnlyList<string> InputColumns => [_input];
+
+    /// <inheritdoc />
+    IReadOnlyList<SchemaShape.Column> IDescribesOutputShape.GetOutputShape(SchemaShape inputSchema) =>
+        [ImageColumns.ShapedOutput(inputSchema, _input, Name, _output, NumberDataViewType.Byte)];
 
     /// <inheritdoc />
     public IReadOnlyList<BlockOutputColumn> GetOutputColumns(DataViewSchema inputSchema)

@@ -57,4 +57,25 @@ public static class ImageColumns
 
         throw new BlockTransformException($"column '{name}' is not in the block.");
     }
+
+    /// <summary>
+    /// Checks, from a schema shape, that <paramref name="column"/> can be a shaped image (a fixed-size <c>byte</c>
+    /// vector), and returns a fixed-size vector column of <paramref name="item"/> named <paramref name="output"/>.
+    /// </summary>
+    internal static Microsoft.ML.SchemaShape.Column ShapedOutput(Microsoft.ML.SchemaShape input, string column, string stage, string output, PrimitiveDataViewType item)
+    {
+        var matches = input.Where(c => c.Name == column).ToList();
+        if (matches.Count == 0)
+        {
+            throw new BlockTransformException($"{stage}: input column '{column}' does not exist; the data has {string.Join(", ", input.Select(c => c.Name))}.");
+        }
+
+        var found = matches[^1];
+        if (found.Kind != Microsoft.ML.SchemaShape.Column.VectorKind.Vector || found.ItemType != NumberDataViewType.Byte)
+        {
+            throw new BlockTransformException($"{stage}: column '{column}' is not a resized image; {stage} takes the output of Resize (a fixed-size byte vector of [height, width, channels]).");
+        }
+
+        return Scoring.SchemaShapeColumns.Create(output, new VectorDataViewType(item, 1));
+    }
 }

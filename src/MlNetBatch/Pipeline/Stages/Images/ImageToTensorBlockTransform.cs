@@ -11,7 +11,7 @@ namespace MlNetBatch.Pipeline.Stages.Images;
 /// (<see cref="ImageTensorOptions"/>). RGBA images lose their alpha. The output is a fixed-size vector of C*H*W values,
 /// which the scorer packs straight into an image input such as [N, 3, 224, 224].
 /// </summary>
-public sealed class ImageToTensorBlockTransform : IBlockTransform
+public sealed class ImageToTensorBlockTransform : IBlockTransform, IDescribesOutputShape
 {
     private readonly string _output;
     private readonly string _input;
@@ -39,6 +39,10 @@ public sealed class ImageToTensorBlockTransform : IBlockTransform
 
     /// <inheritdoc />
     public IReadOnlyList<string> InputColumns => [_input];
+
+    /// <inheritdoc />
+    IReadOnlyList<SchemaShape.Column> IDescribesOutputShape.GetOutputShape(SchemaShape inputSchema) =>
+        [ImageColumns.ShapedOutput(inputSchema, _input, Name, _output, _options.Element == ImageTensorElement.Float ? NumberDataViewType.Single : NumberDataViewType.Byte)];
 
     /// <inheritdoc />
     public IReadOnlyList<BlockOutputColumn> GetOutputColumns(DataViewSchema inputSchema)
