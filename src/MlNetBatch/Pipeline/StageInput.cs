@@ -104,7 +104,8 @@ internal abstract class StageInput(DataViewRowCursor cursor, BlockStageDataView 
             : base(rows, view)
         {
             _rows = rows;
-            _pool = new RecordBatchPool(rows.Schema, activeInputs, BlockStageDataView.CopiedBlockRows);
+            _pool = new RecordBatchPool(rows.Schema, activeInputs,
+                BlockRowLimit.For(Enumerable.Range(0, activeInputs.Length).Where(i => activeInputs[i]).Select(i => rows.Schema[i].Type), BlockStageDataView.CopiedBlockRows));
             _columns = Enumerable.Range(0, activeInputs.Length).Where(i => activeInputs[i]).ToArray();
             _ids = rows.GetIdGetter();
         }

@@ -71,6 +71,7 @@ public static class DataViewWriter
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
         parquet?.ThrowIfInvalid();
         var sinkColumns = SelectColumns(view.Schema, columns);
+        blockRows = BlockRowLimit.For(sinkColumns.Select(c => c.Type), blockRows);
         await using var writer = (writers ?? RecordBatchWriterRegistry.Default).Create(format, stream, sinkColumns, parquet);
         var total = cursorOnCallerThread
             ? await WriteOnCallerThreadAsync(view, sinkColumns, blockRows, writer, cancellationToken).ConfigureAwait(false)
