@@ -28,7 +28,7 @@ internal sealed class StockTaxiPipeline(MLContext mlContext, ITransformer model)
     {
         var loader = mlContext.Data.CreateTextLoader(new TextLoader.Options
         {
-            Columns = Columns(),
+            Columns = TaxiColumns.CsvLoaderColumns(),
             Separators = [','],
             HasHeader = true,
             // Without it an empty passenger count would read as 0, not as missing.
@@ -61,17 +61,6 @@ internal sealed class StockTaxiPipeline(MLContext mlContext, ITransformer model)
 
     private static double Unix(DateTime local) => new DateTimeOffset(local, s_zone.GetUtcOffset(local)).ToUnixTimeSeconds();
 
-    private static TextLoader.Column[] Columns() =>
-    [
-        new(TaxiColumns.TripId, DataKind.Int64, 0),
-        new(TaxiColumns.VendorId, DataKind.String, 1),
-        new(TaxiColumns.PickupDatetime, DataKind.String, 2),
-        new(TaxiColumns.DropoffDatetime, DataKind.String, 3),
-        new(TaxiColumns.PassengerCount, DataKind.Single, 4),
-        new(TaxiColumns.TripDistance, DataKind.Single, 5),
-        new(TaxiColumns.PaymentType, DataKind.String, 6),
-        new(TaxiColumns.FareAmount, DataKind.Single, 7),
-    ];
 
     /// <summary>The CustomMapping's input.</summary>
     internal sealed class TripTimes

@@ -1,3 +1,5 @@
+using Microsoft.ML.Data;
+
 namespace MlNetBatch.Samples.Generator.Taxi;
 
 /// <summary>Column names and formats of the taxi sample, shared by its files, its model and its job definitions.</summary>
@@ -54,4 +56,17 @@ public static class TaxiColumns
     /// <summary>The columns of the files, in file order.</summary>
     public static IReadOnlyList<string> FileColumns { get; } =
         [TripId, VendorId, PickupDatetime, DropoffDatetime, PassengerCount, TripDistance, PaymentType, FareAmount];
+
+    /// <summary>The CSV files' columns for stock ML.NET's <c>LoadFromTextFile</c>, in file order.</summary>
+    public static TextLoader.Column[] CsvLoaderColumns() =>
+    [
+        new(TripId, DataKind.Int64, 0),
+        new(VendorId, DataKind.String, 1),
+        new(PickupDatetime, DataKind.String, 2),
+        new(DropoffDatetime, DataKind.String, 3),
+        new(PassengerCount, DataKind.Single, 4),
+        new(TripDistance, DataKind.Single, 5),
+        new(PaymentType, DataKind.String, 6),
+        new(FareAmount, DataKind.Single, 7),
+    ];
 }

@@ -84,7 +84,7 @@ public partial class TaxiDataTests
             var csv = mlContext.Data.LoadFromTextFile(
                 TaxiSample.DataPath(RepositoryPaths.Samples, file, "csv"),
                 // Without MissingRealsAsNaNs the stock loader reads an empty field as 0.
-                new TextLoader.Options { Columns = CsvColumns(), Separators = [','], HasHeader = true, MissingRealsAsNaNs = true });
+                new TextLoader.Options { Columns = TaxiColumns.CsvLoaderColumns(), Separators = [','], HasHeader = true, MissingRealsAsNaNs = true });
             var parquet = mlContext.Data.LoadFromParquet(TaxiSample.DataPath(RepositoryPaths.Samples, file, "parquet"));
 
             foreach (var view in new[] { csv, parquet })
@@ -105,17 +105,6 @@ public partial class TaxiDataTests
         }
     }
 
-    private static TextLoader.Column[] CsvColumns() =>
-    [
-        new(TaxiColumns.TripId, DataKind.Int64, 0),
-        new(TaxiColumns.VendorId, DataKind.String, 1),
-        new(TaxiColumns.PickupDatetime, DataKind.String, 2),
-        new(TaxiColumns.DropoffDatetime, DataKind.String, 3),
-        new(TaxiColumns.PassengerCount, DataKind.Single, 4),
-        new(TaxiColumns.TripDistance, DataKind.Single, 5),
-        new(TaxiColumns.PaymentType, DataKind.String, 6),
-        new(TaxiColumns.FareAmount, DataKind.Single, 7),
-    ];
 
     // Within four standard deviations of a binomial count: fails on a wrong share, not on chance.
     private static void AssertShare(double share, int count)

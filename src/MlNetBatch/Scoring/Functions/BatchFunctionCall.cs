@@ -6,11 +6,15 @@ namespace MlNetBatch.Scoring.Functions;
 /// <summary>
 /// One call of a batch model in flight: its block (copied input columns and the outputs), the rows' ids, and the
 /// task that scores it. An exception fails the call's rows; they are then scored one by one, so that only a row that
-/// fails on its own is set aside.
+/// fails on its own is set aside. A <see cref="ModelException"/> is the model itself failing (its program missing,
+/// say), and fails the job instead. Outputs start each call at their defaults (empty text, zeros), so a row the model
+/// neither sets nor fails can never carry a value of another row.
 /// </summary>
 internal sealed class BatchFunctionCall
 {
     private readonly BatchFunctionBinding _binding;
+    // Output buffers never written: the defaults each call's outputs are reset to.
+    private RecordBatch? _defaults;
 
     public BatchFunctionCall(BatchFunctionBinding binding, RecordBatch block, int rows)
     {
@@ -38,6 +42,7 @@ internal sealed class BatchFunctionCall
     public void Start(CancellationToken cancellationToken)
     {
         Batch.Failures.Clear();
+        ResetOutputs(Block);
         Scoring = Task.Run(() => ScoreAsync(cancellationToken), CancellationToken.None);
     }
 
@@ -47,7 +52,7 @@ internal sealed class BatchFunctionCall
         {
             await _binding.Model.CallAsync(Batch, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not ModelException)
         {
             Batch.Failures.Clear();
             if (Batch.RowCount == 1)
@@ -79,12 +84,13 @@ internal sealed class BatchFunctionCall
             }
 
             single.RowCount = 1;
+            ResetOutputs(single);
             one.Failures.Clear();
             try
             {
                 await _binding.Model.CallAsync(one, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not ModelException)
             {
                 Batch.Fail(row, Reason(e));
                 continue;
@@ -100,6 +106,16 @@ internal sealed class BatchFunctionCall
             {
                 Block.Columns[index]!.CopyRows(single.Columns[index]!, 0, row, 1);
             }
+        }
+    }
+
+    private void ResetOutputs(RecordBatch block)
+    {
+        _defaults ??= _binding.CreateBlock(new bool[_binding.Schema.Count], RowIds.Length);
+
+        foreach (var index in _binding.Outputs.Values)
+        {
+            block.Columns[index]!.CopyRows(_defaults.Columns[index]!, 0, 0, block.RowCount);
         }
     }
 

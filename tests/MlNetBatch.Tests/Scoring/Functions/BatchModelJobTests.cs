@@ -43,6 +43,40 @@ public class BatchModelJobTests
     }
 
     [Fact]
+    public async Task A_model_failing_as_a_whole_fails_the_job_in_one_line_and_quarantines_nothing()
+    {
+        using var dir = new TempDirectory();
+        await WriteInputAsync(dir);
+        var model = new SumModel { ModelFailure = new ModelException("'tesseract' is not installed or not on PATH.") };
+        var job = Job(dir);
+        job.Execution.MaxBadRecords = 1_000;
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir, model, 2).RunAsync("sums", job));
+
+        Assert.Contains("'tesseract' is not installed or not on PATH.", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.False(Directory.Exists(dir.Combine("out", "_quarantine")) && Directory.EnumerateFiles(dir.Combine("out", "_quarantine"), "*", SearchOption.AllDirectories).Any());
+        Assert.False(File.Exists(dir.Combine("out", "_SUCCESS")));
+    }
+
+    [Fact]
+    public async Task A_row_the_model_neither_scores_nor_fails_gets_the_outputs_defaults_never_another_rows_values()
+    {
+        using var dir = new TempDirectory();
+        await WriteInputAsync(dir);
+        var model = new SumModel { SkippedIds = id => id % 10 == 5, ThrowingIds = id => id % 97 == 3 };
+        var job = Job(dir);
+        job.Execution.MaxBadRecords = 100;
+
+        await Runner(dir, model, 2).RunAsync("sums", job);
+
+        var (_, expected) = Reference(dir);
+        var written = DataViewReader.Columns<long, float>(new MLContext().Data.LoadFromParquet(dir.Combine("out")), "id", "total");
+        Assert.Contains(written, w => w.Item1 % 10 == 5);
+        Assert.All(written, w => Assert.Equal(w.Item1 % 10 == 5 ? 0f : expected[w.Item1], w.Item2));
+    }
+
+    [Fact]
     public async Task Rows_the_model_fails_or_throws_on_are_quarantined_with_their_file_and_row_and_the_others_are_written()
     {
         using var dir = new TempDirectory();

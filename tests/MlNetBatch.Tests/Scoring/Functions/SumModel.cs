@@ -19,6 +19,12 @@ public sealed class SumModel : IBatchModel
 
     public Func<long, bool> ThrowingIds { get; set; } = _ => false;
 
+    /// <summary>Rows the model neither scores nor fails.</summary>
+    public Func<long, bool> SkippedIds { get; set; } = _ => false;
+
+    /// <summary>When set, every call throws this, as a model whose program is missing does.</summary>
+    public Exception? ModelFailure { get; set; }
+
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(15);
 
     public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
@@ -41,6 +47,11 @@ public sealed class SumModel : IBatchModel
             }
 
             await Task.Delay(Delay, cancellationToken);
+            if (ModelFailure is not null)
+            {
+                throw ModelFailure;
+            }
+
             var ids = batch.Input<ScalarColumnBuffer<long>>("id").Values;
             var a = batch.Input<ScalarColumnBuffer<float>>("f00").Values;
             var b = batch.Input<ScalarColumnBuffer<float>>("f01").Values;
@@ -59,6 +70,11 @@ public sealed class SumModel : IBatchModel
                 if (FailedIds(ids[row]))
                 {
                     batch.Fail(row, $"no total for id {ids[row]}");
+                    continue;
+                }
+
+                if (SkippedIds(ids[row]))
+                {
                     continue;
                 }
 
