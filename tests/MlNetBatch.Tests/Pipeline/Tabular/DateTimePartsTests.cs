@@ -97,6 +97,21 @@ public class DateTimePartsTests
     }
 
     [Fact]
+    public void A_time_the_zone_takes_past_year_9999_is_a_bad_row_naming_the_zone_not_a_crash()
+    {
+        var ml = new MLContext(9);
+        var rows = Enumerable.Range(0, 20).Select(i => new Stamp { When = i == 11 ? "9999-12-31 23:59:59" : "2024-01-01 00:00:00" }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+
+        var parts = ml.Transforms.DateTimeParts("t", "When", [DateTimePart.UnixTime], "yyyy-MM-dd HH:mm:ss", "America/New_York").Fit(data).Transform(data);
+
+        var failure = Assert.Throws<BlockStageException>(() => DataViewReader.Column<double>(parts, "t_unix_time"));
+        var cause = Assert.IsType<DataFormatException>(failure.InnerException);
+        Assert.Equal(11, cause.Row);
+        Assert.Contains("outside the times the zone America/New_York can hold (value '9999-12-31 23:59:59')", cause.Message);
+    }
+
+    [Fact]
     public void A_text_column_without_a_format_or_an_unknown_zone_is_refused_with_the_reason()
     {
         var ml = new MLContext(10);

@@ -102,25 +102,54 @@ public sealed class DateTimePartsBlockTransform : IBlockTransform
         return new DateTimePartsMapper(this, input, outputs, schema[input].Type is TextDataViewType);
     }
 
-    /// <summary>Reads <paramref name="text"/> as a time in <see cref="TimeZone"/>; false when it does not parse.</summary>
-    internal bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset local)
+    /// <summary>
+    /// Reads <paramref name="text"/> as a time in <see cref="TimeZone"/>; returns why it cannot (it does not parse, or
+    /// the zone's offset takes it outside the years a <see cref="DateTimeOffset"/> holds), or null.
+    /// </summary>
+    internal string? ReadTime(ReadOnlySpan<char> text, out DateTimeOffset local)
     {
+        local = default;
+        bool converted;
         if (_formatHasOffset)
         {
-            if (DateTimeOffset.TryParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var withOffset))
+            if (!DateTimeOffset.TryParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var withOffset))
             {
-                local = System.TimeZoneInfo.ConvertTime(withOffset, TimeZone);
-                return true;
+                return $"not a date-time in the format '{Format}'";
             }
+
+            converted = TryInZone(() => System.TimeZoneInfo.ConvertTime(withOffset, TimeZone), out local);
         }
-        else if (DateTime.TryParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var time))
+        else
         {
-            local = Local(DateTime.SpecifyKind(time, DateTimeKind.Unspecified));
-            return true;
+            if (!DateTime.TryParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var time))
+            {
+                return $"not a date-time in the format '{Format}'";
+            }
+
+            converted = TryLocal(DateTime.SpecifyKind(time, DateTimeKind.Unspecified), out local);
         }
 
-        local = default;
-        return false;
+        return converted ? null : OutOfRange;
+    }
+
+    /// <summary>Why a time is refused when <see cref="TryLocal"/> fails.</summary>
+    internal string OutOfRange => $"outside the times the zone {TimeZone.Id} can hold";
+
+    /// <summary><see cref="Local"/>, false when the zone's offset takes the time out of range.</summary>
+    internal bool TryLocal(DateTime time, out DateTimeOffset local) => TryInZone(() => Local(time), out local);
+
+    private static bool TryInZone(Func<DateTimeOffset> convert, out DateTimeOffset local)
+    {
+        try
+        {
+            local = convert();
+            return true;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            local = default;
+            return false;
+        }
     }
 
     /// <summary>A DateTime value as a time in <see cref="TimeZone"/>: UTC values are converted, others read as its local time.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MlNetBatch.Data;
 using MlNetBatch.Data.Columns;
 
@@ -26,7 +27,15 @@ internal sealed class DateTimePartsMapper(DateTimePartsBlockTransform transform,
             var times = block.Column<ScalarColumnBuffer<DateTime>>(input).Values;
             for (var r = 0; r < block.RowCount; r++)
             {
-                Write(r, transform.Local(times[r]));
+                if (transform.TryLocal(times[r], out var local))
+                {
+                    Write(r, local);
+                }
+                else
+                {
+                    Write(r, null);
+                    Drops.Reject(r, transform.InputColumn, transform.OutOfRange, times[r].ToString("O", CultureInfo.InvariantCulture));
+                }
             }
 
             return;
@@ -40,15 +49,15 @@ internal sealed class DateTimePartsMapper(DateTimePartsBlockTransform transform,
             {
                 Write(r, null);
             }
-            else if (transform.TryParse(value.Span, out var local))
-            {
-                Write(r, local);
-            }
-            else
+            else if (transform.ReadTime(value.Span, out var local) is { } reason)
             {
                 // The row leaves the block; its parts are still written so no stale value is left behind.
                 Write(r, null);
-                Drops.Reject(r, transform.InputColumn, $"not a date-time in the format '{transform.Format}'", value.ToString());
+                Drops.Reject(r, transform.InputColumn, reason, value.ToString());
+            }
+            else
+            {
+                Write(r, local);
             }
         }
     }
