@@ -37,6 +37,17 @@ public sealed class PreprocessStep
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TokenizerSettings? Tokenizer { get; set; }
 
+    /// <summary>
+    /// The names of the settings that belong to one kind of step (Type, Tokenizer, Image, the tabular ones) and are set
+    /// on this step, so that a step's validator can refuse those it does not take instead of ignoring them.
+    /// </summary>
+    internal IEnumerable<string> StageSettingsGiven() =>
+        StageSettings.Where(p => p.GetValue(this) is not null).Select(p => p.Name);
+
+    // Every nullable setting is one kind of step's own; the shared ones (Transform, columns, FitRows) are not nullable.
+    private static readonly System.Reflection.PropertyInfo[] StageSettings =
+        [.. typeof(PreprocessStep).GetProperties().Where(p => p.Name is not (nameof(Transform) or nameof(OutputColumn) or nameof(InputColumns) or nameof(FitRows)))];
+
     /// <summary>The files the step reads, by setting path (such as <c>Tokenizer:Vocabulary</c>), as configured.</summary>
     public IEnumerable<(string Setting, string Path)> Files()
     {

@@ -57,6 +57,11 @@ public sealed class BlockTransformRegistry
         {
             yield return problem;
         }
+
+        foreach (var setting in step.StageSettingsGiven().Where(s => s != nameof(PreprocessStep.Tokenizer)))
+        {
+            yield return $"{setting}: Tokenize does not take this setting; its settings go under Tokenizer.";
+        }
     }
 
     private static IEnumerable<string> ValidateIdentity(PreprocessStep step)

@@ -93,6 +93,11 @@ internal static class ImageStepValidator
             yield return $"{stage} takes no Type; its settings go under Image.";
         }
 
+        foreach (var setting in step.StageSettingsGiven().Where(s => s is not (nameof(PreprocessStep.Image) or nameof(PreprocessStep.Type))))
+        {
+            yield return $"{setting}: {stage} does not take this setting; its settings go under Image.";
+        }
+
         if (step.Image is not { } image)
         {
             yield break;

@@ -8,12 +8,6 @@ namespace MlNetBatch.Pipeline.Stages.Tabular;
 /// </summary>
 internal static class TabularStepValidator
 {
-    private static readonly string[] s_stageSettings =
-        [nameof(PreprocessStep.Vocabulary), nameof(PreprocessStep.MaximumKeys), nameof(PreprocessStep.NumberOfBits), nameof(PreprocessStep.Seed),
-         nameof(PreprocessStep.Replacement), nameof(PreprocessStep.ReplacementValue), nameof(PreprocessStep.Format), nameof(PreprocessStep.TimeZone),
-         nameof(PreprocessStep.Parts), nameof(PreprocessStep.Expression), nameof(PreprocessStep.LowerBound), nameof(PreprocessStep.UpperBound),
-         nameof(PreprocessStep.Type)];
-
     public static IEnumerable<string> KeyMapping(PreprocessStep step) =>
         OneInput(step, outputRequired: true)
             .Concat(Unused(step, nameof(PreprocessStep.Vocabulary), nameof(PreprocessStep.MaximumKeys)))
@@ -138,12 +132,9 @@ internal static class TabularStepValidator
     /// <summary>Settings given that <paramref name="step"/>'s transform does not take.</summary>
     private static IEnumerable<string> Unused(PreprocessStep step, params string[] taken)
     {
-        foreach (var setting in s_stageSettings)
+        foreach (var setting in step.StageSettingsGiven().Where(s => !taken.Contains(s)))
         {
-            if (!taken.Contains(setting) && typeof(PreprocessStep).GetProperty(setting)!.GetValue(step) is not null)
-            {
-                yield return $"{setting}: {step.Transform} does not take this setting; remove it.";
-            }
+            yield return $"{setting}: {step.Transform} does not take this setting; remove it.";
         }
     }
 
