@@ -73,6 +73,9 @@ public sealed class TesseractOcrModel(IOptions<TesseractOcrOptions> options) : I
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            // tesseract writes UTF-8 whatever the console's code page (not UTF-8 on most Windows machines).
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+            StandardErrorEncoding = System.Text.Encoding.UTF8,
         };
         foreach (var argument in (string[])["stdin", "stdout", "-l", _options.Language, "--psm", _options.PageSegmentationMode.ToString(CultureInfo.InvariantCulture)])
         {

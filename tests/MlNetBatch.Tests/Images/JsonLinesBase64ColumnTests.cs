@@ -44,6 +44,20 @@ public class JsonLinesBase64ColumnTests
     }
 
     [Fact]
+    public void A_number_in_a_bytes_column_fails_naming_the_column_and_row()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllLines(dir.Combine("a.jsonl"), ["{\"blob\":\"AAAA\"}", "{\"blob\":\"AAAA\"}", "{\"blob\":42}"]);
+        var view = _ml.Data.LoadFromJsonLines(dir.Combine("a.jsonl"), new DataSourceOptions { Columns = new() { ["blob"] = "bytes" } });
+
+        var failure = Assert.ThrowsAny<Exception>(() => DataViewReader.Vectors<byte>(view, "blob"));
+
+        var format = FindFormatError(failure);
+        Assert.Equal("blob", format.Column);
+        Assert.Equal(2, format.Row);
+    }
+
+    [Fact]
     public void PNGs_in_base64_decode_to_their_pixels()
     {
         using var dir = new TempDirectory();

@@ -38,7 +38,7 @@ internal sealed class JsonValueStore(string file, PartitionReadContext context)
             case JsonTokenType.True or JsonTokenType.False when buffer is ScalarColumnBuffer<bool> bools:
                 bools.Values[slot] = reader.GetBoolean();
                 return;
-            case JsonTokenType.Number when buffer is not VectorColumnBuffer<float>:
+            case JsonTokenType.Number when buffer is not (VectorColumnBuffer<float> or VariableVectorColumnBuffer<byte>):
                 var status = Utf8ValueParser.Store(buffer, slot, reader.ValueSpan, context.Options.MissingValues);
                 if (status == ValueStatus.Parsed)
                 {

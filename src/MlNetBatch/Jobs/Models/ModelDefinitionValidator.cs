@@ -72,9 +72,10 @@ public sealed class ModelDefinitionValidator : IValidateOptions<ModelDefinition>
         }
 
         if (model.Device != defaults.Device || model.TensorRt || model.TensorRtCachePath is not null || model.GpuDeviceId != 0
-            || model.GpuConcurrentRuns != defaults.GpuConcurrentRuns || model.IntraOpThreads != 0 || model.PrefetchBatches != defaults.PrefetchBatches)
+            || model.GpuConcurrentRuns != defaults.GpuConcurrentRuns || model.IntraOpThreads != 0 || model.PrefetchBatches != defaults.PrefetchBatches
+            || model.LengthBucketBatches != defaults.LengthBucketBatches)
         {
-            yield return $"Device, GpuDeviceId, GpuConcurrentRuns, TensorRt, TensorRtCachePath, IntraOpThreads and PrefetchBatches are only used by Kind Onnx; remove them for {model.Kind}.";
+            yield return $"Device, GpuDeviceId, GpuConcurrentRuns, TensorRt, TensorRtCachePath, IntraOpThreads, PrefetchBatches and LengthBucketBatches are only used by Kind Onnx; remove them for {model.Kind}.";
         }
 
         if (model.Kind == ModelKind.MlNet && model.BatchSize != defaults.BatchSize)

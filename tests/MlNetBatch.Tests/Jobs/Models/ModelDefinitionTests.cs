@@ -53,7 +53,7 @@ public class ModelDefinitionTests
             "MlNetBatch:Jobs:zip:Model:ConcatenatedInputs:Features: model input 'Features' is also listed in InputColumns; use one.",
             "MlNetBatch:Jobs:zip:Model:ConcatenatedInputs: is only used by Kind Onnx; for MlNet, add a Concatenate step to Preprocess.",
             "MlNetBatch:Jobs:zip:Model:InputColumns: is not used by Kind MlNet (the saved model reads its columns by name); rename columns with a CopyColumns step in Preprocess.",
-            "MlNetBatch:Jobs:zip:Model:Device, GpuDeviceId, GpuConcurrentRuns, TensorRt, TensorRtCachePath, IntraOpThreads and PrefetchBatches are only used by Kind Onnx; remove them for MlNet.",
+            "MlNetBatch:Jobs:zip:Model:Device, GpuDeviceId, GpuConcurrentRuns, TensorRt, TensorRtCachePath, IntraOpThreads, PrefetchBatches and LengthBucketBatches are only used by Kind Onnx; remove them for MlNet.",
             "MlNetBatch:Jobs:zip:Model:BatchSize: is not used by Kind MlNet (ML.NET transforms row by row); remove it.",
             "MlNetBatch:Jobs:onnx:Model:Name: is only used by Kind Function (this model is Onnx); remove it.",
             $"MlNetBatch:Jobs:missing:Model:ModelPath: model file '{dir.Combine("none.zip")}' does not exist.",
@@ -127,4 +127,12 @@ public class ModelDefinitionTests
         Model = model,
         Sink = new SinkDefinition { Path = "out", Columns = ["id", "text"] },
     };
+
+    [Fact]
+    public void Length_buckets_are_refused_for_a_model_that_is_not_onnx()
+    {
+        var problems = ModelDefinitionValidator.Problems(new ModelDefinition { Kind = ModelKind.Function, Name = "tesseract", LengthBucketBatches = 1 }).ToList();
+
+        Assert.Contains(problems, p => p.Contains("LengthBucketBatches are only used by Kind Onnx; remove them for Function.", StringComparison.Ordinal));
+    }
 }
