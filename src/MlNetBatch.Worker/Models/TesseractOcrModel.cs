@@ -32,6 +32,10 @@ public sealed class TesseractOcrModel(IOptions<TesseractOcrOptions> options) : I
     private readonly TesseractOcrOptions _options = options.Value;
 
     /// <inheritdoc />
+    /// <remarks>The language and page segmentation change the text read; the executable and timeout do not.</remarks>
+    public string Version => $"{_options.Language}|psm {_options.PageSegmentationMode.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <inheritdoc />
     public BatchModelSignature Signature { get; } = new(
         [new BatchModelColumn(BytesColumn, new VectorDataViewType(NumberDataViewType.Byte))],
         [new BatchModelColumn(TextColumn, TextDataViewType.Instance)]);

@@ -16,8 +16,11 @@ internal sealed class FunctionJobModel(RegisteredBatchModel model, ModelDefiniti
 
     public OnnxDevice Device => OnnxDevice.Cpu;
 
-    // A function has no file: its name and implementation identify its scores.
-    public byte[] Identity => Encoding.UTF8.GetBytes($"{model.Name}|{model.Model.GetType().AssemblyQualifiedName}");
+    // A function has no file: its name, implementation and the settings it declares identify its scores. (A model that
+    // declares none hashes as it did before Version existed.)
+    public byte[] Identity => Encoding.UTF8.GetBytes(model.Model.Version.Length == 0
+        ? $"{model.Name}|{model.Model.GetType().AssemblyQualifiedName}"
+        : $"{model.Name}|{model.Model.GetType().AssemblyQualifiedName}|{model.Model.Version}");
 
     public IReadOnlyList<ModelColumn> Inputs => model.Model.Signature.Inputs.Select(i =>
         ModelColumn.ForColumn(i.Name, i.Type, definition.InputColumns.TryGetValue(i.Name, out var column) ? column : i.Name)).ToList();

@@ -16,6 +16,13 @@ public interface IBatchModel
     BatchModelSignature Signature { get; }
 
     /// <summary>
+    /// What, besides the model's type, decides its outputs (its settings, the version of a program or service it calls).
+    /// It is part of the job's model hash: output written while it was different is scored again, never mixed.
+    /// </summary>
+    /// <value>Empty by default: the type alone identifies the scores.</value>
+    string Version => string.Empty;
+
+    /// <summary>
     /// Fills <paramref name="batch"/>'s output columns for each of its rows, or fails the rows it cannot score. May
     /// call a process or a service; honour <paramref name="cancellationToken"/>, which fires when the job stops.
     /// </summary>

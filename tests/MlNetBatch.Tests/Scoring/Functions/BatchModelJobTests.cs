@@ -60,6 +60,24 @@ public class BatchModelJobTests
     }
 
     [Fact]
+    public async Task A_rerun_resumes_while_the_models_version_is_the_same_and_rescores_when_it_changes()
+    {
+        using var dir = new TempDirectory();
+        await WriteInputAsync(dir);
+        var model = new SumModel { Version = "rounding 1" };
+        var job = Job(dir);
+
+        var first = await Runner(dir, model, 2).RunAsync("sums", job);
+        var same = await Runner(dir, model, 2).RunAsync("sums", job);
+        model.Version = "rounding 2";
+        var changed = await Runner(dir, model, 2).RunAsync("sums", job);
+
+        Assert.Equal(0, first.ResumedPartitions);
+        Assert.Equal(first.Partitions, same.ResumedPartitions);
+        Assert.Equal((0, (long)Rows), (changed.ResumedPartitions, changed.RowsOut));
+    }
+
+    [Fact]
     public async Task A_row_the_model_neither_scores_nor_fails_gets_the_outputs_defaults_never_another_rows_values()
     {
         using var dir = new TempDirectory();

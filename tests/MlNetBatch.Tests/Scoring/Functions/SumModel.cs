@@ -25,6 +25,8 @@ public sealed class SumModel : IBatchModel
     /// <summary>When set, every call throws this, as a model whose program is missing does.</summary>
     public Exception? ModelFailure { get; set; }
 
+    public string Version { get; set; } = string.Empty;
+
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(15);
 
     public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
