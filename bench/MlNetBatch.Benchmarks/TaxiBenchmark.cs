@@ -51,6 +51,7 @@ internal static class TaxiBenchmark
             () => stock.Run(csvFiles, stockOutput));
         var stockWritten = File.ReadLines(stockOutput).LongCount() - 1;
         Console.WriteLine($"  stock wrote {stockWritten:N0} rows ({rows - stockWritten:N0} bad or filtered rows dropped: stock ML.NET cannot quarantine)");
+        ModelAloneCeiling(stockContext, model, perFile * Files, stockRate);
 
         foreach (var (name, modelPath) in new[] { ("taxi-zip", zip), ("taxi-onnx", onnx) })
         {
@@ -59,6 +60,34 @@ internal static class TaxiBenchmark
                 ? $"  {name} / stock: {r / stockRate:N2}x   (target >= 5x)"
                 : $"  {name}: not run (see above)");
         }
+    }
+
+    /// <summary>
+    /// The .zip model's trees alone, on features computed and cached in memory beforehand: processor time a job that
+    /// scores with this model spends per row whatever else it does. With these cores fully busy on nothing else, a job
+    /// cannot pass cores / that time, which bounds its ratio to stock from above.
+    /// </summary>
+    private static void ModelAloneCeiling(MLContext mlContext, ITransformer model, int rows, double stockRate)
+    {
+        var chain = (IEnumerable<ITransformer>)model;
+        var featurizers = chain.SkipLast(1).ToList();
+        var trees = chain.Last();
+        var trips = TaxiData.Generate(seed: 9_000, 0, rows).Select(TaxiFeatures.Derive).OfType<TaxiTrainingRow>().ToList();
+        var features = featurizers.Aggregate(mlContext.Data.LoadFromEnumerable(trips), (view, step) => step.Transform(view));
+        var cached = mlContext.Data.Cache(features, "Features");
+        var scored = trees.Transform(cached);
+        var measured = Measurement.Run("the .zip model's trees alone, on cached features", trips.Count, Repetitions, () =>
+        {
+            using var cursor = scored.GetRowCursor([scored.Schema[TaxiModel.ScoreColumn]]);
+            var score = cursor.GetGetter<float>(scored.Schema[TaxiModel.ScoreColumn]);
+            float value = 0;
+            while (cursor.MoveNext())
+            {
+                score(ref value);
+            }
+        });
+        var ceiling = Environment.ProcessorCount * 1e6 / measured.CpuMicrosecondsPerRow / stockRate;
+        Console.WriteLine($"  trees alone: {measured.CpuMicrosecondsPerRow:F2} µs of processor time per row; a job scoring this .zip on {Environment.ProcessorCount} cores cannot pass {ceiling:N2}x stock");
     }
 
     // --- The MlNetBatch job run. ---------------------------------------------------------------------------------------
