@@ -13,6 +13,7 @@ public static class HistoryServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(section);
         services.AddStrictOptions(section, new RunHistoryOptionsValidator(section));
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RunHistoryStore>();
         services.TryAddSingleton<JobRunRecorder>();
         return services;

@@ -10,14 +10,14 @@ namespace MlNetBatch.Worker.History;
 /// the job-run counters. The <c>run</c> command and the scheduler both run jobs through it, so every run is recorded
 /// once. The history is an aid to operators: a store that cannot be written is logged, and the job runs regardless.
 /// </summary>
-public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, TelemetryProviders telemetry, ILogger<JobRunRecorder> logger)
+public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, TelemetryProviders telemetry, TimeProvider clock, ILogger<JobRunRecorder> logger)
 {
     /// <summary>Runs <paramref name="job"/> and records how it ended; the run's result or exception is passed on unchanged.</summary>
     public async Task<JobRunSummary> RunAsync(string name, JobDefinition job, JobRunOptions runOptions, CancellationToken stopToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         telemetry.EnsureStarted();
-        var started = Record(() => history.Start(name), name) ?? new RunRecord(string.Empty, name, DateTimeOffset.UtcNow, null, RunStatus.Running);
+        var started = Record(() => history.Start(name), name) ?? new RunRecord(string.Empty, name, clock.GetUtcNow(), null, RunStatus.Running);
         try
         {
             var summary = await runner.RunAsync(name, job, runOptions, stopToken).ConfigureAwait(false);
@@ -42,7 +42,7 @@ public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, Te
 
     private void End(RunRecord record)
     {
-        record = record with { Ended = DateTimeOffset.UtcNow };
+        record = record with { Ended = clock.GetUtcNow() };
         JobRunMetrics.Ended(record.Job, record.Status);
         if (record.RunId.Length > 0)
         {

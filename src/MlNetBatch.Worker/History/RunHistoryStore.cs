@@ -27,12 +27,15 @@ public sealed class RunHistoryStore
 
     private readonly string _connectionString;
     private readonly int _keepRuns;
+    private readonly TimeProvider _clock;
     // The schema is created by the first use in this process; CREATE ... IF NOT EXISTS makes other processes harmless.
     private readonly Lazy<bool> _schema;
 
     /// <summary>Opens (on first use, creating) the history in the configured state directory.</summary>
-    public RunHistoryStore(IOptions<RunHistoryOptions> options, IHostEnvironment environment)
+    public RunHistoryStore(IOptions<RunHistoryOptions> options, IHostEnvironment environment, TimeProvider clock)
     {
+        ArgumentNullException.ThrowIfNull(clock);
+        _clock = clock;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         Directory = StateDirectory.Resolve(options.Value.Directory, environment.ContentRootPath);
@@ -48,7 +51,7 @@ public sealed class RunHistoryStore
     /// <summary>Records that <paramref name="job"/> started now, in this process.</summary>
     public RunRecord Start(string job)
     {
-        var record = new RunRecord(Guid.NewGuid().ToString("N"), job, DateTimeOffset.UtcNow, Ended: null, RunStatus.Running);
+        var record = new RunRecord(Guid.NewGuid().ToString("N"), job, _clock.GetUtcNow(), Ended: null, RunStatus.Running);
         var owner = RunOwner.Current;
         Execute(
             $"INSERT INTO runs (id, job, started, status, host, pid, process_start) VALUES ($id, $job, $started, $status, $host, $pid, $start)",
@@ -66,7 +69,7 @@ public sealed class RunHistoryStore
             UPDATE runs SET ended = $ended, status = $status, rows_in = $in, rows_out = $out, bad_rows = $bad, filtered_rows = $filtered, error = $error, bottleneck = $bottleneck WHERE id = $id;
             DELETE FROM runs WHERE job = $job AND id NOT IN (SELECT id FROM runs WHERE job = $job ORDER BY started DESC LIMIT $keep);
             """,
-            ("$id", record.RunId), ("$job", record.Job), ("$ended", (record.Ended ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds()), ("$status", Name(record.Status)),
+            ("$id", record.RunId), ("$job", record.Job), ("$ended", (record.Ended ?? _clock.GetUtcNow()).ToUnixTimeMilliseconds()), ("$status", Name(record.Status)),
             ("$in", record.RowsIn), ("$out", record.RowsOut), ("$bad", record.BadRows), ("$filtered", record.FilteredRows),
             ("$error", record.Error), ("$bottleneck", record.Bottleneck), ("$keep", _keepRuns));
     }
@@ -93,7 +96,7 @@ public sealed class RunHistoryStore
     /// <summary>Records that the service schedules <paramref name="job"/> on <paramref name="cron"/>, from now unless it already did.</summary>
     public void RecordSchedule(string job, string cron) => Execute(
         "INSERT INTO schedules (job, cron, since) VALUES ($job, $cron, $now) ON CONFLICT (job) DO UPDATE SET cron = excluded.cron, since = excluded.since WHERE cron <> excluded.cron",
-        ("$job", job), ("$cron", cron), ("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        ("$job", job), ("$cron", cron), ("$now", _clock.GetUtcNow().ToUnixTimeMilliseconds()));
 
     /// <summary>Since when the service has scheduled <paramref name="job"/> on <paramref name="cron"/>; null when it never has.</summary>
     public DateTimeOffset? ScheduledSince(string job, string cron)

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MlNetBatch.Jobs;
 using MlNetBatch.Worker.Health;
 using MlNetBatch.Worker.History;
 using MlNetBatch.Worker.Telemetry;
@@ -22,6 +25,7 @@ public static class OperationsServiceCollectionExtensions
         services.AddMlNetBatchHistory(configuration.GetSection(RunHistoryOptions.SectionName));
         services.AddMlNetBatchHealth(configuration.GetSection(JobHealthOptions.SectionName), recordSchedules: service);
         services.AddMlNetBatchTelemetry(configuration.GetSection(TelemetryOptions.SectionName), serveEndpoint: service);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, OperationsSettingsCheck>());
         return services;
     }
 }

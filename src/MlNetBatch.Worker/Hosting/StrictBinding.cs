@@ -7,7 +7,7 @@ using MlNetBatch.DependencyInjection;
 namespace MlNetBatch.Worker.Hosting;
 
 /// <summary>
-/// Options bound only when their section converts cleanly, and checked at start by one validator that reports the
+/// Options bound as far as their section converts, and checked at start by one validator that reports the
 /// section's unknown keys and unconvertible values (with <see cref="StrictConfiguration"/>) with its own rules. The
 /// binder would instead throw at the first bad value, in its own words, as the options are first read.
 /// </summary>
@@ -19,13 +19,7 @@ internal static class StrictBinding
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton(validator));
         return services.AddOptions<TOptions>()
-            .Configure(options =>
-            {
-                if (Problems<TOptions>(section).Count == 0)
-                {
-                    section.Bind(options);
-                }
-            })
+            .Configure(options => TryBind(section, options))
             .ValidateOnStart();
     }
 
@@ -33,8 +27,25 @@ internal static class StrictBinding
     public static IReadOnlyList<string> Problems<TOptions>(IConfigurationSection? section) =>
         section is null ? [] : StrictConfiguration.Check(section, typeof(TOptions));
 
-    /// <summary>The section read as <typeparamref name="TOptions"/> while registering services; the defaults when it does not convert.</summary>
+    /// <summary>The section read as <typeparamref name="TOptions"/> while registering services, as far as it converts.</summary>
     public static TOptions Read<TOptions>(IConfigurationSection section)
-        where TOptions : new() =>
-        Problems<TOptions>(section).Count == 0 ? section.Get<TOptions>() ?? new TOptions() : new TOptions();
+        where TOptions : new()
+    {
+        var options = new TOptions();
+        TryBind(section, options);
+        return options;
+    }
+
+    /// <summary>Binds what converts; the binder stops at the first value that does not, which the validator reports with its path.</summary>
+    private static void TryBind(IConfigurationSection section, object options)
+    {
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            // Reported by the options' validator, with every other problem of the section.
+        }
+    }
 }

@@ -17,6 +17,12 @@ namespace MlNetBatch.Worker.Telemetry;
 internal sealed class MetricsEndpoint(IOptions<TelemetryOptions> options, HealthCheckService health, ILogger<MetricsEndpoint> logger) : BackgroundService
 {
     private readonly HttpListener _listener = new();
+    /// <summary>
+    /// How long a series may go without a measurement before prometheus-net drops it (it cannot tell a finished series
+    /// from a quiet one); a day is the most it allows. The job-run counters are observed at every scrape, so they stay.
+    /// </summary>
+    private static readonly TimeSpan SeriesLifetime = TimeSpan.FromDays(1);
+
     private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
     private IDisposable? _meterAdapter;
 
@@ -29,6 +35,9 @@ internal sealed class MetricsEndpoint(IOptions<TelemetryOptions> options, Health
         {
             InstrumentFilterPredicate = instrument => instrument.Meter.Name == MlNetBatchTelemetry.Name,
             Registry = _registry,
+            // The factory wins over Registry, and its default publishes into prometheus-net's global registry.
+            MetricFactory = Metrics.WithCustomRegistry(_registry),
+            MetricsExpireAfter = SeriesLifetime,
         });
         _listener.Prefixes.Add(Prefix);
         try
