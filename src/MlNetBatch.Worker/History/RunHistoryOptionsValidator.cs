@@ -18,11 +18,6 @@ public sealed class RunHistoryOptionsValidator(IConfigurationSection? section = 
             failures.Add($"{RunHistoryOptions.SectionName}:KeepRuns: {options.KeepRuns} must be at least 1.");
         }
 
-        if (options.Directory is { } directory && (directory.Length == 0 || directory.IndexOfAny(Path.GetInvalidPathChars()) >= 0))
-        {
-            failures.Add($"{RunHistoryOptions.SectionName}:Directory: '{directory}' is not a usable directory path.");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

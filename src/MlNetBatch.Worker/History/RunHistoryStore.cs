@@ -32,13 +32,14 @@ public sealed class RunHistoryStore
     private readonly Lazy<bool> _schema;
 
     /// <summary>Opens (on first use, creating) the history in the configured state directory.</summary>
-    public RunHistoryStore(IOptions<RunHistoryOptions> options, IHostEnvironment environment, TimeProvider clock)
+    public RunHistoryStore(IOptions<RunHistoryOptions> options, IOptions<StateDirectoryOptions> state, IHostEnvironment environment, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
         _clock = clock;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
-        Directory = StateDirectory.Resolve(options.Value.Directory, environment.ContentRootPath);
+        ArgumentNullException.ThrowIfNull(state);
+        Directory = state.Value.Resolve(environment.ContentRootPath);
         _keepRuns = options.Value.KeepRuns;
         // No pooling: a command opens the file a handful of times per run, and pooled handles would outlive the host.
         _connectionString = new SqliteConnectionStringBuilder { DataSource = System.IO.Path.Combine(Directory, RunHistoryOptions.FileName), Pooling = false, DefaultTimeout = 30 }.ToString();
@@ -214,7 +215,7 @@ public sealed class RunHistoryStore
     }
 
     private MlNetBatchException Unusable(Exception e) =>
-        new($"The run history in '{Directory}' cannot be used ({e.Message.TrimEnd('.')}); set {RunHistoryOptions.SectionName}:Directory to a writable directory.", e);
+        new($"The run history in '{Directory}' cannot be used ({e.Message.TrimEnd('.')}); set {StateDirectoryOptions.Key} to a writable directory.", e);
 
     private static string Name(RunStatus status) => status.ToString().ToLowerInvariant();
 

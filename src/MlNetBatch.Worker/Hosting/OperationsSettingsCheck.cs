@@ -18,6 +18,7 @@ internal sealed class OperationsSettingsCheck(IServiceProvider services) : IVali
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
     {
         var failures = new List<string>();
+        Collect<StateDirectoryOptions>(failures);
         Collect<RunHistoryOptions>(failures);
         Collect<JobHealthOptions>(failures);
         Collect<TelemetryOptions>(failures);

@@ -13,7 +13,7 @@ internal static class OperationsJobs
     public static Dictionary<string, string?> Settings(TempDirectory dir, string name, string? schedule = null)
     {
         var settings = JobConfiguration.TabularJob(name, dir.Combine($"{name}.parquet"), RepositoryPaths.SampleModel, dir.Combine($"{name}-out"), schedule);
-        settings["MlNetBatch:History:Directory"] = dir.Combine("state");
+        settings["MlNetBatch:StateDirectory"] = dir.Combine("state");
         return settings;
     }
 

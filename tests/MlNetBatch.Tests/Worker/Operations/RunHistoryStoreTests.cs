@@ -65,11 +65,11 @@ public class RunHistoryStoreTests
         var e = Assert.Throws<MlNetBatchException>(() => store.Start("job"));
 
         Assert.Contains(dir.Combine("state"), e.Message);
-        Assert.Contains("MlNetBatch:History:Directory", e.Message);
+        Assert.Contains("MlNetBatch:StateDirectory", e.Message);
     }
 
     private static RunHistoryStore Store(TempDirectory dir, int keepRuns, TimeProvider clock) =>
-        new(Options.Create(new RunHistoryOptions { Directory = "state", KeepRuns = keepRuns }), new HostingEnvironment { ContentRootPath = dir.Path }, clock);
+        new(Options.Create(new RunHistoryOptions { KeepRuns = keepRuns }), Options.Create(new StateDirectoryOptions { StateDirectory = "state" }), new HostingEnvironment { ContentRootPath = dir.Path }, clock);
 
     /// <summary>A clock that moves one second each time it is read, so that runs are ordered and have durations.</summary>
     private sealed class StepClock : TimeProvider
