@@ -74,8 +74,8 @@ internal static class HistoryCommands
 
     private static async Task<int> StatusAsync(IHost host, TextWriter output, CancellationToken cancellationToken)
     {
-        // Bad health settings are a configuration error, reported as such, not an unhealthy check.
-        _ = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobHealthOptions>>().Value;
+        // A configuration the service would refuse (the jobs', or the health settings) is reported as such, not as a check.
+        _ = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MlNetBatch.Jobs.MlNetBatchOptions>>().Value;
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(HealthReportText.Format(report)).ConfigureAwait(false);
         return report.Status == HealthStatus.Unhealthy ? WorkerCommandLine.Failed : 0;

@@ -83,6 +83,25 @@ public class TelemetryExportTests
         Assert.NotEmpty(body);
     }
 
+    [Fact]
+    public async Task A_taken_port_stops_the_service_with_one_line_naming_the_setting()
+    {
+        using var dir = new TempDirectory();
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var settings = OperationsJobs.Settings(dir, "idle");
+        settings["MlNetBatch:Telemetry:Prometheus:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await OperationsJobs.MakeGoodAsync(dir, "idle");
+        var output = new StringWriter();
+
+        var exit = await MlNetBatch.Worker.Cli.WorkerCommandLine.Create(JobConfiguration.With(settings), output).Parse([]).InvokeAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(MlNetBatch.Worker.Cli.WorkerCommandLine.Failed, exit);
+        var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"MlNetBatch:Telemetry:Prometheus: cannot listen on http://127.0.0.1:{port}/", line);
+    }
+
     /// <summary>Answers every request with 200 and returns the first POST to <paramref name="path"/>: its content type and body.</summary>
     private static async Task<(string? ContentType, byte[] Body)> ReceiveAsync(HttpListener listener, string path)
     {
