@@ -6,7 +6,7 @@ using Quartz;
 
 namespace MlNetBatch.Worker.Scheduling;
 
-/// <summary>The Quartz job: a thin adapter that looks up the job definition by name and hands it to the <see cref="JobRunner"/>.</summary>
+/// <summary>The Quartz job: a thin adapter that looks up the job definition by name and runs it through the <see cref="History.JobRunRecorder"/>.</summary>
 [DisallowConcurrentExecution]
 public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, IOptionsMonitor<MlNetBatchOptions> options, ILogger<BatchInferenceQuartzJob> logger) : IJob
 {
