@@ -17,7 +17,7 @@ public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, Te
     {
         ArgumentNullException.ThrowIfNull(job);
         telemetry.EnsureStarted();
-        var started = Record(() => history.Start(name), name) ?? new RunRecord(string.Empty, name, clock.GetUtcNow(), null, RunStatus.Running);
+        var started = Start(name);
         try
         {
             var summary = await runner.RunAsync(name, job, runOptions, stopToken).ConfigureAwait(false);
@@ -46,23 +46,27 @@ public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, Te
         JobRunMetrics.Ended(record.Job, record.Status);
         if (record.RunId.Length > 0)
         {
-            Record(() => history.Finish(record), record.Job);
+            TryRecord(() => history.Finish(record), record.Job);
         }
     }
 
-    private T? Record<T>(Func<T> write, string job)
-        where T : class
+    private RunRecord Start(string name)
+    {
+        RunRecord? started = null;
+        TryRecord(() => started = history.Start(name), name);
+        // A run the history could not take still ends in the counters; an empty id keeps it out of the history.
+        return started ?? new RunRecord(string.Empty, name, clock.GetUtcNow(), null, RunStatus.Running);
+    }
+
+    private void TryRecord(Action write, string job)
     {
         try
         {
-            return write();
+            write();
         }
         catch (MlNetBatchException e)
         {
             logger.LogWarning("Job {Job}: the run is not recorded in the history: {Reason}", job, e.Message);
-            return null;
         }
     }
-
-    private void Record(Action write, string job) => Record<object>(() => { write(); return this; }, job);
 }

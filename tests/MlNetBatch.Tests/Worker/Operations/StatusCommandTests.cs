@@ -61,6 +61,24 @@ public class StatusCommandTests
     }
 
     [Fact]
+    public async Task A_job_still_runs_when_its_history_cannot_be_written()
+    {
+        using var dir = new TempDirectory();
+        var settings = OperationsJobs.Settings(dir, "unrecorded");
+        await File.WriteAllTextAsync(dir.Combine("state"), "a file where the state directory should be");
+        await OperationsJobs.MakeGoodAsync(dir, "unrecorded");
+
+        var (exit, output) = await OperationsJobs.InvokeAsync(settings, "run", "unrecorded");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("300 rows out", output);
+        var (historyExit, history) = await OperationsJobs.InvokeAsync(settings, "history");
+        Assert.Equal(WorkerCommandLine.Failed, historyExit);
+        Assert.Contains($"The run history in '{dir.Combine("state")}' cannot be used", history);
+        Assert.DoesNotContain("   at ", history);
+    }
+
+    [Fact]
     public async Task A_scheduled_job_that_missed_its_window_is_unhealthy_until_it_runs()
     {
         using var dir = new TempDirectory();
