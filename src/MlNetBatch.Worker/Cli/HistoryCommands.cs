@@ -78,6 +78,8 @@ internal static class HistoryCommands
         _ = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MlNetBatch.Jobs.MlNetBatchOptions>>().Value;
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(HealthReportText.Format(report)).ConfigureAwait(false);
+        // An operator's shell may see another state directory than the service does: say which one was read.
+        await output.WriteLineAsync($"(history read from {host.Services.GetRequiredService<RunHistoryStore>().Directory})").ConfigureAwait(false);
         return report.Status == HealthStatus.Unhealthy ? WorkerCommandLine.Failed : 0;
     }
 }

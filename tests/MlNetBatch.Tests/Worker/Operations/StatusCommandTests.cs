@@ -36,6 +36,7 @@ public class StatusCommandTests
         var (afterSuccess, healthy) = await OperationsJobs.InvokeAsync(settings, "status");
         Assert.True(afterSuccess == 0, healthy);
         Assert.StartsWith("Healthy", healthy);
+        Assert.Contains($"(history read from {dir.Combine("state")})", healthy);
     }
 
     [Fact]
