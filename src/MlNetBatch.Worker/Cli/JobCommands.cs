@@ -22,7 +22,7 @@ internal static class JobCommands
 
         try
         {
-            var summary = await host.Services.GetRequiredService<JobRunner>().RunAsync(name, job, runOptions, cancellationToken).ConfigureAwait(false);
+            var summary = await host.Services.GetRequiredService<History.JobRunRecorder>().RunAsync(name, job, runOptions, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync(summary.ToString()).ConfigureAwait(false);
             await output.WriteLineAsync($"Scores written to {summary.OutputDirectory}").ConfigureAwait(false);
             return 0;

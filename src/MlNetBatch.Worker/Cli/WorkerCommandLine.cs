@@ -69,6 +69,7 @@ public static class WorkerCommandLine
         plan.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), customization, output, ct, (host, writer) =>
             JobCommands.PlanAsync(host, parse.GetValue(jobArgument)!, writer, ct)));
         root.Subcommands.Add(plan);
+        HistoryCommands.Create((parse, ct, action) => WithHost(parse.GetValue(configOption), customization, output, ct, action)).ToList().ForEach(root.Subcommands.Add);
         return root;
     }
 

@@ -58,6 +58,7 @@ public static class WorkerHost
         // The OCR sample: jobs name it as Model: { Kind: "Function", Name: "tesseract" }.
         builder.Services.AddOptions<Models.TesseractOcrOptions>();
         builder.Services.AddBatchModel<Models.TesseractOcrModel>("tesseract");
+        builder.Services.AddMlNetBatchOperations(builder.Configuration, withScheduler);
 
         if (withScheduler)
         {

@@ -6,9 +6,9 @@ using Quartz;
 
 namespace MlNetBatch.Worker.Scheduling;
 
-/// <summary>The Quartz job: a thin adapter that looks up the job definition by name and hands it to the <see cref="JobRunner"/>.</summary>
+/// <summary>The Quartz job: a thin adapter that looks up the job definition by name and runs it through the <see cref="History.JobRunRecorder"/>.</summary>
 [DisallowConcurrentExecution]
-public sealed class BatchInferenceQuartzJob(JobRunner runner, IOptionsMonitor<MlNetBatchOptions> options, ILogger<BatchInferenceQuartzJob> logger) : IJob
+public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, IOptionsMonitor<MlNetBatchOptions> options, ILogger<BatchInferenceQuartzJob> logger) : IJob
 {
     /// <summary>The job-data key holding the job definition's name.</summary>
     public const string JobNameKey = "job";
@@ -24,7 +24,7 @@ public sealed class BatchInferenceQuartzJob(JobRunner runner, IOptionsMonitor<Ml
 
         try
         {
-            var summary = await runner.RunAsync(name, definition, cancellationToken).ConfigureAwait(false);
+            var summary = await runner.RunAsync(name, definition, new JobRunOptions(), cancellationToken).ConfigureAwait(false);
             context.Result = summary;
         }
         catch (Exception e) when (e is JobInterruptedException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging;
+using MlNetBatch.Jobs;
+using MlNetBatch.Worker.Cli;
+using MlNetBatch.Worker.Telemetry;
+
+namespace MlNetBatch.Worker.History;
+
+/// <summary>
+/// Runs a job through the <see cref="JobRunner"/> and records the run: in the history, at its start and its end, and in
+/// the job-run counters. The <c>run</c> command and the scheduler both run jobs through it, so every run is recorded
+/// once. The history is an aid to operators: a store that cannot be written is logged, and the job runs regardless.
+/// </summary>
+public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, TelemetryProviders telemetry, TimeProvider clock, ILogger<JobRunRecorder> logger)
+{
+    /// <summary>Runs <paramref name="job"/> and records how it ended; the run's result or exception is passed on unchanged.</summary>
+    public async Task<JobRunSummary> RunAsync(string name, JobDefinition job, JobRunOptions runOptions, CancellationToken stopToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        telemetry.EnsureStarted();
+        var started = Start(name);
+        try
+        {
+            var summary = await runner.RunAsync(name, job, runOptions, stopToken).ConfigureAwait(false);
+            End(started with
+            {
+                Status = RunStatus.Succeeded, RowsIn = summary.RowsIn, RowsOut = summary.RowsOut, BadRows = summary.BadRows, FilteredRows = summary.FilteredRows,
+                Bottleneck = null,
+            });
+            return summary;
+        }
+        catch (Exception e) when (e is JobInterruptedException || (e is OperationCanceledException && stopToken.IsCancellationRequested))
+        {
+            End(started with { Status = RunStatus.Interrupted, Error = e is JobInterruptedException ? e.Message : "Stopped before it started scoring." });
+            throw;
+        }
+        catch (Exception e)
+        {
+            End(started with { Status = RunStatus.Failed, Error = FailureReport.Describe(e, name, job).ReplaceLineEndings(" ") });
+            throw;
+        }
+    }
+
+    private void End(RunRecord record)
+    {
+        record = record with { Ended = clock.GetUtcNow() };
+        JobRunMetrics.Ended(record.Job, record.Status);
+        if (record.RunId.Length > 0)
+        {
+            TryRecord(() => history.Finish(record), record.Job);
+        }
+    }
+
+    private RunRecord Start(string name)
+    {
+        RunRecord? started = null;
+        TryRecord(() => started = history.Start(name), name);
+        // A run the history could not take still ends in the counters; an empty id keeps it out of the history.
+        return started ?? new RunRecord(string.Empty, name, clock.GetUtcNow(), null, RunStatus.Running);
+    }
+
+    private void TryRecord(Action write, string job)
+    {
+        try
+        {
+            write();
+        }
+        catch (MlNetBatchException e)
+        {
+            logger.LogWarning("Job {Job}: the run is not recorded in the history: {Reason}", job, e.Message);
+        }
+    }
+}
