@@ -69,6 +69,8 @@ public static class WorkerCommandLine
         plan.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), customization, output, ct, (host, writer) =>
             JobCommands.PlanAsync(host, parse.GetValue(jobArgument)!, writer, ct)));
         root.Subcommands.Add(plan);
+
+        root.Subcommands.Add(ClusterCommands.Create((parse, ct, action) => WithHost(parse.GetValue(configOption), customization, output, ct, action)));
         return root;
     }
 
