@@ -54,6 +54,41 @@ public partial class ClusteredSchedulingTests(PostgresFixture postgres) : IClass
         Assert.DoesNotContain("[ERR]", output);
     }
 
+    [Fact(Skip = "Known gap (issue 16): in about one run of three, both nodes stop firing for good after PostgreSQL is stopped for 5 s while a run is in flight; nothing is logged after Quartz's third retry. Not yet diagnosed.")]
+    public async Task Workers_go_on_firing_once_per_fire_time_after_PostgreSQL_restarts()
+    {
+        // A server of its own: stopping the shared one would break the other tests of the class.
+        await using var server = await PostgresServer.StartAsync();
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 1, rows: 200);
+        var config = await WriteClusterConfigAsync(dir, schedule: "0/2 * * * * ?");
+        var environment = new Dictionary<string, string> { ["MLNETBATCH_CLUSTER_CONNECTION"] = await server.CreateDatabaseAsync() };
+        var workers = Enumerable.Range(0, 2)
+            .Select(i => WorkerProcess.Start(dir.Path, new Dictionary<string, string>(environment) { ["MlNetBatch__Cluster__NodeId"] = $"node-{i}" }, "--config", config))
+            .ToList();
+        try
+        {
+            Assert.True(await WaitForFireTimesAsync(workers, 2), "no fire time before the restart: " + Outputs(workers));
+            await server.StopServerAsync();
+            var down = DateTimeOffset.UtcNow;
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            await server.StartServerAsync();
+            Assert.True(await WaitForFireTimesAsync(workers, FireTimes(workers).Count + 3), "no fire time after the restart: " + Outputs(workers));
+            Assert.False(workers.Any(w => w.HasExited), "a worker exited: " + Outputs(workers));
+            var fired = FireTimes(workers);
+            Assert.Contains(fired, time => time > down.AddSeconds(5));
+            Assert.Equal(fired.Count, fired.Distinct().Count());
+        }
+        finally
+        {
+            workers.ForEach(w => w.Kill());
+            foreach (var worker in workers)
+            {
+                await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+    }
+
     [Fact]
     public async Task Clustering_without_a_connection_string_stops_the_service_with_one_line()
     {
@@ -65,6 +100,24 @@ public partial class ClusteredSchedulingTests(PostgresFixture postgres) : IClass
         Assert.Contains("MlNetBatch:Cluster: clustering is enabled but no connection string was found: set the environment variable MLNETBATCH_CLUSTER_CONNECTION", output);
         Assert.DoesNotContain("   at ", output);
     }
+
+    private static async Task<bool> WaitForFireTimesAsync(IReadOnlyList<WorkerProcess> workers, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline && !workers.Any(w => w.HasExited))
+        {
+            if (FireTimes(workers).Count >= count)
+            {
+                return true;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return false;
+    }
+
+    private static string Outputs(IEnumerable<WorkerProcess> workers) => string.Join("\n----\n", workers.Select(w => w.Output));
 
     /// <summary>The scheduled fire times the workers' log lines report, over all workers.</summary>
     private static List<DateTimeOffset> FireTimes(IEnumerable<WorkerProcess> workers) =>
