@@ -22,6 +22,8 @@ public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, IOpti
             throw new JobExecutionException($"Job '{name}' is no longer defined in configuration.");
         }
 
+        // In a cluster this line shows which node took which fire time: each is fired on one node only.
+        logger.LogInformation("Job {Job} fired for {FireTime:O} on node {Node}", name, context.ScheduledFireTimeUtc, context.Scheduler.SchedulerInstanceId);
         try
         {
             var summary = await runner.RunAsync(name, definition, new JobRunOptions(), cancellationToken).ConfigureAwait(false);

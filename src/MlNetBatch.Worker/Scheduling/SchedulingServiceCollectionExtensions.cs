@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
+using MlNetBatch.Worker.Cluster;
 using Quartz;
 
 namespace MlNetBatch.Worker.Scheduling;
@@ -17,8 +20,17 @@ public static class SchedulingServiceCollectionExtensions
         var definitions = section.Get<MlNetBatchOptions>() ?? new MlNetBatchOptions();
         // Ask running jobs to stop on shutdown (their cancellation token fires) instead of only waiting for them.
         var properties = new Dictionary<string, string?> { ["quartz.scheduler.interruptJobsOnShutdownWithWait"] = "true" };
+        var cluster = section.GetSection("Cluster").Get<ClusterOptions>() ?? new ClusterOptions();
+        services.AddOptions<ClusterOptions>().Bind(section.GetSection("Cluster")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
         services.AddQuartz(properties, quartz =>
         {
+            // Without a connection string the validator stops the start with one line; nothing is scheduled meanwhile.
+            if (cluster.Enabled && ClusterConnection.Resolve(cluster).ConnectionString is { } connection)
+            {
+                ClusteredJobStore.Configure(quartz, cluster, connection);
+            }
+
             foreach (var (name, job) in definitions.Jobs)
             {
                 var key = new JobKey(name, JobGroup);

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MlNetBatch.Worker.Cluster;
+using Npgsql;
+
+namespace MlNetBatch.Worker.Cli;
+
+/// <summary>The <c>cluster</c> commands: what the shared database says about the cluster's nodes.</summary>
+internal static class ClusterCommands
+{
+    /// <summary>Builds <c>cluster status</c>; <paramref name="withHost"/> runs an action on a built host.</summary>
+    public static Command Create(Func<ParseResult, CancellationToken, Func<IHost, TextWriter, Task<int>>, Task<int>> withHost)
+    {
+        var cluster = new Command("cluster", "The nodes sharing this worker's cluster database (MlNetBatch:Cluster).");
+        var status = new Command("status", "List the cluster's nodes with their last check-in and the jobs each is running.");
+        status.SetAction((parse, ct) => withHost(parse, ct, (host, output) => StatusAsync(host, output, ct)));
+        cluster.Subcommands.Add(status);
+        return cluster;
+    }
+
+    private static async Task<int> StatusAsync(IHost host, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = host.Services.GetRequiredService<IConfiguration>().GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
+        if (!options.Enabled)
+        {
+            await output.WriteLineAsync($"Clustering is off ({ClusterOptions.SectionName}:{nameof(ClusterOptions.Enabled)} is false): this worker schedules its jobs alone.").ConfigureAwait(false);
+            return WorkerCommandLine.Failed;
+        }
+
+        var (connection, problem) = ClusterConnection.Resolve(options);
+        if (connection is null)
+        {
+            await output.WriteLineAsync(problem).ConfigureAwait(false);
+            return WorkerCommandLine.Failed;
+        }
+
+        IReadOnlyList<ClusterStatus.Node> nodes;
+        try
+        {
+            nodes = await ClusterStatus.ReadAsync(options, connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            await output.WriteLineAsync($"Cluster '{options.Name}': the database cannot be read ({e.Message}).").ConfigureAwait(false);
+            return WorkerCommandLine.Failed;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        await output.WriteLineAsync($"Cluster '{options.Name}': {nodes.Count} node(s)").ConfigureAwait(false);
+        foreach (var node in nodes)
+        {
+            var late = node.IsLate(now, options.CheckInMisfireThreshold) ? " (late: taken for dead)" : string.Empty;
+            var running = node.Running.Count == 0 ? "idle" : "running " + string.Join(", ", node.Running);
+            await output.WriteLineAsync($"  {node.Id}: last check-in {(now - node.LastCheckIn).TotalSeconds:N1} s ago{late}; {running}").ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MlNetBatch.Tests.Jobs.Commit;
+using MlNetBatch.Tests.Support;
+
+namespace MlNetBatch.Tests.Worker.Cluster;
+
+/// <summary>
+/// Real worker processes sharing Quartz's clustered job store on a real PostgreSQL: a scheduled job fires once per
+/// fire time across the nodes, and <c>cluster status</c> lists the nodes.
+/// </summary>
+public partial class ClusteredSchedulingTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task A_cron_job_fires_once_per_fire_time_across_three_nodes()
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 1, rows: 200);
+        var config = await WriteClusterConfigAsync(dir, schedule: "0/3 * * * * ?");
+        var environment = new Dictionary<string, string> { ["MLNETBATCH_CLUSTER_CONNECTION"] = await postgres.Server.CreateDatabaseAsync() };
+        var workers = Enumerable.Range(0, 3)
+            .Select(i => WorkerProcess.Start(dir.Path, new Dictionary<string, string>(environment) { ["MlNetBatch__Cluster__NodeId"] = $"node-{i}" }, "--config", config))
+            .ToList();
+        try
+        {
+            // Long enough for several fire times once the nodes have started and made the tables.
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (DateTime.UtcNow < deadline && FireTimes(workers).Count < 5 && !workers.Any(w => w.HasExited))
+            {
+                await Task.Delay(500);
+            }
+
+            Assert.False(workers.Any(w => w.HasExited), "a worker exited: " + string.Join("\n----\n", workers.Select(w => w.Output)));
+            var (status, statusOutput) = await WorkerProcess.RunAsync(dir.Path, environment, "cluster", "status", "--config", config);
+            Assert.True(status == 0, statusOutput);
+            Assert.Contains("3 node(s)", statusOutput);
+            Assert.All(Enumerable.Range(0, 3), i => Assert.Contains($"node-{i}: last check-in", statusOutput));
+        }
+        finally
+        {
+            workers.ForEach(w => w.Kill());
+            foreach (var worker in workers)
+            {
+                await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        var fired = FireTimes(workers);
+        var output = string.Join("\n----\n", workers.Select(w => w.Output));
+        Assert.True(fired.Count >= 5, $"only {fired.Count} fire times were seen: {output}");
+        // Once each: a fire time taken by two nodes would appear twice.
+        Assert.Equal(fired.Count, fired.Distinct().Count());
+        Assert.All(fired, time => Assert.Equal(0, time.Second % 3));
+        Assert.DoesNotContain("[ERR]", output);
+    }
+
+    [Fact(Skip = "Known gap (issue 16): in about one run of three, both nodes stop firing for good after PostgreSQL is stopped for 5 s while a run is in flight; nothing is logged after Quartz's third retry. Not yet diagnosed.")]
+    public async Task Workers_go_on_firing_once_per_fire_time_after_PostgreSQL_restarts()
+    {
+        // A server of its own: stopping the shared one would break the other tests of the class.
+        await using var server = await PostgresServer.StartAsync();
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 1, rows: 200);
+        var config = await WriteClusterConfigAsync(dir, schedule: "0/2 * * * * ?");
+        var environment = new Dictionary<string, string> { ["MLNETBATCH_CLUSTER_CONNECTION"] = await server.CreateDatabaseAsync() };
+        var workers = Enumerable.Range(0, 2)
+            .Select(i => WorkerProcess.Start(dir.Path, new Dictionary<string, string>(environment) { ["MlNetBatch__Cluster__NodeId"] = $"node-{i}" }, "--config", config))
+            .ToList();
+        try
+        {
+            Assert.True(await WaitForFireTimesAsync(workers, 2), "no fire time before the restart: " + Outputs(workers));
+            await server.StopServerAsync();
+            var down = DateTimeOffset.UtcNow;
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            await server.StartServerAsync();
+            Assert.True(await WaitForFireTimesAsync(workers, FireTimes(workers).Count + 3), "no fire time after the restart: " + Outputs(workers));
+            Assert.False(workers.Any(w => w.HasExited), "a worker exited: " + Outputs(workers));
+            var fired = FireTimes(workers);
+            Assert.Contains(fired, time => time > down.AddSeconds(5));
+            Assert.Equal(fired.Count, fired.Distinct().Count());
+        }
+        finally
+        {
+            workers.ForEach(w => w.Kill());
+            foreach (var worker in workers)
+            {
+                await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Clustering_without_a_connection_string_stops_the_service_with_one_line()
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 1, rows: 10);
+        var config = await WriteClusterConfigAsync(dir, schedule: "0 0 3 * * ?");
+        var (exit, output) = await WorkerProcess.RunAsync(dir.Path, new Dictionary<string, string> { ["MLNETBATCH_CLUSTER_CONNECTION"] = string.Empty }, "--config", config);
+        Assert.Equal(1, exit);
+        Assert.Contains("MlNetBatch:Cluster: clustering is enabled but no connection string was found: set the environment variable MLNETBATCH_CLUSTER_CONNECTION", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    private static async Task<bool> WaitForFireTimesAsync(IReadOnlyList<WorkerProcess> workers, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline && !workers.Any(w => w.HasExited))
+        {
+            if (FireTimes(workers).Count >= count)
+            {
+                return true;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return false;
+    }
+
+    private static string Outputs(IEnumerable<WorkerProcess> workers) => string.Join("\n----\n", workers.Select(w => w.Output));
+
+    /// <summary>The scheduled fire times the workers' log lines report, over all workers.</summary>
+    private static List<DateTimeOffset> FireTimes(IEnumerable<WorkerProcess> workers) =>
+        workers.SelectMany(w => FiredLine().Matches(w.Output)).Select(m => DateTimeOffset.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+
+    private static async Task<string> WriteClusterConfigAsync(TempDirectory dir, string schedule)
+    {
+        var config = await TabularJobs.WriteConfigAsync(dir, "clustered", dir.Combine("in", "*.parquet"), dir.Combine("out"), leaseDuration: "00:00:20");
+        var text = await File.ReadAllTextAsync(config);
+        text = text.Replace("\"Execution\":", $"\"Schedule\": \"{schedule}\", \"Execution\":", StringComparison.Ordinal)
+            .Replace("\"MlNetBatch\": {", "\"MlNetBatch\": { \"Cluster\": { \"Enabled\": true, \"CheckInInterval\": \"00:00:01\", \"IdleWaitTime\": \"00:00:01\" },", StringComparison.Ordinal)
+            .Replace("\"MinimumLevel\": { \"Default\": \"Warning\" }", "\"MinimumLevel\": { \"Default\": \"Warning\", \"Override\": { \"MlNetBatch.Worker.Scheduling\": \"Information\" } }, \"WriteTo\": [ { \"Name\": \"Console\" } ]", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(config, text);
+        return config;
+    }
+
+    [GeneratedRegex(@"Job ""?clustered""? fired for ([0-9T:\-\.\+Z]+) on node")]
+    private static partial Regex FiredLine();
+}
