@@ -6,6 +6,12 @@ public sealed class JobRunOptions
     /// <summary>Ignore the progress of earlier runs and score every partition again.</summary>
     public bool Restart { get; init; }
 
+    /// <summary>
+    /// Scores only this share of the partitions, beside the other shards of the job writing to the same output; none
+    /// scores them all. <c>_SUCCESS</c> appears when every partition is committed, whichever shard finishes last.
+    /// </summary>
+    public JobShard? Shard { get; init; }
+
     /// <summary>Overrides <see cref="ExecutionOptions.LeaseDuration"/> for this run.</summary>
     public TimeSpan? LeaseDuration { get; init; }
 }

@@ -19,13 +19,15 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
     public ObjectLocation QuarantineFile(Partition partition) => directory.Combine(QuarantineFileName(partition));
 
     /// <summary>
-    /// Makes the directory ready for a run over <paramref name="partitions"/>: refuses to overwrite a file the job
-    /// did not write, claims the run's files in the manifest, deletes the job's stale files and the temporary files
-    /// of its writes that never committed. Call it while holding the output lease.
+    /// Makes the directory ready for a run over <paramref name="mine"/> of the job's <paramref name="partitions"/>
+    /// (all of them, or a shard's share): refuses to overwrite a file the job did not write, claims the run's files in
+    /// its manifest, deletes the job's stale files and the temporary files of its own writes that never committed
+    /// (another shard's may be in flight). Call it while holding the output lease.
     /// </summary>
-    public async Task PrepareAsync(IObjectStore store, OutputCommitLog commitLog, IReadOnlyList<Partition> partitions, CancellationToken cancellationToken)
+    public async Task PrepareAsync(IObjectStore store, OutputCommitLog commitLog, IReadOnlyList<Partition> partitions, IReadOnlyList<Partition> mine, JobShard? shard, CancellationToken cancellationToken)
     {
-        var planned = partitions.SelectMany(p => new[] { DataFileName(p), QuarantineFileName(p) }).ToHashSet(StringComparer.Ordinal);
+        var planned = partitions.SelectMany(FileNames).ToHashSet(StringComparer.Ordinal);
+        var claimed = mine.SelectMany(FileNames).ToHashSet(StringComparer.Ordinal);
         var prefix = directory.Key.TrimEnd('/') + "/";
         var existing = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var file in store.ListAsync(directory.WithKey(prefix), cancellationToken).ConfigureAwait(false))
@@ -33,7 +35,8 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
             existing.Add(file.Location.Key[prefix.Length..]);
         }
 
-        var foreign = planned.Where(name => existing.Contains(name) && !commitLog.OwnedFiles.Contains(name)).Order(StringComparer.Ordinal).ToList();
+        // Only this run's files: another shard's may appear meanwhile, claimed in a manifest read before they were.
+        var foreign = claimed.Where(name => existing.Contains(name) && !commitLog.OwnedFiles.Contains(name)).Order(StringComparer.Ordinal).ToList();
         if (!commitLog.HadManifest && existing.Contains(OutputCommitLog.SuccessName))
         {
             // The run deletes _SUCCESS while the output changes: one that no manifest of the job explains is not its to delete.
@@ -46,29 +49,37 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
                 $"the sink directory {directory} already holds {Describe(foreign)}, which this job did not write (its manifest does not list it); the job never overwrites such files: move them away or write to another directory.");
         }
 
-        await commitLog.ClaimAsync(planned, cancellationToken).ConfigureAwait(false);
+        await commitLog.ClaimAsync(claimed, cancellationToken).ConfigureAwait(false);
 
-        // Temporary files of a run that died between writing and renaming (the lease says no one is writing now),
-        // for every file the job owns, stale ones included: released first, their temporaries would stay forever.
+        // Temporary files of a run that died between writing and renaming (the lease says no one is writing them
+        // now), for this run's files and the job's stale ones: released first, their temporaries would stay forever.
+        // Other shards' files are left alone: their runs may be writing them.
         var owned = commitLog.OwnedFiles.ToHashSet(StringComparer.Ordinal);
-        await store.RemoveAbandonedWritesAsync(
-            directory, final => final.Key.StartsWith(prefix, StringComparison.Ordinal) && IsOwned(owned, final.Key[prefix.Length..]), cancellationToken).ConfigureAwait(false);
-
         var stale = owned.Where(name => !planned.Contains(name)).ToList();
+        var cleanable = claimed.Concat(stale).Append(ManifestFiles.Name(shard)).Append(OutputLease.Name(shard)).Append(OutputCommitLog.SuccessName).ToHashSet(StringComparer.Ordinal);
+        await store.RemoveAbandonedWritesAsync(
+            directory, final => final.Key.StartsWith(prefix, StringComparison.Ordinal) && cleanable.Contains(final.Key[prefix.Length..]), cancellationToken).ConfigureAwait(false);
+
         foreach (var name in stale.Where(existing.Contains))
         {
-            await store.DeleteAsync(directory.Combine(name), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await store.DeleteAsync(directory.Combine(name), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectNotFoundException)
+            {
+                // Another shard removed it first.
+            }
         }
 
         commitLog.Release(stale);
     }
 
+    private IEnumerable<string> FileNames(Partition partition) => [DataFileName(partition), QuarantineFileName(partition)];
+
     private string DataFileName(Partition partition) => partition.OutputName + extension;
 
     private static string QuarantineFileName(Partition partition) => $"{PartitionQuarantine.FolderName}/{partition.OutputName}.jsonl";
-
-    private static bool IsOwned(IReadOnlySet<string> owned, string name) =>
-        owned.Contains(name) || name is OutputCommitLog.ManifestName or OutputCommitLog.SuccessName or OutputLease.LeaseName;
 
     private static string Describe(IReadOnlyList<string> names) =>
         names.Count <= 3 ? string.Join(", ", names.Select(n => $"'{n}'")) : $"'{names[0]}', '{names[1]}' and {names.Count - 2} more files";

@@ -31,8 +31,8 @@ internal sealed class JobFinalizer(ILogger logger)
     public async Task<JobRunSummary> CompleteAsync(
         string jobName, PreparedJob prepared, OutputSession session, PartitionExecutor executor, TimeSpan elapsed, CancellationToken stopToken)
     {
-        var committed = session.CommitLog.Committed;
-        var partitions = prepared.Partitions;
+        var partitions = session.Mine;
+        var committed = partitions.Select(p => session.CommitLog.Entry(p, session.Outputs.DataFile(p))).OfType<CommittedPartition>().ToList();
         if (stopToken.IsCancellationRequested)
         {
             logger.LogWarning("Job {Job} stopped: {Committed} of {Total} partitions committed; the next run resumes the other {Remaining}",
@@ -40,10 +40,14 @@ internal sealed class JobFinalizer(ILogger logger)
             throw new JobInterruptedException(jobName, committed.Count, partitions.Count);
         }
 
-        await session.CommitLog.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        if (!await session.CommitLog.CompleteAsync(session.Plan, CancellationToken.None).ConfigureAwait(false))
+        {
+            logger.LogInformation("Job {Job}: this shard's {Partitions} partitions are committed; _SUCCESS waits for the other shards' partitions", jobName, partitions.Count);
+        }
+
         var summary = new JobRunSummary(
             jobName, partitions.Count, executor.RowsIn, executor.RowsOut, executor.Budget.BadRows, elapsed, prepared.OutputDirectory.ToString(),
-            partitions.Select(p => committed[p.Id].Output).ToList(), partitions.Count - session.Pending.Count)
+            committed.Select(c => c.Output).ToList(), partitions.Count - session.Pending.Count)
         {
             MissingValues = executor.MissingValues,
             FilteredRows = executor.FilteredRows,

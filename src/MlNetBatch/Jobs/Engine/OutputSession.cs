@@ -13,12 +13,15 @@ internal sealed class OutputSession : IAsyncDisposable
 {
     private readonly OutputLease _lease;
 
-    private OutputSession(OutputLease lease, IObjectStore store, PartitionOutputs outputs, OutputCommitLog commitLog, IReadOnlyList<Partition> pending)
+    private OutputSession(
+        OutputLease lease, IObjectStore store, PartitionOutputs outputs, OutputCommitLog commitLog, IReadOnlyList<(Partition, ObjectLocation)> plan, IReadOnlyList<Partition> mine, IReadOnlyList<Partition> pending)
     {
         _lease = lease;
         Store = store;
         Outputs = outputs;
         CommitLog = commitLog;
+        Plan = plan;
+        Mine = mine;
         Pending = pending;
     }
 
@@ -31,7 +34,13 @@ internal sealed class OutputSession : IAsyncDisposable
     /// <summary>What is committed, recorded as partitions commit.</summary>
     public OutputCommitLog CommitLog { get; }
 
-    /// <summary>The partitions no earlier run committed for the same input and model.</summary>
+    /// <summary>Every partition of the job with its data file, this run's or another shard's.</summary>
+    public IReadOnlyList<(Partition Partition, ObjectLocation Output)> Plan { get; }
+
+    /// <summary>The partitions this run answers for: all of them, or its shard's share.</summary>
+    public IReadOnlyList<Partition> Mine { get; }
+
+    /// <summary>This run's partitions that no earlier run committed for the same input and model.</summary>
     public IReadOnlyList<Partition> Pending { get; }
 
     /// <summary>
@@ -44,17 +53,19 @@ internal sealed class OutputSession : IAsyncDisposable
         var directory = prepared.OutputDirectory;
         var store = resolver.Resolve(directory);
         var lease = await OutputLease.AcquireAsync(
-            store, directory, jobName, runOptions.LeaseDuration ?? job.Execution.LeaseDuration, logger, cancellationToken).ConfigureAwait(false);
+            store, directory, jobName, runOptions.Shard, runOptions.LeaseDuration ?? job.Execution.LeaseDuration, logger, cancellationToken).ConfigureAwait(false);
         try
         {
             var outputs = new PartitionOutputs(directory, formats.Extension(job.Sink.Format));
             var commitLog = await OutputCommitLog.OpenAsync(
-                store, directory, jobName, JobFingerprint.Settings(job, prepared.Source.Files, prepared.FittedStates), JobFingerprint.Model(prepared.Model.Identity), runOptions.Restart, cancellationToken).ConfigureAwait(false);
-            var planned = prepared.Partitions.Select(p => (p, outputs.DataFile(p))).ToList();
-            commitLog.KeepOnly(planned);
-            var pending = planned.Where(p => !commitLog.IsCommitted(p.Item1, p.Item2)).Select(p => p.Item1).ToList();
-            await outputs.PrepareAsync(store, commitLog, prepared.Partitions, cancellationToken).ConfigureAwait(false);
-            return new OutputSession(lease, store, outputs, commitLog, pending);
+                store, directory, jobName, JobFingerprint.Settings(job, prepared.Source.Files, prepared.FittedStates), JobFingerprint.Model(prepared.Model.Identity),
+                runOptions.Restart, runOptions.Shard, cancellationToken).ConfigureAwait(false);
+            var plan = prepared.Partitions.Select(p => (p, outputs.DataFile(p))).ToList();
+            var mine = plan.Where(p => runOptions.Shard?.Owns(p.p.Id) ?? true).ToList();
+            commitLog.KeepOnly(mine);
+            var pending = mine.Where(p => !commitLog.IsCommitted(p.p, p.Item2)).Select(p => p.p).ToList();
+            await outputs.PrepareAsync(store, commitLog, prepared.Partitions, mine.Select(p => p.p).ToList(), runOptions.Shard, cancellationToken).ConfigureAwait(false);
+            return new OutputSession(lease, store, outputs, commitLog, plan, mine.Select(p => p.p).ToList(), pending);
         }
         catch (Exception e)
         {

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Jobs.Commit;
+
+/// <summary>
+/// The manifests of an output directory: <c>_manifest.json</c> for a run over every partition, and
+/// <c>_manifest.shard-i-of-N.json</c> for each shard of a sharded run, each written by one run at a time under its lease.
+/// </summary>
+internal static class ManifestFiles
+{
+    /// <summary>The manifest of a run over every partition.</summary>
+    public const string WholeJobName = "_manifest.json";
+
+    private const string Stem = "_manifest";
+    private const string ShardStem = "_manifest.shard-";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>The manifest a run of <paramref name="shard"/> (or of the whole job) writes.</summary>
+    public static string Name(JobShard? shard) => shard is null ? WholeJobName : $"{Stem}.{shard.Name}.json";
+
+    /// <summary>Whether <paramref name="name"/> (relative to the output directory) is a manifest.</summary>
+    public static bool IsManifest(string name) =>
+        name == WholeJobName || (name.StartsWith(ShardStem, StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && !name.Contains('/', StringComparison.Ordinal));
+
+    /// <summary>Every manifest in <paramref name="directory"/>, by name; an unreadable one is an error, never skipped.</summary>
+    public static async Task<IReadOnlyDictionary<string, JobManifest>> ReadAllAsync(IObjectStore store, ObjectLocation directory, CancellationToken cancellationToken)
+    {
+        var prefix = directory.Key.TrimEnd('/') + "/";
+        var names = new List<string>();
+        await foreach (var file in store.ListAsync(directory.WithKey(prefix + Stem), cancellationToken).ConfigureAwait(false))
+        {
+            var name = file.Location.Key[prefix.Length..];
+            if (IsManifest(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        var manifests = new Dictionary<string, JobManifest>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (await ReadAsync(store, directory.Combine(name), cancellationToken).ConfigureAwait(false) is { } manifest)
+            {
+                manifests[name] = manifest;
+            }
+        }
+
+        return manifests;
+    }
+
+    /// <summary>Writes <paramref name="manifest"/> as <paramref name="name"/> in <paramref name="directory"/>, replacing it atomically.</summary>
+    public static async Task WriteAsync(IObjectStore store, ObjectLocation directory, string name, JobManifest manifest, CancellationToken cancellationToken)
+    {
+        await using var write = await store.CreateAsync(directory.Combine(name), cancellationToken).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(write.Stream, manifest, Json, cancellationToken).ConfigureAwait(false);
+        await write.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<JobManifest?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await store.OpenReadAsync(location, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync<JobManifest>(stream, Json, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+            // Listed, then replaced or removed by another shard's run meanwhile.
+            return null;
+        }
+        catch (JsonException e)
+        {
+            // The manifest is the only proof of which files the job wrote; guessing could delete somebody's file.
+            throw new MlNetBatchException(
+                $"the manifest {location} cannot be read ({e.Message}); it lists the files the job wrote. Restore it, or move the directory's files elsewhere and delete it.", e);
+        }
+    }
+}
