@@ -70,6 +70,7 @@ public static class WorkerCommandLine
             JobCommands.PlanAsync(host, parse.GetValue(jobArgument)!, writer, ct)));
         root.Subcommands.Add(plan);
         HistoryCommands.Create((parse, ct, action) => WithHost(parse.GetValue(configOption), customization, output, ct, action)).ToList().ForEach(root.Subcommands.Add);
+        root.Subcommands.Add(ServiceCommands.Create(configOption, output));
         return root;
     }
 

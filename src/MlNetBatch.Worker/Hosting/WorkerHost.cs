@@ -43,8 +43,12 @@ public static class WorkerHost
         }
 
         configure?.Invoke(builder.Configuration);
+        if (JournalConsole.IsActive)
+        {
+            JournalConsole.AddPriorityPrefixes(builder.Configuration);
+        }
 
-        builder.Services.AddSerilog((services, logger) => logger
+        builder.Services.AddSerilog((services, logger) => (JournalConsole.IsActive ? logger.WithSyslogPriority() : logger)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Configuration;
+using MlNetBatch.Jobs;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Worker.Service;
+
+/// <summary>
+/// What a service unit must allow the configured jobs: the local directories they write (outputs, whose manifest,
+/// lease and <c>_quarantine</c> live inside them; log files; the state directory; the GCS spool) and the time the
+/// longest graceful stop takes.
+/// </summary>
+internal sealed record ServiceRequirements(IReadOnlyList<string> WritableDirectories, TimeSpan LongestGracePeriod)
+{
+    /// <summary>The setting naming the worker's own state directory (run history), when there is one.</summary>
+    public const string StateDirectoryKey = $"{MlNetBatchOptions.SectionName}:StateDirectory";
+
+    /// <summary>Reads the requirements from the configuration; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
+    /// <exception cref="InvalidOperationException">A job setting does not bind (the binder names it).</exception>
+    public static ServiceRequirements From(IConfiguration configuration, string baseDirectory)
+    {
+        var paths = new JobPaths(baseDirectory);
+        var options = configuration.GetSection(MlNetBatchOptions.SectionName).Get<MlNetBatchOptions>() ?? new MlNetBatchOptions();
+        var directories = new List<string>();
+        var grace = new ExecutionOptions().ShutdownGracePeriod;
+        foreach (var job in options.Jobs.Values)
+        {
+            AddLocal(directories, paths, job.Sink.Path);
+            grace = job.Execution.ShutdownGracePeriod > grace ? job.Execution.ShutdownGracePeriod : grace;
+        }
+
+        AddLocal(directories, paths, configuration[StateDirectoryKey]);
+        AddLocal(directories, paths, configuration[$"{MlNetBatchOptions.SectionName}:Storage:Gcs:SpoolDirectory"]);
+        foreach (var logFile in FileSinkPaths(configuration.GetSection("Serilog:WriteTo")))
+        {
+            AddLocal(directories, paths, Path.GetDirectoryName(paths.Resolve(logFile)));
+        }
+
+        return new ServiceRequirements(Outermost(directories), grace);
+    }
+
+    /// <summary>
+    /// The <c>path</c> of every Serilog <c>File</c> sink, also those wrapped in another sink's arguments (<c>Async</c>'s
+    /// <c>configure</c>).
+    /// </summary>
+    private static IEnumerable<string> FileSinkPaths(IConfigurationSection section)
+    {
+        if (string.Equals(section["Name"], "File", StringComparison.OrdinalIgnoreCase) && section["Args:path"] is { Length: > 0 } path)
+        {
+            yield return path;
+        }
+
+        foreach (var child in section.GetChildren())
+        {
+            foreach (var nested in FileSinkPaths(child))
+            {
+                yield return nested;
+            }
+        }
+    }
+
+    private static void AddLocal(List<string> directories, JobPaths paths, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return;
+        }
+
+        var location = ObjectLocation.Parse(paths.Resolve(path));
+        if (location.IsLocal)
+        {
+            directories.Add(location.LocalPath.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/");
+        }
+    }
+
+    /// <summary>The directories, without those inside another one of them (already writable), in order.</summary>
+    private static List<string> Outermost(List<string> directories)
+    {
+        var sorted = directories.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return sorted.Where(d => !sorted.Any(other => other != d && IsInside(d, other))).ToList();
+    }
+
+    private static bool IsInside(string directory, string other) =>
+        other == "/" || directory.StartsWith(other + "/", StringComparison.Ordinal);
+}
