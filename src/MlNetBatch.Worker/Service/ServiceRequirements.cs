@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
 using MlNetBatch.Storage;
 
@@ -15,11 +16,19 @@ internal sealed record ServiceRequirements(IReadOnlyList<string> WritableDirecto
     public const string StateDirectoryKey = $"{MlNetBatchOptions.SectionName}:StateDirectory";
 
     /// <summary>Reads the requirements from the configuration; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
-    /// <exception cref="InvalidOperationException">A job setting does not bind (the binder names it).</exception>
+    /// <exception cref="OptionsValidationException">A job setting is unknown or does not convert (each named by its path).</exception>
     public static ServiceRequirements From(IConfiguration configuration, string baseDirectory)
     {
         var paths = new JobPaths(baseDirectory);
-        var options = configuration.GetSection(MlNetBatchOptions.SectionName).Get<MlNetBatchOptions>() ?? new MlNetBatchOptions();
+        var section = configuration.GetSection(MlNetBatchOptions.SectionName);
+        var options = section.Get<MlNetBatchOptions>() ?? new MlNetBatchOptions();
+        // The binder leaves out a job with a value it cannot convert: that job's directories would be missing.
+        var binding = new JobBindingValidator(section).Validate(null, options);
+        if (binding.Failed)
+        {
+            throw new OptionsValidationException(MlNetBatchOptions.SectionName, typeof(MlNetBatchOptions), binding.Failures);
+        }
+
         var directories = new List<string>();
         var grace = new ExecutionOptions().ShutdownGracePeriod;
         foreach (var job in options.Jobs.Values)

@@ -169,6 +169,44 @@ public class SystemdInstallTests
         Assert.False(File.Exists(prefix.UnitFile));
     }
 
+    [Fact]
+    public async Task With_enable_the_systemctl_commands_run_and_their_failure_is_one_line()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+
+        // The unit directory is not one systemd reads (and this machine may not run systemd): systemctl must fail.
+        var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--enable");
+
+        Assert.Equal(WorkerCommandLine.Failed, exit);
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Contains("  systemctl daemon-reload", lines);
+        Assert.Matches(@"^'systemctl (daemon-reload|enable --now mlnetbatch)' failed with exit code \d+", lines[^1]);
+        Assert.True(File.Exists(prefix.UnitFile));
+    }
+
+    [Fact]
+    public async Task A_malformed_configuration_file_a_value_that_does_not_bind_or_a_bad_user_name_is_one_line()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+        var broken = prefix.Combine("broken.json");
+        await File.WriteAllTextAsync(broken, "{ \"MlNetBatch\": ");
+
+        var (badFile, fileOutput) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--config", broken);
+        var badValue = prefix.Combine("bad-value.json");
+        await File.WriteAllTextAsync(badValue, """{ "MlNetBatch": { "Jobs": { "j": { "Execution": { "ShutdownGracePeriod": "soon" } } } } }""");
+        var (badBinding, bindingOutput) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--config", badValue);
+        var (badUser, userOutput) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--user", "no body");
+
+        Assert.Equal(WorkerCommandLine.Failed, badFile);
+        Assert.StartsWith("The configuration could not be read: ", Assert.Single(fileOutput.TrimEnd().Split('\n')));
+        Assert.Equal(WorkerCommandLine.Failed, badBinding);
+        var bindingLine = Assert.Single(bindingOutput.TrimEnd().Split('\n'));
+        Assert.Equal("The configuration is invalid: MlNetBatch:Jobs:j:Execution:ShutdownGracePeriod: 'soon' is not a time span such as 00:00:30.", bindingLine);
+        Assert.Equal(WorkerCommandLine.Usage, badUser);
+        Assert.Equal("--user 'no body' is not a valid user name (letters, digits, '_', '-' and '.', not starting with a digit or '-').", userOutput.TrimEnd());
+        Assert.False(File.Exists(prefix.UnitFile));
+    }
+
     /// <summary>Settings as a published appsettings.json has them: a console and a daily log file under logs/.</summary>
     internal static JsonObject Settings(JsonObject jobs) => new()
     {
