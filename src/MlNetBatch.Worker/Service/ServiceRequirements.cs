@@ -2,18 +2,23 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
 using MlNetBatch.Storage;
+using MlNetBatch.Worker.History;
 
 namespace MlNetBatch.Worker.Service;
 
 /// <summary>
 /// What a service unit must allow the configured jobs: the local directories they write (outputs, whose manifest,
-/// lease and <c>_quarantine</c> live inside them; log files; the state directory; the GCS spool) and the time the
+/// lease and <c>_quarantine</c> live inside them; log files; a configured state directory; the GCS spool) and the time the
 /// longest graceful stop takes.
 /// </summary>
-internal sealed record ServiceRequirements(IReadOnlyList<string> WritableDirectories, TimeSpan LongestGracePeriod)
+/// <param name="WritableDirectories">The local directories the jobs and the worker write, outermost only, in order.</param>
+/// <param name="LongestGracePeriod">The longest <c>Execution:ShutdownGracePeriod</c> of the jobs.</param>
+/// <param name="StateDirectoryConfigured">
+/// Whether <c>MlNetBatch:StateDirectory</c> names the state directory (then it is among
+/// <paramref name="WritableDirectories"/>); otherwise the worker uses systemd's <c>StateDirectory=</c>.
+/// </param>
+internal sealed record ServiceRequirements(IReadOnlyList<string> WritableDirectories, TimeSpan LongestGracePeriod, bool StateDirectoryConfigured)
 {
-    /// <summary>The setting naming the worker's own state directory (run history), when there is one.</summary>
-    public const string StateDirectoryKey = $"{MlNetBatchOptions.SectionName}:StateDirectory";
 
     /// <summary>Reads the requirements from the configuration; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
     /// <exception cref="OptionsValidationException">A job setting is unknown or does not convert (each named by its path).</exception>
@@ -37,14 +42,15 @@ internal sealed record ServiceRequirements(IReadOnlyList<string> WritableDirecto
             grace = job.Execution.ShutdownGracePeriod > grace ? job.Execution.ShutdownGracePeriod : grace;
         }
 
-        AddLocal(directories, paths, configuration[StateDirectoryKey]);
+        var stateDirectory = configuration[StateDirectoryOptions.Key];
+        AddLocal(directories, paths, stateDirectory);
         AddLocal(directories, paths, configuration[$"{MlNetBatchOptions.SectionName}:Storage:Gcs:SpoolDirectory"]);
         foreach (var logFile in FileSinkPaths(configuration.GetSection("Serilog:WriteTo")))
         {
             AddLocal(directories, paths, Path.GetDirectoryName(paths.Resolve(logFile)));
         }
 
-        return new ServiceRequirements(Outermost(directories), grace);
+        return new ServiceRequirements(Outermost(directories), grace, !string.IsNullOrWhiteSpace(stateDirectory));
     }
 
     /// <summary>

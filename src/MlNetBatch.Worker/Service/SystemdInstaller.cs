@@ -63,6 +63,11 @@ internal static class SystemdInstaller
         output.WriteLine($"  systemctl status {ServiceInstallRequest.UnitName}");
         output.WriteLine($"  journalctl -u {ServiceInstallRequest.UnitName} -f");
         output.WriteLine($"Secrets go in {SystemdUnit.EnvironmentFile} (NAME=value lines, chmod 600), never in the unit.");
+        if (!requirements.StateDirectoryConfigured)
+        {
+            output.WriteLine($"Run history: /var/lib/{SystemdUnit.StateDirectoryName} (StateDirectory=); 'history' and 'status' from a shell read it with STATE_DIRECTORY=/var/lib/{SystemdUnit.StateDirectoryName} set, or set MlNetBatch:StateDirectory in the configuration.");
+        }
+
         return 0;
     }
 

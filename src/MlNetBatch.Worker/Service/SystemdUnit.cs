@@ -18,6 +18,9 @@ internal sealed record SystemdUnit(string Prefix, string Executable, string? Con
     /// <summary>Secrets (storage keys, connection strings) go here, readable by root only, never into the unit.</summary>
     public const string EnvironmentFile = "/etc/mlnetbatch/env";
 
+    /// <summary>The unit's <c>StateDirectory=</c>, under /var/lib, when the configuration names no state directory.</summary>
+    public const string StateDirectoryName = "mlnetbatch";
+
     /// <summary>Time beyond the longest grace period for the host to stop and the logs to flush.</summary>
     public static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(30);
 
@@ -58,6 +61,12 @@ internal sealed record SystemdUnit(string Prefix, string Executable, string? Con
         {
             Line(text, "# The jobs' output, state and log directories, computed from the configuration.");
             Line(text, $"ReadWritePaths={string.Join(' ', Requirements.WritableDirectories.Select(PathArgument))}");
+        }
+
+        if (!Requirements.StateDirectoryConfigured)
+        {
+            Line(text, "# The run history: systemd makes /var/lib/mlnetbatch, owned by the service's user, and passes it as $STATE_DIRECTORY.");
+            Line(text, $"StateDirectory={StateDirectoryName}");
         }
 
         Line(text, "NoNewPrivileges=yes");

@@ -27,6 +27,8 @@ public class SystemdInstallTests
         Assert.Equal(["yes"], prefix.Values("PrivateTmp"));
         Assert.Equal(["yes"], prefix.Values("ProtectHome"));
         Assert.Equal(["-/etc/mlnetbatch/env"], prefix.Values("EnvironmentFile"));
+        // No MlNetBatch:StateDirectory: systemd makes /var/lib/mlnetbatch for the run history, writable by the dynamic user.
+        Assert.Equal(["mlnetbatch"], prefix.Values("StateDirectory"));
         Assert.Equal([prefix.Prefix], prefix.Values("WorkingDirectory"));
         // The prefix has a space: the program is one quoted word.
         Assert.Equal([$"\"{prefix.Executable}\""], prefix.Values("ExecStart"));
@@ -68,6 +70,7 @@ public class SystemdInstallTests
                 }.Order(StringComparer.Ordinal).Select(p => p.Contains(' ') ? $"\"{p}\"" : p))],
                 prefix.Values("ReadWritePaths"));
             Assert.Equal([$"\"{prefix.Executable}\" --config {extra}"], prefix.Values("ExecStart"));
+            Assert.Empty(prefix.Values("StateDirectory"));
             // systemd would refuse to start with a missing ReadWritePaths= directory: install creates them.
             Assert.True(Directory.Exists("/srv/mlnetbatch-test/scores"));
             Assert.True(Directory.Exists(Path.Combine(prefix.Prefix, "state")));
