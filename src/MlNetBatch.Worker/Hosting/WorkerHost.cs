@@ -25,6 +25,13 @@ public static class WorkerHost
     /// <param name="configure">Extra configuration sources (tests use it to inject settings).</param>
     public static HostApplicationBuilder CreateBuilder(string[] args, string? configFile, bool withScheduler, Action<IConfigurationBuilder>? configure = null)
     {
+        // A Windows service starts in C:\Windows\System32; relative job and log paths mean the install folder there,
+        // as systemd's WorkingDirectory= makes them mean on Linux.
+        if (Microsoft.Extensions.Hosting.WindowsServices.WindowsServiceHelpers.IsWindowsService())
+        {
+            Directory.SetCurrentDirectory(AppContext.BaseDirectory);
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = args,
@@ -43,8 +50,12 @@ public static class WorkerHost
         }
 
         configure?.Invoke(builder.Configuration);
+        if (JournalConsole.IsActive)
+        {
+            JournalConsole.AddPriorityPrefixes(builder.Configuration);
+        }
 
-        builder.Services.AddSerilog((services, logger) => logger
+        builder.Services.AddSerilog((services, logger) => (JournalConsole.IsActive ? logger.WithSyslogPriority() : logger)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
