@@ -28,7 +28,7 @@ internal sealed class StorageSectionValidator(IConfigurationSection section) : I
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
     {
-        var failures = StrictConfiguration.UnknownKeys(section, [nameof(MlNetBatchOptions.Jobs), "Storage"]).ToList();
+        var failures = StrictConfiguration.UnknownKeys(section, [nameof(MlNetBatchOptions.Jobs), "Storage", Progress.ProgressOptions.SectionName]).ToList();
         var storage = section.GetSection("Storage");
         failures.AddRange(StrictConfiguration.UnknownKeys(storage, Providers.Keys));
         foreach (var provider in storage.GetChildren())
