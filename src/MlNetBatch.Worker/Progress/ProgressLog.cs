@@ -43,7 +43,7 @@ internal sealed class ProgressLog : IDisposable
         var p = _progress;
         var queues = string.Join(", ", p.Queues.Select(q => $"{q.Stage} {q.Depth}/{q.Capacity}"));
         _logger.LogInformation(
-            "Job {Job} progress ({State}): {PartitionsDone}/{Partitions} partitions, {RowsDone}/{Rows} rows, {RowsPerSecond:F0} rows/s, ETA {Eta}, {BadRows} bad rows; queues: {Queues}",
+            "Job {Job:l} progress ({State:l}): {PartitionsDone}/{Partitions} partitions, {RowsDone}/{Rows:l} rows, {RowsPerSecond:F0} rows/s, ETA {Eta:l}, {BadRows} bad rows; queues: {Queues:l}",
             p.Job, state, p.PartitionsDone, p.Partitions, p.RowsDone, p.Rows?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?", p.RowsPerSecond,
             p.Eta is { } eta ? eta.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) : "unknown", p.BadRows, queues.Length == 0 ? "none" : queues);
     }

@@ -19,6 +19,11 @@ internal static class StatsJobs
     static StatsJobs() =>
         BlockTransformRegistry.Default.Register(new BlockTransformRegistration(SlowStep, _ => new SleepingTransform(TimeSpan.FromMilliseconds(25))));
 
+    /// <summary>Registers <see cref="SlowStep"/> (the static constructor does), for jobs defined in configuration.</summary>
+    public static void RegisterSlowStep()
+    {
+    }
+
     /// <summary>1200 trips in CSV (<see cref="BadRows"/> with bad pickup times), several partitions, with tabular steps and a Filter.</summary>
     public static JobDefinition Trips(TempDirectory dir, string output, int parallelism)
     {
