@@ -125,6 +125,10 @@ public sealed class JobProgress
         Volatile.Write(ref _partitions, partitions);
         Volatile.Write(ref _resumed, resumed);
         Interlocked.Exchange(ref _rows, rows ?? -1);
+        // An object passed to several runs in turn reports each from the start.
+        Volatile.Write(ref _committed, 0);
+        Interlocked.Exchange(ref _badRows, 0);
+        Interlocked.Exchange(ref _ended, 0);
         Interlocked.Exchange(ref _started, Stopwatch.GetTimestamp());
     }
 
