@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using MlNetBatch.DependencyInjection;
 using MlNetBatch.Jobs;
 using MlNetBatch.Scoring.Functions;
+using MlNetBatch.Worker.Progress;
 using MlNetBatch.Worker.Scheduling;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -62,6 +63,9 @@ public static class WorkerHost
             // The host logs a failed start with its whole stack; the worker reports that failure itself, on one line.
             .Filter.ByExcluding(e => e.Level >= LogEventLevel.Error && Matching.FromSource(HostCategory)(e)));
         builder.Services.AddMlNetBatch(builder.Configuration.GetSection(MlNetBatchOptions.SectionName), builder.Environment.ContentRootPath);
+        // A command in a terminal shows a live display; redirected output and the service log a line at an interval.
+        builder.Services.AddMlNetBatchProgress(
+            builder.Configuration.GetSection($"{MlNetBatchOptions.SectionName}:{Progress.ProgressOptions.SectionName}"), liveDisplay: !withScheduler && !Console.IsOutputRedirected);
         AddStorageProviders(builder.Services, builder.Configuration.GetSection($"{MlNetBatchOptions.SectionName}:Storage"));
         builder.Services.AddSingleton<IValidateOptions<MlNetBatchOptions>>(new StorageSectionValidator(builder.Configuration.GetSection(MlNetBatchOptions.SectionName)));
         // Every command reports a bad schedule, not only service mode: Quartz checks it here, the core knows no cron.
