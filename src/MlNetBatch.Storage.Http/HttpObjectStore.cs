@@ -121,13 +121,25 @@ public sealed class HttpObjectStore : IObjectStore, IObjectRangeReader
         _ => false,
     };
 
+    /// <summary>A request with the configured headers (Authorization and the like).</summary>
+    private HttpRequestMessage Request(HttpMethod method, ObjectLocation location)
+    {
+        var request = new HttpRequestMessage(method, ToUri(location));
+        foreach (var (name, value) in _options.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return request;
+    }
+
     private static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
     private Task<(ObjectInfo Info, bool AcceptsRanges)> HeadAsync(ObjectLocation location, CancellationToken cancellationToken) =>
         _errors.RunAsync(location, () => _retry.ExecuteAsync(async token =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Head, ToUri(location));
+            using var request = Request(HttpMethod.Head, location);
             using var response = await _client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             ThrowOnFailure(location, response);
             var size = response.Content.Headers.ContentLength
@@ -145,7 +157,7 @@ public sealed class HttpObjectStore : IObjectStore, IObjectRangeReader
         var location = version.Location;
         return await _errors.RunAsync(location, () => _retry.ExecuteAsync(async token =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, ToUri(location));
+            using var request = Request(HttpMethod.Get, location);
             request.Headers.Range = new RangeHeaderValue(offset, offset + destination.Length - 1);
             if (version.ETag.StartsWith('"'))
             {

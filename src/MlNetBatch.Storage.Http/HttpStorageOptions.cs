@@ -13,4 +13,11 @@ public sealed class HttpStorageOptions : RangedReadOptions
     /// <summary>The delay before the first retry; later retries wait exponentially longer, with jitter.</summary>
     /// <value>The default is 200 milliseconds.</value>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Request headers sent with every request, such as <c>Authorization: Bearer …</c>. Set secret ones from the
+    /// environment (<c>MlNetBatch__Storage__Http__Headers__Authorization</c>, the service's environment file), not in a
+    /// file; their values never appear in messages or logs.
+    /// </summary>
+    public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

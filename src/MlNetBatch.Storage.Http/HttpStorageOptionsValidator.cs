@@ -15,5 +15,15 @@ public sealed class HttpStorageOptionsValidator() : StorageOptionsValidator<Http
         {
             yield return $"RetryDelay: must not be negative; it is {options.RetryDelay}.";
         }
+
+        // Only the header's name is named: its value may be a secret.
+        using var probe = new HttpRequestMessage();
+        foreach (var (name, value) in options.Headers)
+        {
+            if (!probe.Headers.TryAddWithoutValidation(name, value ?? string.Empty))
+            {
+                yield return $"Headers:{name}: is not a request header that can be set for every request (a content header, or not a valid header name).";
+            }
+        }
     }
 }

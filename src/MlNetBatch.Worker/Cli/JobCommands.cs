@@ -25,6 +25,7 @@ internal static class JobCommands
             var summary = await host.Services.GetRequiredService<History.JobRunRecorder>().RunAsync(name, job, runOptions, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync(summary.ToString()).ConfigureAwait(false);
             await output.WriteLineAsync($"Scores written to {summary.OutputDirectory}").ConfigureAwait(false);
+            Progress.StageTable.Write(summary, output);
             return 0;
         }
         catch (JobInterruptedException e)

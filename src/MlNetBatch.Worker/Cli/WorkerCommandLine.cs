@@ -71,6 +71,7 @@ public static class WorkerCommandLine
         root.Subcommands.Add(plan);
         HistoryCommands.Create((parse, ct, action) => WithHost(parse.GetValue(configOption), customization, output, ct, action)).ToList().ForEach(root.Subcommands.Add);
         root.Subcommands.Add(ClusterCommands.Create((parse, ct, action) => WithHost(parse.GetValue(configOption), customization, output, ct, action)));
+        root.Subcommands.Add(ServiceCommands.Create(configOption, output));
         return root;
     }
 

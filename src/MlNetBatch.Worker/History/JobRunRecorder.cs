@@ -24,7 +24,7 @@ public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, Te
             End(started with
             {
                 Status = RunStatus.Succeeded, RowsIn = summary.RowsIn, RowsOut = summary.RowsOut, BadRows = summary.BadRows, FilteredRows = summary.FilteredRows,
-                Bottleneck = null,
+                Bottleneck = summary.Bottleneck,
             });
             return summary;
         }

@@ -28,7 +28,8 @@ internal sealed class StorageSectionValidator(IConfigurationSection section) : I
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
     {
-        var failures = StrictConfiguration.UnknownKeys(section, [nameof(MlNetBatchOptions.Jobs), "Storage", "Cluster", .. OperationsServiceCollectionExtensions.SectionKeys]).ToList();
+        var failures = StrictConfiguration.UnknownKeys(
+            section, [nameof(MlNetBatchOptions.Jobs), "Storage", "Cluster", Progress.ProgressOptions.SectionName, .. OperationsServiceCollectionExtensions.SectionKeys]).ToList();
         failures.AddRange(StrictConfiguration.Check(section.GetSection("Cluster"), typeof(Cluster.ClusterOptions)));
         var storage = section.GetSection("Storage");
         failures.AddRange(StrictConfiguration.UnknownKeys(storage, Providers.Keys));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using MlNetBatch.DependencyInjection;
 using MlNetBatch.Jobs;
 using MlNetBatch.Scoring.Functions;
+using MlNetBatch.Worker.Progress;
 using MlNetBatch.Worker.Scheduling;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -25,6 +26,13 @@ public static class WorkerHost
     /// <param name="configure">Extra configuration sources (tests use it to inject settings).</param>
     public static HostApplicationBuilder CreateBuilder(string[] args, string? configFile, bool withScheduler, Action<IConfigurationBuilder>? configure = null)
     {
+        // A Windows service starts in C:\Windows\System32; relative job and log paths mean the install folder there,
+        // as systemd's WorkingDirectory= makes them mean on Linux.
+        if (Microsoft.Extensions.Hosting.WindowsServices.WindowsServiceHelpers.IsWindowsService())
+        {
+            Directory.SetCurrentDirectory(AppContext.BaseDirectory);
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = args,
@@ -43,14 +51,21 @@ public static class WorkerHost
         }
 
         configure?.Invoke(builder.Configuration);
+        if (JournalConsole.IsActive)
+        {
+            JournalConsole.AddPriorityPrefixes(builder.Configuration);
+        }
 
-        builder.Services.AddSerilog((services, logger) => logger
+        builder.Services.AddSerilog((services, logger) => (JournalConsole.IsActive ? logger.WithSyslogPriority() : logger)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             // The host logs a failed start with its whole stack; the worker reports that failure itself, on one line.
             .Filter.ByExcluding(e => e.Level >= LogEventLevel.Error && Matching.FromSource(HostCategory)(e)));
         builder.Services.AddMlNetBatch(builder.Configuration.GetSection(MlNetBatchOptions.SectionName), builder.Environment.ContentRootPath);
+        // A command in a terminal shows a live display; redirected output and the service log a line at an interval.
+        builder.Services.AddMlNetBatchProgress(
+            builder.Configuration.GetSection($"{MlNetBatchOptions.SectionName}:{Progress.ProgressOptions.SectionName}"), liveDisplay: !withScheduler && !Console.IsOutputRedirected);
         AddStorageProviders(builder.Services, builder.Configuration.GetSection($"{MlNetBatchOptions.SectionName}:Storage"));
         builder.Services.AddSingleton<IValidateOptions<MlNetBatchOptions>>(new StorageSectionValidator(builder.Configuration.GetSection(MlNetBatchOptions.SectionName)));
         // Every command reports a bad schedule, not only service mode: Quartz checks it here, the core knows no cron.

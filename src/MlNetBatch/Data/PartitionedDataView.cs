@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.ML;
 using MlNetBatch.Formats;
 
+using MlNetBatch.Storage;
+
 namespace MlNetBatch.Data;
 
 /// <summary>
@@ -87,7 +89,7 @@ public sealed class PartitionedDataView : IDataView
 
     /// <summary>What the format needs to decode <paramref name="partition"/>'s active columns into batches of <paramref name="pool"/>.</summary>
     internal PartitionReadContext ContextFor(Partition partition, bool[] active, RecordBatchPool pool) =>
-        new(Source.Resolver.Resolve(partition.File.Location), partition, Source.Columns, active, Source.Options, pool, Source.BadRecords, Source.Statistics);
+        new(MeteredObjectStore.For(Source.Resolver.Resolve(partition.File.Location), partition.File.Location, input: true), partition, Source.Columns, active, Source.Options, pool, Source.BadRecords, Source.Statistics);
 
     private BlockRowCursor CreateCursor(bool[] active, ConcurrentQueue<Partition> partitions) => _sequential
         ? new SequentialPartitionCursor(this, active, partitions)

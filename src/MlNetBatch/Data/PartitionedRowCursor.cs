@@ -9,7 +9,7 @@ namespace MlNetBatch.Data;
 /// bounded channel, so reading overlaps whatever the consumer does with the rows, and back-pressure
 /// stops the reader when the consumer falls behind.
 /// </summary>
-internal sealed class PartitionedRowCursor : BlockRowCursor
+internal sealed class PartitionedRowCursor : BlockRowCursor, Diagnostics.IQueueProbe
 {
     private readonly Channel<RecordBatch> _chunks;
     private readonly RecordBatchPool _pool;
@@ -18,6 +18,8 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
     private readonly Task _producer;
     private ExceptionDispatchInfo? _failure;
     private readonly PartitionedDataSource _source;
+    // The read stage of the job run this cursor reads for; null outside a run.
+    private readonly Diagnostics.StageMeter? _meter = Diagnostics.RunTelemetry.Current?.Read;
 
     public PartitionedRowCursor(PartitionedDataView view, bool[] active, ConcurrentQueue<Partition> partitions)
         : base(view.Schema, active)
@@ -30,8 +32,13 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
             SingleReader = true,
             SingleWriter = true,
         });
+        _meter?.Watch(this);
         _producer = Task.Run(() => ProduceAsync(view, active, partitions, _stop.Token));
     }
+
+    int Diagnostics.IQueueProbe.Depth => _chunks.Reader.Count;
+
+    int Diagnostics.IQueueProbe.Capacity => _source.Options.PrefetchChunks;
 
     internal override BadRecords.IBadRecordSink? BadRecordSink => _source.BadRecords;
 
@@ -47,6 +54,7 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
             }
 
             bool more;
+            var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 more = _chunks.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
@@ -55,6 +63,9 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
             {
                 more = false;
             }
+
+            // The consumer (the next stage) waited for a chunk: that stage is blocked on its input.
+            Diagnostics.StageClock.WaitedForInput(waiting);
 
             if (!more)
             {
@@ -71,6 +82,7 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
         if (disposing && !_disposed)
         {
             _disposed = true;
+            _meter?.Forget(this);
             _stop.Cancel();
             // Drain so a producer blocked on a full channel can observe the cancellation and finish.
             while (_chunks.Reader.TryRead(out var batch))
@@ -99,11 +111,31 @@ internal sealed class PartitionedRowCursor : BlockRowCursor
         {
             while (partitions.TryDequeue(out var partition))
             {
-                await foreach (var batch in view.Source.Format.ReadAsync(view.ContextFor(partition, active, _pool), cancellationToken).ConfigureAwait(false))
+                var chunks = view.Source.Format.ReadAsync(view.ContextFor(partition, active, _pool), cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await using (chunks.ConfigureAwait(false))
                 {
-                    batch.Partition = partition;
-                    Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringRead);
-                    await _chunks.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                    while (true)
+                    {
+                        // Decoding a chunk, and the I/O it waits for, is the read stage's work.
+                        var reading = _meter is null ? default : Diagnostics.AsyncWorkStart.Now();
+                        var next = chunks.MoveNextAsync();
+                        var more = next.IsCompletedSuccessfully ? next.Result : await next.ConfigureAwait(false);
+                        _meter?.AddWork(reading, more ? chunks.Current.RowCount : 0);
+                        if (!more)
+                        {
+                            break;
+                        }
+
+                        var batch = chunks.Current;
+                        batch.Partition = partition;
+                        Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringRead);
+                        if (!_chunks.Writer.TryWrite(batch))
+                        {
+                            var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
+                            await _chunks.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                            _meter?.BlockedOnOutputSince(waiting);
+                        }
+                    }
                 }
             }
 

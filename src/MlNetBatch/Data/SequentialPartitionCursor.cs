@@ -17,6 +17,8 @@ internal sealed class SequentialPartitionCursor : BlockRowCursor
     private bool _disposed;
     private Partition? _partition;
     private IAsyncEnumerator<RecordBatch>? _chunks;
+    // The read stage of the job run this cursor reads for; null outside a run.
+    private readonly Diagnostics.StageMeter? _meter = Diagnostics.RunTelemetry.Current?.Read;
 
     public SequentialPartitionCursor(PartitionedDataView view, bool[] active, ConcurrentQueue<Partition> partitions)
         : base(view.Schema, active)
@@ -34,6 +36,23 @@ internal sealed class SequentialPartitionCursor : BlockRowCursor
     internal override ReadStatistics? RowStatistics => _view.Source.Statistics;
 
     protected override bool TryTakeNextBatch(out RecordBatch batch)
+    {
+        // On the consumer's thread: the span keeps the reading out of the time of the stage that asked for it.
+        var span = Diagnostics.StageClock.Begin(_meter);
+        var rows = 0;
+        try
+        {
+            var found = TryDecodeNextBatch(out batch);
+            rows = found ? batch.RowCount : 0;
+            return found;
+        }
+        finally
+        {
+            Diagnostics.StageClock.End(span, rows);
+        }
+    }
+
+    private bool TryDecodeNextBatch(out RecordBatch batch)
     {
         while (true)
         {

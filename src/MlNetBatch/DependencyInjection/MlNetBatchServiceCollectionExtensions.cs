@@ -53,6 +53,7 @@ public static class MlNetBatchServiceCollectionExtensions
             sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>(), sp.GetService<Scoring.Functions.BatchModelRegistry>())
         {
             Observer = sp.GetService<IJobObserver>(),
+            ProgressListeners = sp.GetServices<Jobs.Progress.IJobProgressListener>(),
         });
         return services;
     }

@@ -14,4 +14,7 @@ public sealed class JobRunOptions
 
     /// <summary>Overrides <see cref="ExecutionOptions.LeaseDuration"/> for this run.</summary>
     public TimeSpan? LeaseDuration { get; init; }
+
+    /// <summary>Where the run reports its progress as it goes; the run makes its own when null.</summary>
+    public Progress.JobProgress? Progress { get; init; }
 }

@@ -20,6 +20,12 @@ public sealed record JobRunSummary(
     /// <summary>Rows a <c>Filter</c> step took out in the partitions scored by this run (read, neither written nor quarantined).</summary>
     public long FilteredRows { get; init; }
 
+    /// <summary>What each stage did (read, the preprocess steps, score, write), in pipeline order; see <see cref="Progress.StageStats"/>.</summary>
+    public IReadOnlyList<Progress.StageStats> Stages { get; init; } = [];
+
+    /// <summary>The stage that limited the run's throughput (see <see cref="Progress.StageStats.Bottleneck"/>); null when no stage ran.</summary>
+    public string? Bottleneck { get; init; }
+
     /// <summary>Rows written per second of wall-clock time (rows of resumed partitions are not counted).</summary>
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? RowsOut / Elapsed.TotalSeconds : 0;
 

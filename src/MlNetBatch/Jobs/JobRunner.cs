@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MlNetBatch.Diagnostics;
 using MlNetBatch.Formats;
 using MlNetBatch.Jobs.Engine;
 using MlNetBatch.Jobs.Observation;
+using MlNetBatch.Jobs.Progress;
 using MlNetBatch.Sinks;
 using MlNetBatch.Storage;
 
@@ -45,6 +47,9 @@ public sealed class JobRunner
     /// <summary>Told when a run reaches a <see cref="JobPoint"/>; none in production.</summary>
     internal IJobObserver? Observer { get; init; }
 
+    /// <summary>Told of every run's progress as it starts (a progress display, a progress log); none when empty.</summary>
+    public IEnumerable<IJobProgressListener> ProgressListeners { get; init; } = [];
+
     /// <summary>Plans the job and checks source, preprocessing and model against each other, without scoring.</summary>
     public Task<JobPlan> PlanAsync(string jobName, JobDefinition job, CancellationToken cancellationToken = default) =>
         _planner.PlanAsync(jobName, job, cancellationToken);
@@ -64,8 +69,23 @@ public sealed class JobRunner
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(runOptions);
+        using var activity = JobTracing.StartRun(jobName);
+        try
+        {
+            return await RunTracedAsync(jobName, job, runOptions, stopToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not JobInterruptedException)
+        {
+            JobTracing.Fail(activity, e);
+            throw;
+        }
+    }
+
+    private async Task<JobRunSummary> RunTracedAsync(string jobName, JobDefinition job, JobRunOptions runOptions, CancellationToken stopToken)
+    {
         var stopwatch = Stopwatch.StartNew();
         using var observing = JobObserver.Observe(Observer);
+        using var telemetry = RunTelemetry.Start(jobName);
         var prepared = await _planner.PrepareAsync(jobName, job, stopToken).ConfigureAwait(false);
         using var model = prepared.Model;
         await using var session = await OutputSession.OpenAsync(_resolver, _formats, jobName, job, prepared, runOptions, _logger, stopToken).ConfigureAwait(false);
@@ -73,8 +93,12 @@ public sealed class JobRunner
         _logger.LogInformation("Job {Job}: {Pending} of {Partitions} partitions to score ({Files} files) with {Model} on {Device}",
             jobName, session.Pending.Count, prepared.Partitions.Count, prepared.Source.Files.Count, model.Name, model.Device);
 
-        var executor = new PartitionExecutor(jobName, job, prepared, session, _writers, new BadRecordBudget(jobName, job.Execution), _logger);
+        var progress = runOptions.Progress ?? new JobProgress();
+        progress.Begin(jobName, telemetry.Run, prepared.Partitions.Count, prepared.Partitions.Count - session.Pending.Count,
+            session.Pending.All(p => p.RowCount is not null) ? session.Pending.Sum(p => p.RowCount!.Value) : null);
+        var executor = new PartitionExecutor(jobName, job, prepared, session, _writers, new BadRecordBudget(jobName, job.Execution), _logger) { Progress = progress };
         var failed = true;
+        var listening = ProgressListeners.Select(l => l.Started(progress)).ToList();
         try
         {
             await new PartitionRun(jobName, job.Execution, executor, _logger).ExecuteAsync(session.Pending, stopToken).ConfigureAwait(false);
@@ -82,9 +106,11 @@ public sealed class JobRunner
         }
         finally
         {
+            progress.Finish();
+            listening.ForEach(l => l?.Dispose());
             await _finalizer.FlushQuietlyAsync(session.CommitLog, jobName, failed).ConfigureAwait(false);
         }
 
-        return await _finalizer.CompleteAsync(jobName, prepared, session, executor, stopwatch.Elapsed, stopToken).ConfigureAwait(false);
+        return await _finalizer.CompleteAsync(jobName, prepared, session, executor, stopwatch.Elapsed, telemetry.Run.Snapshot(), stopToken).ConfigureAwait(false);
     }
 }

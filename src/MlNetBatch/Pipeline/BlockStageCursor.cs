@@ -23,7 +23,11 @@ internal abstract class BlockStageCursor : BlockRowCursor
     {
         _view = view;
         Input = input;
+        Meter = Diagnostics.RunTelemetry.Current?.Preprocess(view.Transform, view.Transform.Name);
     }
+
+    /// <summary>This step's stage in the job run the cursor works for; null outside a run.</summary>
+    public Diagnostics.StageMeter? Meter { get; }
 
     /// <summary>True once the cursor is being disposed: queued blocks are then skipped, not mapped.</summary>
     public bool Stopping => _stopping;

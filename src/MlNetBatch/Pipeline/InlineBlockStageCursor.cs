@@ -19,6 +19,20 @@ internal sealed class InlineBlockStageCursor(BlockStageDataView view, StageInput
 
     protected override bool TryTakeNextBatch(out RecordBatch batch)
     {
+        // The input's stages subtract their own time; a wait for a background input is this stage's (blocked on input).
+        var span = Diagnostics.StageClock.Begin(Meter);
+        try
+        {
+            return TryMapNextBatch(out batch);
+        }
+        finally
+        {
+            Diagnostics.StageClock.End(span, 0);
+        }
+    }
+
+    private bool TryMapNextBatch(out RecordBatch batch)
+    {
         if (!_free.TryTake(out var block))
         {
             block = CreateBlock();

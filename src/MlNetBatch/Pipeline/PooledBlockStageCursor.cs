@@ -10,7 +10,7 @@ namespace MlNetBatch.Pipeline;
 /// while the consumer reads finished ones. A fixed number of blocks circulates (taken from the input, mapped, read,
 /// released), which bounds memory and stops the dispatcher when the consumer falls behind.
 /// </summary>
-internal sealed class PooledBlockStageCursor : BlockStageCursor
+internal sealed class PooledBlockStageCursor : BlockStageCursor, Diagnostics.IQueueProbe
 {
     private readonly BlockWorkerPool _pool;
     private readonly bool _ordered;
@@ -26,6 +26,7 @@ internal sealed class PooledBlockStageCursor : BlockStageCursor
     private int _inFlight;
     private int _peakInFlight;
     private ExceptionDispatchInfo? _inputFailure;
+    private readonly int _blocks;
 
     public PooledBlockStageCursor(BlockStageDataView view, StageInput input, bool[] active, BlockStageOptions options)
         : base(view, input, active)
@@ -39,6 +40,8 @@ internal sealed class PooledBlockStageCursor : BlockStageCursor
         }
 
         _freeCount = new SemaphoreSlim(blocks);
+        _blocks = blocks;
+        Meter?.Watch(this);
         _dispatcher = Task.Factory.StartNew(Dispatch, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -46,6 +49,10 @@ internal sealed class PooledBlockStageCursor : BlockStageCursor
     internal int PeakBlocksInFlight => Volatile.Read(ref _peakInFlight);
 
     protected override bool IsStopped => _dispatcher.IsCompleted;
+
+    int Diagnostics.IQueueProbe.Depth => Volatile.Read(ref _inFlight);
+
+    int Diagnostics.IQueueProbe.Capacity => _blocks;
 
     public override void Completed(StageBlock block)
     {
@@ -63,16 +70,22 @@ internal sealed class PooledBlockStageCursor : BlockStageCursor
         StageBlock? block;
         while (!_ready.Reader.TryRead(out block))
         {
-            if (!_ready.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
+            var more = _ready.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
+            // The consumer (the next stage) waited for a mapped block: it is blocked on its input.
+            Diagnostics.StageClock.WaitedForInput(waiting);
+            if (!more)
             {
                 _inputFailure?.Throw();
                 return false;
             }
         }
 
-        if (_ordered)
+        if (_ordered && !block.Done.IsSet)
         {
+            var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
             block.Done.Wait();
+            Diagnostics.StageClock.WaitedForInput(waiting);
         }
 
         batch = Deliver(block);
@@ -90,6 +103,7 @@ internal sealed class PooledBlockStageCursor : BlockStageCursor
 
     protected override void StopStages()
     {
+        Meter?.Forget(this);
         _stop.Cancel();
         _dispatcher.Wait();
         // Blocks already on the pool are skipped (Stopping is set) but must finish before their buffers go back.
@@ -107,9 +121,16 @@ internal sealed class PooledBlockStageCursor : BlockStageCursor
         {
             while (true)
             {
-                _freeCount.Wait(_stop.Token);
+                if (!_freeCount.Wait(0))
+                {
+                    // Every block is out: the consumer has not given any back, so the stage waits for room downstream.
+                    var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
+                    _freeCount.Wait(_stop.Token);
+                    Diagnostics.StageClock.WaitedForOutput(Meter, waiting);
+                }
+
                 _free.TryTake(out var block);
-                if (!TryFill(block!))
+                if (!Fill(block!))
                 {
                     _free.Add(block!);
                     break;
@@ -146,6 +167,20 @@ internal sealed class PooledBlockStageCursor : BlockStageCursor
         }
 
         Finish();
+    }
+
+    /// <summary>Reads the next input block on the dispatcher, in a span of this stage: its waits for the input are the stage's.</summary>
+    private bool Fill(StageBlock block)
+    {
+        var span = Diagnostics.StageClock.Begin(Meter);
+        try
+        {
+            return TryFill(block);
+        }
+        finally
+        {
+            Diagnostics.StageClock.End(span, 0);
+        }
     }
 
     private void Finish()

@@ -55,6 +55,7 @@ internal sealed class StageBlock : IBlockWork
     public void Map()
     {
         RowMap = null;
+        var span = Diagnostics.StageClock.Begin(_owner.Meter);
         try
         {
             Mapper.Map(Output!);
@@ -74,6 +75,10 @@ internal sealed class StageBlock : IBlockWork
         catch (Exception e)
         {
             Failure = e;
+        }
+        finally
+        {
+            Diagnostics.StageClock.End(span, Failure is null ? Output!.RowCount : 0);
         }
     }
 

@@ -17,7 +17,7 @@ namespace MlNetBatch.Scoring;
 /// because an I/O-binding backend keeps host buffers for every slot it scores; shared slots would multiply them.
 /// Batches are numbered as they are read, and the consumer gets them in that order whichever scorer finishes first.
 /// </remarks>
-internal sealed class PipelinedScoredRowCursor : ScoredRowCursor
+internal sealed class PipelinedScoredRowCursor : ScoredRowCursor, Diagnostics.IQueueProbe
 {
     private readonly Channel<ScoringBatch> _free = Channel.CreateUnbounded<ScoringBatch>();
     // One queue per scorer; a slot always goes to the queue of the scorer that owns it.
@@ -32,6 +32,7 @@ internal sealed class PipelinedScoredRowCursor : ScoredRowCursor
     private int _scorersRunning;
     private long _next;
     private ExceptionDispatchInfo? _failure;
+    private readonly int _slotCount;
 
     public PipelinedScoredRowCursor(ScoredDataView view, DataViewRowCursor input, bool[] active)
         : base(view, input, active, SlotCount(view.Model))
@@ -53,6 +54,8 @@ internal sealed class PipelinedScoredRowCursor : ScoredRowCursor
             _free.Writer.TryWrite(slot);
         }
 
+        _slotCount = _queueOf.Count;
+        Meter?.Watch(this);
         _scorersRunning = scorers;
         _reader = Task.Factory.StartNew(ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _scorers = [.. queues.Select(q => Task.Factory.StartNew(() => ScoreLoop(q.Reader), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
@@ -60,13 +63,24 @@ internal sealed class PipelinedScoredRowCursor : ScoredRowCursor
 
     private bool Failed => Volatile.Read(ref _failure) is not null;
 
+    int Diagnostics.IQueueProbe.Depth => _slotCount - _free.Reader.Count;
+
+    int Diagnostics.IQueueProbe.Capacity => _slotCount;
+
     protected override bool TryTakeNextBatch(out RecordBatch batch)
     {
         batch = null!;
-        if (!_early.Remove(_next, out var slot) && !TryTakeScored(_next, out slot))
+        if (!_early.Remove(_next, out var slot))
         {
-            _failure?.Throw();
-            return false;
+            var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
+            var scored = TryTakeScored(_next, out slot);
+            // The consumer (the writer) waited for a scored batch: it is blocked on its input.
+            Diagnostics.StageClock.WaitedForInput(waiting);
+            if (!scored)
+            {
+                _failure?.Throw();
+                return false;
+            }
         }
 
         _next++;
@@ -78,6 +92,7 @@ internal sealed class PipelinedScoredRowCursor : ScoredRowCursor
 
     protected override bool StopStages()
     {
+        Meter?.Forget(this);
         _stop.Cancel();
         _free.Writer.TryComplete();
         var stopped = false;
@@ -164,9 +179,9 @@ internal sealed class PipelinedScoredRowCursor : ScoredRowCursor
             var filler = CreateFiller();
             long number = 0;
             // After a failure nothing more is read: the cursor fails either way.
-            while (!Failed && TryTake(_free.Reader, out var slot))
+            while (!Failed && TryTakeFree(out var slot))
             {
-                var rows = filler.Fill(slot, BatchRows);
+                var rows = Fill(filler, slot);
                 slot.Rows.RowCount = rows;
                 if (rows == 0)
                 {
@@ -190,6 +205,20 @@ internal sealed class PipelinedScoredRowCursor : ScoredRowCursor
         }
     }
 
+    /// <summary>A free slot for the reader; waiting for one is waiting for the consumer to give one back (room downstream).</summary>
+    private bool TryTakeFree(out ScoringBatch slot)
+    {
+        if (_free.Reader.TryRead(out slot!))
+        {
+            return true;
+        }
+
+        var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
+        var taken = TryTake(_free.Reader, out slot);
+        Diagnostics.StageClock.WaitedForOutput(Meter, waiting);
+        return taken;
+    }
+
     private void CompleteQueues(Exception? failure)
     {
         foreach (var queue in _queues)
@@ -206,7 +235,7 @@ internal sealed class PipelinedScoredRowCursor : ScoredRowCursor
             while (!Failed && TryTake(queue, out var batch))
             {
                 Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringScoring);
-                scorer.Score(batch.Slot);
+                Score(scorer, batch.Slot);
                 _ready.Writer.TryWrite(batch);
             }
 

@@ -24,6 +24,7 @@ internal abstract class ScoredRowCursor : BlockRowCursor
     {
         Model = view.Model;
         Input = input;
+        Meter = Diagnostics.RunTelemetry.Current?.Score;
         BadRecords = view.BadRecords;
         _inputColumnCount = view.Input.Schema.Count;
         // A fixed model batch (say 1 or 8) runs several times per slot; round the slot up to a whole number of runs.
@@ -47,6 +48,9 @@ internal abstract class ScoredRowCursor : BlockRowCursor
         sequential ? new SequentialScoredRowCursor(view, input, active) : new PipelinedScoredRowCursor(view, input, active);
 
     protected OnnxScoringModel Model { get; }
+
+    /// <summary>The score stage of the job run this cursor works for; null outside a run.</summary>
+    protected Diagnostics.StageMeter? Meter { get; }
 
     protected DataViewRowCursor Input { get; }
 
@@ -91,6 +95,42 @@ internal abstract class ScoredRowCursor : BlockRowCursor
     }
 
     protected BatchScorer CreateScorer() => new(Model, _inputColumnCount, BadRecords);
+
+    /// <summary>Fills <paramref name="slot"/> from the input in a span of the score stage: packing is its work, waits for the input are not.</summary>
+    protected int Fill(SlotFiller filler, ScoringBatch slot)
+    {
+        var span = Diagnostics.StageClock.Begin(Meter);
+        try
+        {
+            return filler.Fill(slot, BatchRows);
+        }
+        finally
+        {
+            Diagnostics.StageClock.End(span, 0);
+        }
+    }
+
+    /// <summary>Scores <paramref name="slot"/>, timing the batch for the stage and the batch histograms.</summary>
+    protected void Score(BatchScorer scorer, ScoringBatch slot)
+    {
+        var span = Diagnostics.StageClock.Begin(Meter);
+        var rows = 0;
+        try
+        {
+            scorer.Score(slot);
+            rows = slot.Rows.RowCount;
+        }
+        finally
+        {
+            Diagnostics.StageClock.End(span, rows);
+        }
+
+        if (Meter is { } meter)
+        {
+            Diagnostics.StageInstruments.BatchSize.Record(rows, meter.JobTag);
+            Diagnostics.StageInstruments.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(span.Timestamp).TotalSeconds, meter.JobTag);
+        }
+    }
 
     /// <summary>Stops whatever runs in the background; true when nothing touches the slots any more.</summary>
     protected abstract bool StopStages();

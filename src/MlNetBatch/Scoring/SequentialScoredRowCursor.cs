@@ -27,13 +27,13 @@ internal sealed class SequentialScoredRowCursor : ScoredRowCursor
         batch = _slot.Rows;
         while (!_done)
         {
-            var rows = _filler.Fill(_slot, BatchRows);
+            var rows = Fill(_filler, _slot);
             _slot.Rows.RowCount = rows;
             _done = rows < BatchRows;
             if (rows > 0)
             {
                 Jobs.Observation.JobObserver.Reach(Jobs.Observation.JobPoint.DuringScoring);
-                _scorer.Score(_slot);
+                Score(_scorer, _slot);
                 return true;
             }
         }

@@ -9,13 +9,15 @@ namespace MlNetBatch.Sinks;
 /// each over through a bounded channel. A pipelined cursor waits synchronously on its background readers; on this
 /// thread that wait blocks no thread-pool thread, so the writer stays async end to end.
 /// </summary>
-internal sealed class CursorBatchProducer
+internal sealed class CursorBatchProducer : Diagnostics.IQueueProbe
 {
     // One filled batch waits while the next is filled and the previous one is written: three batches at most.
     private readonly Channel<RecordBatch> _filled = Channel.CreateBounded<RecordBatch>(
         new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
 
     private readonly RecordBatchPool _pool;
+    // The write stage of the job run this producer writes for; null outside a run.
+    private readonly Diagnostics.StageMeter? _meter = Diagnostics.RunTelemetry.Current?.Write;
 
     private CursorBatchProducer(IDataView view, IReadOnlyList<SinkColumn> columns, int blockRows, CancellationToken cancellationToken)
     {
@@ -30,6 +32,10 @@ internal sealed class CursorBatchProducer
     /// <summary>Ends when the cursor is disposed; faults with the cursor's failure.</summary>
     public Task Completion { get; }
 
+    int Diagnostics.IQueueProbe.Depth => _filled.Reader.Count;
+
+    int Diagnostics.IQueueProbe.Capacity => 1;
+
     /// <summary>Starts copying <paramref name="columns"/> of <paramref name="view"/>; cancel to stop early.</summary>
     public static CursorBatchProducer Start(IDataView view, IReadOnlyList<SinkColumn> columns, int blockRows, CancellationToken cancellationToken) =>
         new(view, columns, blockRows, cancellationToken);
@@ -39,10 +45,11 @@ internal sealed class CursorBatchProducer
 
     private void Produce(IDataView view, IReadOnlyList<SinkColumn> columns, CancellationToken cancellationToken)
     {
+        _meter?.Watch(this);
         try
         {
             using var cursor = view.GetRowCursor(columns.Select(c => view.Schema[c.SourceIndex]));
-            foreach (var batch in new CursorBatchFiller(cursor, view.Schema, columns, _pool).Fill())
+            foreach (var batch in Diagnostics.StageClock.Spans(new CursorBatchFiller(cursor, view.Schema, columns, _pool).Fill(), _meter))
             {
                 // Waits on this thread for room in the channel; a stopped writer cancels the wait.
                 while (!_filled.Writer.TryWrite(batch))
@@ -56,6 +63,7 @@ internal sealed class CursorBatchProducer
         }
         finally
         {
+            _meter?.Forget(this);
             _filled.Writer.TryComplete();
         }
     }

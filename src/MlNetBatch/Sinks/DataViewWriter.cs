@@ -72,7 +72,8 @@ public static class DataViewWriter
         parquet?.ThrowIfInvalid();
         var sinkColumns = SelectColumns(view.Schema, columns);
         blockRows = BlockRowLimit.For(sinkColumns.Select(c => c.Type), blockRows);
-        await using var writer = (writers ?? RecordBatchWriterRegistry.Default).Create(format, stream, sinkColumns, parquet);
+        await using var inner = (writers ?? RecordBatchWriterRegistry.Default).Create(format, stream, sinkColumns, parquet);
+        var writer = MeteredBatchWriter.For(inner);
         var total = cursorOnCallerThread
             ? await WriteOnCallerThreadAsync(view, sinkColumns, blockRows, writer, cancellationToken).ConfigureAwait(false)
             : await WriteFromProducerAsync(view, sinkColumns, blockRows, writer, cancellationToken).ConfigureAwait(false);
@@ -86,7 +87,7 @@ public static class DataViewWriter
         var pool = CursorBatchFiller.CreatePool(view.Schema, columns, blockRows);
         using var cursor = view.GetRowCursor(columns.Select(c => view.Schema[c.SourceIndex]));
         long total = 0;
-        foreach (var batch in new CursorBatchFiller(cursor, view.Schema, columns, pool).Fill())
+        foreach (var batch in Diagnostics.StageClock.Spans(new CursorBatchFiller(cursor, view.Schema, columns, pool).Fill(), Diagnostics.RunTelemetry.Current?.Write))
         {
             await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             total += batch.RowCount;

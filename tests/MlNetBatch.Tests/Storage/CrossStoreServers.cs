@@ -26,6 +26,12 @@ public sealed class CrossStoreServers : IAsyncLifetime
 
     public S3ObjectStore S3Store { get; private set; } = null!;
 
+    /// <summary>s3rver's endpoint, for a worker process of a test's own.</summary>
+    public string S3ServiceUrl => $"http://127.0.0.1:{_s3!.Port}";
+
+    /// <summary>Azurite's blob endpoint with its account, for a connection string of a test's own.</summary>
+    public string AzuriteBlobEndpoint => $"http://127.0.0.1:{_azurite!.Port}/devstoreaccount1";
+
     public AzureBlobObjectStore AzureStore { get; private set; } = null!;
 
     public async Task InitializeAsync()

@@ -29,7 +29,7 @@ internal sealed class JobFinalizer(ILogger logger)
     /// <c>_SUCCESS</c> and the summary.
     /// </summary>
     public async Task<JobRunSummary> CompleteAsync(
-        string jobName, PreparedJob prepared, OutputSession session, PartitionExecutor executor, TimeSpan elapsed, CancellationToken stopToken)
+        string jobName, PreparedJob prepared, OutputSession session, PartitionExecutor executor, TimeSpan elapsed, IReadOnlyList<Progress.StageStats> stages, CancellationToken stopToken)
     {
         var partitions = session.Mine;
         var committed = partitions.Select(p => session.CommitLog.Entry(p, session.Outputs.DataFile(p))).OfType<CommittedPartition>().ToList();
@@ -51,9 +51,22 @@ internal sealed class JobFinalizer(ILogger logger)
         {
             MissingValues = executor.MissingValues,
             FilteredRows = executor.FilteredRows,
+            Stages = stages,
+            Bottleneck = Progress.StageStats.Bottleneck(stages),
         };
         logger.LogInformation("Job {Job} finished: {Partitions} partitions ({Resumed} already committed), {RowsIn} rows in, {RowsOut} rows out, {BadRows} bad rows, {MissingValues} missing values read as NaN, {FilteredRows} rows filtered out, {RowsPerSecond:N0} rows/s in {Elapsed}; output in {Output}",
             jobName, summary.Partitions, summary.ResumedPartitions, summary.RowsIn, summary.RowsOut, summary.BadRows, summary.MissingValues, summary.FilteredRows, summary.RowsPerSecond, summary.Elapsed, summary.OutputDirectory);
+        foreach (var stage in stages)
+        {
+            logger.LogDebug("Job {Job}: stage {Stage}: {Wall} busy ({Cpu} CPU), {Rows} rows, {Bytes} bytes, {BlockedOnInput} waiting for input, {BlockedOnOutput} waiting for room downstream",
+                jobName, stage.Name, stage.Wall, stage.Cpu, stage.Rows, stage.Bytes, stage.BlockedOnInput, stage.BlockedOnOutput);
+        }
+
+        if (summary.Bottleneck is { } bottleneck)
+        {
+            logger.LogInformation("Job {Job}: the bottleneck was the {Stage} stage", jobName, bottleneck);
+        }
+
         return summary;
     }
 }

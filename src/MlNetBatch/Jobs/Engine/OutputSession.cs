@@ -51,7 +51,7 @@ internal sealed class OutputSession : IAsyncDisposable
         ObjectStoreResolver resolver, Formats.DataFormatRegistry formats, string jobName, JobDefinition job, PreparedJob prepared, JobRunOptions runOptions, ILogger logger, CancellationToken cancellationToken)
     {
         var directory = prepared.OutputDirectory;
-        var store = resolver.Resolve(directory);
+        var store = MeteredObjectStore.For(resolver.Resolve(directory), directory, input: false);
         var lease = await OutputLease.AcquireAsync(
             store, directory, jobName, runOptions.Shard, runOptions.LeaseDuration ?? job.Execution.LeaseDuration, logger, cancellationToken).ConfigureAwait(false);
         try

@@ -16,6 +16,7 @@ internal sealed class PartitionExecutor(
     string jobName, JobDefinition job, PreparedJob prepared, OutputSession session, RecordBatchWriterRegistry writers, BadRecordBudget budget, ILogger logger)
 {
     private readonly IReadOnlyList<string> _outputColumns = prepared.OutputColumns.Select(c => c.Name).ToList();
+    private readonly KeyValuePair<string, object?> _jobTag = new(Diagnostics.StageInstruments.JobTag, jobName);
     private long _rowsIn;
     private long _rowsOut;
     private long _missingValues;
@@ -33,6 +34,9 @@ internal sealed class PartitionExecutor(
     /// <summary>Rows a Filter stage took out in the partitions scored so far.</summary>
     public long FilteredRows => Interlocked.Read(ref _filteredRows);
 
+    /// <summary>The run's progress, told of each committed partition.</summary>
+    public Progress.JobProgress? Progress { get; init; }
+
     /// <summary>Where the model runs.</summary>
     public OnnxDevice Device => prepared.Model.Device;
 
@@ -42,6 +46,21 @@ internal sealed class PartitionExecutor(
     /// </summary>
     public async Task ExecuteAsync(Partition partition, ProcessorSlots slots, CancellationToken cancellationToken)
     {
+        using var activity = JobTracing.StartPartition(jobName, partition);
+        try
+        {
+            await ExecuteTracedAsync(partition, slots, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            JobTracing.Fail(activity, e);
+            throw;
+        }
+    }
+
+    private async Task ExecuteTracedAsync(Partition partition, ProcessorSlots slots, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
         var statistics = new ReadStatistics();
         var destination = session.Outputs.DataFile(partition);
@@ -60,6 +79,11 @@ internal sealed class PartitionExecutor(
                 rowsOut = await DataViewWriter.WriteAsync(
                     scored, output.Stream, job.Sink.Format, _outputColumns, DataViewWriter.DefaultBlockRows, job.Sink.Parquet, writers,
                     cursorOnCallerThread: sequential, cancellationToken).ConfigureAwait(false);
+                // The data file's bytes, not the manifest's or quarantine's: what the write stage wrote.
+                if (output.Stream is MeteredWriteStream metered)
+                {
+                    Diagnostics.RunTelemetry.Current?.Write.AddBytes(metered.BytesWritten);
+                }
             }
             finally
             {
@@ -95,6 +119,8 @@ internal sealed class PartitionExecutor(
         Interlocked.Add(ref _rowsOut, rowsOut);
         Interlocked.Add(ref _missingValues, statistics.MissingValues);
         budget.CommitRows(rowsOut + badRows + statistics.FilteredRows, badRows);
+        Progress?.Committed(badRows);
+        JobTracing.Committed(_jobTag, System.Diagnostics.Stopwatch.GetElapsedTime(started), badRows);
         logger.LogDebug("Job {Job}: partition {Partition} committed, {Rows} rows to {Output}", jobName, partition.Id, rowsOut, destination);
     }
 

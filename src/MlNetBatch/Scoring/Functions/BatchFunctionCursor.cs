@@ -24,6 +24,8 @@ internal sealed class BatchFunctionCursor : BlockRowCursor
     private readonly CancellationTokenSource _stop = new();
     private readonly int _window;
     private bool _inputDone;
+    // The score stage of the job run this cursor works for; null outside a run.
+    private readonly Diagnostics.StageMeter? _meter = Diagnostics.RunTelemetry.Current?.Score;
 
     public BatchFunctionCursor(BatchFunctionDataView view, DataViewRowCursor input, bool[] active, bool[] copied)
         : base(view.Schema, active)
@@ -51,6 +53,24 @@ internal sealed class BatchFunctionCursor : BlockRowCursor
     }
 
     protected override bool TryTakeNextBatch(out RecordBatch batch)
+    {
+        // Copying rows into calls and waiting for the function's answers are the score stage's work; the input's
+        // stages subtract their own time.
+        var span = Diagnostics.StageClock.Begin(_meter);
+        var rows = 0;
+        try
+        {
+            var found = TryScoreNextBatch(out batch);
+            rows = found ? batch.RowCount : 0;
+            return found;
+        }
+        finally
+        {
+            Diagnostics.StageClock.End(span, rows);
+        }
+    }
+
+    private bool TryScoreNextBatch(out RecordBatch batch)
     {
         while (true)
         {

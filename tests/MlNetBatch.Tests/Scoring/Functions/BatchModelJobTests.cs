@@ -40,6 +40,8 @@ public class BatchModelJobTests
         // than the limit lets run, so the limit is reached, never passed.
         Assert.Equal(6 * 13, model.Calls);
         Assert.Equal(maxConcurrency, model.MostAtOnce);
+        // The calls are the score stage of the run's statistics.
+        Assert.Equal(Rows, Assert.Single(summary.Stages, s => s.Name == "score").Rows);
     }
 
     [Fact]

@@ -47,6 +47,9 @@ public sealed class RangeHttpServer : IAsyncDisposable
 
     public int RangeRequests => _rangeRequests;
 
+    /// <summary>When set, requests without exactly this Authorization header are refused with 401.</summary>
+    public string? RequiredAuthorization { get; set; }
+
     public string Url(string path) => $"http://127.0.0.1:{Port}/{path}";
 
     /// <summary>Serves <paramref name="data"/> at <paramref name="path"/> with a new strong ETag.</summary>
@@ -93,6 +96,13 @@ public sealed class RangeHttpServer : IAsyncDisposable
         var response = context.Response;
         try
         {
+            if (RequiredAuthorization is { } required && request.Headers["Authorization"] != required)
+            {
+                response.StatusCode = 401;
+                response.Close();
+                return;
+            }
+
             if (!_files.TryGetValue(request.Url!.AbsolutePath.TrimStart('/'), out var file))
             {
                 response.StatusCode = 404;

@@ -56,7 +56,7 @@ internal sealed class ParquetFile : IAsyncDisposable
         SegmentCachingStream? segments;
         try
         {
-            segments = opened is FileStream ? null : new SegmentCachingStream(opened, policy.RemoteSegmentBytes);
+            segments = opened is FileStream or MeteredReadStream { Inner: FileStream } ? null : new SegmentCachingStream(opened, policy.RemoteSegmentBytes);
         }
         catch
         {

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace MlNetBatch.Worker.Service;
+
+/// <summary>Runs an administration command (systemctl, sc.exe, chown) and reports a failure on one line.</summary>
+internal static class SystemCommand
+{
+    /// <summary>Runs <paramref name="program"/>; returns null on success, else the line that says why it failed.</summary>
+    public static string? Run(string program, IReadOnlyList<string> arguments, TextWriter output)
+    {
+        var shown = string.Join(' ', new[] { program }.Concat(arguments));
+        output.WriteLine($"  {shown}");
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode == 0)
+            {
+                return null;
+            }
+
+            var said = (stderr.Trim().Length > 0 ? stderr : stdout.Result).Trim().ReplaceLineEndings(" ");
+            return $"'{shown}' failed with exit code {process.ExitCode}{(said.Length > 0 ? $": {said}" : string.Empty)}";
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return $"'{shown}' could not be started: {e.Message}";
+        }
+    }
+}

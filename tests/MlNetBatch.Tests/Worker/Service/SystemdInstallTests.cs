@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MlNetBatch.Tests.Support;
+using MlNetBatch.Worker.Cli;
+
+namespace MlNetBatch.Tests.Worker.Service;
+
+/// <summary><c>service install --systemd</c> and <c>service uninstall</c>, checked with the real <c>systemd-analyze</c>.</summary>
+public class SystemdInstallTests
+{
+    [Fact]
+    public async Task The_unit_passes_systemd_analyze_verify_and_is_hardened()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", "00:00:30"))));
+
+        var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units);
+
+        Assert.True(exit == 0, output);
+        var (verify, said) = await Run("systemd-analyze", "verify", prefix.UnitFile);
+        Assert.True(verify == 0, $"systemd-analyze verify failed: {said}\n{File.ReadAllText(prefix.UnitFile)}");
+        Assert.Equal(["notify"], prefix.Values("Type"));
+        Assert.Equal(["on-failure"], prefix.Values("Restart"));
+        Assert.Equal(["yes"], prefix.Values("DynamicUser"));
+        Assert.Empty(prefix.Values("User"));
+        Assert.Equal(["strict"], prefix.Values("ProtectSystem"));
+        Assert.Equal(["yes"], prefix.Values("NoNewPrivileges"));
+        Assert.Equal(["yes"], prefix.Values("PrivateTmp"));
+        Assert.Equal(["yes"], prefix.Values("ProtectHome"));
+        Assert.Equal(["-/etc/mlnetbatch/env"], prefix.Values("EnvironmentFile"));
+        // No MlNetBatch:StateDirectory: systemd makes /var/lib/mlnetbatch for the run history, writable by the dynamic user.
+        Assert.Equal(["mlnetbatch"], prefix.Values("StateDirectory"));
+        Assert.Equal([prefix.Prefix], prefix.Values("WorkingDirectory"));
+        // The prefix has a space: the program is one quoted word.
+        Assert.Equal([$"\"{prefix.Executable}\""], prefix.Values("ExecStart"));
+        Assert.Contains("sudo systemctl daemon-reload", output);
+        Assert.Contains("sudo systemctl enable --now mlnetbatch", output);
+        Assert.Contains("systemctl status mlnetbatch", output);
+        Assert.Contains("journalctl -u mlnetbatch", output);
+    }
+
+    [Fact]
+    public async Task ReadWritePaths_holds_exactly_the_local_output_state_and_log_directories_of_the_configured_jobs()
+    {
+        var settings = Settings(Jobs(
+            ("relative", "out/relative", null),
+            ("nested", "out/relative/inner", null),
+            ("absolute", "/srv/mlnetbatch-test/scores", null),
+            ("uri", "file:///srv/mlnetbatch-test/by-uri", null),
+            ("cloud", "s3://bucket/scores", null),
+            ("blob", "az://container/scores", null)));
+        settings["MlNetBatch"]!["StateDirectory"] = "state";
+        using var prefix = new ServicePrefix(settings);
+        var extra = prefix.Combine("jobs.json");
+        // A --config file's relative paths resolve against its own folder.
+        await File.WriteAllTextAsync(extra, Settings(Jobs(("from-file", "file-out", null))).ToJsonString());
+        try
+        {
+            var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--config", extra);
+
+            Assert.True(exit == 0, output);
+            Assert.Equal(
+                [string.Join(' ', new[]
+                {
+                    prefix.Combine("file-out"),
+                    Path.Combine(prefix.Prefix, "logs"),
+                    Path.Combine(prefix.Prefix, "out", "relative"),
+                    Path.Combine(prefix.Prefix, "state"),
+                    "/srv/mlnetbatch-test/by-uri",
+                    "/srv/mlnetbatch-test/scores",
+                }.Order(StringComparer.Ordinal).Select(p => p.Contains(' ') ? $"\"{p}\"" : p))],
+                prefix.Values("ReadWritePaths"));
+            Assert.Equal([$"\"{prefix.Executable}\" --config {extra}"], prefix.Values("ExecStart"));
+            Assert.Empty(prefix.Values("StateDirectory"));
+            // systemd would refuse to start with a missing ReadWritePaths= directory: install creates them.
+            Assert.True(Directory.Exists("/srv/mlnetbatch-test/scores"));
+            Assert.True(Directory.Exists(Path.Combine(prefix.Prefix, "state")));
+        }
+        finally
+        {
+            Directory.Delete("/srv/mlnetbatch-test", recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TimeoutStopSec_is_the_longest_shutdown_grace_period_plus_the_margin()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("quick", "out/quick", "00:00:10"), ("slow", "out/slow", "00:04:05"), ("default", "out/default", null))));
+
+        var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units);
+
+        Assert.True(exit == 0, output);
+        Assert.Equal(["275"], prefix.Values("TimeoutStopSec"));
+    }
+
+    [Fact]
+    public async Task A_dedicated_user_replaces_the_dynamic_one_and_owns_the_directories_install_creates()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+
+        var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--user", "nobody");
+
+        Assert.True(exit == 0, output);
+        Assert.Equal(["nobody"], prefix.Values("User"));
+        Assert.Empty(prefix.Values("DynamicUser"));
+        var (_, owner) = await Run("stat", "-c", "%U", Path.Combine(prefix.Prefix, "out", "only"));
+        Assert.Equal("nobody", owner.Trim());
+    }
+
+    [Fact]
+    public async Task Uninstall_removes_the_unit_install_wrote_and_keeps_the_output()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+        var before = Directory.GetFileSystemEntries(prefix.Units);
+        await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units);
+        Assert.True(File.Exists(prefix.UnitFile));
+
+        var (exit, output) = await Invoke("service", "uninstall", "--systemd", "--unit-dir", prefix.Units);
+
+        Assert.True(exit == 0, output);
+        Assert.Equal(before, Directory.GetFileSystemEntries(prefix.Units));
+        Assert.True(Directory.Exists(Path.Combine(prefix.Prefix, "out", "only")));
+        Assert.Contains("systemctl daemon-reload", output);
+    }
+
+    [Fact]
+    public async Task Uninstall_of_an_enabled_unit_says_to_disable_it_first()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+        await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units);
+        // What 'systemctl enable' makes for WantedBy=multi-user.target.
+        Directory.CreateDirectory(Path.Combine(prefix.Units, "multi-user.target.wants"));
+        File.CreateSymbolicLink(Path.Combine(prefix.Units, "multi-user.target.wants", "mlnetbatch.service"), prefix.UnitFile);
+
+        var (exit, output) = await Invoke("service", "uninstall", "--systemd", "--unit-dir", prefix.Units);
+
+        Assert.Equal(WorkerCommandLine.Failed, exit);
+        Assert.Equal(
+            $"The mlnetbatch service is enabled ({Path.Combine(prefix.Units, "multi-user.target.wants", "mlnetbatch.service")}): run 'sudo systemctl disable --now mlnetbatch' first, or pass --disable.",
+            output.TrimEnd());
+        Assert.True(File.Exists(prefix.UnitFile));
+    }
+
+    [Fact]
+    public async Task Without_the_right_to_write_the_unit_install_fails_with_one_line()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+        // Root may write anywhere, so the unit directory is a file: the write fails as it would without rights.
+        var notADirectory = prefix.Combine("not-a-directory");
+        await File.WriteAllTextAsync(notADirectory, "a file");
+
+        var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", notADirectory);
+
+        Assert.Equal(WorkerCommandLine.Failed, exit);
+        var line = Assert.Single(output.TrimEnd().Split('\n'));
+        Assert.StartsWith($"Cannot write the unit file {Path.Combine(notADirectory, "mlnetbatch.service")}: ", line);
+        Assert.EndsWith("; run the install as root (sudo) or choose --unit-dir.", line);
+        Assert.False(Directory.Exists(Path.Combine(prefix.Prefix, "out")));
+    }
+
+    [Fact]
+    public async Task Install_without_a_published_worker_in_the_prefix_says_to_publish_first()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+        File.Delete(prefix.Executable);
+
+        var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units);
+
+        Assert.Equal(WorkerCommandLine.Failed, exit);
+        Assert.Equal(
+            $"No published worker at {prefix.Executable}: publish it first (dotnet publish src/MlNetBatch.Worker -c Release -o {prefix.Prefix}) or name its folder with --prefix.",
+            output.TrimEnd());
+        Assert.False(File.Exists(prefix.UnitFile));
+    }
+
+    [Fact]
+    public async Task With_enable_the_systemctl_commands_run_and_their_failure_is_one_line()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+
+        // The unit directory is not one systemd reads (and this machine may not run systemd): systemctl must fail.
+        var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--enable");
+
+        Assert.Equal(WorkerCommandLine.Failed, exit);
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Contains("  systemctl daemon-reload", lines);
+        Assert.Matches(@"^'systemctl (daemon-reload|enable --now mlnetbatch)' failed with exit code \d+", lines[^1]);
+        Assert.True(File.Exists(prefix.UnitFile));
+    }
+
+    [Fact]
+    public async Task A_malformed_configuration_file_a_value_that_does_not_bind_or_a_bad_user_name_is_one_line()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+        var broken = prefix.Combine("broken.json");
+        await File.WriteAllTextAsync(broken, "{ \"MlNetBatch\": ");
+
+        var (badFile, fileOutput) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--config", broken);
+        var badValue = prefix.Combine("bad-value.json");
+        await File.WriteAllTextAsync(badValue, """{ "MlNetBatch": { "Jobs": { "j": { "Execution": { "ShutdownGracePeriod": "soon" } } } } }""");
+        var (badBinding, bindingOutput) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--config", badValue);
+        var (badUser, userOutput) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--user", "no body");
+
+        Assert.Equal(WorkerCommandLine.Failed, badFile);
+        Assert.StartsWith("The configuration could not be read: ", Assert.Single(fileOutput.TrimEnd().Split('\n')));
+        Assert.Equal(WorkerCommandLine.Failed, badBinding);
+        var bindingLine = Assert.Single(bindingOutput.TrimEnd().Split('\n'));
+        Assert.Equal("The configuration is invalid: MlNetBatch:Jobs:j:Execution:ShutdownGracePeriod: 'soon' is not a time span such as 00:00:30.", bindingLine);
+        Assert.Equal(WorkerCommandLine.Usage, badUser);
+        Assert.Equal("--user 'no body' is not a valid user name (letters, digits, '_', '-' and '.', not starting with a digit or '-').", userOutput.TrimEnd());
+        Assert.False(File.Exists(prefix.UnitFile));
+    }
+
+    /// <summary>Settings as a published appsettings.json has them: a console and a daily log file under logs/.</summary>
+    internal static JsonObject Settings(JsonObject jobs) => new()
+    {
+        ["Serilog"] = JsonNode.Parse("""
+            { "WriteTo": [ { "Name": "Console" }, { "Name": "File", "Args": { "path": "logs/mlnetbatch-.log", "rollingInterval": "Day" } } ] }
+            """),
+        ["MlNetBatch"] = new JsonObject { ["Jobs"] = jobs },
+    };
+
+    internal static JsonObject Jobs(params (string Name, string Sink, string? Grace)[] jobs)
+    {
+        var result = new JsonObject();
+        foreach (var (name, sink, grace) in jobs)
+        {
+            var job = new JsonObject
+            {
+                ["Source"] = new JsonObject { ["Path"] = "s3://inputs/*.parquet" },
+                ["Model"] = new JsonObject { ["ModelPath"] = "models/model.onnx" },
+                ["Sink"] = new JsonObject { ["Path"] = sink },
+            };
+            if (grace is not null)
+            {
+                job["Execution"] = new JsonObject { ["ShutdownGracePeriod"] = grace };
+            }
+
+            result[name] = job;
+        }
+
+        return result;
+    }
+
+    private static async Task<(int Exit, string Output)> Invoke(params string[] args)
+    {
+        var output = new StringWriter();
+        var exit = await WorkerCommandLine.Create(configure: null, output).Parse(args).InvokeAsync();
+        return (exit, output.ToString());
+    }
+
+    private static async Task<(int Exit, string Output)> Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + stderr);
+    }
+}
