@@ -48,10 +48,26 @@ public static class WorkerCommandLine
 
         var run = new Command("run", "Run one job now and exit: 0 on success, 1 on failure, 130 when stopped (the next run resumes).");
         var restart = new Option<bool>("--restart") { Description = "Ignore the progress of earlier runs and score every partition again." };
+        var shard = new Option<JobShard?>("--shard")
+        {
+            Description = "Score only share i of N of the partitions (0 <= i < N), beside the other shards writing the same output; for a Kubernetes Indexed Job: --shard $(JOB_COMPLETION_INDEX)/N.",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (JobShard.TryParse(text, out var parsed, out var problem))
+                {
+                    return parsed;
+                }
+
+                result.AddError(problem!);
+                return null;
+            },
+        };
         run.Arguments.Add(jobArgument);
         run.Options.Add(restart);
+        run.Options.Add(shard);
         run.SetAction((parse, ct) => WithHost(parse.GetValue(configOption), customization, output, ct, (host, writer) =>
-            JobCommands.RunAsync(host, parse.GetValue(jobArgument)!, new JobRunOptions { Restart = parse.GetValue(restart) }, writer, ct)));
+            JobCommands.RunAsync(host, parse.GetValue(jobArgument)!, new JobRunOptions { Restart = parse.GetValue(restart), Shard = parse.GetValue(shard) }, writer, ct)));
         root.Subcommands.Add(run);
 
         var validate = new Command("validate", "Check the configuration and load every model, without running anything.");

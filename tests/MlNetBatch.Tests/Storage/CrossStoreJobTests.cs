@@ -61,9 +61,9 @@ public sealed class CrossStoreJobTests(CrossStoreServers servers) : IClassFixtur
             }
 
             var output = ObjectLocation.Parse(directory);
-            await using var held = await MlNetBatch.Jobs.Commit.OutputLease.AcquireAsync(store, output, "one", TimeSpan.FromMinutes(1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default);
+            await using var held = await MlNetBatch.Jobs.Commit.OutputLease.AcquireAsync(store, output, "one", null, TimeSpan.FromMinutes(1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default);
             var refused = await Assert.ThrowsAsync<MlNetBatch.Jobs.Commit.OutputLeasedException>(() =>
-                MlNetBatch.Jobs.Commit.OutputLease.AcquireAsync(store, output, "two", TimeSpan.FromMinutes(1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default));
+                MlNetBatch.Jobs.Commit.OutputLease.AcquireAsync(store, output, "two", null, TimeSpan.FromMinutes(1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default));
             Assert.Contains(held.Holder, refused.Message);
         }
 

@@ -31,6 +31,9 @@ public sealed class OutputLease : IAsyncDisposable
         _renewal = Task.Run(RenewAsync);
     }
 
+    /// <summary>The lease file of a run of <paramref name="shard"/>, or of the whole job.</summary>
+    public static string Name(JobShard? shard) => shard is null ? LeaseName : $"_lease.{shard.Name}.json";
+
     /// <summary>Who holds this lease: host, process and run.</summary>
     public string Holder => _record.Holder;
 
@@ -39,9 +42,35 @@ public sealed class OutputLease : IAsyncDisposable
     /// <see cref="OutputLeasedException"/> naming the holder when another run has it.
     /// </summary>
     public static async Task<OutputLease> AcquireAsync(
-        IObjectStore store, ObjectLocation directory, string job, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
+        IObjectStore store, ObjectLocation directory, string job, JobShard? shard, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
     {
-        var location = directory.Combine(LeaseName);
+        var lease = await AcquireAsync(store, directory, directory.Combine(Name(shard)), job, duration, logger, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Shards of one count write side by side; any other pair (the whole job and a shard, 0/2 and 1/3) would
+            // score the same partitions at once. Each run checks after taking its own lease, so of two that start
+            // together at least one sees the other.
+            if (await ShardLeases.FindConflictAsync(store, directory, shard, cancellationToken).ConfigureAwait(false) is { } other)
+            {
+                var holder = await ReadAsync(store, directory.Combine(other), cancellationToken).ConfigureAwait(false);
+                if (holder is not null && holder.ExpiresAt > DateTimeOffset.UtcNow)
+                {
+                    throw new OutputLeasedException(job, directory, holder.Holder, holder.ExpiresAt);
+                }
+            }
+
+            return lease;
+        }
+        catch
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<OutputLease> AcquireAsync(
+        IObjectStore store, ObjectLocation directory, ObjectLocation location, string job, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
+    {
         var record = new LeaseRecord
         {
             Holder = $"{Environment.MachineName}/pid {Environment.ProcessId}/run {Guid.NewGuid():N}",

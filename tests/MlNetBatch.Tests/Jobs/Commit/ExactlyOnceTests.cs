@@ -65,7 +65,7 @@ public class ExactlyOnceTests
         await WriteInputAsync(dir, files: 1);
         var job = TabularJobs.Parquet(dir.Combine("in", "*.parquet"), TestModels.Tabular(dir), dir.Combine("out"));
         var output = ObjectLocation.Local(dir.Combine("out"));
-        await using (var held = await OutputLease.AcquireAsync(new LocalObjectStore(), output, "other", TimeSpan.FromMinutes(5), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default))
+        await using (var held = await OutputLease.AcquireAsync(new LocalObjectStore(), output, "other", null, TimeSpan.FromMinutes(5), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default))
         {
             var error = await Assert.ThrowsAsync<OutputLeasedException>(() => Runner(dir).RunAsync("leased", job));
             Assert.Contains(held.Holder, error.Message);
