@@ -97,15 +97,25 @@ internal static class JobCommands
 
     public static int List(IHost host, TextWriter output)
     {
-        var jobs = Jobs(host);
-        if (jobs.Count == 0)
+        // Every job is listed, the invalid ones as such: one bad job does not hide the others.
+        var set = host.Services.GetRequiredService<ConfiguredJobs>().Read();
+        if (set.SharedProblems.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(MlNetBatchOptions), set.SharedProblems);
+        }
+
+        if (!set.Names.Any())
         {
             output.WriteLine("No jobs are defined under MlNetBatch:Jobs.");
         }
 
-        foreach (var (name, job) in jobs.OrderBy(j => j.Key, StringComparer.OrdinalIgnoreCase))
+        foreach (var name in set.Names.Order(StringComparer.OrdinalIgnoreCase))
         {
-            if (job.Schedule is { Length: > 0 } cron)
+            if (!set.Valid.TryGetValue(name, out var job))
+            {
+                output.WriteLine($"{name}	invalid: {set.Invalid[name].Count} problem(s); 'validate' lists them");
+            }
+            else if (job.Schedule is { Length: > 0 } cron)
             {
                 var next = new CronExpression(cron).GetNextValidTimeAfter(DateTimeOffset.UtcNow);
                 output.WriteLine($"{name}\t{cron}\tnext: {next?.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}");

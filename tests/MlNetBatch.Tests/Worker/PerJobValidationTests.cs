@@ -56,6 +56,19 @@ public class PerJobValidationTests
     }
 
     [Fact]
+    public async Task List_shows_the_valid_jobs_and_marks_the_invalid_one()
+    {
+        using var dir = new TempDirectory();
+        var config = await GoodAndBadAsync(dir);
+
+        var (exit, output) = await WorkerProcess.RunAsync(dir.Path, null, "list", "--config", config);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("good\t0 0 3 * * ?\tnext: ", output);
+        Assert.Contains("bad\tinvalid: 1 problem(s); 'validate' lists them", output);
+    }
+
+    [Fact]
     public async Task A_problem_every_job_shares_still_stops_run_of_a_valid_job()
     {
         using var dir = new TempDirectory();
