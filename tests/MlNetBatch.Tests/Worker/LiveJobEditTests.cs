@@ -127,6 +127,37 @@ public class LiveJobEditTests
         }
     }
 
+    [Fact]
+    public async Task A_job_added_to_appsettings_json_is_scheduled_by_the_running_worker_process()
+    {
+        using var dir = new TempDirectory();
+        var settings = dir.Combine("appsettings.json");
+        var jobs = new Dictionary<string, JsonObject> { ["first"] = Scheduled(dir, "first", "0 0 3 * * ?") };
+        File.Move(await WorkerConfigFiles.WriteAsync(dir, "initial", Copy(jobs)), settings);
+        using var worker = WorkerProcess.Start(dir.Path, null);
+        await WaitForOutputAsync(worker, "Job first runs on '0 0 3 * * ?'");
+
+        jobs["second"] = Scheduled(dir, "second", "0 0 4 * * ?");
+        var edited = await WorkerConfigFiles.WriteAsync(dir, "edited", Copy(jobs));
+        File.Move(edited, settings, overwrite: true);
+
+        await WaitForOutputAsync(worker, "Job second added from the configuration: runs on '0 0 4 * * ?'");
+        Assert.False(worker.HasExited, worker.Output);
+    }
+
+    private static Dictionary<string, JsonObject> Copy(Dictionary<string, JsonObject> jobs) =>
+        jobs.ToDictionary(j => j.Key, j => j.Value.DeepClone().AsObject());
+
+    private static async Task WaitForOutputAsync(WorkerProcess worker, string line)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!worker.Output.Contains(line, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !worker.HasExited, $"the worker never said \"{line}\":\n{worker.Output}");
+            await Task.Delay(50);
+        }
+    }
+
     private static JsonObject Scheduled(TempDirectory dir, string name, string cron)
     {
         var job = WorkerConfigFiles.Job(dir.Combine($"{name}.parquet"), dir.Combine($"{name}-out"));
