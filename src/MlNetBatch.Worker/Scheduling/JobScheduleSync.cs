@@ -19,7 +19,7 @@ internal sealed class JobScheduleSync(
     : IHostedService, IDisposable
 {
     // Each applied definition as JSON, to tell an edit of the job from a change elsewhere in configuration.
-    private readonly Dictionary<string, string> _applied = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string?> _applied = new(StringComparer.OrdinalIgnoreCase);
 
     // The problems last reported per invalid job, so that a change elsewhere does not repeat them.
     private readonly Dictionary<string, string> _rejected = new(StringComparer.OrdinalIgnoreCase);
@@ -95,9 +95,9 @@ internal sealed class JobScheduleSync(
         ReportInvalid(jobs);
         foreach (var (name, job) in jobs.Valid)
         {
-            var settings = JsonSerializer.Serialize(job);
+            var settings = Settings(job);
             var known = _applied.TryGetValue(name, out var applied);
-            if (known && applied == settings)
+            if (known && settings is not null && applied == settings)
             {
                 continue;
             }
@@ -118,6 +118,19 @@ internal sealed class JobScheduleSync(
             scheduled.Remove(name);
             _applied.Remove(name);
             logger.LogInformation("Job {Job} was removed from the configuration and is no longer scheduled; a run in progress finishes", name);
+        }
+    }
+
+    /// <summary>The definition as bound, to compare with the applied one; null (always a change) if it cannot be written.</summary>
+    private static string? Settings(JobDefinition job)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(job);
+        }
+        catch (NotSupportedException)
+        {
+            return null;
         }
     }
 

@@ -56,6 +56,21 @@ public class ConfiguredJobsTests
         Assert.Equal(["good"], configured.Read().Invalid.Keys);
     }
 
+    [Theory]
+    [InlineData("appsettings.json")]
+    [InlineData("config/jobs.example.json")]
+    [InlineData("config/taxi.json")]
+    public void The_shipped_job_definitions_write_to_the_same_JSON_each_time_as_the_service_compares_them_across_edits(string file)
+    {
+        var jobs = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryPaths.Root, file)).Build()
+            .GetSection(MlNetBatchOptions.SectionName).Get<MlNetBatchOptions>()!.Jobs;
+        var again = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryPaths.Root, file)).Build()
+            .GetSection(MlNetBatchOptions.SectionName).Get<MlNetBatchOptions>()!.Jobs;
+
+        Assert.NotEmpty(jobs);
+        Assert.All(jobs, j => Assert.Equal(System.Text.Json.JsonSerializer.Serialize(j.Value), System.Text.Json.JsonSerializer.Serialize(again[j.Key])));
+    }
+
     private static void Add(Dictionary<string, string?> settings, string name, string model, string sink)
     {
         settings[$"MlNetBatch:Jobs:{name}:Source:Path"] = "in/*.parquet";

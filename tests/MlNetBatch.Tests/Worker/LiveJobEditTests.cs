@@ -49,6 +49,9 @@ public class LiveJobEditTests
             await file.WaitForLogAsync("Job second was removed from the configuration");
             Assert.False(host.Services.GetRequiredService<ScheduledJobs>().TryGet("second", out _));
             Assert.Equal("0 0 3 * * ?", await CronOfAsync(scheduler, "first"));
+            // Edits of other jobs leave it alone.
+            await file.WaitForLogAsync("Job first runs on '0 0 3 * * ?'");
+            Assert.DoesNotContain("Job first changed", file.ReadLog());
         }
         finally
         {
@@ -228,7 +231,7 @@ public class LiveJobEditTests
             }
         }
 
-        private string ReadLog()
+        public string ReadLog()
         {
             if (!File.Exists(Log))
             {
