@@ -97,11 +97,12 @@ internal static class JobCommands
 
     public static int List(IHost host, TextWriter output)
     {
-        // Every job is listed, the invalid ones as such: one bad job does not hide the others.
+        // The valid jobs are listed even when others are not; the problems follow, as the configuration report.
         var set = host.Services.GetRequiredService<ConfiguredJobs>().Read();
+        IReadOnlyList<string> problems = [.. set.SharedProblems, .. set.Invalid.Values.SelectMany(p => p)];
         if (set.SharedProblems.Count > 0)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(MlNetBatchOptions), set.SharedProblems);
+            throw new OptionsValidationException(Options.DefaultName, typeof(MlNetBatchOptions), problems);
         }
 
         if (!set.Names.Any())
@@ -109,13 +110,9 @@ internal static class JobCommands
             output.WriteLine("No jobs are defined under MlNetBatch:Jobs.");
         }
 
-        foreach (var name in set.Names.Order(StringComparer.OrdinalIgnoreCase))
+        foreach (var (name, job) in set.Valid.OrderBy(j => j.Key, StringComparer.OrdinalIgnoreCase))
         {
-            if (!set.Valid.TryGetValue(name, out var job))
-            {
-                output.WriteLine($"{name}	invalid: {set.Invalid[name].Count} problem(s); 'validate' lists them");
-            }
-            else if (job.Schedule is { Length: > 0 } cron)
+            if (job.Schedule is { Length: > 0 } cron)
             {
                 var next = new CronExpression(cron).GetNextValidTimeAfter(DateTimeOffset.UtcNow);
                 output.WriteLine($"{name}\t{cron}\tnext: {next?.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}");
@@ -124,6 +121,11 @@ internal static class JobCommands
             {
                 output.WriteLine($"{name}\ton demand");
             }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(MlNetBatchOptions), problems);
         }
 
         return 0;
