@@ -14,8 +14,7 @@ internal static class JobCommands
 {
     public static async Task<int> RunAsync(IHost host, string jobName, JobRunOptions runOptions, TextWriter output, CancellationToken cancellationToken)
     {
-        var jobs = Jobs(host);
-        if (!TryFind(jobs, jobName, output, out var name, out var job))
+        if (!TryFind(host, jobName, output, out var name, out var job))
         {
             return WorkerCommandLine.Usage;
         }
@@ -98,13 +97,20 @@ internal static class JobCommands
 
     public static int List(IHost host, TextWriter output)
     {
-        var jobs = Jobs(host);
-        if (jobs.Count == 0)
+        // The valid jobs are listed even when others are not; the problems follow, as the configuration report.
+        var set = host.Services.GetRequiredService<ConfiguredJobs>().Read();
+        IReadOnlyList<string> problems = [.. set.SharedProblems, .. set.Invalid.Values.SelectMany(p => p)];
+        if (set.SharedProblems.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(MlNetBatchOptions), problems);
+        }
+
+        if (!set.Names.Any())
         {
             output.WriteLine("No jobs are defined under MlNetBatch:Jobs.");
         }
 
-        foreach (var (name, job) in jobs.OrderBy(j => j.Key, StringComparer.OrdinalIgnoreCase))
+        foreach (var (name, job) in set.Valid.OrderBy(j => j.Key, StringComparer.OrdinalIgnoreCase))
         {
             if (job.Schedule is { Length: > 0 } cron)
             {
@@ -117,13 +123,17 @@ internal static class JobCommands
             }
         }
 
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(MlNetBatchOptions), problems);
+        }
+
         return 0;
     }
 
     public static async Task<int> PlanAsync(IHost host, string jobName, TextWriter output, CancellationToken cancellationToken)
     {
-        var jobs = Jobs(host);
-        if (!TryFind(jobs, jobName, output, out var name, out var job))
+        if (!TryFind(host, jobName, output, out var name, out var job))
         {
             return WorkerCommandLine.Usage;
         }
@@ -201,17 +211,29 @@ internal static class JobCommands
     private static Dictionary<string, JobDefinition> Jobs(IHost host) =>
         host.Services.GetRequiredService<IOptions<MlNetBatchOptions>>().Value.Jobs;
 
-    private static bool TryFind(Dictionary<string, JobDefinition> jobs, string requested, TextWriter output, out string name, out JobDefinition job)
+    /// <summary>
+    /// Finds the job to act on. Only it, and what all jobs share, must be valid: its problems are thrown as the
+    /// configuration report, while other jobs' problems are left to <c>validate</c>.
+    /// </summary>
+    private static bool TryFind(IHost host, string requested, TextWriter output, out string name, out JobDefinition job)
     {
-        var match = jobs.FirstOrDefault(j => string.Equals(j.Key, requested, StringComparison.OrdinalIgnoreCase));
-        name = match.Key ?? requested;
-        job = match.Value!;
-        if (match.Key is null)
+        var jobs = host.Services.GetRequiredService<ConfiguredJobs>().Read();
+        var match = jobs.Names.FirstOrDefault(n => string.Equals(n, requested, StringComparison.OrdinalIgnoreCase));
+        name = match ?? requested;
+        job = null!;
+        if (match is null && jobs.SharedProblems.Count == 0)
         {
-            output.WriteLine($"No job named '{requested}'. Defined jobs: {(jobs.Count == 0 ? "none" : string.Join(", ", jobs.Keys))}.");
+            var names = jobs.Names.ToList();
+            output.WriteLine($"No job named '{requested}'. Defined jobs: {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
             return false;
         }
 
+        if (jobs.ProblemsOf(name) is { Count: > 0 } problems)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(MlNetBatchOptions), problems);
+        }
+
+        job = jobs.Valid[name];
         return true;
     }
 }

@@ -101,9 +101,14 @@ public static class WorkerCommandLine
 
         try
         {
-            // The jobs are validated first, as the commands do: that report also covers the storage settings, which
-            // the host's own start-up check would otherwise stop at one by one.
-            _ = host.Services.GetRequiredService<IOptions<MlNetBatchOptions>>().Value;
+            // What every job shares is checked first, as the commands do: that report also covers the storage settings,
+            // which the host's own start-up check would otherwise stop at one by one. Invalid jobs are reported and left
+            // out when the scheduler starts; the valid ones run.
+            if (host.Services.GetRequiredService<ConfiguredJobs>().Read().SharedProblems is { Count: > 0 } shared)
+            {
+                throw new OptionsValidationException(Options.DefaultName, typeof(MlNetBatchOptions), shared);
+            }
+
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }

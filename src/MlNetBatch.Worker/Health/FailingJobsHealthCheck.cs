@@ -6,7 +6,7 @@ using MlNetBatch.Worker.History;
 namespace MlNetBatch.Worker.Health;
 
 /// <summary>Unhealthy when a configured job failed each of its last <see cref="JobHealthOptions.FailedRuns"/> finished runs.</summary>
-internal sealed class FailingJobsHealthCheck(RunHistoryStore history, IOptionsMonitor<MlNetBatchOptions> jobs, IOptions<JobHealthOptions> options) : IHealthCheck
+internal sealed class FailingJobsHealthCheck(RunHistoryStore history, ConfiguredJobs jobs, IOptions<JobHealthOptions> options) : IHealthCheck
 {
     /// <summary>The check's name in reports.</summary>
     public const string Name = "failing-jobs";
@@ -18,7 +18,7 @@ internal sealed class FailingJobsHealthCheck(RunHistoryStore history, IOptionsMo
     {
         var threshold = options.Value.FailedRuns;
         var failing = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
-        foreach (var job in jobs.CurrentValue.Jobs.Keys)
+        foreach (var job in jobs.Read().Names)
         {
             var finished = history.Recent(job, threshold + Slack).Where(r => r.Status is RunStatus.Succeeded or RunStatus.Failed).Take(threshold).ToList();
             if (finished.Count == threshold && finished.All(r => r.Status == RunStatus.Failed))

@@ -10,7 +10,7 @@ namespace MlNetBatch.Worker.Health;
 /// <see cref="JobHealthOptions.MissedScheduleTolerance"/> ago, while the service had it scheduled, and no run of it
 /// has started since. A job the service has not scheduled yet on its present schedule cannot have missed it.
 /// </summary>
-internal sealed class MissedSchedulesHealthCheck(RunHistoryStore history, IOptionsMonitor<MlNetBatchOptions> jobs, IOptions<JobHealthOptions> options, TimeProvider clock) : IHealthCheck
+internal sealed class MissedSchedulesHealthCheck(RunHistoryStore history, ConfiguredJobs jobs, IOptions<JobHealthOptions> options, TimeProvider clock) : IHealthCheck
 {
     /// <summary>The check's name in reports.</summary>
     public const string Name = "missed-schedules";
@@ -22,7 +22,7 @@ internal sealed class MissedSchedulesHealthCheck(RunHistoryStore history, IOptio
     {
         var cutoff = clock.GetUtcNow() - options.Value.MissedScheduleTolerance;
         var missed = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (job, definition) in jobs.CurrentValue.Jobs)
+        foreach (var (job, definition) in jobs.Read().Valid)
         {
             if (definition.Schedule is not { Length: > 0 } cron
                 || history.ScheduledSince(job, cron) is not { } since

@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using MlNetBatch.Jobs;
 using MlNetBatch.Worker.History;
 using MlNetBatch.Worker.Scheduling;
@@ -11,14 +12,15 @@ namespace MlNetBatch.Worker.Health;
 /// Records in the history, when the service starts and when the jobs are edited, since when it schedules each job on
 /// its schedule: a fire time before that cannot have been missed (<see cref="MissedSchedulesHealthCheck"/>).
 /// </summary>
-internal sealed class ScheduleRecorder(RunHistoryStore history, IOptionsMonitor<MlNetBatchOptions> jobs, ILogger<ScheduleRecorder> logger) : IHostedService
+internal sealed class ScheduleRecorder(RunHistoryStore history, ConfiguredJobs jobs, IConfiguration configuration, ILogger<ScheduleRecorder> logger) : IHostedService
 {
     private IDisposable? _changes;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Record(jobs.CurrentValue);
-        _changes = jobs.OnChange(Record);
+        // The valid jobs, as the service schedules them: one invalid job (or edit) does not stop the others.
+        Record();
+        _changes = ChangeToken.OnChange(configuration.GetReloadToken, Record);
         return Task.CompletedTask;
     }
 
@@ -28,11 +30,11 @@ internal sealed class ScheduleRecorder(RunHistoryStore history, IOptionsMonitor<
         return Task.CompletedTask;
     }
 
-    private void Record(MlNetBatchOptions options)
+    private void Record()
     {
         try
         {
-            foreach (var (name, job) in options.Jobs)
+            foreach (var (name, job) in jobs.Read().Valid)
             {
                 // An invalid schedule is not scheduled (start-up validation reports it), so it cannot be missed either.
                 if (job.Schedule is { Length: > 0 } cron && CronScheduleValidator.Problem(cron) is null)

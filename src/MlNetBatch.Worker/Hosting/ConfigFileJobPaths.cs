@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 using MlNetBatch.Jobs;
 
 namespace MlNetBatch.Worker.Hosting;
@@ -6,34 +7,84 @@ namespace MlNetBatch.Worker.Hosting;
 /// <summary>
 /// Adds a <c>--config</c> file whose relative job paths (source, model, sink) resolve against the file's own folder,
 /// so a job file and the data beside it can be used from any working directory. Paths from other sources
-/// (<c>appsettings.json</c>, environment variables) still resolve against the working directory.
+/// (<c>appsettings.json</c>, environment variables) still resolve against the working directory. The file is watched:
+/// an edit is read again, rebased the same way, and a malformed one is rejected (the previous values stay).
 /// </summary>
 internal static class ConfigFileJobPaths
 {
-    // The job settings that name local files or folders.
+    // The job settings that name local files or folders; Source:Paths:n as well.
     private static readonly string[] PathKeys = ["Source:Path", "Model:ModelPath", "Sink:Path"];
 
     public static IConfigurationBuilder AddJobConfigFile(this IConfigurationBuilder builder, string configFile)
     {
         var file = Path.GetFullPath(configFile);
-        var folder = Path.GetDirectoryName(file)!;
-        builder.AddJsonFile(file, optional: false, reloadOnChange: false);
-
-        // The file's own values, rebased and layered right over it: later sources still win over both.
-        var rebased = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var jobs = new ConfigurationBuilder().AddJsonFile(file, optional: false).Build().GetSection($"{MlNetBatchOptions.SectionName}:Jobs");
-        foreach (var job in jobs.GetChildren())
+        return builder.Add<JobConfigFileSource>(source =>
         {
-            var paths = PathKeys.Select(job.GetSection).Concat(job.GetSection("Source:Paths").GetChildren());
-            foreach (var setting in paths)
+            source.Path = file;
+            source.Optional = false;
+            source.ReloadOnChange = true;
+            source.ResolveFileProvider();
+        });
+    }
+
+    /// <summary>Rewrites, in place, the relative local paths among the jobs' settings <paramref name="data"/> against <paramref name="folder"/>.</summary>
+    internal static void Rebase(IDictionary<string, string?> data, string folder)
+    {
+        var jobs = $"{MlNetBatchOptions.SectionName}:{nameof(MlNetBatchOptions.Jobs)}:";
+        foreach (var (key, value) in data.ToList())
+        {
+            if (value is not { Length: > 0 } path || !key.StartsWith(jobs, StringComparison.OrdinalIgnoreCase)
+                || path.Contains("://", StringComparison.Ordinal) || Path.IsPathRooted(path))
             {
-                if (setting.Value is { Length: > 0 } path && !path.Contains("://", StringComparison.Ordinal) && !Path.IsPathRooted(path))
-                {
-                    rebased[setting.Path] = Path.GetFullPath(Path.Combine(folder, path));
-                }
+                continue;
+            }
+
+            // The key after the job's name: Source:Path, Source:Paths:0, Model:ModelPath, Sink:Path.
+            var setting = key[jobs.Length..];
+            setting = setting[(setting.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            var isPath = PathKeys.Contains(setting, StringComparer.OrdinalIgnoreCase)
+                || (setting.StartsWith("Source:Paths:", StringComparison.OrdinalIgnoreCase) && int.TryParse(setting["Source:Paths:".Length..], out _));
+            if (isPath)
+            {
+                data[key] = Path.GetFullPath(Path.Combine(folder, path));
             }
         }
+    }
 
-        return builder.AddInMemoryCollection(rebased);
+    /// <summary>The <c>--config</c> file: JSON, with its jobs' relative paths rebased at each load.</summary>
+    private sealed class JobConfigFileSource : JsonConfigurationSource
+    {
+        public override IConfigurationProvider Build(IConfigurationBuilder builder)
+        {
+            EnsureDefaults(builder);
+            return new JobConfigFileProvider(this);
+        }
+    }
+
+    private sealed class JobConfigFileProvider(JobConfigFileSource source) : JsonConfigurationProvider(source)
+    {
+        private bool _loaded;
+
+        private string File => Source.FileProvider?.GetFileInfo(Source.Path!).PhysicalPath ?? Source.Path!;
+
+        public override void Load(Stream stream)
+        {
+            var previous = Data;
+            try
+            {
+                base.Load(stream);
+            }
+            catch (Exception e) when (_loaded)
+            {
+                // An edit that is not JSON (or an editor's half-written save): keep the jobs as they were. Without this,
+                // the file's values would be dropped and every job in it unscheduled.
+                Data = previous;
+                Serilog.Log.Error("The edit of {File} is rejected, the jobs keep their previous definitions: {Reason}", File, e.InnerException?.Message ?? e.Message);
+                return;
+            }
+
+            Rebase(Data, Path.GetDirectoryName(File)!);
+            _loaded = true;
+        }
     }
 }

@@ -1,27 +1,21 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using MlNetBatch.Jobs;
-using Quartz;
+using MlNetBatch.Worker.Scheduling;
 
 namespace MlNetBatch.Worker.Hosting;
 
 /// <summary>Tells the operator, at start and stop, which jobs the service runs and when they fire next.</summary>
-internal sealed class ScheduleReporter(IOptions<MlNetBatchOptions> options, ILogger<ScheduleReporter> logger) : IHostedService
+internal sealed class ScheduleReporter(ScheduledJobs jobs, ILogger<ScheduleReporter> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var jobs = options.Value.Jobs;
-        logger.LogInformation("MlNetBatch worker started with {Count} job(s)", jobs.Count);
-        foreach (var (name, job) in jobs)
+        // The valid jobs, scheduled before this starts; the invalid ones are reported by JobScheduleSync.
+        logger.LogInformation("MlNetBatch worker started with {Count} job(s)", jobs.Names.Count);
+        foreach (var name in jobs.Names.Order(StringComparer.OrdinalIgnoreCase))
         {
-            if (job.Schedule is { Length: > 0 } cron)
+            if (jobs.TryGet(name, out var job))
             {
-                logger.LogInformation("Job {Job} runs on '{Schedule}', next at {Next:u}", name, cron, new CronExpression(cron).GetNextValidTimeAfter(DateTimeOffset.UtcNow));
-            }
-            else
-            {
-                logger.LogInformation("Job {Job} has no schedule; run it with 'run {Job}'", name, name);
+                logger.LogInformation("Job {Job} {Schedule}", name, QuartzSchedule.Describe(job));
             }
         }
 

@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
 using MlNetBatch.Worker.Cli;
 using Quartz;
 
 namespace MlNetBatch.Worker.Scheduling;
 
-/// <summary>The Quartz job: a thin adapter that looks up the job definition by name and runs it through the <see cref="History.JobRunRecorder"/>.</summary>
+/// <summary>
+/// The Quartz job: a thin adapter that looks up the job definition by name and runs it through the <see cref="History.JobRunRecorder"/>.
+/// The definition is taken once, when the job fires: a configuration edit during the run applies from the next run.
+/// </summary>
 [DisallowConcurrentExecution]
-public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, IOptionsMonitor<MlNetBatchOptions> options, ILogger<BatchInferenceQuartzJob> logger) : IJob
+public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, ScheduledJobs jobs, ILogger<BatchInferenceQuartzJob> logger) : IJob
 {
     /// <summary>The job-data key holding the job definition's name.</summary>
     public const string JobNameKey = "job";
@@ -17,7 +19,7 @@ public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, IOpti
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var name = context.MergedJobDataMap.GetString(JobNameKey) ?? context.JobDetail.Key.Name;
-        if (!options.CurrentValue.Jobs.TryGetValue(name, out var definition))
+        if (!jobs.TryGet(name, out var definition))
         {
             throw new JobExecutionException($"Job '{name}' is no longer defined in configuration.");
         }

@@ -8,22 +8,23 @@ namespace MlNetBatch.Worker.Scheduling;
 /// Checks each job's <see cref="JobDefinition.Schedule"/> with Quartz, the scheduler that will fire it; the problems
 /// join the same start-up report as the job engine's, each with its configuration path.
 /// </summary>
-public sealed class CronScheduleValidator : IValidateOptions<MlNetBatchOptions>
+public sealed class CronScheduleValidator : IJobValidator
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        foreach (var (jobName, job) in options.Jobs)
-        {
-            if (job.Schedule is { Length: > 0 } schedule && Problem(schedule) is { } problem)
-            {
-                failures.Add($"{MlNetBatchOptions.SectionName}:Jobs:{jobName}:Schedule: '{schedule}' is not a valid cron expression ({problem}). Quartz cron has seconds first, e.g. '0 0 2 * * ?' for 02:00 every day.");
-            }
-        }
-
+        var failures = options.Jobs.SelectMany(j => Problems(j.Key, j.Value)).ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems(string name, JobDefinition? job)
+    {
+        if (job?.Schedule is { Length: > 0 } schedule && Problem(schedule) is { } problem)
+        {
+            yield return $"{MlNetBatchOptions.SectionName}:Jobs:{name}:Schedule: '{schedule}' is not a valid cron expression ({problem}). Quartz cron has seconds first, e.g. '0 0 2 * * ?' for 02:00 every day.";
+        }
     }
 
     /// <summary>What is wrong with <paramref name="schedule"/>, or null when Quartz can schedule it.</summary>

@@ -2,22 +2,27 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using MlNetBatch.Jobs;
 using MlNetBatch.Worker.Cluster;
 using Quartz;
 
 namespace MlNetBatch.Worker.Scheduling;
 
-/// <summary>Registers Quartz with one durable job per job definition and one cron trigger per schedule.</summary>
+/// <summary>
+/// Registers Quartz with one durable job per valid job definition and one cron trigger per schedule, kept in step
+/// with the configuration as it changes.
+/// </summary>
 public static class SchedulingServiceCollectionExtensions
 {
     /// <summary>The Quartz group of MlNetBatch jobs.</summary>
     public const string JobGroup = "mlnetbatch";
 
-    /// <summary>Adds Quartz as a hosted service that waits for running jobs on shutdown.</summary>
+    /// <summary>
+    /// Adds Quartz as a hosted service that waits for running jobs on shutdown, and the service that schedules the jobs
+    /// of <paramref name="section"/> (the <c>MlNetBatch</c> section) one by one: an invalid job is reported and left out,
+    /// the others run. Call it after <c>AddMlNetBatch</c>, whose start-up check of all jobs at once it relaxes to that.
+    /// </summary>
     public static IServiceCollection AddMlNetBatchScheduling(this IServiceCollection services, IConfiguration section)
     {
-        var definitions = section.Get<MlNetBatchOptions>() ?? new MlNetBatchOptions();
         // Ask running jobs to stop on shutdown (their cancellation token fires) instead of only waiting for them.
         var properties = new Dictionary<string, string?> { ["quartz.scheduler.interruptJobsOnShutdownWithWait"] = "true" };
         var cluster = section.GetSection("Cluster").Get<ClusterOptions>() ?? new ClusterOptions();
@@ -30,24 +35,17 @@ public static class SchedulingServiceCollectionExtensions
             {
                 ClusteredJobStore.Configure(quartz, cluster, connection);
             }
-
-            foreach (var (name, job) in definitions.Jobs)
-            {
-                var key = new JobKey(name, JobGroup);
-                quartz.AddJob<BatchInferenceQuartzJob>(j => j.WithIdentity(key).StoreDurably().UsingJobData(BatchInferenceQuartzJob.JobNameKey, name));
-                // An invalid expression is left to start-up validation, which reports it with its configuration path.
-                if (job.Schedule is { Length: > 0 } cron && CronScheduleValidator.Problem(cron) is null)
-                {
-                    quartz.AddTrigger(t => t
-                        .ForJob(key)
-                        .WithIdentity($"{name}-schedule", JobGroup)
-                        .WithCronSchedule(cron, schedule => schedule.WithMisfireInstruction(job.Execution.Misfire == MisfirePolicy.DoNothing
-                            ? CronTriggerMisfireInstruction.DoNothing
-                            : CronTriggerMisfireInstruction.FireAndProceed)));
-                }
-            }
         });
+        services.TryAddSingleton<ScheduledJobs>();
+        // Before Quartz's hosted service: the jobs are in the scheduler when it starts.
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<JobScheduleSync>(sp, section));
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        if (services.LastOrDefault(d => d.ServiceType == typeof(IStartupValidator)) is { ImplementationType: { } validator })
+        {
+            services.Replace(ServiceDescriptor.Transient<IStartupValidator>(sp =>
+                new PerJobStartupValidator((IStartupValidator)ActivatorUtilities.CreateInstance(sp, validator))));
+        }
+
         return services;
     }
 }

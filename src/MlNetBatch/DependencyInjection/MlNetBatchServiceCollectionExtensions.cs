@@ -39,6 +39,8 @@ public static class MlNetBatchServiceCollectionExtensions
             }));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MlNetBatchOptions>, JobBindingValidator>(sp =>
             new JobBindingValidator(section, sp.GetRequiredService<DataFormatRegistry>(), sp.GetRequiredService<RecordBatchWriterRegistry>())));
+        // The same validators, job by job: one invalid job need not stop the others.
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<ConfiguredJobs>(sp, section));
         // The rules a job's Source and Model sections are checked with, for options bound on their own (AddOptions<T>().Bind(…)).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataSourceOptions>, DataSourceOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoreOnnxOptions>, ScoreOnnxOptionsValidator>());

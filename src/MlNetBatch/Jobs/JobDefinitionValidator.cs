@@ -10,9 +10,9 @@ namespace MlNetBatch.Jobs;
 
 /// <summary>
 /// Checks every job definition at start-up and reports every problem at once, each prefixed with its
-/// configuration path (<c>MlNetBatch:Jobs:nightly:Source:Path: …</c>). Schedules are the worker's to check.
+/// configuration path (<c>MlNetBatch:Jobs:nightly:Source:Path: …</c>), or one job alone. Schedules are the worker's to check.
 /// </summary>
-public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
+public sealed class JobDefinitionValidator : IJobValidator
 {
     private readonly JobPaths _paths;
     private readonly DataFormatRegistry _formats;
@@ -49,15 +49,35 @@ public sealed class JobDefinitionValidator : IValidateOptions<MlNetBatchOptions>
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         var stores = CreateStores(failures);
         foreach (var (jobName, job) in options.Jobs)
         {
-            failures.AddRange(Validate(jobName, job, stores).Select(f => $"{MlNetBatchOptions.SectionName}:Jobs:{jobName}:{f}"));
+            failures.AddRange(Problems(jobName, job, stores));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <inheritdoc />
+    public IEnumerable<string> SharedProblems()
+    {
+        var failures = new List<string>();
+        CreateStores(failures);
+        return failures;
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems(string name, JobDefinition? job)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        // A provider that cannot be set up is a shared problem, reported by SharedProblems: the schemes go unchecked here.
+        return job is null ? [] : Problems(name, job, CreateStores([]));
+    }
+
+    private IEnumerable<string> Problems(string jobName, JobDefinition job, ObjectStoreResolver? stores) =>
+        Validate(jobName, job, stores).Select(f => $"{MlNetBatchOptions.SectionName}:Jobs:{jobName}:{f}");
 
     /// <summary>The registered stores, or null (with the reason among the failures) when a provider cannot be set up.</summary>
     private ObjectStoreResolver? CreateStores(List<string> failures)

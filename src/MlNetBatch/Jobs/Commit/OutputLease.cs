@@ -6,7 +6,8 @@ namespace MlNetBatch.Jobs.Commit;
 
 /// <summary>
 /// Exclusive use of an output directory by one run: a <c>_lease.json</c> created only if absent, renewed while the
-/// run lasts and deleted at its end. A lease that is not renewed expires, so a crashed run does not block the next.
+/// run lasts and deleted at its end. A lease that is not renewed expires, so a crashed run does not block the next;
+/// on the holder's own host, a lease whose process is gone is taken over at once (see <see cref="LeaseHolderProcess"/>).
 /// </summary>
 public sealed class OutputLease : IAsyncDisposable
 {
@@ -53,7 +54,7 @@ public sealed class OutputLease : IAsyncDisposable
             if (await ShardLeases.FindConflictAsync(store, directory, shard, cancellationToken).ConfigureAwait(false) is { } other)
             {
                 var holder = await ReadAsync(store, directory.Combine(other), cancellationToken).ConfigureAwait(false);
-                if (holder is not null && holder.ExpiresAt > DateTimeOffset.UtcNow)
+                if (holder is not null && holder.ExpiresAt > DateTimeOffset.UtcNow && holder.HolderProcess?.GoneReason() is null)
                 {
                     throw new OutputLeasedException(job, directory, holder.Holder, holder.ExpiresAt);
                 }
@@ -71,11 +72,15 @@ public sealed class OutputLease : IAsyncDisposable
     private static async Task<OutputLease> AcquireAsync(
         IObjectStore store, ObjectLocation directory, ObjectLocation location, string job, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
     {
+        var self = LeaseHolderProcess.Current;
         var record = new LeaseRecord
         {
-            Holder = $"{Environment.MachineName}/pid {Environment.ProcessId}/run {Guid.NewGuid():N}",
+            Holder = $"{self.Host}/pid {self.Pid}/run {Guid.NewGuid():N}",
             Job = job,
             ExpiresAt = DateTimeOffset.UtcNow + duration,
+            Host = self.Host,
+            Pid = self.Pid,
+            ProcessStartedAt = self.StartedAt,
         };
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -85,15 +90,25 @@ public sealed class OutputLease : IAsyncDisposable
             }
 
             var current = await ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
-            if (current is not null && current.ExpiresAt > DateTimeOffset.UtcNow)
+            var gone = current?.HolderProcess?.GoneReason();
+            if (current is not null && current.ExpiresAt > DateTimeOffset.UtcNow && gone is null)
             {
                 throw new OutputLeasedException(job, directory, current.Holder, current.ExpiresAt);
             }
 
-            // Expired (its run died) or unreadable: take it over, unless another taker got there first — the lease we
-            // saw must still be the one in place. (Two takers racing between this check and the delete remain
-            // possible on stores without compare-and-delete; renewal notices a lost lease and says so.)
-            logger.LogWarning("Job {Job}: taking over the expired lease on {Output} held by {Holder}", job, directory, current?.Holder ?? "an unknown run");
+            // Expired, held by a process that is gone from this host (a crash: systemd restarts us within seconds), or
+            // unreadable: take it over, unless another taker got there first — the lease we saw must still be the one
+            // in place. (Two takers racing between this check and the delete remain possible on stores without
+            // compare-and-delete; renewal notices a lost lease and says so.)
+            if (gone is not null && current!.ExpiresAt > DateTimeOffset.UtcNow)
+            {
+                logger.LogWarning("Job {Job}: taking over the lease on {Output} at once: its holder {Holder} is dead ({Reason})", job, directory, current.Holder, gone);
+            }
+            else
+            {
+                logger.LogWarning("Job {Job}: taking over the expired lease on {Output} held by {Holder}", job, directory, current?.Holder ?? "an unknown run");
+            }
+
             var again = await ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
             if (again?.Holder != current?.Holder || again?.ExpiresAt != current?.ExpiresAt)
             {
@@ -179,5 +194,16 @@ public sealed class OutputLease : IAsyncDisposable
         public string Job { get; set; } = string.Empty;
 
         public DateTimeOffset ExpiresAt { get; set; }
+
+        // The holding process; absent from leases written before these were recorded, which keep the expiry rule.
+        public string? Host { get; set; }
+
+        public int? Pid { get; set; }
+
+        public DateTimeOffset? ProcessStartedAt { get; set; }
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public LeaseHolderProcess? HolderProcess =>
+            Host is { Length: > 0 } host && Pid is { } pid && ProcessStartedAt is { } started ? new LeaseHolderProcess(host, pid, started) : null;
     }
 }
