@@ -20,7 +20,8 @@ public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, Te
         var started = Start(name);
         try
         {
-            var summary = await runner.RunAsync(name, job, runOptions, stopToken).ConfigureAwait(false);
+            // The history's run id is the one on the run's log lines.
+            var summary = await runner.RunAsync(name, job, started.RunId.Length > 0 ? runOptions with { RunId = started.RunId } : runOptions, stopToken).ConfigureAwait(false);
             End(started with
             {
                 Status = RunStatus.Succeeded, RowsIn = summary.RowsIn, RowsOut = summary.RowsOut, BadRows = summary.BadRows, FilteredRows = summary.FilteredRows,

@@ -51,12 +51,19 @@ public static class WorkerHost
         }
 
         configure?.Invoke(builder.Configuration);
+        var node = Cluster.ClusterLogging.NodeId(builder.Configuration);
+        if (node is not null)
+        {
+            Cluster.ClusterLogging.AddNodeToConsoleTemplates(builder.Configuration);
+        }
+
         if (JournalConsole.IsActive)
         {
             JournalConsole.AddPriorityPrefixes(builder.Configuration);
         }
 
         builder.Services.AddSerilog((services, logger) => (JournalConsole.IsActive ? logger.WithSyslogPriority() : logger)
+            .Enrich.WithProperty(Cluster.ClusterLogging.NodeProperty, node ?? string.Empty)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()

@@ -1,7 +1,7 @@
 namespace MlNetBatch.Jobs;
 
 /// <summary>How one run of a job treats earlier runs.</summary>
-public sealed class JobRunOptions
+public sealed record JobRunOptions
 {
     /// <summary>Ignore the progress of earlier runs and score every partition again.</summary>
     public bool Restart { get; init; }
@@ -11,6 +11,9 @@ public sealed class JobRunOptions
     /// scores them all. <c>_SUCCESS</c> appears when every partition is committed, whichever shard finishes last.
     /// </summary>
     public JobShard? Shard { get; init; }
+
+    /// <summary>The run's id on its log lines (<c>RunId</c>) and in the run history; a new one when null.</summary>
+    public string? RunId { get; init; }
 
     /// <summary>Overrides <see cref="ExecutionOptions.LeaseDuration"/> for this run.</summary>
     public TimeSpan? LeaseDuration { get; init; }

@@ -70,6 +70,12 @@ public sealed class JobRunner
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(runOptions);
         using var activity = JobTracing.StartRun(jobName);
+        // Every line logged during the run carries the job and the run id as properties (and the partition, below).
+        using var scope = _logger.BeginScope(new Dictionary<string, object>
+        {
+            ["Job"] = jobName,
+            ["RunId"] = runOptions.RunId ?? Guid.NewGuid().ToString("N")[..12],
+        });
         try
         {
             return await RunTracedAsync(jobName, job, runOptions, stopToken).ConfigureAwait(false);
@@ -94,7 +100,7 @@ public sealed class JobRunner
             jobName, session.Pending.Count, prepared.Partitions.Count, prepared.Source.Files.Count, model.Name, model.Device);
 
         var progress = runOptions.Progress ?? new JobProgress();
-        progress.Begin(jobName, telemetry.Run, prepared.Partitions.Count, prepared.Partitions.Count - session.Pending.Count,
+        progress.Begin(jobName, telemetry.Run, session.Mine.Count, session.Mine.Count - session.Pending.Count,
             session.Pending.All(p => p.RowCount is not null) ? session.Pending.Sum(p => p.RowCount!.Value) : null);
         var executor = new PartitionExecutor(jobName, job, prepared, session, _writers, new BadRecordBudget(jobName, job.Execution), _logger) { Progress = progress };
         var failed = true;

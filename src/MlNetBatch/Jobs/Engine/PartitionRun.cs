@@ -30,6 +30,7 @@ internal sealed class PartitionRun(string jobName, ExecutionOptions execution, P
         {
             while (!stopToken.IsCancellationRequested && !failed.IsCancellationRequested && queue.TryDequeue(out var partition))
             {
+                using var scope = logger.BeginScope(new Dictionary<string, object> { ["Partition"] = partition.Id });
                 try
                 {
                     await _retries.ExecuteAsync(async ct => await executor.ExecuteAsync(partition, slots, ct).ConfigureAwait(false), abandon.Token).ConfigureAwait(false);
