@@ -15,6 +15,8 @@ internal static class ManifestFiles
     private const string Stem = "_manifest";
     private const string ShardStem = "_manifest.shard-";
 
+    private const int ReadAttempts = 3;
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>The manifest a run of <paramref name="shard"/> (or of the whole job) writes.</summary>
@@ -59,6 +61,22 @@ internal static class ManifestFiles
     }
 
     private static async Task<JobManifest?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
+    {
+        // The store retries failed requests; a connection dropped in the middle of the body is retried here, whole,
+        // since a manifest is small and the run cannot go on without it.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReadOnceAsync(store, location, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException) when (attempt < ReadAttempts)
+            {
+            }
+        }
+    }
+
+    private static async Task<JobManifest?> ReadOnceAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
     {
         try
         {

@@ -187,9 +187,13 @@ public sealed class OutputCommitLog
         try
         {
             await WriteAsync(cancellationToken).ConfigureAwait(false);
-            var others = (await ManifestFiles.ReadAllAsync(_store, _directory, cancellationToken).ConfigureAwait(false))
-                .Where(m => m.Key != _name && m.Value.ConfigHash == _manifest.ConfigHash && m.Value.ModelHash == _manifest.ModelHash)
-                .Select(m => m.Value).ToList();
+            // A whole-job run is alone on the output (the leases see to it): the manifests it read at the start are
+            // all there is. Shards run side by side, so a shard reads the others' again now.
+            var others = _name == ManifestFiles.WholeJobName
+                ? _others
+                : (await ManifestFiles.ReadAllAsync(_store, _directory, cancellationToken).ConfigureAwait(false))
+                    .Where(m => m.Key != _name && m.Value.ConfigHash == _manifest.ConfigHash && m.Value.ModelHash == _manifest.ModelHash)
+                    .Select(m => m.Value).ToList();
             var complete = plan.All(p => Matching(_manifest, p.Partition, p.Output) is not null || others.Any(m => Matching(m, p.Partition, p.Output) is not null));
             if (!complete)
             {
