@@ -4,10 +4,20 @@ using System.Diagnostics;
 namespace MlNetBatch.Jobs.Commit;
 
 /// <summary>
-/// The process that holds a lease: its host name, pid and start time. On the same host this tells a crashed holder
-/// from a live one at once, without waiting for its lease to expire; the start time tells a reused pid from the holder.
+/// The process that holds a lease: its host name, the pid namespace it was numbered in, its pid and start time. In
+/// the same namespace this tells a crashed holder from a live one at once, without waiting for its lease to expire;
+/// the start time tells a reused pid from the holder.
 /// </summary>
-internal sealed record LeaseHolderProcess(string Host, int Pid, DateTimeOffset StartedAt)
+/// <param name="Host">The host name.</param>
+/// <param name="Namespace">
+/// On Linux the boot id and pid namespace (<c>/proc/sys/kernel/random/boot_id</c>, <c>/proc/self/ns/pid</c>):
+/// containers that share a host name (host networking, cloned machines) do not share pids, and a pid seen from another
+/// namespace says nothing about the holder. Null where there are none; a holder recorded without one, on a machine
+/// that has one, keeps the expiry rule.
+/// </param>
+/// <param name="Pid">The process id, in <paramref name="Namespace"/>.</param>
+/// <param name="StartedAt">When the process started.</param>
+internal sealed record LeaseHolderProcess(string Host, string? Namespace, int Pid, DateTimeOffset StartedAt)
 {
     // Process start times are computed from the boot time, which .NET recomputes at each call: allow for that jitter.
     // A pid reused within one second of the holder's start is not a case that needs telling apart.
@@ -22,7 +32,9 @@ internal sealed record LeaseHolderProcess(string Host, int Pid, DateTimeOffset S
     /// </summary>
     public string? GoneReason()
     {
-        if (!string.Equals(Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+            || Namespace != Current.Namespace
+            || (OperatingSystem.IsLinux() && Namespace is null))
         {
             return null;
         }
@@ -49,6 +61,21 @@ internal sealed record LeaseHolderProcess(string Host, int Pid, DateTimeOffset S
     private static LeaseHolderProcess Create()
     {
         using var self = Process.GetCurrentProcess();
-        return new LeaseHolderProcess(Environment.MachineName, Environment.ProcessId, new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero));
+        return new LeaseHolderProcess(Environment.MachineName, PidNamespace(), Environment.ProcessId, new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero));
+    }
+
+    private static string? PidNamespace()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux()
+                ? $"{File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim()}/{new FileInfo("/proc/self/ns/pid").LinkTarget}"
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Without it no holder is ever taken for dead early: the expiry rule still applies.
+            return null;
+        }
     }
 }

@@ -79,6 +79,7 @@ public sealed class OutputLease : IAsyncDisposable
             Job = job,
             ExpiresAt = DateTimeOffset.UtcNow + duration,
             Host = self.Host,
+            Namespace = self.Namespace,
             Pid = self.Pid,
             ProcessStartedAt = self.StartedAt,
         };
@@ -198,12 +199,14 @@ public sealed class OutputLease : IAsyncDisposable
         // The holding process; absent from leases written before these were recorded, which keep the expiry rule.
         public string? Host { get; set; }
 
+        public string? Namespace { get; set; }
+
         public int? Pid { get; set; }
 
         public DateTimeOffset? ProcessStartedAt { get; set; }
 
         [System.Text.Json.Serialization.JsonIgnore]
         public LeaseHolderProcess? HolderProcess =>
-            Host is { Length: > 0 } host && Pid is { } pid && ProcessStartedAt is { } started ? new LeaseHolderProcess(host, pid, started) : null;
+            Host is { Length: > 0 } host && Pid is { } pid && ProcessStartedAt is { } started ? new LeaseHolderProcess(host, Namespace, pid, started) : null;
     }
 }

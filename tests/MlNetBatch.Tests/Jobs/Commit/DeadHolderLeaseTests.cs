@@ -93,6 +93,20 @@ public class DeadHolderLeaseTests(CleanTabularRunFixture cleanRun) : IClassFixtu
         Assert.Contains("another-host", error.Message);
     }
 
+    [Theory]
+    [InlineData("00000000-0000-0000-0000-000000000000/pid:[1]")]
+    [InlineData(null)]
+    public async Task A_lease_from_another_pid_namespace_under_the_same_host_name_keeps_the_expiry_rule(string? pidNamespace)
+    {
+        // Containers sharing a host name (host networking, an Indexed Job pod's retry) do not share pids: a pid free
+        // here says nothing about the holder. A lease recorded without a namespace is not taken over early either.
+        using var dir = new TempDirectory();
+        var deadPid = await ExitedProcessIdAsync();
+        await WriteLeaseAsync(dir, Environment.MachineName, deadPid, DateTime.UtcNow - TimeSpan.FromMinutes(1), pidNamespace);
+
+        await Assert.ThrowsAsync<OutputLeasedException>(() => AcquireAsync(dir, new RecordingLogger()));
+    }
+
     [Fact]
     public async Task A_lease_of_a_dead_pid_on_this_host_is_taken_over_at_once_naming_job_output_and_pid()
     {
@@ -113,7 +127,7 @@ public class DeadHolderLeaseTests(CleanTabularRunFixture cleanRun) : IClassFixtu
         OutputLease.AcquireAsync(new LocalObjectStore(), ObjectLocation.Local(dir.Combine("out")), "lease-test", null, LongLease, logger, CancellationToken.None);
 
     /// <summary>A lease as another run would have left it, far from expiring.</summary>
-    private static async Task WriteLeaseAsync(TempDirectory dir, string host, int pid, DateTime startedAt)
+    private static async Task WriteLeaseAsync(TempDirectory dir, string host, int pid, DateTime startedAt, string? pidNamespace = "this one")
     {
         Directory.CreateDirectory(dir.Combine("out"));
         var record = new
@@ -122,6 +136,7 @@ public class DeadHolderLeaseTests(CleanTabularRunFixture cleanRun) : IClassFixtu
             Job = "lease-test",
             ExpiresAt = DateTimeOffset.UtcNow + LongLease,
             Host = host,
+            Namespace = pidNamespace == "this one" ? LeaseHolderProcess.Current.Namespace : pidNamespace,
             Pid = pid,
             ProcessStartedAt = new DateTimeOffset(startedAt, TimeSpan.Zero),
         };
