@@ -52,11 +52,10 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
         await commitLog.ClaimAsync(claimed, cancellationToken).ConfigureAwait(false);
 
         // Temporary files of a run that died between writing and renaming (the lease says no one is writing them
-        // now), for this run's files and the job's stale ones: released first, their temporaries would stay forever.
-        // Other shards' files are left alone: their runs may be writing them.
-        var owned = commitLog.OwnedFiles.ToHashSet(StringComparer.Ordinal);
-        var stale = owned.Where(name => !planned.Contains(name)).ToList();
-        var cleanable = claimed.Concat(stale).Append(ManifestFiles.Name(shard)).Append(OutputLease.Name(shard)).Append(OutputCommitLog.SuccessName).ToHashSet(StringComparer.Ordinal);
+        // now), for this run's files and its stale ones: released first, their temporaries would stay forever. Only
+        // files of this run's own manifest are stale to it: a sibling shard that planned later may be writing others.
+        var stale = commitLog.OwnFiles.Where(name => !planned.Contains(name)).ToList();
+        var cleanable = claimed.Concat(stale).Append(ManifestFiles.Name(shard)).Append(OutputLease.Name(shard)).ToHashSet(StringComparer.Ordinal);
         await store.RemoveAbandonedWritesAsync(
             directory, final => final.Key.StartsWith(prefix, StringComparison.Ordinal) && cleanable.Contains(final.Key[prefix.Length..]), cancellationToken).ConfigureAwait(false);
 

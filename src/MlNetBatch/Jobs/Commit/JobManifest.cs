@@ -7,7 +7,7 @@ namespace MlNetBatch.Jobs.Commit;
 public sealed class JobManifest
 {
     /// <summary>The manifest layout version.</summary>
-    public int Version { get; set; } = 2;
+    public int Version { get; set; } = 3;
 
     /// <summary>The job that wrote the output.</summary>
     public string Job { get; set; } = string.Empty;
@@ -17,6 +17,12 @@ public sealed class JobManifest
 
     /// <summary>SHA-256 of the model bytes.</summary>
     public string ModelHash { get; set; } = string.Empty;
+
+    /// <summary>
+    /// A hash of the partitions the run planned (ids, input versions, files): the shards of one job write
+    /// <c>_SUCCESS</c> only when they all completed the same plan.
+    /// </summary>
+    public string PlanHash { get; set; } = string.Empty;
 
     /// <summary>Committed partitions by partition id.</summary>
     public Dictionary<string, CommittedPartition> Partitions { get; set; } = new(StringComparer.Ordinal);
@@ -28,6 +34,15 @@ public sealed class JobManifest
     /// </summary>
     public List<string> Files { get; set; } = [];
 
-    /// <summary>True once every partition of the last run was committed (and <c>_SUCCESS</c> written).</summary>
+    /// <summary>True once every partition the last run answered for (all, or its shard's share) was committed.</summary>
     public bool Complete { get; set; }
+
+    /// <summary>The record of <paramref name="partition"/> committed to <paramref name="output"/> from the input it has now, or null.</summary>
+    public CommittedPartition? Entry(MlNetBatch.Data.Partition partition, MlNetBatch.Storage.ObjectLocation output) =>
+        Partitions.TryGetValue(partition.Id, out var entry)
+        && entry.InputSize == partition.File.Size
+        && entry.InputETag == partition.File.ETag
+        && entry.Output == output.ToString()
+            ? entry
+            : null;
 }

@@ -22,6 +22,11 @@ internal static class ManifestFiles
     /// <summary>The manifest a run of <paramref name="shard"/> (or of the whole job) writes.</summary>
     public static string Name(JobShard? shard) => shard is null ? WholeJobName : $"{Stem}.{shard.Name}.json";
 
+    /// <summary>Whether the manifest <paramref name="name"/> is that of another shard of the same count as <paramref name="shard"/>.</summary>
+    public static bool IsSibling(string name, JobShard? shard) =>
+        shard is not null && name != Name(shard) && name.StartsWith(ShardStem, StringComparison.Ordinal)
+        && name.EndsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-of-{shard.Count}.json"), StringComparison.Ordinal);
+
     /// <summary>Whether <paramref name="name"/> (relative to the output directory) is a manifest.</summary>
     public static bool IsManifest(string name) =>
         name == WholeJobName || (name.StartsWith(ShardStem, StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && !name.Contains('/', StringComparison.Ordinal));
@@ -52,12 +57,37 @@ internal static class ManifestFiles
         return manifests;
     }
 
+    /// <summary>Whether every other shard of <paramref name="shard"/>'s count completed the plan of <paramref name="manifest"/>, with its settings and model.</summary>
+    public static async Task<bool> SiblingsCompletedAsync(IObjectStore store, ObjectLocation directory, JobShard shard, JobManifest manifest, CancellationToken cancellationToken)
+    {
+        var manifests = await ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false);
+        return Enumerable.Range(0, shard.Count).Where(i => i != shard.Index).Select(i => Name(JobShard.Of(i, shard.Count)))
+            .All(name => manifests.GetValueOrDefault(name) is { Complete: true } sibling && sibling.PlanHash == manifest.PlanHash
+                && sibling.ConfigHash == manifest.ConfigHash && sibling.ModelHash == manifest.ModelHash);
+    }
+
     /// <summary>Writes <paramref name="manifest"/> as <paramref name="name"/> in <paramref name="directory"/>, replacing it atomically.</summary>
     public static async Task WriteAsync(IObjectStore store, ObjectLocation directory, string name, JobManifest manifest, CancellationToken cancellationToken)
     {
         await using var write = await store.CreateAsync(directory.Combine(name), cancellationToken).ConfigureAwait(false);
         await JsonSerializer.SerializeAsync(write.Stream, manifest, Json, cancellationToken).ConfigureAwait(false);
         await write.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Manifests of version 1 named their files only in the partition entries.</summary>
+    public static void AddVersion1Files(HashSet<string> files, ObjectLocation directory, JobManifest? manifest)
+    {
+        var prefix = directory.ToString().TrimEnd('/') + "/";
+        foreach (var entry in manifest?.Partitions.Values ?? Enumerable.Empty<CommittedPartition>())
+        {
+            foreach (var location in new[] { entry.Output, entry.Quarantine })
+            {
+                if (location is not null && location.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    files.Add(location[prefix.Length..]);
+                }
+            }
+        }
     }
 
     private static async Task<JobManifest?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)

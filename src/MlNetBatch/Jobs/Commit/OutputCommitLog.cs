@@ -4,9 +4,11 @@ using MlNetBatch.Storage;
 namespace MlNetBatch.Jobs.Commit;
 
 /// <summary>
-/// The output directory's commit record: reads the manifests at the start of a run, says which partitions are
-/// already done, records each partition as it commits and writes <c>_SUCCESS</c> when all are. A run writes only its
-/// own manifest (<c>_manifest.json</c>, or one per shard); the other shards' manifests are read, never written.
+/// The output directory's commit record: the run's own manifest (<c>_manifest.json</c>, or one per shard) says which
+/// of its partitions are already done; each partition is recorded as it commits, and <c>_SUCCESS</c> is written when
+/// all of the job's are. A run counts only its own manifest's records. Sibling shards' manifests (same count) are read
+/// for the files they own and for completion, never written; manifests of another split (the whole job, another
+/// count) cannot have a live writer under the run's lease, so their files become the run's and they are removed.
 /// </summary>
 public sealed class OutputCommitLog
 {
@@ -24,38 +26,44 @@ public sealed class OutputCommitLog
     private readonly string _name;
     private readonly JobManifest _manifest;
     private readonly HashSet<string> _files;
-    private readonly IReadOnlyList<JobManifest> _others;
+    private readonly JobShard? _shard;
+    private readonly IReadOnlyList<string> _retired;
     private readonly HashSet<string> _owned;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly System.Diagnostics.Stopwatch _sinceWrite = System.Diagnostics.Stopwatch.StartNew();
     private bool _dirty;
 
-    private OutputCommitLog(IObjectStore store, ObjectLocation directory, string name, JobManifest manifest, HashSet<string> files, IReadOnlyList<JobManifest> others, HashSet<string> owned)
+    private OutputCommitLog(
+        IObjectStore store, ObjectLocation directory, string name, JobManifest manifest, HashSet<string> files, JobShard? shard, IReadOnlyList<string> retired, HashSet<string> owned)
     {
         _store = store;
         _directory = directory;
         _name = name;
         _manifest = manifest;
         _files = files;
-        _others = others;
+        _shard = shard;
+        _retired = retired;
         _owned = owned;
     }
 
     /// <summary>
     /// The files (relative to the output directory) that this job wrote or was about to write, by all its manifests:
-    /// the only files it may delete or overwrite.
+    /// the only files it may overwrite.
     /// </summary>
     public IReadOnlySet<string> OwnedFiles => _owned;
+
+    /// <summary>The files this run's own manifest lists: the only ones it may delete as stale (a sibling's may be in flight).</summary>
+    public IReadOnlySet<string> OwnFiles => _files;
 
     /// <summary>Whether the directory held a manifest of this job when the run began: only then is a <c>_SUCCESS</c> there the job's.</summary>
     public bool HadManifest { get; private init; }
 
     /// <summary>
-    /// Opens the record for a run of the whole job, or of <paramref name="shard"/>. Earlier records count only when
-    /// written for the same settings and model and <paramref name="restart"/> is false.
+    /// Opens the record for a run of the whole job, or of <paramref name="shard"/>, planning <paramref name="planHash"/>.
+    /// Earlier records count only when written for the same settings and model and <paramref name="restart"/> is false.
     /// </summary>
     public static async Task<OutputCommitLog> OpenAsync(
-        IObjectStore store, ObjectLocation directory, string job, string settingsHash, string modelHash, bool restart, JobShard? shard, CancellationToken cancellationToken)
+        IObjectStore store, ObjectLocation directory, string job, string settingsHash, string modelHash, string planHash, bool restart, JobShard? shard, CancellationToken cancellationToken)
     {
         var name = ManifestFiles.Name(shard);
         // Read even on a restart or a changed job: what an earlier run wrote stays this job's to replace or remove.
@@ -71,34 +79,42 @@ public sealed class OutputCommitLog
             }
         }
 
-        bool Current(JobManifest m) => !restart && m.ConfigHash == settingsHash && m.ModelHash == modelHash;
         var previous = manifests.GetValueOrDefault(name);
-        var own = previous is not null && Current(previous) ? previous : new JobManifest { Job = job, ConfigHash = settingsHash, ModelHash = modelHash };
+        var own = !restart && previous is not null && previous.ConfigHash == settingsHash && previous.ModelHash == modelHash
+            ? previous
+            : new JobManifest { Job = job, ConfigHash = settingsHash, ModelHash = modelHash };
         own.Complete = false;
+        own.PlanHash = planHash;
         var files = new HashSet<string>(previous?.Files ?? [], StringComparer.Ordinal);
-        AddVersion1Files(files, directory, previous);
-        var owned = new HashSet<string>(files, StringComparer.Ordinal);
-        foreach (var other in manifests.Where(m => m.Key != name).Select(m => m.Value))
+        ManifestFiles.AddVersion1Files(files, directory, previous);
+        var retired = new List<string>();
+        var owned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (file, manifest) in manifests.Where(m => m.Key != name))
         {
-            owned.UnionWith(other.Files);
-            AddVersion1Files(owned, directory, other);
+            // A sibling's files are its own to delete; another split's become this run's (their records do not count).
+            var target = ManifestFiles.IsSibling(file, shard) ? owned : files;
+            target.UnionWith(manifest.Files);
+            ManifestFiles.AddVersion1Files(target, directory, manifest);
+            if (target == files)
+            {
+                retired.Add(file);
+            }
         }
 
-        var others = manifests.Where(m => m.Key != name && Current(m.Value)).Select(m => m.Value).ToList();
-        return new OutputCommitLog(store, directory, name, own, files, others, owned) { HadManifest = manifests.Count > 0 };
+        owned.UnionWith(files);
+        return new OutputCommitLog(store, directory, name, own, files, shard, retired, owned) { HadManifest = manifests.Count > 0 };
     }
 
-    /// <summary>Whether <paramref name="partition"/> was committed from the same input as it has now, to <paramref name="output"/>, by this run's manifest or another shard's.</summary>
+    /// <summary>Whether <paramref name="partition"/> was committed, by this run's manifest, from the same input as it has now, to <paramref name="output"/>.</summary>
     public bool IsCommitted(Partition partition, ObjectLocation output) => Entry(partition, output) is not null;
 
-    /// <summary>The record of <paramref name="partition"/> committed to <paramref name="output"/> from its current input, or null.</summary>
-    public CommittedPartition? Entry(Partition partition, ObjectLocation output) =>
-        Matching(_manifest, partition, output) ?? _others.Select(m => Matching(m, partition, output)).FirstOrDefault(e => e is not null);
+    /// <summary>This run's manifest's record of <paramref name="partition"/> committed to <paramref name="output"/> from its current input, or null.</summary>
+    public CommittedPartition? Entry(Partition partition, ObjectLocation output) => _manifest.Entry(partition, output);
 
     /// <summary>Forgets this manifest's partitions that are not part of the run's plan, so that it describes the output as it is.</summary>
     public void KeepOnly(IEnumerable<(Partition Partition, ObjectLocation Output)> planned)
     {
-        var ids = planned.Where(p => Matching(_manifest, p.Partition, p.Output) is not null).Select(p => p.Partition.Id).ToHashSet(StringComparer.Ordinal);
+        var ids = planned.Where(p => _manifest.Entry(p.Partition, p.Output) is not null).Select(p => p.Partition.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var id in _manifest.Partitions.Keys.Where(id => !ids.Contains(id)).ToList())
         {
             _manifest.Partitions.Remove(id);
@@ -118,6 +134,12 @@ public sealed class OutputCommitLog
             _files.UnionWith(files);
             _owned.UnionWith(_files);
             await WriteAsync(cancellationToken).ConfigureAwait(false);
+            // Their files are in this manifest now: the other split's records must not be read as current again.
+            foreach (var retired in _retired)
+            {
+                await DeleteIfExistsAsync(_directory.Combine(retired), cancellationToken).ConfigureAwait(false);
+            }
+
             // The output is about to change, so it is no longer complete.
             await DeleteIfExistsAsync(_directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
         }
@@ -176,35 +198,35 @@ public sealed class OutputCommitLog
     }
 
     /// <summary>
-    /// Marks the output complete when every partition of <paramref name="plan"/> is committed, by this run or by the
-    /// other shards (whose manifests are read again now, after this one's last records are written): the manifest
-    /// says so, and <c>_SUCCESS</c> appears. Of shards finishing together, at least the last to write its manifest
-    /// sees them all. Returns whether the output is complete.
+    /// Records that every partition this run answers for is committed and, when the other shards of the job have
+    /// completed the same plan too (or there are none), writes <c>_SUCCESS</c>. Of shards finishing together at least
+    /// the last to write its manifest sees them all; a shard that starts meanwhile marks its manifest incomplete before
+    /// it deletes <c>_SUCCESS</c>, and the check after writing <c>_SUCCESS</c> takes it back. Returns whether the output is complete.
     /// </summary>
-    public async Task<bool> CompleteAsync(IReadOnlyList<(Partition Partition, ObjectLocation Output)> plan, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            _manifest.Complete = true;
             await WriteAsync(cancellationToken).ConfigureAwait(false);
-            // A whole-job run is alone on the output (the leases see to it): the manifests it read at the start are
-            // all there is. Shards run side by side, so a shard reads the others' again now.
-            var others = _name == ManifestFiles.WholeJobName
-                ? _others
-                : (await ManifestFiles.ReadAllAsync(_store, _directory, cancellationToken).ConfigureAwait(false))
-                    .Where(m => m.Key != _name && m.Value.ConfigHash == _manifest.ConfigHash && m.Value.ModelHash == _manifest.ModelHash)
-                    .Select(m => m.Value).ToList();
-            var complete = plan.All(p => Matching(_manifest, p.Partition, p.Output) is not null || others.Any(m => Matching(m, p.Partition, p.Output) is not null));
-            if (!complete)
+            if (!await SiblingsCompleteAsync(cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
 
-            _manifest.Complete = true;
-            await WriteAsync(cancellationToken).ConfigureAwait(false);
-            await using var success = await _store.CreateAsync(_directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
-            await success.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            await using (var success = await _store.CreateAsync(_directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false))
+            {
+                await success.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await SiblingsCompleteAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            await DeleteIfExistsAsync(_directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
+            return false;
         }
         finally
         {
@@ -212,13 +234,8 @@ public sealed class OutputCommitLog
         }
     }
 
-    private static CommittedPartition? Matching(JobManifest manifest, Partition partition, ObjectLocation output) =>
-        manifest.Partitions.TryGetValue(partition.Id, out var entry)
-        && entry.InputSize == partition.File.Size
-        && entry.InputETag == partition.File.ETag
-        && entry.Output == output.ToString()
-            ? entry
-            : null;
+    private Task<bool> SiblingsCompleteAsync(CancellationToken cancellationToken) =>
+        _shard is null ? Task.FromResult(true) : ManifestFiles.SiblingsCompletedAsync(_store, _directory, _shard, _manifest, cancellationToken);
 
     private async Task WriteAsync(CancellationToken cancellationToken)
     {
@@ -226,22 +243,6 @@ public sealed class OutputCommitLog
         await ManifestFiles.WriteAsync(_store, _directory, _name, _manifest, cancellationToken).ConfigureAwait(false);
         _dirty = false;
         _sinceWrite.Restart();
-    }
-
-    /// <summary>Manifests of version 1 named their files only in the partition entries.</summary>
-    private static void AddVersion1Files(HashSet<string> files, ObjectLocation directory, JobManifest? manifest)
-    {
-        var prefix = directory.ToString().TrimEnd('/') + "/";
-        foreach (var entry in manifest?.Partitions.Values ?? Enumerable.Empty<CommittedPartition>())
-        {
-            foreach (var location in new[] { entry.Output, entry.Quarantine })
-            {
-                if (location is not null && location.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    files.Add(location[prefix.Length..]);
-                }
-            }
-        }
     }
 
     private async Task DeleteIfExistsAsync(ObjectLocation location, CancellationToken cancellationToken)

@@ -43,23 +43,22 @@ public sealed class OutputLease : IAsyncDisposable
     /// <see cref="OutputLeasedException"/> naming the holder when another run has it.
     /// </summary>
     public static async Task<OutputLease> AcquireAsync(
-        IObjectStore store, ObjectLocation directory, string job, JobShard? shard, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
+        IObjectStore store, ObjectLocation directory, string job, JobShard? shard, TimeSpan duration, ILogger logger, CancellationToken cancellationToken) =>
+        await AcquireAsync(store, directory, job, shard, fingerprint: null, duration, logger, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Takes the lease of a run of <paramref name="shard"/> (or of the whole job) on <paramref name="directory"/>, or
+    /// throws <see cref="OutputLeasedException"/> naming the holder when another run has it, or when a live run of
+    /// another split, or a sibling shard of other settings (<paramref name="fingerprint"/>), writes there.
+    /// </summary>
+    public static async Task<OutputLease> AcquireAsync(
+        IObjectStore store, ObjectLocation directory, string job, JobShard? shard, string? fingerprint, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
     {
-        var lease = await AcquireAsync(store, directory, directory.Combine(Name(shard)), job, duration, logger, cancellationToken).ConfigureAwait(false);
+        var lease = await AcquireAsync(store, directory, directory.Combine(Name(shard)), job, fingerprint, duration, logger, cancellationToken).ConfigureAwait(false);
         try
         {
-            // Shards of one count write side by side; any other pair (the whole job and a shard, 0/2 and 1/3) would
-            // score the same partitions at once. Each run checks after taking its own lease, so of two that start
-            // together at least one sees the other.
-            if (await ShardLeases.FindConflictAsync(store, directory, shard, cancellationToken).ConfigureAwait(false) is { } other)
-            {
-                var holder = await ReadAsync(store, directory.Combine(other), cancellationToken).ConfigureAwait(false);
-                if (holder is not null && holder.ExpiresAt > DateTimeOffset.UtcNow && holder.HolderProcess?.GoneReason() is null)
-                {
-                    throw new OutputLeasedException(job, directory, holder.Holder, holder.ExpiresAt);
-                }
-            }
-
+            // Checked after taking our own lease, so of two runs that start together at least one sees the other.
+            await ShardLeases.RefuseConflictsAsync(store, directory, job, shard, fingerprint, cancellationToken).ConfigureAwait(false);
             return lease;
         }
         catch
@@ -70,13 +69,14 @@ public sealed class OutputLease : IAsyncDisposable
     }
 
     private static async Task<OutputLease> AcquireAsync(
-        IObjectStore store, ObjectLocation directory, ObjectLocation location, string job, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
+        IObjectStore store, ObjectLocation directory, ObjectLocation location, string job, string? fingerprint, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
     {
         var self = LeaseHolderProcess.Current;
         var record = new LeaseRecord
         {
             Holder = $"{self.Host}/pid {self.Pid}/run {Guid.NewGuid():N}",
             Job = job,
+            Fingerprint = fingerprint,
             ExpiresAt = DateTimeOffset.UtcNow + duration,
             Host = self.Host,
             Namespace = self.Namespace,
@@ -175,7 +175,8 @@ public sealed class OutputLease : IAsyncDisposable
         }
     }
 
-    private static async Task<LeaseRecord?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
+    /// <summary>The lease at <paramref name="location"/>; null when there is none or it cannot be read.</summary>
+    internal static async Task<LeaseRecord?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
     {
         try
         {
@@ -186,27 +187,5 @@ public sealed class OutputLease : IAsyncDisposable
         {
             return null;
         }
-    }
-
-    private sealed class LeaseRecord
-    {
-        public string Holder { get; set; } = string.Empty;
-
-        public string Job { get; set; } = string.Empty;
-
-        public DateTimeOffset ExpiresAt { get; set; }
-
-        // The holding process; absent from leases written before these were recorded, which keep the expiry rule.
-        public string? Host { get; set; }
-
-        public string? Namespace { get; set; }
-
-        public int? Pid { get; set; }
-
-        public DateTimeOffset? ProcessStartedAt { get; set; }
-
-        [System.Text.Json.Serialization.JsonIgnore]
-        public LeaseHolderProcess? HolderProcess =>
-            Host is { Length: > 0 } host && Pid is { } pid && ProcessStartedAt is { } started ? new LeaseHolderProcess(host, Namespace, pid, started) : null;
     }
 }

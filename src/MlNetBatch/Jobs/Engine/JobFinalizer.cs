@@ -40,7 +40,7 @@ internal sealed class JobFinalizer(ILogger logger)
             throw new JobInterruptedException(jobName, committed.Count, partitions.Count);
         }
 
-        if (!await session.CommitLog.CompleteAsync(session.Plan, CancellationToken.None).ConfigureAwait(false))
+        if (!await session.CommitLog.CompleteAsync(CancellationToken.None).ConfigureAwait(false))
         {
             logger.LogInformation("Job {Job}: this shard's {Partitions} partitions are committed; _SUCCESS waits for the other shards' partitions", jobName, partitions.Count);
         }

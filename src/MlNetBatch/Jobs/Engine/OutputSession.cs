@@ -52,15 +52,16 @@ internal sealed class OutputSession : IAsyncDisposable
     {
         var directory = prepared.OutputDirectory;
         var store = MeteredObjectStore.For(resolver.Resolve(directory), directory, input: false);
+        var settingsHash = JobFingerprint.Settings(job, prepared.Source.Files, prepared.FittedStates);
+        var modelHash = JobFingerprint.Model(prepared.Model.Identity);
         var lease = await OutputLease.AcquireAsync(
-            store, directory, jobName, runOptions.Shard, runOptions.LeaseDuration ?? job.Execution.LeaseDuration, logger, cancellationToken).ConfigureAwait(false);
+            store, directory, jobName, runOptions.Shard, $"{settingsHash}/{modelHash}", runOptions.LeaseDuration ?? job.Execution.LeaseDuration, logger, cancellationToken).ConfigureAwait(false);
         try
         {
             var outputs = new PartitionOutputs(directory, formats.Extension(job.Sink.Format));
-            var commitLog = await OutputCommitLog.OpenAsync(
-                store, directory, jobName, JobFingerprint.Settings(job, prepared.Source.Files, prepared.FittedStates), JobFingerprint.Model(prepared.Model.Identity),
-                runOptions.Restart, runOptions.Shard, cancellationToken).ConfigureAwait(false);
             var plan = prepared.Partitions.Select(p => (p, outputs.DataFile(p))).ToList();
+            var commitLog = await OutputCommitLog.OpenAsync(
+                store, directory, jobName, settingsHash, modelHash, PlanHash(plan), runOptions.Restart, runOptions.Shard, cancellationToken).ConfigureAwait(false);
             var mine = plan.Where(p => runOptions.Shard?.Owns(p.p.Id) ?? true).ToList();
             commitLog.KeepOnly(mine);
             var pending = mine.Where(p => !commitLog.IsCommitted(p.p, p.Item2)).Select(p => p.p).ToList();
@@ -77,6 +78,21 @@ internal sealed class OutputSession : IAsyncDisposable
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// What the run plans to have in the output: every partition's id, input version and file. Shards that planned
+    /// the same output agree on it; one that listed the input before a file changed does not.
+    /// </summary>
+    private static string PlanHash(IEnumerable<(Partition Partition, ObjectLocation Output)> plan)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (partition, output) in plan.OrderBy(p => p.Partition.Id, StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{partition.Id}\n{partition.File.Size}\n{partition.File.ETag}\n{output}\n"));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <inheritdoc />

@@ -1,0 +1,30 @@
+namespace MlNetBatch.Jobs.Commit;
+
+/// <summary>What a lease file holds: who holds it, for which job and settings, and until when.</summary>
+internal sealed class LeaseRecord
+{
+    public string Holder { get; set; } = string.Empty;
+
+    public string Job { get; set; } = string.Empty;
+
+    /// <summary>The settings and model the holder scores with; sibling shards must agree on it.</summary>
+    public string? Fingerprint { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    // The holding process; absent from leases written before these were recorded, which keep the expiry rule.
+    public string? Host { get; set; }
+
+    public string? Namespace { get; set; }
+
+    public int? Pid { get; set; }
+
+    public DateTimeOffset? ProcessStartedAt { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public LeaseHolderProcess? HolderProcess =>
+        Host is { Length: > 0 } host && Pid is { } pid && ProcessStartedAt is { } started ? new LeaseHolderProcess(host, Namespace, pid, started) : null;
+
+    /// <summary>Whether the holder may still be writing: the lease has not expired and its process is not known to be gone.</summary>
+    public bool IsLive => ExpiresAt > DateTimeOffset.UtcNow && HolderProcess?.GoneReason() is null;
+}
