@@ -12,6 +12,9 @@ namespace MlNetBatch.Jobs;
 /// </summary>
 internal sealed class PartitionOutputs(ObjectLocation directory, string extension)
 {
+    /// <summary>The output directory.</summary>
+    public ObjectLocation Directory => directory;
+
     /// <summary>The partition's data file.</summary>
     public ObjectLocation DataFile(Partition partition) => directory.Combine(DataFileName(partition));
 

@@ -20,6 +20,8 @@ public sealed class OutputLease : IAsyncDisposable
     private readonly TimeSpan _duration;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _lost = new();
+    private string? _lostReason;
     private readonly Task _renewal;
 
     private OutputLease(IObjectStore store, ObjectLocation location, LeaseRecord record, TimeSpan duration, ILogger logger)
@@ -34,6 +36,18 @@ public sealed class OutputLease : IAsyncDisposable
 
     /// <summary>The lease file of a run of <paramref name="shard"/>, or of the whole job.</summary>
     public static string Name(JobShard? shard) => shard is null ? LeaseName : $"_lease.{shard.Name}.json";
+
+    /// <summary>Cancelled when renewal finds the lease taken by another run, removed, or unreadable.</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    /// <summary>Throws <see cref="OutputLeaseLostException"/> once the lease is lost: call it before each commit.</summary>
+    public void ThrowIfLost(string job, ObjectLocation directory)
+    {
+        if (_lost.IsCancellationRequested)
+        {
+            throw new OutputLeaseLostException(job, directory, _lostReason ?? "unknown");
+        }
+    }
 
     /// <summary>Who holds this lease: host, process and run.</summary>
     public string Holder => _record.Holder;
@@ -142,6 +156,7 @@ public sealed class OutputLease : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _lost.Dispose();
     }
 
     private async Task RenewAsync()
@@ -152,10 +167,12 @@ public sealed class OutputLease : IAsyncDisposable
             try
             {
                 await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
-                var current = await ReadAsync(_store, _location, _stop.Token).ConfigureAwait(false);
-                if (current is not null && current.Holder != _record.Holder)
+                // Not re-created when gone: whoever removed it may have started writing. A failed read is retried.
+                if (await LossAsync(_stop.Token).ConfigureAwait(false) is { } reason)
                 {
-                    _logger.LogError("The lease {Lease} now belongs to {Holder}: this run held it too long without renewal; its commits may race", _location, current.Holder);
+                    _lostReason = reason;
+                    _logger.LogError("The lease {Lease} was lost ({Reason}); this run commits nothing more", _location, reason);
+                    await _lost.CancelAsync().ConfigureAwait(false);
                     return;
                 }
 
@@ -172,6 +189,25 @@ public sealed class OutputLease : IAsyncDisposable
             {
                 _logger.LogWarning("Could not renew the lease {Lease} ({Reason}); will try again", _location, e.Message);
             }
+        }
+    }
+
+    /// <summary>Why the lease is no longer this run's, or null while it is; a read that fails for a transient reason throws.</summary>
+    private async Task<string?> LossAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await _store.OpenReadAsync(_location, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var current = await JsonSerializer.DeserializeAsync<LeaseRecord>(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return current?.Holder == _record.Holder ? null : $"it now belongs to {current?.Holder ?? "nobody"}";
+        }
+        catch (ObjectNotFoundException)
+        {
+            return "its file was removed";
+        }
+        catch (JsonException)
+        {
+            return "its file can no longer be read";
         }
     }
 

@@ -95,6 +95,9 @@ internal sealed class OutputSession : IAsyncDisposable
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    /// <summary>Throws <see cref="OutputLeaseLostException"/> once another run took the output's lease: call it before each commit.</summary>
+    public void ThrowIfLeaseLost(string jobName) => _lease.ThrowIfLost(jobName, Outputs.Directory);
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _lease.DisposeAsync();
 }

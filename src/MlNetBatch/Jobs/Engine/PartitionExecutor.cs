@@ -90,6 +90,7 @@ internal sealed class PartitionExecutor(
                 slots.Release();
             }
 
+            session.ThrowIfLeaseLost(jobName);
             await output.CommitAsync(cancellationToken).ConfigureAwait(false);
             quarantined = await WriteQuarantineAsync(partition, quarantine, cancellationToken).ConfigureAwait(false);
         }
@@ -102,6 +103,7 @@ internal sealed class PartitionExecutor(
 
         JobObserver.Reach(JobPoint.AfterOutputCommit);
         var badRows = quarantine?.Count ?? 0;
+        session.ThrowIfLeaseLost(jobName);
         await session.CommitLog.RecordAsync(partition, new CommittedPartition
         {
             InputSize = partition.File.Size,
