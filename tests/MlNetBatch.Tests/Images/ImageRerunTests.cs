@@ -88,6 +88,24 @@ public class ImageRerunTests
         AssertOutputIsTheFolder(dir);
     }
 
+    [Fact]
+    public async Task Changing_the_files_per_partition_rescores_the_regrouped_partitions_and_writes_every_image_once()
+    {
+        using var dir = new TempDirectory();
+        ImageFolders.WriteScenes(dir.Combine("in"), Images, ImageJobTests.Side, ImageJobTests.Side);
+        await FirstRunAsync(dir);
+
+        // img-00000..01 now: a new id whose output name is the one img-00000..03 wrote before.
+        var job = Job(dir);
+        job.Source.FilesPerPartition = 2;
+        var rerun = await ImageJobTests.Runner(dir).RunAsync("images", job);
+
+        Assert.Equal(0, rerun.ResumedPartitions);
+        Assert.Equal(Images, rerun.RowsOut);
+        AssertOutputIsTheFolder(dir);
+        Assert.Equal(5, OutputWrites(dir).Count);
+    }
+
     /// <summary>Runs the job once over the folder; returns each output file's last write time.</summary>
     private static async Task<Dictionary<string, DateTime>> FirstRunAsync(TempDirectory dir)
     {
