@@ -5,7 +5,9 @@ namespace MlNetBatch.Data;
 /// <summary>
 /// Cuts the files of a one-row-per-file source into partitions of <see cref="DataSourceOptions.FilesPerPartition"/>
 /// files in listing order. A partition's id names its first file and its place in the listing
-/// (<c>cats/001.jpg#files=0-255</c>), so ids stay the same while the listing does.
+/// (<c>cats/001.jpg#files=0-255</c>), so ids stay the same while the listing does. Its <see cref="Partition.File"/>
+/// carries the version of the whole run (<see cref="FileSetVersion"/>), not of its first file alone, so that a file
+/// deleted, added or rewritten in the middle of a run makes a rerun score the partition again.
 /// </summary>
 internal static class FileSetPartitioner
 {
@@ -23,9 +25,9 @@ internal static class FileSetPartitioner
                 end++;
             }
 
-            var first = files[start];
             var id = $"{relatives[start]}#files={start}-{end - 1}";
-            partitions.Add(new Partition(partitions.Count, id, first, PartitionKind.Files, start, end - start, end - start,
+            var version = FileSetVersion.Of(files, relatives, start, end - start);
+            partitions.Add(new Partition(partitions.Count, id, version, PartitionKind.Files, start, end - start, end - start,
                 PartitionOutputNames.ForChunk(PartitionOutputNames.StemFor(relatives[start]), start / filesPerPartition))
             {
                 Files = files.Skip(start).Take(end - start).ToArray(),

@@ -27,7 +27,7 @@ public enum PartitionKind
 /// </summary>
 /// <param name="Ordinal">Position of the partition in the planned source, from zero.</param>
 /// <param name="Id">A stable identifier such as <c>data/a.parquet#rowgroups=0-1</c>.</param>
-/// <param name="File">The file the partition reads.</param>
+/// <param name="File">The file the partition reads; for a run of files, the run's version (see <see cref="Files"/>).</param>
 /// <param name="Kind">How the file is cut.</param>
 /// <param name="Start">First row group, or first byte.</param>
 /// <param name="Length">Number of row groups, or of bytes.</param>
@@ -43,6 +43,10 @@ public sealed record Partition(
     long? RowCount,
     string OutputName)
 {
-    /// <summary>For a <see cref="PartitionKind.Files"/> partition, its files in listing order (<see cref="File"/> is the first); otherwise empty.</summary>
+    /// <summary>
+    /// For a <see cref="PartitionKind.Files"/> partition, its files in listing order, which are what reading opens;
+    /// otherwise empty. There <see cref="File"/> has the first file's location but the version of the whole run
+    /// (total size, a tag over every file), so that a commit covers every file.
+    /// </summary>
     public IReadOnlyList<ObjectInfo> Files { get; init; } = [];
 }

@@ -20,7 +20,7 @@ namespace MlNetBatch.Tests.Images;
 /// </summary>
 public class ImageJobTests
 {
-    private const int Side = 4;
+    internal const int Side = 4;
 
     [Fact]
     public async Task Corrupt_truncated_and_non_image_files_are_quarantined_with_their_paths_and_the_others_scored()
@@ -136,7 +136,7 @@ public class ImageJobTests
     }
 
     /// <summary>What the job should write for an image of <see cref="Side"/> x <see cref="Side"/>: its RGB values / 255, NCHW.</summary>
-    private static float[] Tensor(string path)
+    internal static float[] Tensor(string path)
     {
         using var bitmap = SKBitmap.Decode(path);
         var values = new float[3 * Side * Side];
@@ -156,7 +156,7 @@ public class ImageJobTests
         return values;
     }
 
-    private static Dictionary<string, float[]> Outputs(string folder)
+    internal static Dictionary<string, float[]> Outputs(string folder)
     {
         var output = new MLContext().Data.LoadFromParquet(folder);
         return DataViewReader.Text(output, "path").Zip(DataViewReader.Vectors(output, "out")).ToDictionary(r => r.First, r => r.Second, StringComparer.Ordinal);
@@ -168,7 +168,7 @@ public class ImageJobTests
             .Select(line => JsonSerializer.Deserialize<BadRecord>(line)!)
             .ToList();
 
-    private static JobDefinition Job(TempDirectory dir, int filesPerPartition, string? input = null, string? output = null)
+    internal static JobDefinition Job(TempDirectory dir, int filesPerPartition, string? input = null, string? output = null)
     {
         var model = dir.Combine("identity.onnx");
         if (!File.Exists(model))
@@ -195,5 +195,5 @@ public class ImageJobTests
         };
     }
 
-    private static JobRunner Runner(TempDirectory dir) => new(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
+    internal static JobRunner Runner(TempDirectory dir) => new(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
 }
