@@ -52,13 +52,16 @@ public partial class ClusteredSchedulingTests(PostgresFixture postgres) : IClass
         Assert.Equal(fired.Count, fired.Distinct().Count());
         Assert.All(fired, time => Assert.Equal(0, time.Second % 3));
         Assert.DoesNotContain("[ERR]", output);
-        // Every line names its node.
+        // Every line names its node (a node that fired nothing may have logged nothing at these levels).
+        var logged = 0;
         for (var i = 0; i < 3; i++)
         {
             var lines = workers[i].Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('[')).ToList();
-            Assert.NotEmpty(lines);
+            logged += lines.Count;
             Assert.All(lines, line => Assert.Contains($"] [node-{i}] ", line, StringComparison.Ordinal));
         }
+
+        Assert.True(logged >= fired.Count, $"{logged} log lines for {fired.Count} fire times");
     }
 
     [Fact(Skip = "Known gap (issue 16): in about one run of three, both nodes stop firing for good after PostgreSQL is stopped for 5 s while a run is in flight; nothing is logged after Quartz's third retry. Not yet diagnosed.")]
