@@ -104,28 +104,33 @@ public sealed class OutputLease : IAsyncDisposable
                 return new OutputLease(store, location, record, duration, logger);
             }
 
-            var current = await ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
-            var gone = current?.HolderProcess?.GoneReason();
-            if (current is not null && current.ExpiresAt > DateTimeOffset.UtcNow && gone is null)
+            var current = await ReadForTakeoverAsync(store, location, job, directory, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                // Released between our attempt and this read: try again.
+                continue;
+            }
+
+            var gone = current.HolderProcess?.GoneReason();
+            if (current.ExpiresAt > DateTimeOffset.UtcNow && gone is null)
             {
                 throw new OutputLeasedException(job, directory, current.Holder, current.ExpiresAt);
             }
 
-            // Expired, held by a process that is gone from this host (a crash: systemd restarts us within seconds), or
-            // unreadable: take it over, unless another taker got there first — the lease we saw must still be the one
-            // in place. (Two takers racing between this check and the delete remain possible on stores without
+            // Expired, or held by a process that is gone from this host (a crash: systemd restarts us within seconds):
+            // take it over, unless another taker got there first — the lease we saw must still be the one in place. (Two takers racing between this check and the delete remain possible on stores without
             // compare-and-delete; renewal notices a lost lease and says so.)
-            if (gone is not null && current!.ExpiresAt > DateTimeOffset.UtcNow)
+            if (gone is not null && current.ExpiresAt > DateTimeOffset.UtcNow)
             {
                 logger.LogWarning("Job {Job}: taking over the lease on {Output} at once: its holder {Holder} is dead ({Reason})", job, directory, current.Holder, gone);
             }
             else
             {
-                logger.LogWarning("Job {Job}: taking over the expired lease on {Output} held by {Holder}", job, directory, current?.Holder ?? "an unknown run");
+                logger.LogWarning("Job {Job}: taking over the expired lease on {Output} held by {Holder}", job, directory, current.Holder);
             }
 
             var again = await ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
-            if (again?.Holder != current?.Holder || again?.ExpiresAt != current?.ExpiresAt)
+            if (again?.Holder != current.Holder || again?.ExpiresAt != current.ExpiresAt)
             {
                 continue;
             }
@@ -189,6 +194,29 @@ public sealed class OutputLease : IAsyncDisposable
             {
                 _logger.LogWarning("Could not renew the lease {Lease} ({Reason}); will try again", _location, e.Message);
             }
+        }
+    }
+
+    /// <summary>
+    /// The lease in the way of a new run; null when it was released meanwhile. One that cannot be read is an error,
+    /// never taken for expired: its run may be writing.
+    /// </summary>
+    private static async Task<LeaseRecord?> ReadForTakeoverAsync(IObjectStore store, ObjectLocation location, string job, ObjectLocation directory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await store.OpenReadAsync(location, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync<LeaseRecord>(stream, cancellationToken: cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException("it is empty");
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException e)
+        {
+            throw new MlNetBatchException(
+                $"Job '{job}': the lease {location} cannot be read ({e.Message}); nothing was written. If no run is writing to {directory}, delete that file and run the job again.", e);
         }
     }
 

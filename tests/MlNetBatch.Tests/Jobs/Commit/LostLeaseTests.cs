@@ -50,4 +50,24 @@ public class LostLeaseTests
         Assert.True(rerun.ResumedPartitions >= 1, "nothing committed before the loss was kept");
         ExactlyOnceTests.AssertEveryIdOnce(dir.Combine("out"), Enumerable.Range(0, 3600));
     }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("")]
+    public async Task An_unreadable_lease_in_the_way_is_one_line_saying_how_to_recover_and_is_never_taken_for_expired(string content)
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 1);
+        var job = TabularJobs.Parquet(dir.Combine("in", "*.parquet"), TestModels.Tabular(dir), dir.Combine("out"));
+        Directory.CreateDirectory(dir.Combine("out"));
+        await File.WriteAllTextAsync(dir.Combine("out", OutputLease.LeaseName), content);
+
+        var error = await Assert.ThrowsAnyAsync<MlNetBatchException>(() => new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path)).RunAsync("unreadable", job));
+
+        Assert.Contains($"the lease {dir.Combine("out", OutputLease.LeaseName)} cannot be read", error.Message);
+        Assert.Contains("If no run is writing to", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Equal(content, await File.ReadAllTextAsync(dir.Combine("out", OutputLease.LeaseName)));
+        Assert.Empty(Directory.GetFiles(dir.Combine("out"), "*.parquet"));
+    }
 }
