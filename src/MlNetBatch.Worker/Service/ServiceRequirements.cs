@@ -8,7 +8,8 @@ namespace MlNetBatch.Worker.Service;
 
 /// <summary>
 /// What a service unit must allow the configured jobs: the local directories they write (outputs, whose manifest,
-/// lease and <c>_quarantine</c> live inside them; log files; a configured state directory; the GCS spool) and the time the
+/// lease and <c>_quarantine</c> live inside them; TensorRT engine caches; log files; a configured state directory; the
+/// GCS spool) and the time the
 /// longest graceful stop takes.
 /// </summary>
 /// <param name="WritableDirectories">The local directories the jobs and the worker write, outermost only, in order.</param>
@@ -39,6 +40,8 @@ internal sealed record ServiceRequirements(IReadOnlyList<string> WritableDirecto
         foreach (var job in options.Jobs.Values)
         {
             AddLocal(directories, paths, job.Sink.Path);
+            // ONNX Runtime writes the built TensorRT engines there (relative: against the working directory, the prefix).
+            AddLocal(directories, paths, job.Model.TensorRtCachePath);
             grace = job.Execution.ShutdownGracePeriod > grace ? job.Execution.ShutdownGracePeriod : grace;
         }
 

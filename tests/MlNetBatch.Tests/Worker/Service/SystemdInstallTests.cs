@@ -82,6 +82,31 @@ public class SystemdInstallTests
     }
 
     [Fact]
+    public async Task A_local_TensorRT_cache_path_is_among_the_ReadWritePaths()
+    {
+        var jobs = Jobs(("gpu", "out/gpu", null), ("cached", "s3://bucket/scores", null));
+        jobs["gpu"]!["Model"]!["TensorRt"] = true;
+        jobs["gpu"]!["Model"]!["TensorRtCachePath"] = "trt-cache";
+        jobs["cached"]!["Model"]!["TensorRt"] = true;
+        jobs["cached"]!["Model"]!["TensorRtCachePath"] = "/var/cache/mlnetbatch-test-trt";
+        using var prefix = new ServicePrefix(Settings(jobs));
+        try
+        {
+            var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units);
+
+            Assert.True(exit == 0, output);
+            var paths = SplitPaths(Assert.Single(prefix.Values("ReadWritePaths")));
+            Assert.Contains(Path.Combine(prefix.Prefix, "trt-cache"), paths);
+            Assert.Contains("/var/cache/mlnetbatch-test-trt", paths);
+            Assert.True(Directory.Exists("/var/cache/mlnetbatch-test-trt"));
+        }
+        finally
+        {
+            Directory.Delete("/var/cache/mlnetbatch-test-trt", recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task TimeoutStopSec_is_the_longest_shutdown_grace_period_plus_the_margin()
     {
         using var prefix = new ServicePrefix(Settings(Jobs(("quick", "out/quick", "00:00:10"), ("slow", "out/slow", "00:04:05"), ("default", "out/default", null))));
@@ -240,6 +265,10 @@ public class SystemdInstallTests
 
         return result;
     }
+
+    /// <summary>The words of a ReadWritePaths= value, quotes removed.</summary>
+    private static List<string> SplitPaths(string value) =>
+        System.Text.RegularExpressions.Regex.Matches(value, "\"([^\"]*)\"|(\\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToList();
 
     private static async Task<(int Exit, string Output)> Invoke(params string[] args)
     {
