@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
 using MlNetBatch.Storage;
 using MlNetBatch.Worker.History;
+using MlNetBatch.Worker.Hosting;
 
 namespace MlNetBatch.Worker.Service;
 
@@ -36,13 +37,11 @@ internal sealed record ServiceRequirements(IReadOnlyList<string> WritableDirecto
         }
 
         var directories = new List<string>();
-        var grace = new ExecutionOptions().ShutdownGracePeriod;
         foreach (var job in options.Jobs.Values)
         {
             AddLocal(directories, paths, job.Sink.Path);
             // ONNX Runtime writes the built TensorRT engines there (relative: against the working directory, the prefix).
             AddLocal(directories, paths, job.Model.TensorRtCachePath);
-            grace = job.Execution.ShutdownGracePeriod > grace ? job.Execution.ShutdownGracePeriod : grace;
         }
 
         var stateDirectory = configuration[StateDirectoryOptions.Key];
@@ -53,7 +52,7 @@ internal sealed record ServiceRequirements(IReadOnlyList<string> WritableDirecto
             AddLocal(directories, paths, Path.GetDirectoryName(paths.Resolve(logFile)));
         }
 
-        return new ServiceRequirements(Outermost(directories), grace, !string.IsNullOrWhiteSpace(stateDirectory));
+        return new ServiceRequirements(Outermost(directories), ShutdownTimes.LongestGracePeriod(options.Jobs.Values), !string.IsNullOrWhiteSpace(stateDirectory));
     }
 
     /// <summary>
