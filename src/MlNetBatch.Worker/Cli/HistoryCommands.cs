@@ -4,6 +4,8 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MlNetBatch.Jobs;
 using MlNetBatch.Worker.Health;
 using MlNetBatch.Worker.History;
 
@@ -23,7 +25,7 @@ internal static class HistoryCommands
         history.SetAction((parse, ct) => withHost(parse, ct, (host, writer) => Task.FromResult(History(host, parse.GetValue(job), parse.GetValue(last), writer))));
         yield return history;
 
-        var status = new Command("status", "Run the health checks (failing jobs, missed schedules); exit 0 when healthy, 1 when not.");
+        var status = new Command("status", "Run the health checks (failing jobs, missed schedules, invalid jobs); exit 0 when healthy or degraded (a job is invalid), 1 when unhealthy or a shared setting is invalid.");
         status.SetAction((parse, ct) => withHost(parse, ct, (host, writer) => StatusAsync(host, writer, ct)));
         yield return status;
     }
@@ -74,8 +76,13 @@ internal static class HistoryCommands
 
     private static async Task<int> StatusAsync(IHost host, TextWriter output, CancellationToken cancellationToken)
     {
-        // A configuration the service would refuse (the jobs', or the health settings) is reported as such, not as a check.
-        _ = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MlNetBatch.Jobs.MlNetBatchOptions>>().Value;
+        // Settings the service would refuse to start with (those all jobs share, the health settings among them) are reported
+        // as such, not as a check. An invalid job is not: the service runs the others, and the invalid-jobs check names it.
+        if (host.Services.GetRequiredService<ConfiguredJobs>().Read().SharedProblems is { Count: > 0 } shared)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(MlNetBatchOptions), shared);
+        }
+
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(HealthReportText.Format(report)).ConfigureAwait(false);
         // An operator's shell may see another state directory than the service does: say which one was read.

@@ -137,6 +137,46 @@ public class StatusCommandTests
         Assert.DoesNotContain("   at ", output);
     }
 
+    [Fact]
+    public async Task An_invalid_job_makes_status_degraded_with_a_line_naming_it_not_a_failure_of_the_whole_report()
+    {
+        using var dir = new TempDirectory();
+        var settings = OperationsJobs.Settings(dir, "good");
+        foreach (var (key, value) in OperationsJobs.Settings(dir, "broken"))
+        {
+            settings[key] = value;
+        }
+
+        settings["MlNetBatch:Jobs:broken:Model:ModelPath"] = dir.Combine("missing.onnx");
+        settings["MlNetBatch:Health:FailedRuns"] = "1";
+        await OperationsJobs.MakeGoodAsync(dir, "good");
+
+        var (degraded, report) = await OperationsJobs.InvokeAsync(settings, "status");
+
+        Assert.True(degraded == 0, report);
+        Assert.StartsWith("Degraded", report);
+        Assert.Contains("failing-jobs: Healthy", report);
+        Assert.Contains("invalid-jobs: Degraded - 1 job(s) are invalid and not run; the others are: broken", report);
+        var line = Assert.Single(report.Split('\n'), l => l.StartsWith("  broken: ", StringComparison.Ordinal));
+        Assert.Contains($"MlNetBatch:Jobs:broken:Model:ModelPath: model file '{dir.Combine("missing.onnx")}' does not exist.", line);
+
+        // Unhealthy still fails the command, with the invalid job reported beside it.
+        await OperationsJobs.MakeBrokenAsync(dir, "good");
+        Assert.Equal(WorkerCommandLine.Failed, (await OperationsJobs.InvokeAsync(settings, "run", "good")).Exit);
+        var (unhealthy, unhealthyReport) = await OperationsJobs.InvokeAsync(settings, "status");
+        Assert.True(unhealthy == WorkerCommandLine.Failed, unhealthyReport);
+        Assert.StartsWith("Unhealthy", unhealthyReport);
+        Assert.Contains("  broken: ", unhealthyReport);
+
+        // A setting every job shares is the configuration's failure: one line, exit 1.
+        settings["MlNetBatch:Health:FailedRuns"] = "0";
+        var (shared, sharedOutput) = await OperationsJobs.InvokeAsync(settings, "status");
+        Assert.Equal(WorkerCommandLine.Failed, shared);
+        var sharedLine = Assert.Single(sharedOutput.TrimEnd().Split('\n'));
+        Assert.StartsWith("The configuration is invalid: ", sharedLine);
+        Assert.Contains("MlNetBatch:Health:FailedRuns", sharedLine);
+    }
+
     private static async Task<(int Exit, string Output)> InvokeAsync(Dictionary<string, string?> settings, Action<IServiceCollection> services, params string[] args)
     {
         var output = new StringWriter();
