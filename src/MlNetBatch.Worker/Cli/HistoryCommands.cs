@@ -19,10 +19,13 @@ internal static class HistoryCommands
     {
         var job = new Argument<string?>("job") { Description = "Only this job's runs.", Arity = ArgumentArity.ZeroOrOne };
         var last = new Option<int>("--last") { Description = "How many runs to show, newest first.", DefaultValueFactory = _ => 20 };
+        var stages = new Option<bool>("--stages") { Description = "Under each run, a line per stage: busy and cpu time, rows, bytes, input and output wait." };
         var history = new Command("history", "List recent job runs with status, rows, duration, bottleneck stage and error.");
         history.Arguments.Add(job);
         history.Options.Add(last);
-        history.SetAction((parse, ct) => withHost(parse, ct, (host, writer) => Task.FromResult(History(host, parse.GetValue(job), parse.GetValue(last), writer))));
+        history.Options.Add(stages);
+        history.SetAction((parse, ct) => withHost(parse, ct, (host, writer) =>
+            Task.FromResult(History(host, parse.GetValue(job), parse.GetValue(last), parse.GetValue(stages), writer))));
         yield return history;
 
         var status = new Command("status", "Run the health checks (failing jobs, missed schedules, invalid jobs); exit 0 when healthy or degraded (a job is invalid), 1 when unhealthy or a shared setting is invalid.");
@@ -30,7 +33,7 @@ internal static class HistoryCommands
         yield return status;
     }
 
-    private static int History(IHost host, string? job, int count, TextWriter output)
+    private static int History(IHost host, string? job, int count, bool withStages, TextWriter output)
     {
         if (count < 1)
         {
@@ -49,8 +52,9 @@ internal static class HistoryCommands
         string[] header = ["STARTED", "JOB", "STATUS", "ROWS IN", "ROWS OUT", "BAD", "FILTERED", "DURATION", "BOTTLENECK", "ERROR"];
         var rows = runs.Select(Row).Prepend(header).ToList();
         var widths = Enumerable.Range(0, header.Length - 1).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        foreach (var row in rows)
+        for (var r = 0; r < rows.Count; r++)
         {
+            var row = rows[r];
             var line = new StringBuilder();
             for (var c = 0; c < widths.Length; c++)
             {
@@ -59,6 +63,13 @@ internal static class HistoryCommands
             }
 
             output.WriteLine(line.Append(row[^1]).ToString().TrimEnd());
+            if (withStages && r > 0)
+            {
+                foreach (var stage in runs[r - 1].Stages)
+                {
+                    output.WriteLine($"    {Progress.StageLog.Line(stage, stage.Name == runs[r - 1].Bottleneck)}");
+                }
+            }
         }
 
         return 0;

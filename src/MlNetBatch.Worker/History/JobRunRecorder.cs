@@ -45,7 +45,7 @@ public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, Te
             End(started with
             {
                 Status = RunStatus.Succeeded, RowsIn = summary.RowsIn, RowsOut = summary.RowsOut, BadRows = summary.BadRows, FilteredRows = summary.FilteredRows,
-                Bottleneck = summary.Bottleneck,
+                Bottleneck = summary.Bottleneck, Stages = summary.Stages,
             });
             return summary;
         }

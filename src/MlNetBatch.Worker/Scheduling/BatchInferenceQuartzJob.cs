@@ -32,6 +32,8 @@ public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, Sched
         {
             var summary = await run.RunAsync(definition, new JobRunOptions(), cancellationToken).ConfigureAwait(false);
             context.Result = summary;
+            // The service has no terminal for the table 'run' prints: its figures go to the log, a line per stage.
+            Progress.StageLog.Write(logger, summary);
         }
         catch (Exception e) when (e is JobInterruptedException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {

@@ -38,6 +38,24 @@ public class ScheduledRunLogTests
             l => Assert.Contains(l.Property("RunId"), new[] { good.RunId, broken.RunId }));
     }
 
+    [Fact]
+    public async Task A_scheduled_run_logs_a_line_per_stage_and_keeps_the_stages_in_its_history_record()
+    {
+        using var dir = new TempDirectory();
+        await TabularData.WriteParquetAsync(dir.Combine("staged.parquet"), 0, 300, 300, seed: 5);
+        var (lines, runs) = await RunScheduledAsync(dir, "staged");
+
+        var run = runs["staged"];
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(["read", "score", "write"], run.Stages.Select(s => s.Name));
+        Assert.All(run.Stages, s => Assert.Equal(300, s.Rows));
+        var stageLines = lines.Where(l => l.Level == LogLevel.Information && l.Message.StartsWith("Job staged stage ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(run.Stages.Select(s => s.Name), stageLines.Select(l => l.Property("@Stage")));
+        Assert.All(stageLines, l => Assert.Equal(run.RunId, l.Property("RunId")));
+        Assert.All(stageLines, l => Assert.Matches(@": busy \d+\.\d{3} s, cpu (\d+\.\d{3}|-) s, rows 300, bytes (\d+|-), input wait \d+\.\d{3} s, output wait \d+\.\d{3} s$", l.Message));
+        Assert.Single(stageLines, l => l.Message.StartsWith($"Job staged stage {run.Bottleneck} (bottleneck): ", StringComparison.Ordinal));
+    }
+
     /// <summary>Starts the service host with the jobs, fires each once through Quartz, and returns the lines logged and each job's run.</summary>
     internal static async Task<(List<CapturedLine> Lines, Dictionary<string, RunRecord> Runs)> RunScheduledAsync(TempDirectory dir, params string[] jobs)
     {

@@ -63,6 +63,27 @@ public class StatusCommandTests
     }
 
     [Fact]
+    public async Task History_with_stages_shows_a_line_per_stage_under_each_run()
+    {
+        using var dir = new TempDirectory();
+        var settings = OperationsJobs.Settings(dir, "staged");
+        await OperationsJobs.MakeGoodAsync(dir, "staged");
+        Assert.Equal(0, (await OperationsJobs.InvokeAsync(settings, "run", "staged")).Exit);
+
+        var (exit, output) = await OperationsJobs.InvokeAsync(settings, "history", "staged", "--stages");
+        var (_, plain) = await OperationsJobs.InvokeAsync(settings, "history", "staged");
+
+        Assert.True(exit == 0, output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToList();
+        Assert.Matches(@"^\S.*staged\s+succeeded\s+300", lines[1]);
+        var stages = lines.Skip(2).ToList();
+        Assert.Equal(["read", "score", "write"], stages.Select(l => l.Trim().Split(new[] { ':', ' ' })[0]));
+        Assert.All(stages, l => Assert.Matches(@"^    \S+( \(bottleneck\))?: busy \d+\.\d{3} s, cpu (\d+\.\d{3}|-) s, rows 300, bytes (\d+|-), input wait \d+\.\d{3} s, output wait \d+\.\d{3} s$", l));
+        Assert.Single(stages, l => l.Contains("(bottleneck)", StringComparison.Ordinal));
+        Assert.Equal(2, plain.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task A_job_still_runs_when_its_history_cannot_be_written()
     {
         using var dir = new TempDirectory();
