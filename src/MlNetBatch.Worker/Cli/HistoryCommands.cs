@@ -4,6 +4,8 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MlNetBatch.Jobs;
 using MlNetBatch.Worker.Health;
 using MlNetBatch.Worker.History;
 
@@ -17,18 +19,21 @@ internal static class HistoryCommands
     {
         var job = new Argument<string?>("job") { Description = "Only this job's runs.", Arity = ArgumentArity.ZeroOrOne };
         var last = new Option<int>("--last") { Description = "How many runs to show, newest first.", DefaultValueFactory = _ => 20 };
+        var stages = new Option<bool>("--stages") { Description = "Under each run, a line per stage: busy and cpu time, rows, bytes, input and output wait." };
         var history = new Command("history", "List recent job runs with status, rows, duration, bottleneck stage and error.");
         history.Arguments.Add(job);
         history.Options.Add(last);
-        history.SetAction((parse, ct) => withHost(parse, ct, (host, writer) => Task.FromResult(History(host, parse.GetValue(job), parse.GetValue(last), writer))));
+        history.Options.Add(stages);
+        history.SetAction((parse, ct) => withHost(parse, ct, (host, writer) =>
+            Task.FromResult(History(host, parse.GetValue(job), parse.GetValue(last), parse.GetValue(stages), writer))));
         yield return history;
 
-        var status = new Command("status", "Run the health checks (failing jobs, missed schedules); exit 0 when healthy, 1 when not.");
+        var status = new Command("status", "Run the health checks (failing jobs, missed schedules, invalid jobs); exit 0 when healthy or degraded (a job is invalid), 1 when unhealthy or a shared setting is invalid.");
         status.SetAction((parse, ct) => withHost(parse, ct, (host, writer) => StatusAsync(host, writer, ct)));
         yield return status;
     }
 
-    private static int History(IHost host, string? job, int count, TextWriter output)
+    private static int History(IHost host, string? job, int count, bool withStages, TextWriter output)
     {
         if (count < 1)
         {
@@ -47,8 +52,9 @@ internal static class HistoryCommands
         string[] header = ["STARTED", "JOB", "STATUS", "ROWS IN", "ROWS OUT", "BAD", "FILTERED", "DURATION", "BOTTLENECK", "ERROR"];
         var rows = runs.Select(Row).Prepend(header).ToList();
         var widths = Enumerable.Range(0, header.Length - 1).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        foreach (var row in rows)
+        for (var r = 0; r < rows.Count; r++)
         {
+            var row = rows[r];
             var line = new StringBuilder();
             for (var c = 0; c < widths.Length; c++)
             {
@@ -57,6 +63,13 @@ internal static class HistoryCommands
             }
 
             output.WriteLine(line.Append(row[^1]).ToString().TrimEnd());
+            if (withStages && r > 0)
+            {
+                foreach (var stage in runs[r - 1].Stages)
+                {
+                    output.WriteLine($"    {Progress.StageLog.Line(stage, stage.Name == runs[r - 1].Bottleneck)}");
+                }
+            }
         }
 
         return 0;
@@ -74,8 +87,13 @@ internal static class HistoryCommands
 
     private static async Task<int> StatusAsync(IHost host, TextWriter output, CancellationToken cancellationToken)
     {
-        // A configuration the service would refuse (the jobs', or the health settings) is reported as such, not as a check.
-        _ = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MlNetBatch.Jobs.MlNetBatchOptions>>().Value;
+        // Settings the service would refuse to start with (those all jobs share, the health settings among them) are reported
+        // as such, not as a check. An invalid job is not: the service runs the others, and the invalid-jobs check names it.
+        if (host.Services.GetRequiredService<ConfiguredJobs>().Read().SharedProblems is { Count: > 0 } shared)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(MlNetBatchOptions), shared);
+        }
+
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(HealthReportText.Format(report)).ConfigureAwait(false);
         // An operator's shell may see another state directory than the service does: say which one was read.

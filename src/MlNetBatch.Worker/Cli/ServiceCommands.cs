@@ -13,10 +13,11 @@ internal static partial class ServiceCommands
     {
         var systemd = new Option<bool>("--systemd") { Description = "A systemd unit (the default on Linux)." };
         var windows = new Option<bool>("--windows") { Description = "A Windows service, through sc.exe (the default on Windows)." };
-        var user = new Option<string?>("--user") { Description = "Run as this existing account instead of systemd's DynamicUser (Windows: instead of the virtual account NT SERVICE\\MlNetBatch)." };
+        var user = new Option<string?>("--user") { Description = "Run as this account instead of the system user mlnetbatch (created, with --enable, when missing); Windows: instead of the virtual account NT SERVICE\\MlNetBatch." };
+        var dynamicUser = new Option<bool>("--dynamic-user") { Description = "systemd: run as a user allocated at each start (DynamicUser=yes), which can write only directories every user may write." };
         var prefix = new Option<string?>("--prefix") { Description = "The folder the worker was published to (default /opt/mlnetbatch; on Windows C:\\Program Files\\MlNetBatch)." };
         var unitDirectory = new Option<DirectoryInfo?>("--unit-dir") { Description = $"Where the systemd unit goes (default {ServiceInstallRequest.DefaultUnitDirectory})." };
-        var enable = new Option<bool>("--enable") { Description = "Run the commands (systemctl daemon-reload, enable --now; sc.exe on Windows) instead of printing them." };
+        var enable = new Option<bool>("--enable") { Description = "Run the commands (useradd and chown for the service's user, systemctl daemon-reload, enable --now; sc.exe on Windows) instead of printing them." };
         var disable = new Option<bool>("--disable") { Description = "Stop and disable the service (systemctl disable --now; sc.exe stop/delete on Windows) instead of printing the commands." };
 
         var install = new Command("install", "Register the worker as a service: writes a hardened systemd unit computed from the configuration (or prints the sc.exe commands), then prints or runs the commands that start it.");
@@ -28,6 +29,7 @@ internal static partial class ServiceCommands
         }
 
         install.Options.Add(enable);
+        install.Options.Add(dynamicUser);
         uninstall.Options.Add(disable);
         install.SetAction(parse => Execute(parse, enable, install: true));
         uninstall.SetAction(parse => Execute(parse, disable, install: false));
@@ -47,6 +49,13 @@ internal static partial class ServiceCommands
                 return WorkerCommandLine.Usage;
             }
 
+            var dynamic = install && parse.GetValue(dynamicUser);
+            if (dynamic && (onWindows || parse.GetValue(user) is not null))
+            {
+                writer.WriteLine(onWindows ? "--dynamic-user is for systemd only." : "Choose one of --user and --dynamic-user.");
+                return WorkerCommandLine.Usage;
+            }
+
             var account = parse.GetValue(user);
             if (account is not null && !(onWindows ? WindowsAccount() : UnixUser()).IsMatch(account))
             {
@@ -61,7 +70,8 @@ internal static partial class ServiceCommands
                 account,
                 parse.GetResult(configOption)?.Tokens.FirstOrDefault()?.Value is { } config ? Native(config, native) : null,
                 parse.GetValue(apply),
-                parse.GetValue(unitDirectory)?.FullName ?? ServiceInstallRequest.DefaultUnitDirectory);
+                parse.GetValue(unitDirectory)?.FullName ?? ServiceInstallRequest.DefaultUnitDirectory,
+                dynamic);
             try
             {
                 return (onWindows, install) switch

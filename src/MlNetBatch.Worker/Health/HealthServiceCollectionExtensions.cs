@@ -10,7 +10,7 @@ public static class HealthServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="JobHealthOptions"/> from <paramref name="section"/> (<c>MlNetBatch:Health</c>) and adds the
-    /// failing-jobs and missed-schedules checks; in service mode (<paramref name="recordSchedules"/>) the service also
+    /// failing-jobs, missed-schedules and invalid-jobs checks; in service mode (<paramref name="recordSchedules"/>) the service also
     /// records since when it schedules each job.
     /// </summary>
     public static IServiceCollection AddMlNetBatchHealth(this IServiceCollection services, IConfigurationSection section, bool recordSchedules)
@@ -20,7 +20,8 @@ public static class HealthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHealthChecks()
             .AddCheck<FailingJobsHealthCheck>(FailingJobsHealthCheck.Name)
-            .AddCheck<MissedSchedulesHealthCheck>(MissedSchedulesHealthCheck.Name);
+            .AddCheck<MissedSchedulesHealthCheck>(MissedSchedulesHealthCheck.Name)
+            .AddCheck<InvalidJobsHealthCheck>(InvalidJobsHealthCheck.Name);
         if (recordSchedules)
         {
             services.AddHostedService<ScheduleRecorder>();

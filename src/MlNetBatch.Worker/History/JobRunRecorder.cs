@@ -15,17 +15,37 @@ public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, Te
     /// <summary>Runs <paramref name="job"/> and records how it ended; the run's result or exception is passed on unchanged.</summary>
     public async Task<JobRunSummary> RunAsync(string name, JobDefinition job, JobRunOptions runOptions, CancellationToken stopToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
+        using var run = Begin(name);
+        return await run.RunAsync(job, runOptions, stopToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts the record of a run of <paramref name="name"/> and a logging scope with its <c>Job</c> and <c>RunId</c>,
+    /// so that what the caller logs about the run (the scheduler's "fired" and failure lines) carries them too.
+    /// </summary>
+    public RecordedRun Begin(string name)
+    {
         telemetry.EnsureStarted();
         var started = Start(name);
+        // A run the history could not take still gets an id of its own on its lines, as the engine would give it.
+        var runId = started.RunId.Length > 0 ? started.RunId : Guid.NewGuid().ToString("N")[..12];
+        var scope = logger.BeginScope(new Dictionary<string, object> { ["Job"] = name, ["RunId"] = runId });
+        return new RecordedRun(this, started, runId, scope);
+    }
+
+    internal async Task<JobRunSummary> RunAsync(RunRecord started, string runId, JobDefinition job, JobRunOptions runOptions, CancellationToken stopToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(runOptions);
+        var name = started.Job;
         try
         {
             // The history's run id is the one on the run's log lines.
-            var summary = await runner.RunAsync(name, job, started.RunId.Length > 0 ? runOptions with { RunId = started.RunId } : runOptions, stopToken).ConfigureAwait(false);
+            var summary = await runner.RunAsync(name, job, runOptions with { RunId = runId }, stopToken).ConfigureAwait(false);
             End(started with
             {
                 Status = RunStatus.Succeeded, RowsIn = summary.RowsIn, RowsOut = summary.RowsOut, BadRows = summary.BadRows, FilteredRows = summary.FilteredRows,
-                Bottleneck = summary.Bottleneck,
+                Bottleneck = summary.Bottleneck, Stages = summary.Stages,
             });
             return summary;
         }

@@ -18,12 +18,12 @@ public sealed class RunHistoryStore
         CREATE TABLE IF NOT EXISTS runs (
             id TEXT PRIMARY KEY, job TEXT NOT NULL COLLATE NOCASE, started INTEGER NOT NULL, ended INTEGER, status TEXT NOT NULL,
             rows_in INTEGER NOT NULL DEFAULT 0, rows_out INTEGER NOT NULL DEFAULT 0, bad_rows INTEGER NOT NULL DEFAULT 0,
-            filtered_rows INTEGER NOT NULL DEFAULT 0, error TEXT, bottleneck TEXT, host TEXT NOT NULL, pid INTEGER NOT NULL, process_start INTEGER NOT NULL);
+            filtered_rows INTEGER NOT NULL DEFAULT 0, error TEXT, bottleneck TEXT, host TEXT NOT NULL, pid INTEGER NOT NULL, process_start INTEGER NOT NULL, stages TEXT);
         CREATE INDEX IF NOT EXISTS runs_by_job ON runs (job, started DESC);
         CREATE TABLE IF NOT EXISTS schedules (job TEXT PRIMARY KEY COLLATE NOCASE, cron TEXT NOT NULL, since INTEGER NOT NULL);
         """;
 
-    private const string Columns = "id, job, started, ended, status, rows_in, rows_out, bad_rows, filtered_rows, error, bottleneck, host, pid, process_start";
+    private const string Columns = "id, job, started, ended, status, rows_in, rows_out, bad_rows, filtered_rows, error, bottleneck, host, pid, process_start, stages";
 
     private readonly string _connectionString;
     private readonly int _keepRuns;
@@ -67,12 +67,12 @@ public sealed class RunHistoryStore
         ArgumentNullException.ThrowIfNull(record);
         Execute(
             """
-            UPDATE runs SET ended = $ended, status = $status, rows_in = $in, rows_out = $out, bad_rows = $bad, filtered_rows = $filtered, error = $error, bottleneck = $bottleneck WHERE id = $id;
+            UPDATE runs SET ended = $ended, status = $status, rows_in = $in, rows_out = $out, bad_rows = $bad, filtered_rows = $filtered, error = $error, bottleneck = $bottleneck, stages = $stages WHERE id = $id;
             DELETE FROM runs WHERE job = $job AND id NOT IN (SELECT id FROM runs WHERE job = $job ORDER BY started DESC LIMIT $keep);
             """,
             ("$id", record.RunId), ("$job", record.Job), ("$ended", (record.Ended ?? _clock.GetUtcNow()).ToUnixTimeMilliseconds()), ("$status", Name(record.Status)),
             ("$in", record.RowsIn), ("$out", record.RowsOut), ("$bad", record.BadRows), ("$filtered", record.FilteredRows),
-            ("$error", record.Error), ("$bottleneck", record.Bottleneck), ("$keep", _keepRuns));
+            ("$error", record.Error), ("$bottleneck", record.Bottleneck), ("$stages", RunStages.ToJson(record.Stages)), ("$keep", _keepRuns));
     }
 
     /// <summary>
@@ -148,7 +148,10 @@ public sealed class RunHistoryStore
                 reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
                 reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), Parse(reader.GetString(4)),
                 reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10));
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10))
+            {
+                Stages = RunStages.FromJson(reader.IsDBNull(14) ? null : reader.GetString(14)),
+            };
             rows.Add((record, new RunOwner(reader.GetString(11), reader.GetInt32(12), reader.GetInt64(13))));
         }
 
@@ -206,11 +209,32 @@ public sealed class RunHistoryStore
             connection.Open();
             using var command = Command(connection, Schema);
             command.ExecuteNonQuery();
+            AddStagesColumn(connection);
             return true;
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw Unusable(e);
+        }
+    }
+
+    /// <summary>A history written before runs kept their stages gets the column; another process may add it at the same time.</summary>
+    private static void AddStagesColumn(SqliteConnection connection)
+    {
+        using var exists = Command(connection, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'stages'");
+        if ((long)exists.ExecuteScalar()! > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var alter = Command(connection, "ALTER TABLE runs ADD COLUMN stages TEXT");
+            alter.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // Added by another process since the check.
         }
     }
 

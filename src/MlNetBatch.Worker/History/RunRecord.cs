@@ -16,6 +16,9 @@ public sealed record RunRecord(
     string RunId, string Job, DateTimeOffset Started, DateTimeOffset? Ended, RunStatus Status,
     long RowsIn = 0, long RowsOut = 0, long BadRows = 0, long FilteredRows = 0, string? Error = null, string? Bottleneck = null)
 {
+    /// <summary>What each stage of a finished run did (the table <c>run</c> prints); empty for a run that did not finish.</summary>
+    public IReadOnlyList<MlNetBatch.Jobs.Progress.StageStats> Stages { get; init; } = [];
+
     /// <summary>How long the run took; null while it runs.</summary>
     public TimeSpan? Duration => Ended - Started;
 }

@@ -85,7 +85,8 @@ public static class WorkerHost
         if (withScheduler)
         {
             // Running jobs get their grace period to commit in-flight partitions before the host gives up on them.
-            builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromMinutes(5));
+            builder.Services.AddOptions<HostOptions>().Configure<ConfiguredJobs>((options, jobs) =>
+                options.ShutdownTimeout = ShutdownTimes.HostShutdownTimeout(ShutdownTimes.LongestGracePeriod(jobs.Read().Valid.Values)));
             builder.Services.AddMlNetBatchScheduling(builder.Configuration.GetSection(MlNetBatchOptions.SectionName));
             builder.Services.AddHostedService<ScheduleReporter>();
             builder.Services.AddSystemd();

@@ -24,12 +24,16 @@ public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, Sched
             throw new JobExecutionException($"Job '{name}' is no longer defined in configuration.");
         }
 
+        // The run's scope spans this method, so these lines carry the run's Job and RunId as the engine's do.
+        using var run = runner.Begin(name);
         // In a cluster this line shows which node took which fire time: each is fired on one node only.
         logger.LogInformation("Job {Job} fired for {FireTime:O} on node {Node}", name, context.ScheduledFireTimeUtc, context.Scheduler.SchedulerInstanceId);
         try
         {
-            var summary = await runner.RunAsync(name, definition, new JobRunOptions(), cancellationToken).ConfigureAwait(false);
+            var summary = await run.RunAsync(definition, new JobRunOptions(), cancellationToken).ConfigureAwait(false);
             context.Result = summary;
+            // The service has no terminal for the table 'run' prints: its figures go to the log, a line per stage.
+            Progress.StageLog.Write(logger, summary);
         }
         catch (Exception e) when (e is JobInterruptedException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {

@@ -2,11 +2,12 @@ namespace MlNetBatch.Worker.Service;
 
 /// <summary>What <c>service install</c> and <c>service uninstall</c> were asked to do.</summary>
 /// <param name="Prefix">The folder the worker was published to, absolute.</param>
-/// <param name="User">The dedicated account; null for systemd's DynamicUser or the Windows virtual account.</param>
+/// <param name="User">The account named with <c>--user</c>; null for the default (systemd: the dedicated <c>mlnetbatch</c>; Windows: the virtual account).</param>
 /// <param name="ConfigFile">The <c>--config</c> file the service reads, absolute; null for none.</param>
 /// <param name="Apply">Run the commands (<c>--enable</c>, <c>--disable</c>) instead of printing them.</param>
 /// <param name="UnitDirectory">Where the systemd unit goes.</param>
-internal sealed record ServiceInstallRequest(string Prefix, string? User, string? ConfigFile, bool Apply, string UnitDirectory)
+/// <param name="DynamicUser">systemd's <c>DynamicUser=yes</c> instead of the dedicated user (<c>--dynamic-user</c>).</param>
+internal sealed record ServiceInstallRequest(string Prefix, string? User, string? ConfigFile, bool Apply, string UnitDirectory, bool DynamicUser = false)
 {
     /// <summary>The systemd unit's name.</summary>
     public const string UnitName = "mlnetbatch";

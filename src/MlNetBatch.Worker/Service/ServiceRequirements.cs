@@ -3,12 +3,14 @@ using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
 using MlNetBatch.Storage;
 using MlNetBatch.Worker.History;
+using MlNetBatch.Worker.Hosting;
 
 namespace MlNetBatch.Worker.Service;
 
 /// <summary>
 /// What a service unit must allow the configured jobs: the local directories they write (outputs, whose manifest,
-/// lease and <c>_quarantine</c> live inside them; log files; a configured state directory; the GCS spool) and the time the
+/// lease and <c>_quarantine</c> live inside them; TensorRT engine caches; log files; a configured state directory; the
+/// GCS spool) and the time the
 /// longest graceful stop takes.
 /// </summary>
 /// <param name="WritableDirectories">The local directories the jobs and the worker write, outermost only, in order.</param>
@@ -35,11 +37,11 @@ internal sealed record ServiceRequirements(IReadOnlyList<string> WritableDirecto
         }
 
         var directories = new List<string>();
-        var grace = new ExecutionOptions().ShutdownGracePeriod;
         foreach (var job in options.Jobs.Values)
         {
             AddLocal(directories, paths, job.Sink.Path);
-            grace = job.Execution.ShutdownGracePeriod > grace ? job.Execution.ShutdownGracePeriod : grace;
+            // ONNX Runtime writes the built TensorRT engines there (relative: against the working directory, the prefix).
+            AddLocal(directories, paths, job.Model.TensorRtCachePath);
         }
 
         var stateDirectory = configuration[StateDirectoryOptions.Key];
@@ -50,7 +52,7 @@ internal sealed record ServiceRequirements(IReadOnlyList<string> WritableDirecto
             AddLocal(directories, paths, Path.GetDirectoryName(paths.Resolve(logFile)));
         }
 
-        return new ServiceRequirements(Outermost(directories), grace, !string.IsNullOrWhiteSpace(stateDirectory));
+        return new ServiceRequirements(Outermost(directories), ShutdownTimes.LongestGracePeriod(options.Jobs.Values), !string.IsNullOrWhiteSpace(stateDirectory));
     }
 
     /// <summary>

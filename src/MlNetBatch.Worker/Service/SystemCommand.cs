@@ -35,4 +35,34 @@ internal static class SystemCommand
             return $"'{shown}' could not be started: {e.Message}";
         }
     }
+
+    /// <summary>Runs <paramref name="program"/> quietly, to ask the system a question: true when it exits with 0.</summary>
+    public static bool Succeeds(string program, IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            _ = stdout.Result;
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary><paramref name="word"/> as one word of a POSIX shell command line, for the commands printed to paste.</summary>
+    public static string Shell(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or ':' or '=' or '@' or '+' or ',')
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -4,17 +4,14 @@ namespace MlNetBatch.Worker.Service;
 
 /// <summary>
 /// <c>service install --systemd</c> and <c>service uninstall --systemd</c>: writes the hardened unit computed from the
-/// configuration and the output directories it allows, then prints (or, asked to, runs) the <c>systemctl</c> commands;
+/// configuration, readies the output directories it allows and the user it runs as, then prints (or, asked to, runs)
+/// the <c>systemctl</c> commands;
 /// uninstall stops and removes what install wrote. Output data is never removed.
 /// </summary>
 internal static class SystemdInstaller
 {
     /// <summary>The published worker's executable name on Linux (the apphost <c>dotnet publish</c> writes).</summary>
     public const string ExecutableName = "MlNetBatch.Worker";
-
-    /// <summary>Paths the unit hides from the service: jobs cannot use them.</summary>
-    private static readonly (string Path, string Setting)[] HiddenPaths =
-        [("/home", "ProtectHome"), ("/root", "ProtectHome"), ("/run/user", "ProtectHome"), ("/tmp", "PrivateTmp"), ("/var/tmp", "PrivateTmp")];
 
     public static int Install(ServiceInstallRequest request, TextWriter output)
     {
@@ -26,7 +23,9 @@ internal static class SystemdInstaller
         }
 
         var requirements = ServiceRequirements.From(ServiceConfiguration.Load(request.Prefix, request.ConfigFile), request.Prefix);
-        var unit = new SystemdUnit(request.Prefix, executable, request.ConfigFile, request.User, requirements);
+        // A dedicated system user by default: a dynamic one could not write the directories the install makes.
+        var user = request.DynamicUser ? null : new SystemdServiceUser(request.User ?? SystemdServiceUser.DefaultName);
+        var unit = new SystemdUnit(request.Prefix, executable, request.ConfigFile, user?.Name, requirements);
         try
         {
             File.WriteAllText(request.UnitFile, unit.Render());
@@ -37,8 +36,8 @@ internal static class SystemdInstaller
             return WorkerCommandLine.Failed;
         }
 
-        output.WriteLine($"Wrote {request.UnitFile} (TimeoutStopSec={unit.TimeoutStopSeconds}, running as {request.User ?? "a dynamic user"}).");
-        if (PrepareDirectories(request, requirements.WritableDirectories, output) is { } failure)
+        output.WriteLine($"Wrote {request.UnitFile} (TimeoutStopSec={unit.TimeoutStopSeconds}, running as {user?.Name ?? "a dynamic user"}).");
+        if (SystemdDirectories.Prepare(user, request.Apply, requirements.WritableDirectories, output) is { } failure)
         {
             output.WriteLine(failure);
             return WorkerCommandLine.Failed;
@@ -116,53 +115,6 @@ internal static class SystemdInstaller
         }
 
         return 0;
-    }
-
-    /// <summary>
-    /// Creates the writable directories that do not exist yet (systemd refuses to start a unit whose ReadWritePaths= are
-    /// missing, and the read-only system would not let the worker create them), gives those to the dedicated user,
-    /// and warns about directories the unit hides.
-    /// </summary>
-    private static string? PrepareDirectories(ServiceInstallRequest request, IReadOnlyList<string> directories, TextWriter output)
-    {
-        foreach (var directory in directories)
-        {
-            foreach (var (hidden, setting) in HiddenPaths)
-            {
-                if (directory == hidden || directory.StartsWith(hidden + "/", StringComparison.Ordinal))
-                {
-                    output.WriteLine($"Warning: {directory} is under {hidden}, which {setting}=yes hides from the service; move it elsewhere (e.g. /var/lib/mlnetbatch).");
-                }
-            }
-
-            if (Directory.Exists(directory))
-            {
-                output.WriteLine($"Writable: {directory}");
-                continue;
-            }
-
-            try
-            {
-                Directory.CreateDirectory(directory);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return $"Cannot create the directory {directory} the jobs write: {e.Message.TrimEnd('.')}.";
-            }
-
-            output.WriteLine($"Writable: {directory} (created)");
-            if (request.User is { } user && SystemCommand.Run("chown", [user, directory], output) is { } failure)
-            {
-                return failure;
-            }
-        }
-
-        if (request.User is null && directories.Count > 0)
-        {
-            output.WriteLine("DynamicUser=yes: the service's user exists only while it runs, so the directories above must be writable by it (or pass --user with a dedicated account that owns them).");
-        }
-
-        return null;
     }
 
     private static string? RunAll(IEnumerable<string[]> commands, TextWriter output)

@@ -21,11 +21,8 @@ internal sealed record SystemdUnit(string Prefix, string Executable, string? Con
     /// <summary>The unit's <c>StateDirectory=</c>, under /var/lib, when the configuration names no state directory.</summary>
     public const string StateDirectoryName = "mlnetbatch";
 
-    /// <summary>Time beyond the longest grace period for the host to stop and the logs to flush.</summary>
-    public static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(30);
-
-    /// <summary>Whole seconds systemd waits after SIGTERM before it kills the worker.</summary>
-    public int TimeoutStopSeconds => (int)Math.Ceiling((Requirements.LongestGracePeriod + StopMargin).TotalSeconds);
+    /// <summary>Whole seconds systemd waits after SIGTERM before it kills the worker (the host gives up sooner).</summary>
+    public int TimeoutStopSeconds => Hosting.ShutdownTimes.UnitTimeoutSeconds(Requirements.LongestGracePeriod);
 
     /// <summary>The unit file's text.</summary>
     public string Render()

@@ -39,6 +39,48 @@ public class RunHistoryStoreTests
     }
 
     [Fact]
+    public void A_runs_stages_are_kept_as_JSON_also_in_a_history_written_before_the_column_existed()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("state"));
+        // The table as an earlier worker made it, without the stages column, with one run in it.
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dir.Combine("state", RunHistoryOptions.FileName)};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE runs (
+                    id TEXT PRIMARY KEY, job TEXT NOT NULL COLLATE NOCASE, started INTEGER NOT NULL, ended INTEGER, status TEXT NOT NULL,
+                    rows_in INTEGER NOT NULL DEFAULT 0, rows_out INTEGER NOT NULL DEFAULT 0, bad_rows INTEGER NOT NULL DEFAULT 0,
+                    filtered_rows INTEGER NOT NULL DEFAULT 0, error TEXT, bottleneck TEXT, host TEXT NOT NULL, pid INTEGER NOT NULL, process_start INTEGER NOT NULL);
+                INSERT INTO runs (id, job, started, ended, status, host, pid, process_start) VALUES ('old', 'nightly', 1000, 2000, 'succeeded', 'h', 1, 1);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        var clock = new StepClock();
+        var store = Store(dir, keepRuns: 10, clock);
+        var run = store.Start("nightly");
+        MlNetBatch.Jobs.Progress.StageStats[] stages =
+        [
+            new("read", TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1.25), 300, 4096, TimeSpan.Zero, TimeSpan.FromSeconds(0.5)),
+            new("score", TimeSpan.FromSeconds(3), null, 300, null, TimeSpan.FromSeconds(0.25), TimeSpan.Zero),
+        ];
+        store.Finish(run with { Status = RunStatus.Succeeded, Ended = clock.GetUtcNow(), Bottleneck = "score", Stages = stages });
+
+        var runs = Store(dir, keepRuns: 10, clock).Recent("nightly", 10);
+        Assert.Equal(stages, runs.Single(r => r.RunId == run.RunId).Stages);
+        Assert.Empty(runs.Single(r => r.RunId == "old").Stages);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dir.Combine("state", RunHistoryOptions.FileName)};Pooling=False");
+        connection.Open();
+        using var json = connection.CreateCommand();
+        json.CommandText = $"SELECT stages FROM runs WHERE id = '{run.RunId}'";
+        Assert.Equal(
+            """[{"name":"read","wallSeconds":1.5,"cpuSeconds":1.25,"rows":300,"bytes":4096,"inputWaitSeconds":0,"outputWaitSeconds":0.5},{"name":"score","wallSeconds":3,"cpuSeconds":null,"rows":300,"bytes":null,"inputWaitSeconds":0.25,"outputWaitSeconds":0}]""",
+            json.ExecuteScalar());
+    }
+
+    [Fact]
     public void A_schedule_is_recorded_once_and_again_only_when_it_changes()
     {
         using var dir = new TempDirectory();

@@ -63,6 +63,27 @@ public class StatusCommandTests
     }
 
     [Fact]
+    public async Task History_with_stages_shows_a_line_per_stage_under_each_run()
+    {
+        using var dir = new TempDirectory();
+        var settings = OperationsJobs.Settings(dir, "staged");
+        await OperationsJobs.MakeGoodAsync(dir, "staged");
+        Assert.Equal(0, (await OperationsJobs.InvokeAsync(settings, "run", "staged")).Exit);
+
+        var (exit, output) = await OperationsJobs.InvokeAsync(settings, "history", "staged", "--stages");
+        var (_, plain) = await OperationsJobs.InvokeAsync(settings, "history", "staged");
+
+        Assert.True(exit == 0, output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToList();
+        Assert.Matches(@"^\S.*staged\s+succeeded\s+300", lines[1]);
+        var stages = lines.Skip(2).ToList();
+        Assert.Equal(["read", "score", "write"], stages.Select(l => l.Trim().Split(new[] { ':', ' ' })[0]));
+        Assert.All(stages, l => Assert.Matches(@"^    \S+( \(bottleneck\))?: busy \d+\.\d{3} s, cpu (\d+\.\d{3}|-) s, rows 300, bytes (\d+|-), input wait \d+\.\d{3} s, output wait \d+\.\d{3} s$", l));
+        Assert.Single(stages, l => l.Contains("(bottleneck)", StringComparison.Ordinal));
+        Assert.Equal(2, plain.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task A_job_still_runs_when_its_history_cannot_be_written()
     {
         using var dir = new TempDirectory();
@@ -135,6 +156,46 @@ public class StatusCommandTests
         Assert.Contains("MlNetBatch:Telemetry:Prometheus:Host: '0.0.0.0' is not a loopback address", output);
         Assert.Contains("MlNetBatch:Telemetry:Otlp:Endpont: unknown setting 'Endpont'; did you mean 'Endpoint'?", output);
         Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task An_invalid_job_makes_status_degraded_with_a_line_naming_it_not_a_failure_of_the_whole_report()
+    {
+        using var dir = new TempDirectory();
+        var settings = OperationsJobs.Settings(dir, "good");
+        foreach (var (key, value) in OperationsJobs.Settings(dir, "broken"))
+        {
+            settings[key] = value;
+        }
+
+        settings["MlNetBatch:Jobs:broken:Model:ModelPath"] = dir.Combine("missing.onnx");
+        settings["MlNetBatch:Health:FailedRuns"] = "1";
+        await OperationsJobs.MakeGoodAsync(dir, "good");
+
+        var (degraded, report) = await OperationsJobs.InvokeAsync(settings, "status");
+
+        Assert.True(degraded == 0, report);
+        Assert.StartsWith("Degraded", report);
+        Assert.Contains("failing-jobs: Healthy", report);
+        Assert.Contains("invalid-jobs: Degraded - 1 job(s) are invalid and not run; the others are: broken", report);
+        var line = Assert.Single(report.Split('\n'), l => l.StartsWith("  broken: ", StringComparison.Ordinal));
+        Assert.Contains($"MlNetBatch:Jobs:broken:Model:ModelPath: model file '{dir.Combine("missing.onnx")}' does not exist.", line);
+
+        // Unhealthy still fails the command, with the invalid job reported beside it.
+        await OperationsJobs.MakeBrokenAsync(dir, "good");
+        Assert.Equal(WorkerCommandLine.Failed, (await OperationsJobs.InvokeAsync(settings, "run", "good")).Exit);
+        var (unhealthy, unhealthyReport) = await OperationsJobs.InvokeAsync(settings, "status");
+        Assert.True(unhealthy == WorkerCommandLine.Failed, unhealthyReport);
+        Assert.StartsWith("Unhealthy", unhealthyReport);
+        Assert.Contains("  broken: ", unhealthyReport);
+
+        // A setting every job shares is the configuration's failure: one line, exit 1.
+        settings["MlNetBatch:Health:FailedRuns"] = "0";
+        var (shared, sharedOutput) = await OperationsJobs.InvokeAsync(settings, "status");
+        Assert.Equal(WorkerCommandLine.Failed, shared);
+        var sharedLine = Assert.Single(sharedOutput.TrimEnd().Split('\n'));
+        Assert.StartsWith("The configuration is invalid: ", sharedLine);
+        Assert.Contains("MlNetBatch:Health:FailedRuns", sharedLine);
     }
 
     private static async Task<(int Exit, string Output)> InvokeAsync(Dictionary<string, string?> settings, Action<IServiceCollection> services, params string[] args)

@@ -20,14 +20,15 @@ public class SystemdInstallTests
         Assert.True(verify == 0, $"systemd-analyze verify failed: {said}\n{File.ReadAllText(prefix.UnitFile)}");
         Assert.Equal(["notify"], prefix.Values("Type"));
         Assert.Equal(["on-failure"], prefix.Values("Restart"));
-        Assert.Equal(["yes"], prefix.Values("DynamicUser"));
-        Assert.Empty(prefix.Values("User"));
+        // A dedicated system user by default: a dynamic one could not write the directories the install creates.
+        Assert.Equal(["mlnetbatch"], prefix.Values("User"));
+        Assert.Empty(prefix.Values("DynamicUser"));
         Assert.Equal(["strict"], prefix.Values("ProtectSystem"));
         Assert.Equal(["yes"], prefix.Values("NoNewPrivileges"));
         Assert.Equal(["yes"], prefix.Values("PrivateTmp"));
         Assert.Equal(["yes"], prefix.Values("ProtectHome"));
         Assert.Equal(["-/etc/mlnetbatch/env"], prefix.Values("EnvironmentFile"));
-        // No MlNetBatch:StateDirectory: systemd makes /var/lib/mlnetbatch for the run history, writable by the dynamic user.
+        // No MlNetBatch:StateDirectory: systemd makes /var/lib/mlnetbatch for the run history, owned by the service's user.
         Assert.Equal(["mlnetbatch"], prefix.Values("StateDirectory"));
         Assert.Equal([prefix.Prefix], prefix.Values("WorkingDirectory"));
         // The prefix has a space: the program is one quoted word.
@@ -82,6 +83,31 @@ public class SystemdInstallTests
     }
 
     [Fact]
+    public async Task A_local_TensorRT_cache_path_is_among_the_ReadWritePaths()
+    {
+        var jobs = Jobs(("gpu", "out/gpu", null), ("cached", "s3://bucket/scores", null));
+        jobs["gpu"]!["Model"]!["TensorRt"] = true;
+        jobs["gpu"]!["Model"]!["TensorRtCachePath"] = "trt-cache";
+        jobs["cached"]!["Model"]!["TensorRt"] = true;
+        jobs["cached"]!["Model"]!["TensorRtCachePath"] = "/var/cache/mlnetbatch-test-trt";
+        using var prefix = new ServicePrefix(Settings(jobs));
+        try
+        {
+            var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units);
+
+            Assert.True(exit == 0, output);
+            var paths = SplitPaths(Assert.Single(prefix.Values("ReadWritePaths")));
+            Assert.Contains(Path.Combine(prefix.Prefix, "trt-cache"), paths);
+            Assert.Contains("/var/cache/mlnetbatch-test-trt", paths);
+            Assert.True(Directory.Exists("/var/cache/mlnetbatch-test-trt"));
+        }
+        finally
+        {
+            Directory.Delete("/var/cache/mlnetbatch-test-trt", recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task TimeoutStopSec_is_the_longest_shutdown_grace_period_plus_the_margin()
     {
         using var prefix = new ServicePrefix(Settings(Jobs(("quick", "out/quick", "00:00:10"), ("slow", "out/slow", "00:04:05"), ("default", "out/default", null))));
@@ -104,6 +130,90 @@ public class SystemdInstallTests
         Assert.Empty(prefix.Values("DynamicUser"));
         var (_, owner) = await Run("stat", "-c", "%U", Path.Combine(prefix.Prefix, "out", "only"));
         Assert.Equal("nobody", owner.Trim());
+    }
+
+    [Fact]
+    public async Task A_missing_user_is_created_with_enable_and_owns_the_directories_install_creates()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+        var user = TestUserName();
+        try
+        {
+            // systemctl fails here (no running systemd), after the user and the directories are ready.
+            var (_, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--user", user, "--enable");
+
+            Assert.Contains($"  useradd --system --no-create-home --shell /usr/sbin/nologin {user}", output.Split('\n'));
+            Assert.Equal([user], prefix.Values("User"));
+            var (_, shell) = await Run("getent", "passwd", user);
+            Assert.EndsWith(":/usr/sbin/nologin", shell.Trim());
+            Assert.Equal(user, (await Run("stat", "-c", "%U", Path.Combine(prefix.Prefix, "out", "only"))).Output.Trim());
+            Assert.Equal(user, (await Run("stat", "-c", "%U", Path.Combine(prefix.Prefix, "logs"))).Output.Trim());
+        }
+        finally
+        {
+            await Run("userdel", user);
+        }
+    }
+
+    [Fact]
+    public async Task Without_enable_a_missing_user_is_not_created_but_the_commands_to_create_it_are_printed()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+        var user = TestUserName();
+
+        var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--user", user);
+
+        Assert.True(exit == 0, output);
+        var lines = output.Split('\n');
+        Assert.Contains($"The service's user {user} does not exist yet. Create it and give it the directories created above with:", lines);
+        Assert.Contains($"  sudo useradd --system --no-create-home --shell /usr/sbin/nologin {user}", lines);
+        Assert.Contains($"  sudo chown {user} '{Path.Combine(prefix.Prefix, "out", "only")}'", lines);
+        Assert.Contains($"  sudo chown {user} '{Path.Combine(prefix.Prefix, "logs")}'", lines);
+        Assert.NotEqual(0, (await Run("id", "-u", user)).Exit);
+    }
+
+    [Fact]
+    public async Task An_existing_directory_the_user_cannot_write_is_named_with_the_fix()
+    {
+        var root = $"/srv/mlnetbatch-test-{Guid.NewGuid():N}";
+        using var prefix = new ServicePrefix(Settings(Jobs(("open", $"{root}/open", null), ("closed", $"{root}/closed", null))));
+        Directory.CreateDirectory($"{root}/open");
+        Directory.CreateDirectory($"{root}/closed");
+        await Run("chown", "nobody", $"{root}/open");
+        try
+        {
+            var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--user", "nobody");
+
+            Assert.True(exit == 0, output);
+            var warnings = output.Split('\n').Where(l => l.StartsWith("Warning: /srv/", StringComparison.Ordinal)).ToList();
+            Assert.Equal(
+                [$"Warning: {root}/closed is not writable by nobody, the service's user, so the jobs writing there would fail; fix: sudo chown -R nobody {root}/closed (or sudo setfacl -m u:nobody:rwx {root}/closed)."],
+                warnings);
+            // Existing directories are not taken over: only the operator decides that.
+            Assert.Equal("root", (await Run("stat", "-c", "%U", $"{root}/closed")).Output.Trim());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task DynamicUser_is_there_behind_its_option_with_its_caveat()
+    {
+        using var prefix = new ServicePrefix(Settings(Jobs(("only", "out/only", null))));
+
+        var (exit, output) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--dynamic-user");
+        var (both, bothOutput) = await Invoke("service", "install", "--systemd", "--prefix", prefix.Prefix, "--unit-dir", prefix.Units, "--dynamic-user", "--user", "nobody");
+
+        Assert.True(exit == 0, output);
+        Assert.Equal(["yes"], prefix.Values("DynamicUser"));
+        Assert.Empty(prefix.Values("User"));
+        Assert.Contains("DynamicUser=yes (--dynamic-user): the service's user exists only while it runs", output);
+        Assert.DoesNotContain("useradd", output);
+        Assert.Equal("root", (await Run("stat", "-c", "%U", Path.Combine(prefix.Prefix, "out", "only"))).Output.Trim());
+        Assert.Equal(WorkerCommandLine.Usage, both);
+        Assert.Equal("Choose one of --user and --dynamic-user.", bothOutput.TrimEnd());
     }
 
     [Fact]
@@ -240,6 +350,13 @@ public class SystemdInstallTests
 
         return result;
     }
+
+    /// <summary>An account name no machine has: the tests that create it remove it.</summary>
+    private static string TestUserName() => $"mlnbt{Guid.NewGuid():N}"[..20];
+
+    /// <summary>The words of a ReadWritePaths= value, quotes removed.</summary>
+    private static List<string> SplitPaths(string value) =>
+        System.Text.RegularExpressions.Regex.Matches(value, "\"([^\"]*)\"|(\\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToList();
 
     private static async Task<(int Exit, string Output)> Invoke(params string[] args)
     {
