@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.Json;
 using MlNetBatch.Jobs;
 
 namespace MlNetBatch.Worker.Hosting;
@@ -51,8 +50,8 @@ internal static class ConfigFileJobPaths
         }
     }
 
-    /// <summary>The <c>--config</c> file: JSON, with its jobs' relative paths rebased at each load.</summary>
-    private sealed class JobConfigFileSource : JsonConfigurationSource
+    /// <summary>The <c>--config</c> file: guarded JSON, with its jobs' relative paths rebased at each load.</summary>
+    private sealed class JobConfigFileSource : GuardedJsonFiles.Source
     {
         public override IConfigurationProvider Build(IConfigurationBuilder builder)
         {
@@ -61,30 +60,8 @@ internal static class ConfigFileJobPaths
         }
     }
 
-    private sealed class JobConfigFileProvider(JobConfigFileSource source) : JsonConfigurationProvider(source)
+    private sealed class JobConfigFileProvider(JobConfigFileSource source) : GuardedJsonFiles.Provider(source)
     {
-        private bool _loaded;
-
-        private string File => Source.FileProvider?.GetFileInfo(Source.Path!).PhysicalPath ?? Source.Path!;
-
-        public override void Load(Stream stream)
-        {
-            var previous = Data;
-            try
-            {
-                base.Load(stream);
-            }
-            catch (Exception e) when (_loaded)
-            {
-                // An edit that is not JSON (or an editor's half-written save): keep the jobs as they were. Without this,
-                // the file's values would be dropped and every job in it unscheduled.
-                Data = previous;
-                Serilog.Log.Error("The edit of {File} is rejected, the jobs keep their previous definitions: {Reason}", File, e.InnerException?.Message ?? e.Message);
-                return;
-            }
-
-            Rebase(Data, Path.GetDirectoryName(File)!);
-            _loaded = true;
-        }
+        protected override void Loaded(IDictionary<string, string?> data) => Rebase(data, Path.GetDirectoryName(File)!);
     }
 }

@@ -38,6 +38,8 @@ public static class WorkerHost
             Args = args,
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
+        // appsettings.json is watched too: a malformed save must not unschedule its jobs.
+        GuardedJsonFiles.Guard(builder.Configuration);
         if (configFile is not null)
         {
             if (!File.Exists(configFile))

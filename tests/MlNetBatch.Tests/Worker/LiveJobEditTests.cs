@@ -145,6 +145,14 @@ public class LiveJobEditTests
         File.Move(edited, settings, overwrite: true);
 
         await WaitForOutputAsync(worker, "Job second added from the configuration: runs on '0 0 4 * * ?'");
+
+        // A half-written save of appsettings.json is rejected: its jobs stay scheduled.
+        await File.WriteAllTextAsync(settings, "{ \"MlNetBatch\": { \"Jobs\": ");
+        await WaitForOutputAsync(worker, "is rejected, the jobs keep their previous definitions");
+        jobs["third"] = Scheduled(dir, "third", "0 0 5 * * ?");
+        File.Move(await WorkerConfigFiles.WriteAsync(dir, "again", Copy(jobs)), settings, overwrite: true);
+        await WaitForOutputAsync(worker, "Job third added from the configuration");
+        Assert.DoesNotContain("was removed from the configuration", worker.Output);
         Assert.False(worker.HasExited, worker.Output);
     }
 
