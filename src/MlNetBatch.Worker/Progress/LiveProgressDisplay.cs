@@ -14,17 +14,17 @@ internal sealed class LiveProgressDisplay : IDisposable
     private readonly JobProgress _progress;
     private readonly Task _display;
 
-    private LiveProgressDisplay(JobProgress progress)
+    private LiveProgressDisplay(JobProgress progress, IAnsiConsole console)
     {
         _progress = progress;
-        _display = AnsiConsole.Progress()
+        _display = console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
             .StartAsync(ShowAsync);
     }
 
     /// <summary>Shows <paramref name="progress"/> until it is finished and the display disposed.</summary>
-    public static LiveProgressDisplay Start(JobProgress progress) => new(progress);
+    public static LiveProgressDisplay Start(JobProgress progress, IAnsiConsole? console = null) => new(progress, console ?? AnsiConsole.Console);
 
     /// <summary>Waits for the last redraw, which shows the final numbers.</summary>
     public void Dispose() => _display.GetAwaiter().GetResult();
