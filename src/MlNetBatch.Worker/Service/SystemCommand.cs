@@ -10,34 +10,17 @@ internal static class SystemCommand
     {
         var shown = string.Join(' ', new[] { program }.Concat(arguments));
         output.WriteLine($"  {shown}");
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode == 0)
-            {
-                return null;
-            }
-
-            var said = (stderr.Trim().Length > 0 ? stderr : stdout.Result).Trim().ReplaceLineEndings(" ");
-            return $"'{shown}' failed with exit code {process.ExitCode}{(said.Length > 0 ? $": {said}" : string.Empty)}";
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return $"'{shown}' could not be started: {e.Message}";
-        }
+        var (exitCode, said, failure) = Execute(program, arguments);
+        return failure is not null ? $"'{shown}' could not be started: {failure}"
+            : exitCode == 0 ? null
+            : $"'{shown}' failed with exit code {exitCode}{(said.Length > 0 ? $": {said}" : string.Empty)}";
     }
 
     /// <summary>Runs <paramref name="program"/> quietly, to ask the system a question: true when it exits with 0.</summary>
-    public static bool Succeeds(string program, IReadOnlyList<string> arguments)
+    public static bool Succeeds(string program, IReadOnlyList<string> arguments) => Execute(program, arguments) is { Failure: null, ExitCode: 0 };
+
+    /// <summary>Runs the program to its end: its exit code and what it said (standard error, else output), or why it could not start.</summary>
+    private static (int ExitCode, string Said, string? Failure) Execute(string program, IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -48,15 +31,16 @@ internal static class SystemCommand
         try
         {
             using var process = Process.Start(start)!;
+            // Both pipes are drained, so a chatty program never blocks on a full one.
             var stdout = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEnd();
+            var stderr = process.StandardError.ReadToEnd();
             process.WaitForExit();
-            _ = stdout.Result;
-            return process.ExitCode == 0;
+            var said = (stderr.Trim().Length > 0 ? stderr : stdout.Result).Trim().ReplaceLineEndings(" ");
+            return (process.ExitCode, said, null);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (System.ComponentModel.Win32Exception e)
         {
-            return false;
+            return (-1, string.Empty, e.Message);
         }
     }
 
