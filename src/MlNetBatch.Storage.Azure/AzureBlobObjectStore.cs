@@ -21,6 +21,9 @@ namespace MlNetBatch.Storage.Azure;
 /// </remarks>
 public sealed class AzureBlobObjectStore : IObjectStore, IObjectRangeReader
 {
+    /// <summary>Registers this store: <c>services.AddObjectStore(AzureBlobObjectStore.Provider, configuration.GetSection("MlNetBatch:Storage:Azure"))</c>.</summary>
+    public static ObjectStoreProvider<AzureBlobStorageOptions, AzureBlobStorageOptionsValidator, AzureBlobObjectStore> Provider { get; } = new("Azure");
+
     private readonly AzureBlobStorageOptions _options;
     private readonly BlobClientFactory _clients;
     private readonly ILogger _logger;

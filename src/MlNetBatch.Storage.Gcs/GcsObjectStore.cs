@@ -18,6 +18,9 @@ namespace MlNetBatch.Storage.Gcs;
 /// </remarks>
 public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposable
 {
+    /// <summary>Registers this store: <c>services.AddObjectStore(GcsObjectStore.Provider, configuration.GetSection("MlNetBatch:Storage:Gcs"))</c>.</summary>
+    public static ObjectStoreProvider<GcsStorageOptions, GcsStorageOptionsValidator, GcsObjectStore> Provider { get; } = new("Gcs");
+
     /// <summary>The URI scheme this store serves.</summary>
     public const string Scheme = "gs";
 

@@ -18,6 +18,9 @@ namespace MlNetBatch.Storage.S3;
 /// </remarks>
 public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposable
 {
+    /// <summary>Registers this store: <c>services.AddObjectStore(S3ObjectStore.Provider, configuration.GetSection("MlNetBatch:Storage:S3"))</c>.</summary>
+    public static ObjectStoreProvider<S3StorageOptions, S3StorageOptionsValidator, S3ObjectStore> Provider { get; } = new("S3");
+
     private readonly S3StorageOptions _options;
     private readonly AmazonS3Client _client;
     private readonly S3ErrorTranslator _errors;

@@ -1,3 +1,4 @@
+using MlNetBatch.Storage;
 using Azure.Core;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
@@ -86,7 +87,7 @@ public class AzureBlobStorageOptionsTests
     public void Settings_bind_from_the_configuration_section_and_map_onto_the_sdk_retry_policy()
     {
         using var provider = new ServiceCollection()
-            .AddMlNetBatchAzureBlob(Configuration(new()
+            .AddObjectStore(AzureBlobObjectStore.Provider, Configuration(new()
             {
                 [$"{Section}:ServiceUri"] = "https://127.0.0.1:10000/devstoreaccount1",
                 [$"{Section}:BlockSizeBytes"] = "1048576",
@@ -120,7 +121,7 @@ public class AzureBlobStorageOptionsTests
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{Section}:BlockSizeBytes"] = "10", [$"{Section}:MaxRetries"] = "-1" });
-        builder.Services.AddMlNetBatchAzureBlob(builder.Configuration.GetSection(Section));
+        builder.Services.AddObjectStore(AzureBlobObjectStore.Provider, builder.Configuration.GetSection(Section));
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -134,8 +135,8 @@ public class AzureBlobStorageOptionsTests
     {
         var services = new ServiceCollection()
             .AddMlNetBatch(Configuration([]).GetSection("MlNetBatch"))
-            .AddMlNetBatchAzureBlob(o => o.ServiceUri = new Uri("https://127.0.0.1:10000/devstoreaccount1"))
-            .AddMlNetBatchAzureBlob(o => o.BlockSizeBytes = 1 << 20);
+            .AddObjectStore(AzureBlobObjectStore.Provider, o => o.ServiceUri = new Uri("https://127.0.0.1:10000/devstoreaccount1"))
+            .AddObjectStore(AzureBlobObjectStore.Provider, o => o.BlockSizeBytes = 1 << 20);
         using var provider = services.BuildServiceProvider();
 
         var stores = provider.GetServices<IObjectStore>().ToList();

@@ -2,10 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using MlNetBatch.DependencyInjection;
 using MlNetBatch.Jobs;
-using MlNetBatch.Storage.Azure;
-using MlNetBatch.Storage.Gcs;
 using MlNetBatch.Storage.Http;
-using MlNetBatch.Storage.S3;
 
 namespace MlNetBatch.Worker.Hosting;
 
@@ -17,13 +14,9 @@ namespace MlNetBatch.Worker.Hosting;
 internal sealed class StorageSectionValidator(IConfigurationSection section) : IValidateOptions<MlNetBatchOptions>
 {
     /// <summary>The providers the worker registers, by their section under <c>MlNetBatch:Storage</c>.</summary>
-    private static readonly Dictionary<string, Type> Providers = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Http"] = typeof(HttpStorageOptions),
-        ["S3"] = typeof(S3StorageOptions),
-        ["Azure"] = typeof(AzureBlobStorageOptions),
-        ["Gcs"] = typeof(GcsStorageOptions),
-    };
+    private static readonly Dictionary<string, Type> Providers =
+        WorkerStorageProviders.Cloud.Select(p => KeyValuePair.Create(p.Section, p.Options))
+        .Append(KeyValuePair.Create("Http", typeof(HttpStorageOptions))).ToDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MlNetBatchOptions options)

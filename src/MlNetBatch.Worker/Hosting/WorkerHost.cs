@@ -106,19 +106,9 @@ public static class WorkerHost
     private static void AddStorageProviders(IServiceCollection services, IConfigurationSection storage)
     {
         services.AddMlNetBatchHttp(storage.GetSection("Http"));
-        if (storage.GetSection("S3").Exists())
+        foreach (var provider in WorkerStorageProviders.Cloud.Where(p => storage.GetSection(p.Section).Exists()))
         {
-            services.AddMlNetBatchS3(storage.GetSection("S3"));
-        }
-
-        if (storage.GetSection("Azure").Exists())
-        {
-            services.AddMlNetBatchAzureBlob(storage.GetSection("Azure"));
-        }
-
-        if (storage.GetSection("Gcs").Exists())
-        {
-            services.AddMlNetBatchGcs(storage.GetSection("Gcs"));
+            provider.Register(services, storage.GetSection(provider.Section));
         }
     }
 }

@@ -8,6 +8,28 @@ namespace MlNetBatch.Storage;
 /// <summary>Registers a storage provider the one way all of them are registered: options validated at start, one store however often it is called.</summary>
 public static class ObjectStoreRegistration
 {
+    /// <summary>Adds the store of <paramref name="provider"/> with its options bound from <paramref name="section"/>, validated when the host starts: <c>services.AddObjectStore(S3ObjectStore.Provider, configuration.GetSection("MlNetBatch:Storage:S3"))</c>.</summary>
+    public static IServiceCollection AddObjectStore<TOptions, TValidator, TStore>(
+        this IServiceCollection services, ObjectStoreProvider<TOptions, TValidator, TStore> provider, IConfiguration section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+        where TStore : class, IObjectStore
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return services.AddObjectStore<TOptions, TValidator, TStore>(section);
+    }
+
+    /// <summary>Adds the store of <paramref name="provider"/> with its options set in code by <paramref name="configure"/>, validated when the host starts.</summary>
+    public static IServiceCollection AddObjectStore<TOptions, TValidator, TStore>(
+        this IServiceCollection services, ObjectStoreProvider<TOptions, TValidator, TStore> provider, Action<TOptions> configure)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+        where TStore : class, IObjectStore
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return services.AddObjectStore<TOptions, TValidator, TStore>(configure);
+    }
+
     /// <summary>Adds <typeparamref name="TStore"/> with <typeparamref name="TOptions"/> bound from <paramref name="section"/>, validated when the host starts.</summary>
     public static IServiceCollection AddObjectStore<TOptions, TValidator, TStore>(this IServiceCollection services, IConfiguration section)
         where TOptions : class

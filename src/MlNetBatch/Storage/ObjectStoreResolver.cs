@@ -32,6 +32,6 @@ public sealed class ObjectStoreResolver
         }
 
         throw new StorageException(location,
-            $"no storage provider is registered for the '{location.Scheme}://' scheme. Reference the provider's package and register it (for example services.AddMlNetBatchS3()).");
+            $"no storage provider is registered for the '{location.Scheme}://' scheme. Reference the provider's package and register it (for example services.AddObjectStore(S3ObjectStore.Provider, section)).");
     }
 }

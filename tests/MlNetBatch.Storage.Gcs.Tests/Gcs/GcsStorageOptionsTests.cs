@@ -1,3 +1,4 @@
+using MlNetBatch.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -43,7 +44,7 @@ public class GcsStorageOptionsTests
             ["MlNetBatch:Storage:Gcs:ProjectId"] = "my-project",
             ["MlNetBatch:Storage:Gcs:Anonymous"] = "true",
         }).Build();
-        var services = new ServiceCollection().AddMlNetBatchGcs(configuration.GetSection(GcsStorageOptions.SectionName));
+        var services = new ServiceCollection().AddObjectStore(GcsObjectStore.Provider, configuration.GetSection(GcsStorageOptions.SectionName));
 
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<GcsStorageOptions>>().Value;
@@ -52,11 +53,11 @@ public class GcsStorageOptionsTests
     }
 
     [Fact]
-    public void AddMlNetBatchGcs_registers_the_store_once_however_often_it_is_called()
+    public void AddObjectStore_registers_the_store_once_however_often_it_is_called()
     {
         var services = new ServiceCollection()
-            .AddMlNetBatchGcs(o => o.Anonymous = true)
-            .AddMlNetBatchGcs(o => o.ReadBlockBytes = 1 << 20);
+            .AddObjectStore(GcsObjectStore.Provider, o => o.Anonymous = true)
+            .AddObjectStore(GcsObjectStore.Provider, o => o.ReadBlockBytes = 1 << 20);
 
         using var provider = services.BuildServiceProvider();
 
@@ -69,7 +70,7 @@ public class GcsStorageOptionsTests
     public async Task A_host_with_invalid_gcs_options_fails_to_start_with_every_problem_listed()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddMlNetBatchGcs(o => (o.UploadChunkBytes, o.ReadBlockBytes) = (1000, 1));
+        builder.Services.AddObjectStore(GcsObjectStore.Provider, o => (o.UploadChunkBytes, o.ReadBlockBytes) = (1000, 1));
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());

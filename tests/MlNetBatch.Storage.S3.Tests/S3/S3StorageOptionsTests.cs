@@ -1,3 +1,4 @@
+using MlNetBatch.Storage;
 using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -89,7 +90,7 @@ public sealed class S3StorageOptionsTests : IDisposable
             ["MlNetBatch:Storage:S3:RetryMode"] = "Adaptive",
             ["MlNetBatch:Storage:S3:RequestTimeout"] = "00:00:30",
         }).Build();
-        using var provider = new ServiceCollection().AddMlNetBatchS3(configuration.GetSection(S3StorageOptions.SectionName)).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddObjectStore(S3ObjectStore.Provider, configuration.GetSection(S3StorageOptions.SectionName)).BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<S3StorageOptions>>().Value;
 
@@ -105,11 +106,11 @@ public sealed class S3StorageOptionsTests : IDisposable
     }
 
     [Fact]
-    public void AddMlNetBatchS3_registers_the_store_once_however_often_it_is_called()
+    public void AddObjectStore_registers_the_store_once_however_often_it_is_called()
     {
         var services = new ServiceCollection()
-            .AddMlNetBatchS3(o => (o.Region, o.Profile, o.ProfilesLocation) = ("eu-west-1", "test", _credentials))
-            .AddMlNetBatchS3(o => o.MaxRetries = 2);
+            .AddObjectStore(S3ObjectStore.Provider, o => (o.Region, o.Profile, o.ProfilesLocation) = ("eu-west-1", "test", _credentials))
+            .AddObjectStore(S3ObjectStore.Provider, o => o.MaxRetries = 2);
 
         using var provider = services.BuildServiceProvider();
 
@@ -135,7 +136,7 @@ public sealed class S3StorageOptionsTests : IDisposable
     public async Task A_host_with_invalid_s3_options_fails_to_start_with_every_problem_listed()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddMlNetBatchS3(o => (o.PartSizeBytes, o.Schemes) = (1000, ["file"]));
+        builder.Services.AddObjectStore(S3ObjectStore.Provider, o => (o.PartSizeBytes, o.Schemes) = (1000, ["file"]));
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());

@@ -1,3 +1,5 @@
+using MlNetBatch.Storage.S3;
+using MlNetBatch.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -87,7 +89,7 @@ public class JobDefinitionValidatorTests
     {
         var settings = Job("bad", "/no/such/model.onnx", "out");
         settings["MlNetBatch:Storage:S3:ServiceUrl"] = "not a url";
-        using var host = Build(settings, builder => builder.Services.AddMlNetBatchS3(builder.Configuration.GetSection("MlNetBatch:Storage:S3")));
+        using var host = Build(settings, builder => builder.Services.AddObjectStore(S3ObjectStore.Provider, builder.Configuration.GetSection("MlNetBatch:Storage:S3")));
 
         var failures = Failures(host);
 
