@@ -114,7 +114,7 @@ public sealed class JobRunner
         {
             progress.Finish();
             listening.ForEach(l => l?.Dispose());
-            await _finalizer.FlushQuietlyAsync(session.CommitLog, jobName, failed).ConfigureAwait(false);
+            await _finalizer.FlushQuietlyAsync(session, jobName, failed).ConfigureAwait(false);
         }
 
         return await _finalizer.CompleteAsync(jobName, prepared, session, executor, stopwatch.Elapsed, telemetry.Run.Snapshot(), stopToken).ConfigureAwait(false);

@@ -22,10 +22,12 @@ public sealed class OutputLease : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _lost = new();
     private string? _lostReason;
+    private long _confirmedUntilTicks;
     private readonly Task _renewal;
 
     private OutputLease(IObjectStore store, ObjectLocation location, LeaseRecord record, TimeSpan duration, ILogger logger)
     {
+        _confirmedUntilTicks = record.ExpiresAt.UtcTicks;
         _store = store;
         _location = location;
         _record = record;
@@ -43,10 +45,24 @@ public sealed class OutputLease : IAsyncDisposable
     /// <summary>Throws <see cref="OutputLeaseLostException"/> once the lease is lost: call it before each commit.</summary>
     public void ThrowIfLost(string job, ObjectLocation directory)
     {
+        if (LossReason() is { } reason)
+        {
+            throw new OutputLeaseLostException(job, directory, reason);
+        }
+    }
+
+    /// <summary>Why the lease is no longer this run's, or null while it is.</summary>
+    public string? LossReason()
+    {
         if (_lost.IsCancellationRequested)
         {
-            throw new OutputLeaseLostException(job, directory, _lostReason ?? "unknown");
+            return _lostReason ?? "unknown";
         }
+
+        // Renewals that keep failing (a storage outage, a paused process) let the lease run out: from then on another
+        // run may have taken it, whether or not a renewal has seen that yet. A tenth of the term is kept for clock skew.
+        var confirmedUntil = new DateTimeOffset(Interlocked.Read(ref _confirmedUntilTicks), TimeSpan.Zero);
+        return DateTimeOffset.UtcNow >= confirmedUntil - _duration / 10 ? $"it was last renewed to {confirmedUntil:u}, and not since" : null;
     }
 
     /// <summary>Who holds this lease: host, process and run.</summary>
@@ -185,6 +201,7 @@ public sealed class OutputLease : IAsyncDisposable
                 await using var write = await _store.CreateAsync(_location, _stop.Token).ConfigureAwait(false);
                 await JsonSerializer.SerializeAsync(write.Stream, _record, cancellationToken: _stop.Token).ConfigureAwait(false);
                 await write.CommitAsync(_stop.Token).ConfigureAwait(false);
+                Interlocked.Exchange(ref _confirmedUntilTicks, _record.ExpiresAt.UtcTicks);
             }
             catch (OperationCanceledException)
             {

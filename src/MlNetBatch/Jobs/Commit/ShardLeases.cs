@@ -42,8 +42,20 @@ internal static partial class ShardLeases
                 throw new OutputLeasedException(job, directory, $"the run of an unreadable {name}", DateTimeOffset.UtcNow);
             }
 
-            if (holder is null || !holder.IsLive)
+            if (holder is null)
             {
+                continue;
+            }
+
+            if (!holder.IsLive)
+            {
+                // Another split's run whose lease ran out may still be going (paused, cut off from storage): removing
+                // its lease is what tells it, at its next renewal or commit, that it must stop. A sibling's is left.
+                if (!sibling)
+                {
+                    await RemoveIfUnchangedAsync(store, directory.Combine(name), holder, cancellationToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -51,6 +63,23 @@ internal static partial class ShardLeases
             {
                 throw new OutputLeasedException(job, directory, holder.Holder + (sibling ? $" (job '{holder.Job}', other settings or model)" : string.Empty), holder.ExpiresAt);
             }
+        }
+    }
+
+    private static async Task RemoveIfUnchangedAsync(IObjectStore store, ObjectLocation location, LeaseRecord seen, CancellationToken cancellationToken)
+    {
+        var again = await ReadOrThrowAsync(store, location, cancellationToken).ConfigureAwait(false);
+        if (again?.Holder != seen.Holder || again.ExpiresAt != seen.ExpiresAt)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.DeleteAsync(location, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
         }
     }
 

@@ -11,8 +11,16 @@ namespace MlNetBatch.Jobs.Engine;
 internal sealed class JobFinalizer(ILogger logger)
 {
     /// <summary>Records what was committed; a failure here must not hide the run's own.</summary>
-    public async Task FlushQuietlyAsync(OutputCommitLog commitLog, string jobName, bool runFailed)
+    public async Task FlushQuietlyAsync(OutputSession session, string jobName, bool runFailed)
     {
+        var commitLog = session.CommitLog;
+        if (session.LeaseLost)
+        {
+            // Another run may hold the output now: its manifest must not be overwritten with this run's.
+            logger.LogWarning("Job {Job}: the lease was lost; the last records are not written, and the next run scores those partitions again", jobName);
+            return;
+        }
+
         try
         {
             await commitLog.FlushAsync(CancellationToken.None).ConfigureAwait(false);
@@ -40,6 +48,7 @@ internal sealed class JobFinalizer(ILogger logger)
             throw new JobInterruptedException(jobName, committed.Count, partitions.Count);
         }
 
+        session.ThrowIfLeaseLost(jobName);
         if (!await session.CommitLog.CompleteAsync(CancellationToken.None).ConfigureAwait(false))
         {
             logger.LogInformation("Job {Job}: this shard's {Partitions} partitions are committed; _SUCCESS waits for the other shards' partitions", jobName, partitions.Count);

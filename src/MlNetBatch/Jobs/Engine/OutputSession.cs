@@ -98,6 +98,9 @@ internal sealed class OutputSession : IAsyncDisposable
     /// <summary>Throws <see cref="OutputLeaseLostException"/> once another run took the output's lease: call it before each commit.</summary>
     public void ThrowIfLeaseLost(string jobName) => _lease.ThrowIfLost(jobName, Outputs.Directory);
 
+    /// <summary>Whether the lease is lost, by renewal or by running out.</summary>
+    public bool LeaseLost => _lease.LossReason() is not null;
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _lease.DisposeAsync();
 }

@@ -92,6 +92,7 @@ internal sealed class PartitionExecutor(
 
             session.ThrowIfLeaseLost(jobName);
             await output.CommitAsync(cancellationToken).ConfigureAwait(false);
+            session.ThrowIfLeaseLost(jobName);
             quarantined = await WriteQuarantineAsync(partition, quarantine, cancellationToken).ConfigureAwait(false);
         }
         catch
