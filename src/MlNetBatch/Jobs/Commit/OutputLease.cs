@@ -120,7 +120,7 @@ public sealed class OutputLease : IAsyncDisposable
                 return new OutputLease(store, location, record, duration, logger);
             }
 
-            var current = await ReadForTakeoverAsync(store, location, job, directory, cancellationToken).ConfigureAwait(false);
+            var current = await LeaseFiles.ReadForTakeoverAsync(store, location, job, directory, cancellationToken).ConfigureAwait(false);
             if (current is null)
             {
                 // Released between our attempt and this read: try again.
@@ -145,7 +145,7 @@ public sealed class OutputLease : IAsyncDisposable
                 logger.LogWarning("Job {Job}: taking over the expired lease on {Output} held by {Holder}", job, directory, current.Holder);
             }
 
-            var again = await ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
+            var again = await LeaseFiles.ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
             if (again?.Holder != current.Holder || again?.ExpiresAt != current.ExpiresAt)
             {
                 continue;
@@ -154,7 +154,7 @@ public sealed class OutputLease : IAsyncDisposable
             await store.DeleteAsync(location, cancellationToken).ConfigureAwait(false);
         }
 
-        var holder = await ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
+        var holder = await LeaseFiles.ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
         throw new OutputLeasedException(job, directory, holder?.Holder ?? "another run", holder?.ExpiresAt ?? DateTimeOffset.UtcNow);
     }
 
@@ -165,7 +165,7 @@ public sealed class OutputLease : IAsyncDisposable
         await _renewal.ConfigureAwait(false);
         try
         {
-            var current = await ReadAsync(_store, _location, CancellationToken.None).ConfigureAwait(false);
+            var current = await LeaseFiles.ReadAsync(_store, _location, CancellationToken.None).ConfigureAwait(false);
             if (current?.Holder == _record.Holder)
             {
                 await _store.DeleteAsync(_location).ConfigureAwait(false);
@@ -214,29 +214,6 @@ public sealed class OutputLease : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The lease in the way of a new run; null when it was released meanwhile. One that cannot be read is an error,
-    /// never taken for expired: its run may be writing.
-    /// </summary>
-    private static async Task<LeaseRecord?> ReadForTakeoverAsync(IObjectStore store, ObjectLocation location, string job, ObjectLocation directory, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var stream = await store.OpenReadAsync(location, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync<LeaseRecord>(stream, cancellationToken: cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException("it is empty");
-        }
-        catch (ObjectNotFoundException)
-        {
-            return null;
-        }
-        catch (JsonException e)
-        {
-            throw new MlNetBatchException(
-                $"Job '{job}': the lease {location} cannot be read ({e.Message}); nothing was written. If no run is writing to {directory}, delete that file and run the job again.", e);
-        }
-    }
-
     /// <summary>Why the lease is no longer this run's, or null while it is; a read that fails for a transient reason throws.</summary>
     private async Task<string?> LossAsync(CancellationToken cancellationToken)
     {
@@ -253,20 +230,6 @@ public sealed class OutputLease : IAsyncDisposable
         catch (JsonException)
         {
             return "its file can no longer be read";
-        }
-    }
-
-    /// <summary>The lease at <paramref name="location"/>; null when there is none or it cannot be read.</summary>
-    internal static async Task<LeaseRecord?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var stream = await store.OpenReadAsync(location, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync<LeaseRecord>(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ObjectNotFoundException or JsonException or IOException)
-        {
-            return null;
         }
     }
 }
