@@ -17,7 +17,11 @@ namespace MlNetBatch.Jobs.Commit;
 /// </param>
 /// <param name="Pid">The process id, in <paramref name="Namespace"/>.</param>
 /// <param name="StartedAt">When the process started.</param>
-internal sealed record LeaseHolderProcess(string Host, string? Namespace, int Pid, DateTimeOffset StartedAt)
+/// <param name="StartTicks">
+/// On Linux the kernel's start time of the process in clock ticks since boot (<c>/proc/pid/stat</c>): unlike
+/// <paramref name="StartedAt"/>, which is derived from the wall clock, it does not move when the clock is stepped.
+/// </param>
+internal sealed record LeaseHolderProcess(string Host, string? Namespace, int Pid, DateTimeOffset StartedAt, long? StartTicks = null)
 {
     // Process start times are computed from the boot time, which .NET recomputes at each call: allow for that jitter.
     // A pid reused within one second of the holder's start is not a case that needs telling apart.
@@ -37,6 +41,15 @@ internal sealed record LeaseHolderProcess(string Host, string? Namespace, int Pi
             || (OperatingSystem.IsLinux() && Namespace is null))
         {
             return null;
+        }
+
+        if (StartTicks is { } ticks && Current.StartTicks is not null)
+        {
+            // Same boot (the namespace includes the boot id): the kernel's own start time tells the holder apart.
+            var now = KernelStartTicks(Pid);
+            return now is null ? $"pid {Pid} is no longer running"
+                : now != ticks ? $"pid {Pid} now belongs to another process"
+                : null;
         }
 
         try
@@ -61,7 +74,29 @@ internal sealed record LeaseHolderProcess(string Host, string? Namespace, int Pi
     private static LeaseHolderProcess Create()
     {
         using var self = Process.GetCurrentProcess();
-        return new LeaseHolderProcess(Environment.MachineName, PidNamespace(), Environment.ProcessId, new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero));
+        return new LeaseHolderProcess(
+            Environment.MachineName, PidNamespace(), Environment.ProcessId, new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero), KernelStartTicks(Environment.ProcessId));
+    }
+
+    /// <summary>Field 22 of <c>/proc/pid/stat</c>, the start time in clock ticks since boot; null when there is no such process (or no /proc).</summary>
+    private static long? KernelStartTicks(int pid)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.TryParse(fields[19], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) ? ticks : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     private static string? PidNamespace()

@@ -21,9 +21,11 @@ internal sealed class LeaseRecord
 
     public DateTimeOffset? ProcessStartedAt { get; set; }
 
+    public long? ProcessStartTicks { get; set; }
+
     [System.Text.Json.Serialization.JsonIgnore]
     public LeaseHolderProcess? HolderProcess =>
-        Host is { Length: > 0 } host && Pid is { } pid && ProcessStartedAt is { } started ? new LeaseHolderProcess(host, Namespace, pid, started) : null;
+        Host is { Length: > 0 } host && Pid is { } pid && ProcessStartedAt is { } started ? new LeaseHolderProcess(host, Namespace, pid, started, ProcessStartTicks) : null;
 
     /// <summary>Whether the holder may still be writing: the lease has not expired and its process is not known to be gone.</summary>
     public bool IsLive => ExpiresAt > DateTimeOffset.UtcNow && HolderProcess?.GoneReason() is null;

@@ -112,6 +112,7 @@ public sealed class OutputLease : IAsyncDisposable
             Namespace = self.Namespace,
             Pid = self.Pid,
             ProcessStartedAt = self.StartedAt,
+            ProcessStartTicks = self.StartTicks,
         };
         for (var attempt = 0; attempt < 2; attempt++)
         {

@@ -93,6 +93,31 @@ public class DeadHolderLeaseTests(CleanTabularRunFixture cleanRun) : IClassFixtu
         Assert.Contains("another-host", error.Message);
     }
 
+    [Fact]
+    public async Task A_live_holder_whose_start_time_moved_with_a_clock_step_is_not_taken_for_dead()
+    {
+        // This process holds the lease; the wall clock has since been stepped an hour, so its start time, derived from
+        // the clock, no longer matches the one recorded. The kernel's start ticks still do.
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("out"));
+        var self = LeaseHolderProcess.Current;
+        var record = new
+        {
+            Holder = $"{self.Host}/pid {self.Pid}/run live",
+            Job = "lease-test",
+            ExpiresAt = DateTimeOffset.UtcNow + LongLease,
+            Host = self.Host,
+            Namespace = self.Namespace,
+            Pid = self.Pid,
+            ProcessStartedAt = self.StartedAt.AddHours(1),
+            ProcessStartTicks = self.StartTicks,
+        };
+        await File.WriteAllTextAsync(dir.Combine("out", OutputLease.LeaseName), JsonSerializer.Serialize(record));
+
+        await Assert.ThrowsAsync<OutputLeasedException>(() => AcquireAsync(dir, new RecordingLogger()));
+        Assert.NotNull(self.StartTicks);
+    }
+
     [Theory]
     [InlineData("00000000-0000-0000-0000-000000000000/pid:[1]")]
     [InlineData(null)]
