@@ -34,6 +34,21 @@ internal static class ManifestFiles
     /// <summary>Every manifest in <paramref name="directory"/>, by name; an unreadable one is an error, never skipped.</summary>
     public static async Task<IReadOnlyDictionary<string, JobManifest>> ReadAllAsync(IObjectStore store, ObjectLocation directory, CancellationToken cancellationToken)
     {
+        // A manifest listed, then gone before it was read, was retired by a run that took its files into its own
+        // manifest, written before: reading the directory again finds that one.
+        for (var attempt = 1; ; attempt++)
+        {
+            var (manifests, vanished) = await ReadListedAsync(store, directory, cancellationToken).ConfigureAwait(false);
+            if (!vanished || attempt == 3)
+            {
+                return manifests;
+            }
+        }
+    }
+
+    private static async Task<(IReadOnlyDictionary<string, JobManifest> Manifests, bool Vanished)> ReadListedAsync(
+        IObjectStore store, ObjectLocation directory, CancellationToken cancellationToken)
+    {
         var prefix = directory.Key.TrimEnd('/') + "/";
         var names = new List<string>();
         await foreach (var file in store.ListAsync(directory.WithKey(prefix + Stem), cancellationToken).ConfigureAwait(false))
@@ -46,15 +61,20 @@ internal static class ManifestFiles
         }
 
         var manifests = new Dictionary<string, JobManifest>(StringComparer.Ordinal);
+        var vanished = false;
         foreach (var name in names)
         {
             if (await ReadAsync(store, directory.Combine(name), cancellationToken).ConfigureAwait(false) is { } manifest)
             {
                 manifests[name] = manifest;
             }
+            else
+            {
+                vanished = true;
+            }
         }
 
-        return manifests;
+        return (manifests, vanished);
     }
 
     /// <summary>Whether every other shard of <paramref name="shard"/>'s count completed the plan of <paramref name="manifest"/>, with its settings and model.</summary>
@@ -111,7 +131,8 @@ internal static class ManifestFiles
         try
         {
             await using var stream = await store.OpenReadAsync(location, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync<JobManifest>(stream, Json, cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync<JobManifest>(stream, Json, cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException("it holds no manifest");
         }
         catch (ObjectNotFoundException)
         {

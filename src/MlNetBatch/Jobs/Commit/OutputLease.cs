@@ -131,7 +131,7 @@ public sealed class OutputLease : IAsyncDisposable
             var gone = current.HolderProcess?.GoneReason();
             if (current.ExpiresAt > DateTimeOffset.UtcNow && gone is null)
             {
-                throw new OutputLeasedException(job, directory, current.Holder, current.ExpiresAt);
+                throw new OutputLeasedException(job, directory, current.Holder, current.ExpiresAt, location.Key[(location.Key.LastIndexOf('/') + 1)..]);
             }
 
             // Expired, or held by a process that is gone from this host (a crash: systemd restarts us within seconds):
@@ -156,7 +156,7 @@ public sealed class OutputLease : IAsyncDisposable
         }
 
         var holder = await LeaseFiles.ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
-        throw new OutputLeasedException(job, directory, holder?.Holder ?? "another run", holder?.ExpiresAt ?? DateTimeOffset.UtcNow);
+        throw new OutputLeasedException(job, directory, holder?.Holder ?? "another run", holder?.ExpiresAt ?? DateTimeOffset.UtcNow, location.Key[(location.Key.LastIndexOf('/') + 1)..]);
     }
 
     /// <inheritdoc />

@@ -39,7 +39,7 @@ internal static partial class ShardLeases
             catch (Exception e) when (e is System.Text.Json.JsonException or IOException)
             {
                 // Unreadable is not absent: its run may be writing.
-                throw new OutputLeasedException(job, directory, $"the run of an unreadable {name}", DateTimeOffset.UtcNow);
+                throw new OutputLeasedException(job, directory, $"the run of an unreadable {name}", DateTimeOffset.UtcNow, name);
             }
 
             if (holder is null)
@@ -61,7 +61,7 @@ internal static partial class ShardLeases
 
             if (!sibling || holder.Job != job || holder.Fingerprint != fingerprint)
             {
-                throw new OutputLeasedException(job, directory, holder.Holder + (sibling ? $" (job '{holder.Job}', other settings or model)" : string.Empty), holder.ExpiresAt);
+                throw new OutputLeasedException(job, directory, holder.Holder + (sibling ? $" (job '{holder.Job}', other settings or model)" : string.Empty), holder.ExpiresAt, name);
             }
         }
     }
