@@ -22,19 +22,28 @@ internal static class ClusterCommands
 
     private static async Task<int> StatusAsync(IHost host, TextWriter output, CancellationToken cancellationToken)
     {
-        var options = host.Services.GetRequiredService<IConfiguration>().GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
+        var section = host.Services.GetRequiredService<IConfiguration>().GetSection(ClusterOptions.SectionName);
+        var options = Hosting.StrictBinding.Read<ClusterOptions>(section);
         if (!options.Enabled)
         {
             await output.WriteLineAsync($"Clustering is off ({ClusterOptions.SectionName}:{nameof(ClusterOptions.Enabled)} is false): this worker schedules its jobs alone.").ConfigureAwait(false);
             return WorkerCommandLine.Failed;
         }
 
-        var (connection, problem) = ClusterConnection.Resolve(options);
-        if (connection is null)
+        // The same check the service makes at start: the table prefix goes into the queries, the connection string must exist.
+        var failures = Hosting.StrictBinding.Problems<ClusterOptions>(section)
+            .Concat(new ClusterOptionsValidator().Validate(null, options).Failures ?? []).ToList();
+        if (failures.Count > 0)
         {
-            await output.WriteLineAsync(problem).ConfigureAwait(false);
+            foreach (var failure in failures)
+            {
+                await output.WriteLineAsync(failure).ConfigureAwait(false);
+            }
+
             return WorkerCommandLine.Failed;
         }
+
+        var connection = ClusterConnection.Resolve(options).ConnectionString!;
 
         IReadOnlyList<ClusterStatus.Node> nodes;
         try
@@ -44,6 +53,11 @@ internal static class ClusterCommands
         catch (NpgsqlException e)
         {
             await output.WriteLineAsync($"Cluster '{options.Name}': the database cannot be read ({e.Message}).").ConfigureAwait(false);
+            return WorkerCommandLine.Failed;
+        }
+        catch (ArgumentException e)
+        {
+            await output.WriteLineAsync($"Cluster '{options.Name}': the connection string is not valid ({e.Message}).").ConfigureAwait(false);
             return WorkerCommandLine.Failed;
         }
 

@@ -14,18 +14,9 @@ internal static class ClusterLogging
     /// <summary>Serilog.Sinks.Console's default template with the node after the level.</summary>
     public const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] [{" + NodeProperty + "}] {Message:lj}{NewLine}{Exception}";
 
-    /// <summary>This node's id when clustering is on; null otherwise, or when the section does not bind (its validation reports why).</summary>
-    public static string? NodeId(IConfiguration configuration)
-    {
-        try
-        {
-            return configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() is { Enabled: true } options ? options.ResolvedNodeId : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    /// <summary>This node's id when clustering is on; null otherwise (a value that does not convert is left to the section's check).</summary>
+    public static string? NodeId(IConfiguration configuration) =>
+        Hosting.StrictBinding.Read<ClusterOptions>(configuration.GetSection(ClusterOptions.SectionName)) is { Enabled: true } options ? options.ResolvedNodeId : null;
 
     /// <summary>Gives every console sink under <c>Serilog:WriteTo</c> without a template of its own the template with the node.</summary>
     public static void AddNodeToConsoleTemplates(IConfigurationManager configuration)

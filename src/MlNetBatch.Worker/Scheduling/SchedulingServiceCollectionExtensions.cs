@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MlNetBatch.Worker.Cluster;
+using MlNetBatch.Worker.Hosting;
 using Quartz;
 
 namespace MlNetBatch.Worker.Scheduling;
@@ -25,9 +26,10 @@ public static class SchedulingServiceCollectionExtensions
     {
         // Ask running jobs to stop on shutdown (their cancellation token fires) instead of only waiting for them.
         var properties = new Dictionary<string, string?> { ["quartz.scheduler.interruptJobsOnShutdownWithWait"] = "true" };
-        var cluster = section.GetSection("Cluster").Get<ClusterOptions>() ?? new ClusterOptions();
-        services.AddOptions<ClusterOptions>().Bind(section.GetSection("Cluster")).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
+        // Read as far as it converts: a value that does not is reported with its path by the start-up check.
+        var clusterSection = section.GetSection("Cluster");
+        var cluster = StrictBinding.Read<ClusterOptions>(clusterSection);
+        services.AddStrictOptions(clusterSection, new ClusterOptionsValidator());
         services.AddQuartz(properties, quartz =>
         {
             // Without a connection string the validator stops the start with one line; nothing is scheduled meanwhile.

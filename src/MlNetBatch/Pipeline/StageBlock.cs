@@ -45,8 +45,10 @@ internal sealed class StageBlock : IBlockWork
     /// </summary>
     public int[]? RowMap { get; private set; }
 
-    // The row map's array, kept from block to block.
+    // The row map's array, the set of dropped rows and the callback that follows moved rows, kept from block to block.
+    private readonly HashSet<int> _dropped = [];
     private int[] _rowMap = [];
+    private Action<int, int>? _moveRowMapEntry;
 
     /// <summary>The input row behind output row <paramref name="row"/>.</summary>
     public int InputRow(int row) => RowMap is { } map ? map[row] : row;
@@ -108,10 +110,12 @@ internal sealed class StageBlock : IBlockWork
             _rowMap[i] = i;
         }
 
-        var map = _rowMap;
+        _dropped.Clear();
+        _dropped.UnionWith(drops.Rows);
+        _moveRowMapEntry ??= (from, to) => _rowMap[to] = _rowMap[from];
         // The output shares the input's buffers, which the mapper must not write; moving rows within them here is
         // safe because the stage holds that input block alone until it releases it, and the input only refills it.
-        output.RemoveRows(new HashSet<int>(drops.Rows), (from, to) => map[to] = map[from]);
-        RowMap = map;
+        output.RemoveRows(_dropped, _moveRowMapEntry);
+        RowMap = _rowMap;
     }
 }

@@ -56,4 +56,13 @@ public class FittedStateFingerprintTests
         job.Preprocess.Add(new PreprocessStep { Transform = "Concatenate", OutputColumn = "features", InputColumns = ["a", "b"] });
         return job;
     }
+
+    [Fact]
+    public void Vocabularies_whose_joined_terms_read_alike_still_have_different_fitted_states()
+    {
+        var one = new MlNetBatch.Pipeline.Stages.Tabular.MapValueToKeyBlockTransform("key", "category", new MlNetBatch.Pipeline.Stages.Tabular.KeyVocabulary(["a\u001fb"]));
+        var two = new MlNetBatch.Pipeline.Stages.Tabular.MapValueToKeyBlockTransform("key", "category", new MlNetBatch.Pipeline.Stages.Tabular.KeyVocabulary(["a", "b"]));
+
+        Assert.NotEqual(one.FittedState, two.FittedState);
+    }
 }

@@ -117,7 +117,15 @@ public sealed class DateTimePartsBlockTransform : IBlockTransform
                 return $"not a date-time in the format '{Format}'";
             }
 
-            converted = TryInZone(() => System.TimeZoneInfo.ConvertTime(withOffset, TimeZone), out local);
+            try
+            {
+                local = System.TimeZoneInfo.ConvertTime(withOffset, TimeZone);
+                converted = true;
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                converted = false;
+            }
         }
         else
         {
@@ -136,13 +144,12 @@ public sealed class DateTimePartsBlockTransform : IBlockTransform
     internal string OutOfRange => $"outside the times the zone {TimeZone.Id} can hold";
 
     /// <summary><see cref="Local"/>, false when the zone's offset takes the time out of range.</summary>
-    internal bool TryLocal(DateTime time, out DateTimeOffset local) => TryInZone(() => Local(time), out local);
-
-    private static bool TryInZone(Func<DateTimeOffset> convert, out DateTimeOffset local)
+    internal bool TryLocal(DateTime time, out DateTimeOffset local)
     {
+        // No delegate here: this runs for every row.
         try
         {
-            local = convert();
+            local = Local(time);
             return true;
         }
         catch (ArgumentOutOfRangeException)

@@ -62,8 +62,14 @@ public sealed class KeyVocabulary
         return lookup;
     }
 
-    /// <summary>The vocabulary as one line for the settings hash and plans.</summary>
+    /// <summary>The vocabulary as one line for plans.</summary>
     public override string ToString() => string.Join("\u001f", Terms);
+
+    /// <summary>
+    /// The vocabulary for the settings hash: each term prefixed by its length, so no two vocabularies share it (joined
+    /// with a separator, <c>["a\u001fb"]</c> and <c>["a", "b"]</c> would, and a changed vocabulary could resume old keys).
+    /// </summary>
+    public string Fingerprint => string.Concat(Terms.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Length}:{t};")));
 
     private static T Parse<T>(string term, DataViewType type, string column)
     {
