@@ -157,4 +157,16 @@ public class DateTimePartsTests
     {
         public DateTime When { get; set; }
     }
+
+    [Theory]
+    [InlineData("yyyy-MM-dd HH:mm:ss zzz", true)]
+    [InlineData("yyyy-MM-ddTHH:mm:ssK", true)]
+    [InlineData("yyyy-MM-dd'T'HH:mm:ss'Z'", false)]
+    [InlineData("yyyy-MM-dd \"zone\" HH:mm", false)]
+    [InlineData("yyyy-MM-dd HH:mm\\Z", false)]
+    [InlineData("yyyy-MM-dd HH:mm:ss", false)]
+    public void Only_an_unquoted_z_or_K_reads_an_offset_as_dotnets_parser_does(string format, bool readsOffset)
+    {
+        Assert.Equal(readsOffset, MlNetBatch.Pipeline.Stages.Tabular.DateTimePartsBlockTransform.HasOffsetSpecifier(format));
+    }
 }

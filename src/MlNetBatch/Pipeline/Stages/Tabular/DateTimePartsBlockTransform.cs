@@ -34,7 +34,7 @@ public sealed class DateTimePartsBlockTransform : IBlockTransform
         Parts = [.. parts.Distinct()];
         Format = format;
         TimeZone = timeZone is null ? TimeZoneInfo.Utc : FindTimeZone(timeZone);
-        _formatHasOffset = format is not null && (format.Contains('z') || format.Contains('K'));
+        _formatHasOffset = format is not null && HasOffsetSpecifier(format);
         _inputs = [inputColumnName];
     }
 
@@ -100,6 +100,37 @@ public sealed class DateTimePartsBlockTransform : IBlockTransform
         var outputs = Parts.Select(p => schema[ColumnOf(p)].Index).ToArray();
         var input = TabularColumns.InputIndex(schema, InputColumn, outputs.Min());
         return new DateTimePartsMapper(this, input, outputs, schema[input].Type is TextDataViewType);
+    }
+
+    /// <summary>
+    /// Whether a custom format reads an offset (<c>z</c>, <c>K</c>): not inside a quoted literal (<c>'z'</c>, <c>"K"</c>)
+    /// nor escaped (<c>\z</c>), where the letter is text to match, as .NET's parser treats it.
+    /// </summary>
+    internal static bool HasOffsetSpecifier(string format)
+    {
+        char? quote = null;
+        for (var i = 0; i < format.Length; i++)
+        {
+            var c = format[i];
+            if (quote is not null)
+            {
+                quote = c == quote ? null : quote;
+            }
+            else if (c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (c == '\\')
+            {
+                i++;
+            }
+            else if (c is 'z' or 'K')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
