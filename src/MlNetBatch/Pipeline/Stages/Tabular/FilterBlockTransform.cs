@@ -63,11 +63,13 @@ public sealed class FilterBlockTransform : IBlockTransform
         ArgumentNullException.ThrowIfNull(schema);
         var column = schema[Column];
         return column.Type == NumberDataViewType.Single
-            ? new Mapper<float>(column.Index, this, v => v)
-            : new Mapper<double>(column.Index, this, v => v);
+            ? new Mapper<float>(column.Index, this)
+            : new Mapper<double>(column.Index, this);
     }
 
-    private sealed class Mapper<T>(int input, FilterBlockTransform filter, Func<T, double> value) : IDropsRows
+    // Generic math, not a delegate per value: a float widens to double exactly.
+    private sealed class Mapper<T>(int input, FilterBlockTransform filter) : IDropsRows
+        where T : System.Numerics.IFloatingPointIeee754<T>
     {
         public BlockRowDrops Drops { get; } = new();
 
@@ -76,7 +78,7 @@ public sealed class FilterBlockTransform : IBlockTransform
             var values = block.Column<ScalarColumnBuffer<T>>(input).Values.AsSpan(0, block.RowCount);
             for (var r = 0; r < values.Length; r++)
             {
-                var v = value(values[r]);
+                var v = double.CreateTruncating(values[r]);
                 // Written so that NaN, which compares false, is taken out.
                 if (!(filter.LowerBound <= v && v < filter.UpperBound))
                 {

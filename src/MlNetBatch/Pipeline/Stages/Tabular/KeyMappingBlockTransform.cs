@@ -43,7 +43,7 @@ public abstract class KeyMappingBlockTransform : IFittedBlockTransform
     public IReadOnlyList<string> InputColumns => _inputs;
 
     /// <inheritdoc />
-    public string FittedState => $"{Name}:{InputColumn}:{Vocabulary?.Fingerprint}";
+    public string FittedState => $"{Name}:{InputColumn}:{Vocabulary}";
 
     /// <summary>The key count the output has: the vocabulary's size (at least one, as ML.NET's key types need), or the bound before fitting.</summary>
     protected int KeyCount => Vocabulary is null ? MaximumKeys : Math.Max(1, Vocabulary.Terms.Count);

@@ -62,14 +62,13 @@ public sealed class KeyVocabulary
         return lookup;
     }
 
-    /// <summary>The vocabulary as one line for plans.</summary>
-    public override string ToString() => string.Join("\u001f", Terms);
-
     /// <summary>
-    /// The vocabulary for the settings hash: each term prefixed by its length, so no two vocabularies share it (joined
-    /// with a separator, <c>["a\u001fb"]</c> and <c>["a", "b"]</c> would, and a changed vocabulary could resume old keys).
+    /// The vocabulary as one line for the settings hash and plans: terms joined by U+001F, a backslash or U+001F inside
+    /// a term escaped, so that no two vocabularies give the same line (unescaped, <c>["a\u001fb"]</c> and
+    /// <c>["a", "b"]</c> would, and a changed vocabulary could resume output scored with the old keys).
     /// </summary>
-    public string Fingerprint => string.Concat(Terms.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Length}:{t};")));
+    public override string ToString() =>
+        string.Join("\u001f", Terms.Select(t => t.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\u001f", "\\u001f", StringComparison.Ordinal)));
 
     private static T Parse<T>(string term, DataViewType type, string column)
     {

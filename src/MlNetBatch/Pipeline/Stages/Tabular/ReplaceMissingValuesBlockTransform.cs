@@ -111,11 +111,13 @@ public sealed class ReplaceMissingValuesBlockTransform : IFittedBlockTransform
         var output = schema[OutputColumn].Index;
         var input = TabularColumns.InputIndex(schema, InputColumn, output);
         return schema[input].Type == NumberDataViewType.Single
-            ? new Mapper<float>(input, output, (float)value, float.IsNaN)
-            : new Mapper<double>(input, output, value, double.IsNaN);
+            ? new Mapper<float>(input, output, (float)value)
+            : new Mapper<double>(input, output, value);
     }
 
-    private sealed class Mapper<T>(int input, int output, T replacement, Func<T, bool> isMissing) : IBlockMapper
+    // Generic math, not a delegate per value.
+    private sealed class Mapper<T>(int input, int output, T replacement) : IBlockMapper
+        where T : System.Numerics.IFloatingPointIeee754<T>
     {
         public void Map(RecordBatch block)
         {
@@ -124,7 +126,7 @@ public sealed class ReplaceMissingValuesBlockTransform : IFittedBlockTransform
             for (var r = 0; r < source.Length; r++)
             {
                 var value = source[r];
-                target[r] = isMissing(value) ? replacement : value;
+                target[r] = T.IsNaN(value) ? replacement : value;
             }
         }
     }
