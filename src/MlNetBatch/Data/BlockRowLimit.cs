@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.ML.Data;
 
 namespace MlNetBatch.Data;
@@ -29,6 +28,5 @@ internal static class BlockRowLimit
         return (int)Math.Clamp(MaximumBlockBytes / Math.Max(1, rowBytes), 1, preferredRows);
     }
 
-    private static int ItemBytes(PrimitiveDataViewType item) =>
-        item.RawType.IsValueType && item.RawType != typeof(ReadOnlyMemory<char>) ? Marshal.SizeOf(item.RawType == typeof(bool) ? typeof(byte) : item.RawType) : 16;
+    private static int ItemBytes(PrimitiveDataViewType item) => ItemSizes.Of(item.RawType, otherwise: 16);
 }

@@ -77,10 +77,7 @@ public sealed class OnnxScoringModel : IDisposable
         foreach (var input in inputs)
         {
             // Strings and padded rows count as pointers; their text or tokens are not known before the data is read.
-            // Text's raw type, ReadOnlyMemory<char>, is a generic struct that Marshal.SizeOf rejects.
-            var itemBytes = input.ItemType.RawType.IsValueType && !input.ItemType.RawType.IsGenericType && input.Layout == TensorLayout.Dense
-                ? System.Runtime.InteropServices.Marshal.SizeOf(input.ItemType.RawType == typeof(bool) ? typeof(byte) : input.ItemType.RawType)
-                : IntPtr.Size;
+            var itemBytes = input.Layout == TensorLayout.Dense ? Data.ItemSizes.Of(input.ItemType.RawType, otherwise: IntPtr.Size) : IntPtr.Size;
             bytesPerRow += (long)input.RowSize * itemBytes;
         }
 
