@@ -42,10 +42,14 @@ internal static class HistoryCommands
         }
 
         var store = host.Services.GetRequiredService<RunHistoryStore>();
+        // Job names match as `run` matches them, ignoring case; the history keeps the configured spelling.
+        var configured = host.Services.GetRequiredService<MlNetBatch.Jobs.ConfiguredJobs>().Read().Names.ToList();
+        job = job is null ? null : configured.FirstOrDefault(n => string.Equals(n, job, StringComparison.OrdinalIgnoreCase)) ?? job;
         var runs = store.Recent(job, count);
         if (runs.Count == 0)
         {
-            output.WriteLine($"No runs{(job is null ? string.Empty : $" of '{job}'")} are recorded in {store.Directory}.");
+            var unknown = job is not null && !configured.Contains(job, StringComparer.Ordinal) ? " (no such job is configured)" : string.Empty;
+            output.WriteLine($"No runs{(job is null ? string.Empty : $" of '{job}'")} are recorded in {store.Directory}{unknown}.");
             return 0;
         }
 

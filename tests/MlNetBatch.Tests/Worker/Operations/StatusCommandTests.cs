@@ -60,6 +60,9 @@ public class StatusCommandTests
         Assert.Matches(@"mixed\s+succeeded\s+300\s+300\s+0\s+0\s+\d+\.\d s\s+(read|score|write|Concatenate)$", lines[1]);
         Assert.Matches(@"mixed\s+failed\s+0\s+0\s+0\s+0\s+\d+\.\d s\s+-\s+Job 'mixed': .*not a readable Parquet file", lines[2]);
         Assert.Contains("No runs of 'other' are recorded", (await OperationsJobs.InvokeAsync(settings, "history", "other")).Output);
+        // Job names match as `run` matches them, ignoring case; a name no job has says so.
+        Assert.Contains("mixed  succeeded", (await OperationsJobs.InvokeAsync(settings, "history", "MIXED")).Output);
+        Assert.Contains("(no such job is configured)", (await OperationsJobs.InvokeAsync(settings, "history", "nosuch")).Output);
     }
 
     [Fact]
