@@ -53,7 +53,7 @@ public sealed class ConvertColorBlockTransform : IBlockTransform, IDescribesOutp
     {
         ArgumentNullException.ThrowIfNull(schema);
         var output = schema.Count - 1;
-        return new Mapper(ImageColumns.IndexBefore(schema, _input, output), output, _color);
+        return new Mapper(BlockColumns.InputIndex(schema, _input, output), output, _color);
     }
 
     private sealed class Mapper(int input, int output, ImageColor color) : IBlockMapper

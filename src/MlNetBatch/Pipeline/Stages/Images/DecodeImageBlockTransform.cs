@@ -78,8 +78,8 @@ public sealed class DecodeImageBlockTransform : IBlockTransform
     {
         ArgumentNullException.ThrowIfNull(schema);
         var output = schema.Count - 3;
-        var path = _path is null ? -1 : ImageColumns.IndexBefore(schema, _path, output);
-        return new Mapper(ImageColumns.IndexBefore(schema, _input, output), path, output, _input, _minWidth, _minHeight);
+        var path = _path is null ? -1 : BlockColumns.InputIndex(schema, _path, output);
+        return new Mapper(BlockColumns.InputIndex(schema, _input, output), path, output, _input, _minWidth, _minHeight);
     }
 
     private sealed class Mapper(int input, int path, int output, string inputName, int minWidth, int minHeight) : IDropsRows, IDisposable

@@ -44,20 +44,6 @@ public static class ImageColumns
         schema.GetColumnOrNull(name) ?? throw new BlockTransformException(
             $"{stage}: input column '{name}' does not exist; the data has {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.");
 
-    /// <summary>The index of the last column named <paramref name="name"/> before <paramref name="before"/> (an input the stage's own output may hide).</summary>
-    internal static int IndexBefore(DataViewSchema schema, string name, int before)
-    {
-        for (var i = before - 1; i >= 0; i--)
-        {
-            if (schema[i].Name == name)
-            {
-                return i;
-            }
-        }
-
-        throw new BlockTransformException($"column '{name}' is not in the block.");
-    }
-
     /// <summary>
     /// Checks, from a schema shape, that <paramref name="column"/> can be a shaped image (a fixed-size <c>byte</c>
     /// vector), and returns a fixed-size vector column of <paramref name="item"/> named <paramref name="output"/>.

@@ -68,7 +68,7 @@ public sealed class ImageToTensorBlockTransform : IBlockTransform, IDescribesOut
     {
         ArgumentNullException.ThrowIfNull(schema);
         var output = schema.Count - 1;
-        var input = ImageColumns.IndexBefore(schema, _input, output);
+        var input = BlockColumns.InputIndex(schema, _input, output);
         var (height, width, channels) = ImageColumns.ShapeOf(schema, schema[input].Name, Name);
         var shape = new TensorShape(height * width, channels, KeptChannels(channels), _options.Layout == ImageTensorLayout.Nchw);
         return _options.Element == ImageTensorElement.Float

@@ -63,8 +63,8 @@ public sealed class ResizeImageBlockTransform : IBlockTransform
     {
         ArgumentNullException.ThrowIfNull(schema);
         var output = schema.Count - 1;
-        return new Mapper(this, ImageColumns.IndexBefore(schema, _input, output), ImageColumns.IndexBefore(schema, ImageColumns.WidthOf(_input), output),
-            ImageColumns.IndexBefore(schema, ImageColumns.HeightOf(_input), output), output);
+        return new Mapper(this, BlockColumns.InputIndex(schema, _input, output), BlockColumns.InputIndex(schema, ImageColumns.WidthOf(_input), output),
+            BlockColumns.InputIndex(schema, ImageColumns.HeightOf(_input), output), output);
     }
 
     private sealed class Mapper(ResizeImageBlockTransform transform, int input, int widths, int heights, int output) : IBlockMapper, IDisposable

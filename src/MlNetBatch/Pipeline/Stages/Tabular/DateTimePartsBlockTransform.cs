@@ -98,7 +98,7 @@ public sealed class DateTimePartsBlockTransform : IBlockTransform
     {
         ArgumentNullException.ThrowIfNull(schema);
         var outputs = Parts.Select(p => schema[ColumnOf(p)].Index).ToArray();
-        var input = TabularColumns.InputIndex(schema, InputColumn, outputs.Min());
+        var input = BlockColumns.InputIndex(schema, InputColumn, outputs.Min());
         return new DateTimePartsMapper(this, input, outputs, schema[input].Type is TextDataViewType);
     }
 

@@ -70,7 +70,7 @@ public sealed class HashingBlockTransform : IBlockTransform
     {
         ArgumentNullException.ThrowIfNull(schema);
         var output = schema[OutputColumn].Index;
-        var input = TabularColumns.InputIndex(schema, InputColumn, output);
+        var input = BlockColumns.InputIndex(schema, InputColumn, output);
         return new Mapper(input, output, schema[input].Type, Seed, (1U << NumberOfBits) - 1);
     }
 

@@ -78,7 +78,7 @@ public abstract class KeyMappingBlockTransform : IFittedBlockTransform
         }
 
         var output = schema[OutputColumn].Index;
-        var lookup = KeyLookupMapper.Create(schema, TabularColumns.InputIndex(schema, InputColumn, output), Vocabulary);
+        var lookup = KeyLookupMapper.Create(schema, BlockColumns.InputIndex(schema, InputColumn, output), Vocabulary);
         return CreateMapper(lookup, output);
     }
 

@@ -109,7 +109,7 @@ public sealed class ReplaceMissingValuesBlockTransform : IFittedBlockTransform
         ArgumentNullException.ThrowIfNull(schema);
         var value = Value ?? throw new InvalidOperationException($"ReplaceMissingValues on '{InputColumn}' maps blocks only once its mean is fitted.");
         var output = schema[OutputColumn].Index;
-        var input = TabularColumns.InputIndex(schema, InputColumn, output);
+        var input = BlockColumns.InputIndex(schema, InputColumn, output);
         return schema[input].Type == NumberDataViewType.Single
             ? new Mapper<float>(input, output, (float)value)
             : new Mapper<double>(input, output, value);

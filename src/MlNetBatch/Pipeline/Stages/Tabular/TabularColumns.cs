@@ -19,23 +19,6 @@ internal static class TabularColumns
         return column.Value;
     }
 
-    /// <summary>
-    /// The index of the last column named <paramref name="name"/> before <paramref name="before"/>: the input a stage
-    /// reads, even when its output hides a column of the same name.
-    /// </summary>
-    public static int InputIndex(DataViewSchema schema, string name, int before)
-    {
-        for (var i = before - 1; i >= 0; i--)
-        {
-            if (schema[i].Name == name)
-            {
-                return i;
-            }
-        }
-
-        throw new BlockTransformException($"input column '{name}' is not in the block.");
-    }
-
     /// <summary>Whether a scalar column of <paramref name="type"/> is text or one of the numbers the tabular stages read.</summary>
     public static bool IsTextOrNumber(DataViewType type) =>
         type is TextDataViewType

@@ -86,7 +86,7 @@ public sealed class TokenizeBlockTransform : IFittedBlockTransform
     {
         ArgumentNullException.ThrowIfNull(schema);
         var ids = schema[_output].Index;
-        var input = LastBefore(schema, _input, ids);
+        var input = BlockColumns.InputIndex(schema, _input, ids);
         var mask = string.IsNullOrEmpty(_settings.AttentionMaskColumn) ? -1 : schema[_settings.AttentionMaskColumn].Index;
         var types = _settings.TokenTypeIdsColumn is { } name ? schema[name].Index : -1;
         return ((VectorDataViewType)schema[ids].Type).ItemType.RawType == typeof(long)
@@ -96,19 +96,6 @@ public sealed class TokenizeBlockTransform : IFittedBlockTransform
 
     private static string? ContentHash(string? path) =>
         string.IsNullOrEmpty(path) ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
-
-    private static int LastBefore(DataViewSchema schema, string name, int before)
-    {
-        for (var i = before - 1; i >= 0; i--)
-        {
-            if (schema[i].Name == name)
-            {
-                return i;
-            }
-        }
-
-        throw new BlockTransformException($"Tokenize: input column '{name}' is not in the block.");
-    }
 
     /// <summary>Writes each row's ids into the row's own reused vector; the mask and type vectors follow its length.</summary>
     private sealed class Mapper<T>(TokenEncoder encoder, int input, int ids, int mask, int types) : IBlockMapper
