@@ -4,7 +4,8 @@ namespace MlNetBatch.HaltingWorker;
 
 /// <summary>
 /// Halts the thread that reaches <paramref name="point"/> for the <paramref name="occurrence"/>-th time, after writing
-/// <paramref name="marker"/>, so that a test knows the process is there and can kill it.
+/// <paramref name="marker"/>, so that a test knows the process is there and can kill it; or, when the environment
+/// names a <c>HALT_RELEASE_FILE</c>, until that file appears (a paused node that wakes up).
 /// </summary>
 internal sealed class HaltingObserver(JobPoint point, int occurrence, string marker) : IJobObserver
 {
@@ -18,6 +19,15 @@ internal sealed class HaltingObserver(JobPoint point, int occurrence, string mar
         }
 
         File.WriteAllText(marker, point.ToString());
-        Thread.Sleep(Timeout.Infinite);
+        if (Environment.GetEnvironmentVariable("HALT_RELEASE_FILE") is not { Length: > 0 } release)
+        {
+            Thread.Sleep(Timeout.Infinite);
+            return;
+        }
+
+        while (!File.Exists(release))
+        {
+            Thread.Sleep(20);
+        }
     }
 }

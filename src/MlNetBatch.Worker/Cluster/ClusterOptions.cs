@@ -62,6 +62,18 @@ public sealed class ClusterOptions
     /// <value>The default is true.</value>
     public bool CreateSchema { get; set; } = true;
 
+    /// <summary>
+    /// How long a node's claim on a partition lasts without renewal (a node renews its claims four times per
+    /// lifetime). A node silent for longer (killed, paused, cut off) has its partitions taken over by the others,
+    /// and its commits refused.
+    /// </summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan PartitionClaimLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many partitions of the cluster's runs this node scores at a time.</summary>
+    /// <value>The default is the number of processors.</value>
+    public int Parallelism { get; set; } = Environment.ProcessorCount;
+
     /// <summary>This node's id: <see cref="NodeId"/>, or the host name and process id.</summary>
     public string ResolvedNodeId => string.IsNullOrWhiteSpace(NodeId) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeId;
 }

@@ -36,6 +36,16 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
             failures.Add($"{ClusterOptions.SectionName}:{nameof(ClusterOptions.IdleWaitTime)}: must be at least 00:00:01 (Quartz's minimum).");
         }
 
+        if (options.PartitionClaimLifetime < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{ClusterOptions.SectionName}:{nameof(ClusterOptions.PartitionClaimLifetime)}: must be at least 00:00:01 (claims are renewed four times per lifetime).");
+        }
+
+        if (options.Parallelism < 1)
+        {
+            failures.Add($"{ClusterOptions.SectionName}:{nameof(ClusterOptions.Parallelism)}: must be at least 1.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

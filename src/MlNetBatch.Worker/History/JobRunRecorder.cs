@@ -33,7 +33,9 @@ public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, Te
         return new RecordedRun(this, started, runId, scope);
     }
 
-    internal async Task<JobRunSummary> RunAsync(RunRecord started, string runId, JobDefinition job, JobRunOptions runOptions, CancellationToken stopToken)
+    internal async Task<JobRunSummary> RunAsync(
+        RunRecord started, string runId, JobDefinition job, JobRunOptions runOptions, CancellationToken stopToken,
+        Func<JobRunOptions, CancellationToken, Task<JobRunSummary>>? execute = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(runOptions);
@@ -41,7 +43,9 @@ public sealed class JobRunRecorder(JobRunner runner, RunHistoryStore history, Te
         try
         {
             // The history's run id is the one on the run's log lines.
-            var summary = await runner.RunAsync(name, job, runOptions with { RunId = runId }, stopToken).ConfigureAwait(false);
+            var summary = execute is null
+                ? await runner.RunAsync(name, job, runOptions with { RunId = runId }, stopToken).ConfigureAwait(false)
+                : await execute(runOptions with { RunId = runId }, stopToken).ConfigureAwait(false);
             End(started with
             {
                 Status = RunStatus.Succeeded, RowsIn = summary.RowsIn, RowsOut = summary.RowsOut, BadRows = summary.BadRows, FilteredRows = summary.FilteredRows,

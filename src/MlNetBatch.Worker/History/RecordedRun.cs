@@ -25,6 +25,11 @@ public sealed class RecordedRun : IDisposable
     public Task<Jobs.JobRunSummary> RunAsync(Jobs.JobDefinition job, Jobs.JobRunOptions runOptions, CancellationToken stopToken) =>
         _recorder.RunAsync(_started, RunId, job, runOptions, stopToken);
 
+    /// <summary>Records the run of <paramref name="job"/> that <paramref name="execute"/> carries out (across a cluster), as <see cref="RunAsync(Jobs.JobDefinition, Jobs.JobRunOptions, CancellationToken)"/> does.</summary>
+    internal Task<Jobs.JobRunSummary> RunAsync(
+        Jobs.JobDefinition job, Jobs.JobRunOptions runOptions, Func<Jobs.JobRunOptions, CancellationToken, Task<Jobs.JobRunSummary>> execute, CancellationToken stopToken) =>
+        _recorder.RunAsync(_started, RunId, job, runOptions, stopToken, execute);
+
     /// <summary>Ends the logging scope.</summary>
     public void Dispose() => _scope?.Dispose();
 }

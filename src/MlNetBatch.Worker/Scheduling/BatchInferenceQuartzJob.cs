@@ -9,8 +9,9 @@ namespace MlNetBatch.Worker.Scheduling;
 /// The Quartz job: a thin adapter that looks up the job definition by name and runs it through the <see cref="History.JobRunRecorder"/>.
 /// The definition is taken once, when the job fires: a configuration edit during the run applies from the next run.
 /// </summary>
+/// <remarks>In a cluster the run is planned here and scored by every node (see <c>ClusterJobRuns</c>).</remarks>
 [DisallowConcurrentExecution]
-public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, ScheduledJobs jobs, ILogger<BatchInferenceQuartzJob> logger) : IJob
+public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, ScheduledJobs jobs, ILogger<BatchInferenceQuartzJob> logger, IServiceProvider services) : IJob
 {
     /// <summary>The job-data key holding the job definition's name.</summary>
     public const string JobNameKey = "job";
@@ -30,7 +31,10 @@ public sealed class BatchInferenceQuartzJob(History.JobRunRecorder runner, Sched
         logger.LogInformation("Job {Job} fired for {FireTime:O} on node {Node}", name, context.ScheduledFireTimeUtc, context.Scheduler.SchedulerInstanceId);
         try
         {
-            var summary = await run.RunAsync(definition, new JobRunOptions(), cancellationToken).ConfigureAwait(false);
+            var cluster = services.GetService(typeof(Cluster.Runs.ClusterJobRuns)) as Cluster.Runs.ClusterJobRuns;
+            var summary = cluster is null
+                ? await run.RunAsync(definition, new JobRunOptions(), cancellationToken).ConfigureAwait(false)
+                : await run.RunAsync(definition, new JobRunOptions(), (options, ct) => cluster.RunAsync(name, definition, options.RunId!, ct), cancellationToken).ConfigureAwait(false);
             context.Result = summary;
             // The service has no terminal for the table 'run' prints: its figures go to the log, a line per stage.
             Progress.StageLog.Write(logger, summary);

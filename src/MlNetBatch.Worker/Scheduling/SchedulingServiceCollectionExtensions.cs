@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MlNetBatch.Worker.Cluster;
+using MlNetBatch.Worker.Cluster.Runs;
 using MlNetBatch.Worker.Hosting;
 using Quartz;
 
@@ -41,6 +42,12 @@ public static class SchedulingServiceCollectionExtensions
         services.TryAddSingleton<ScheduledJobs>();
         // Before Quartz's hosted service: the jobs are in the scheduler when it starts.
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<JobScheduleSync>(sp, section));
+        if (cluster.Enabled && ClusterConnection.Resolve(cluster).ConnectionString is { } workConnection)
+        {
+            // After the schedule's sync: a node takes partitions only once it knows the jobs they belong to.
+            services.AddClusterRuns(cluster, workConnection);
+        }
+
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         if (services.LastOrDefault(d => d.ServiceType == typeof(IStartupValidator)) is { ImplementationType: { } validator })
         {

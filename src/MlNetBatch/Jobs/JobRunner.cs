@@ -87,6 +87,25 @@ public sealed class JobRunner
         }
     }
 
+    /// <summary>Plans the job and loads its model, for a run whose partitions are scored elsewhere too (a cluster's nodes).</summary>
+    internal Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken) =>
+        _planner.PrepareAsync(jobName, job, cancellationToken);
+
+    /// <summary>Takes the output of <paramref name="prepared"/> for a run, as <see cref="RunAsync(string, JobDefinition, JobRunOptions, CancellationToken)"/> does.</summary>
+    internal Task<OutputSession> OpenOutputAsync(string jobName, JobDefinition job, PreparedJob prepared, JobRunOptions runOptions, bool prepareDirectory, CancellationToken cancellationToken) =>
+        OutputSession.OpenAsync(_resolver, _formats, jobName, job, prepared, runOptions, _logger, cancellationToken, prepareDirectory);
+
+    /// <summary>The store of <paramref name="prepared"/>'s output directory, and where each partition's files go there.</summary>
+    internal (IObjectStore Store, PartitionOutputs Outputs) LocateOutput(JobDefinition job, PreparedJob prepared) =>
+        OutputSession.Locate(_resolver, _formats, job, prepared);
+
+    /// <summary>Lets the observer, if any, see the partitions scored on this flow until disposed (a cluster node's, outside <see cref="RunAsync(string, JobDefinition, JobRunOptions, CancellationToken)"/>).</summary>
+    internal JobObserver.Scope Observe() => JobObserver.Observe(Observer);
+
+    /// <summary>An executor that scores partitions of <paramref name="prepared"/> and commits them to <paramref name="target"/>.</summary>
+    internal PartitionExecutor CreateExecutor(string jobName, JobDefinition job, PreparedJob prepared, IPartitionCommitTarget target, BadRecordBudget budget) =>
+        new(jobName, job, prepared, target, _writers, budget, _logger);
+
     private async Task<JobRunSummary> RunTracedAsync(string jobName, JobDefinition job, JobRunOptions runOptions, CancellationToken stopToken)
     {
         var stopwatch = Stopwatch.StartNew();

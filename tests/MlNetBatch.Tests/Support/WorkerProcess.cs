@@ -65,8 +65,19 @@ internal sealed class WorkerProcess : IDisposable
     /// <paramref name="point"/> for the <paramref name="occurrence"/>-th time and halts there, to be killed.
     /// </summary>
     public static WorkerProcess StartHalting(string workingDirectory, JobPoint point, int occurrence, string marker, params string[] args) =>
-        new(Path.Combine(AppContext.BaseDirectory, "MlNetBatch.HaltingWorker.dll"), workingDirectory, null,
+        StartHalting(workingDirectory, null, point, occurrence, marker, args);
+
+    /// <summary>As <see cref="StartHalting(string, JobPoint, int, string, string[])"/>, with <paramref name="environment"/>.</summary>
+    public static WorkerProcess StartHalting(string workingDirectory, IReadOnlyDictionary<string, string>? environment, JobPoint point, int occurrence, string marker, params string[] args) =>
+        new(Path.Combine(AppContext.BaseDirectory, "MlNetBatch.HaltingWorker.dll"), workingDirectory, environment,
             [point.ToString(), occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture), marker, .. args]);
+
+    /// <summary>Sends <paramref name="signal"/> (TERM, STOP, CONT) to the worker, as an operator or the kernel would.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
 
     /// <summary>Runs the worker to its exit (at most three minutes) and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)

@@ -13,7 +13,7 @@ namespace MlNetBatch.Jobs.Engine;
 /// caller retries. Keeps the run's totals, counting only committed partitions.
 /// </summary>
 internal sealed class PartitionExecutor(
-    string jobName, JobDefinition job, PreparedJob prepared, OutputSession session, RecordBatchWriterRegistry writers, BadRecordBudget budget, ILogger logger)
+    string jobName, JobDefinition job, PreparedJob prepared, IPartitionCommitTarget session, RecordBatchWriterRegistry writers, BadRecordBudget budget, ILogger logger)
 {
     private readonly IReadOnlyList<string> _outputColumns = prepared.OutputColumns.Select(c => c.Name).ToList();
     private readonly KeyValuePair<string, object?> _jobTag = new(Diagnostics.StageInstruments.JobTag, jobName);
@@ -90,9 +90,9 @@ internal sealed class PartitionExecutor(
                 slots.Release();
             }
 
-            session.ThrowIfLeaseLost(jobName);
+            session.ThrowIfFenced(jobName);
             await output.CommitAsync(cancellationToken).ConfigureAwait(false);
-            session.ThrowIfLeaseLost(jobName);
+            session.ThrowIfFenced(jobName);
             quarantined = await WriteQuarantineAsync(partition, quarantine, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -104,8 +104,8 @@ internal sealed class PartitionExecutor(
 
         JobObserver.Reach(JobPoint.AfterOutputCommit);
         var badRows = quarantine?.Count ?? 0;
-        session.ThrowIfLeaseLost(jobName);
-        await session.CommitLog.RecordAsync(partition, new CommittedPartition
+        session.ThrowIfFenced(jobName);
+        await session.RecordAsync(partition, new CommittedPartition
         {
             InputSize = partition.File.Size,
             InputETag = partition.File.ETag,

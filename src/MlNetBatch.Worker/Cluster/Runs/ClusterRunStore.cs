@@ -1,0 +1,208 @@
+using Npgsql;
+
+namespace MlNetBatch.Worker.Cluster.Runs;
+
+/// <summary>
+/// The cluster's runs and partitions in PostgreSQL (<see cref="ClusterWorkTables"/>). The database's clock judges
+/// every claim, so nodes need not agree on the time; every change to a partition is fenced by its epoch.
+/// </summary>
+internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster, string prefix)
+{
+    /// <summary>Who committed a partition that an earlier run had committed before this run was planned.</summary>
+    public const string EarlierRun = "an earlier run";
+
+    private readonly string _runs = ClusterWorkTables.Runs(prefix);
+    private readonly string _partitions = ClusterWorkTables.Partitions(prefix);
+
+    /// <summary>Creates the tables when missing.</summary>
+    public async Task EnsureTablesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await ClusterWorkTables.EnsureAsync(connection, prefix, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The run of <paramref name="job"/> in progress, or null.</summary>
+    public async Task<ClusterRunRow?> ActiveRunAsync(string job, CancellationToken cancellationToken) =>
+        (await ReadRunsAsync("job = @job AND state IN ('running', 'finishing')", cancellationToken, ("job", job)).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <summary>The run <paramref name="runId"/>, or null.</summary>
+    public async Task<ClusterRunRow?> RunAsync(string runId, CancellationToken cancellationToken) =>
+        (await ReadRunsAsync("run_id = @run", cancellationToken, ("run", runId)).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <summary>The runs in progress.</summary>
+    public Task<IReadOnlyList<ClusterRunRow>> ActiveRunsAsync(CancellationToken cancellationToken) =>
+        ReadRunsAsync("state IN ('running', 'finishing')", cancellationToken);
+
+    /// <summary>
+    /// Records a new run with its partitions (those in <paramref name="committed"/> as already committed); false when
+    /// another run of the job is in progress, which the unique index on active runs decides.
+    /// </summary>
+    public async Task<bool> TryStartAsync(
+        ClusterRunRow run, IReadOnlyList<string> partitions, IReadOnlyDictionary<string, string> committed, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using (var insert = new NpgsqlCommand(
+                $"INSERT INTO {_runs} (cluster, run_id, job, state, fingerprint, plan_hash, output, planned_by) VALUES (@cluster, @run, @job, 'running', @fingerprint, @plan, @output, @node)",
+                connection, transaction))
+            {
+                Add(insert, ("cluster", cluster), ("run", run.RunId), ("job", run.Job), ("fingerprint", run.Fingerprint), ("plan", run.PlanHash), ("output", run.Output), ("node", run.PlannedBy));
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var rows = new NpgsqlCommand(
+                $"""
+                INSERT INTO {_partitions} (cluster, run_id, partition_id, ordinal, state, record, committed_by)
+                SELECT @cluster, @run, p.id, p.ordinal, CASE WHEN p.record IS NULL THEN 'pending' ELSE 'committed' END, p.record::jsonb,
+                       CASE WHEN p.record IS NULL THEN NULL ELSE @earlier END
+                FROM unnest(@ids, @records) WITH ORDINALITY AS p(id, record, ordinal)
+                """, connection, transaction))
+            {
+                Add(rows, ("cluster", cluster), ("run", run.RunId), ("earlier", EarlierRun));
+                rows.Parameters.AddWithValue("ids", partitions.ToArray());
+                rows.Parameters.AddWithValue("records", partitions.Select(p => committed.GetValueOrDefault(p)).ToArray());
+                await rows.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Claims the next partition of a run in progress that is waiting, or whose owner stopped renewing its claim for
+    /// <paramref name="claimLifetime"/>; null when there is none. Runs in <paramref name="excluded"/> are passed over.
+    /// </summary>
+    public async Task<PartitionClaim?> ClaimAsync(string node, IReadOnlyCollection<string> excluded, TimeSpan claimLifetime, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"""
+            WITH next AS (
+                SELECT p.run_id, p.partition_id, r.job FROM {_partitions} p
+                JOIN {_runs} r ON r.cluster = p.cluster AND r.run_id = p.run_id AND r.state = 'running'
+                WHERE p.cluster = @cluster AND NOT (p.run_id = ANY(@excluded))
+                  AND (p.state = 'pending' OR (p.state = 'claimed' AND p.heartbeat_at < now() - @lifetime))
+                ORDER BY r.started_at, p.ordinal
+                LIMIT 1 FOR UPDATE OF p SKIP LOCKED)
+            UPDATE {_partitions} p SET state = 'claimed', owner = @node, epoch = p.epoch + 1, heartbeat_at = now(),
+                previous_owner = CASE WHEN p.state = 'claimed' THEN p.owner END
+            FROM next WHERE p.cluster = @cluster AND p.run_id = next.run_id AND p.partition_id = next.partition_id
+            RETURNING p.run_id, next.job, p.partition_id, p.epoch, p.previous_owner
+            """);
+        Add(command, ("cluster", cluster), ("node", node));
+        command.Parameters.AddWithValue("excluded", excluded.ToArray());
+        command.Parameters.AddWithValue("lifetime", claimLifetime);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new PartitionClaim(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetString(4))
+            : null;
+    }
+
+    /// <summary>Renews <paramref name="claims"/>; returns those still held (the others were taken over or ended).</summary>
+    public async Task<IReadOnlySet<PartitionClaim>> RenewAsync(IReadOnlyCollection<PartitionClaim> claims, CancellationToken cancellationToken)
+    {
+        var held = new HashSet<PartitionClaim>();
+        if (claims.Count == 0)
+        {
+            return held;
+        }
+
+        await using var command = database.CreateCommand($"""
+            UPDATE {_partitions} p SET heartbeat_at = now()
+            FROM unnest(@runs, @ids, @epochs) AS c(run_id, partition_id, epoch)
+            WHERE p.cluster = @cluster AND p.run_id = c.run_id AND p.partition_id = c.partition_id AND p.epoch = c.epoch AND p.state = 'claimed'
+            RETURNING p.run_id, p.partition_id
+            """);
+        Add(command, ("cluster", cluster));
+        command.Parameters.AddWithValue("runs", claims.Select(c => c.RunId).ToArray());
+        command.Parameters.AddWithValue("ids", claims.Select(c => c.PartitionId).ToArray());
+        command.Parameters.AddWithValue("epochs", claims.Select(c => c.Epoch).ToArray());
+        var renewed = new HashSet<(string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                renewed.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        held.UnionWith(claims.Where(c => renewed.Contains((c.RunId, c.PartitionId))));
+        return held;
+    }
+
+    /// <summary>Ends <paramref name="claim"/> as <paramref name="state"/> (committed with its record, failed, or pending again); false when its epoch is no longer the partition's.</summary>
+    public async Task<bool> EndClaimAsync(PartitionClaim claim, string state, string node, string? record, string? error, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"""
+            UPDATE {_partitions} SET state = @state, record = COALESCE(@record::jsonb, record), committed_by = CASE WHEN @state = 'committed' THEN @node ELSE committed_by END,
+                owner = CASE WHEN @state = 'pending' THEN NULL ELSE owner END, error = @error
+            WHERE cluster = @cluster AND run_id = @run AND partition_id = @id AND epoch = @epoch AND state = 'claimed'
+            """);
+        Add(command, ("cluster", cluster), ("state", state), ("node", node), ("run", claim.RunId), ("id", claim.PartitionId));
+        command.Parameters.AddWithValue("epoch", claim.Epoch);
+        command.Parameters.Add(new NpgsqlParameter<string?>("record", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = record });
+        command.Parameters.Add(new NpgsqlParameter<string?>("error", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = error });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Each partition of <paramref name="runId"/>: its state, owner, committing node and record.</summary>
+    public async Task<IReadOnlyList<ClusterPartitionRow>> PartitionsAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"SELECT partition_id, state, owner, committed_by, record::text, error, epoch FROM {_partitions} WHERE cluster = @cluster AND run_id = @run ORDER BY ordinal");
+        Add(command, ("cluster", cluster), ("run", runId));
+        var rows = new List<ClusterPartitionRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new ClusterPartitionRow(
+                reader.GetString(0), reader.GetString(1), NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4), NullableString(reader, 5), reader.GetInt64(6)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Moves the run from <paramref name="from"/> to <paramref name="to"/>; false when it was not in <paramref name="from"/> (another node moved it).</summary>
+    public async Task<bool> TransitionAsync(string runId, string from, string to, string? error, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"UPDATE {_runs} SET state = @to, error = COALESCE(@error, error), ended_at = CASE WHEN @to IN ('succeeded', 'failed') THEN now() END WHERE cluster = @cluster AND run_id = @run AND state = @from");
+        Add(command, ("cluster", cluster), ("to", to), ("from", from), ("run", runId));
+        command.Parameters.Add(new NpgsqlParameter<string?>("error", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = error });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    private async Task<IReadOnlyList<ClusterRunRow>> ReadRunsAsync(string where, CancellationToken cancellationToken, params (string Name, string Value)[] parameters)
+    {
+        await using var command = database.CreateCommand(
+            $"SELECT run_id, job, state, fingerprint, plan_hash, output, planned_by, error FROM {_runs} WHERE cluster = @cluster AND {where} ORDER BY started_at");
+        Add(command, [("cluster", cluster), .. parameters]);
+        var runs = new List<ClusterRunRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            runs.Add(new ClusterRunRow(reader.GetString(0), reader.GetString(1), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6))
+            {
+                State = reader.GetString(2),
+                Error = NullableString(reader, 7),
+            });
+        }
+
+        return runs;
+    }
+
+    private static string? NullableString(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+
+    private static void Add(NpgsqlCommand command, params (string Name, string Value)[] parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+    }
+}

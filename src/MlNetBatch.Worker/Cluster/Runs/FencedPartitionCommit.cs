@@ -1,0 +1,40 @@
+using System.Text.Json;
+using MlNetBatch.Data;
+using MlNetBatch.Jobs;
+using MlNetBatch.Jobs.Commit;
+using MlNetBatch.Jobs.Engine;
+using MlNetBatch.Storage;
+
+namespace MlNetBatch.Worker.Cluster.Runs;
+
+/// <summary>
+/// A cluster node's commit of one claimed partition. Files are published only while the claim is known to be held
+/// (<see cref="ClaimHold"/>), and the commit record is taken by the database only if the claim's epoch is still the
+/// partition's: a node paused past its claim (a zombie) commits nothing.
+/// </summary>
+internal sealed class FencedPartitionCommit(ClusterNodeRun run, ClaimHold hold, ClusterRunStore store, string node) : IPartitionCommitTarget
+{
+    public IObjectStore Store => run.Store;
+
+    public PartitionOutputs Outputs => run.Outputs;
+
+    public void ThrowIfFenced(string jobName)
+    {
+        if (hold.LossReason() is { } reason)
+        {
+            throw new PartitionClaimLostException(jobName, hold.Claim, reason);
+        }
+    }
+
+    public async Task RecordAsync(Partition partition, CommittedPartition entry, CancellationToken cancellationToken)
+    {
+        var claim = hold.Claim;
+        ThrowIfFenced(claim.Job);
+        if (!await store.EndClaimAsync(claim, "committed", node, JsonSerializer.Serialize(entry), error: null, cancellationToken).ConfigureAwait(false))
+        {
+            throw new PartitionClaimLostException(claim.Job, claim, $"another node claimed it after epoch {claim.Epoch}, so this commit is refused");
+        }
+
+        hold.Committed = true;
+    }
+}

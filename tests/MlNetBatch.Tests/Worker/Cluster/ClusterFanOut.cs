@@ -1,0 +1,145 @@
+using System.Globalization;
+using MlNetBatch.Jobs.Commit;
+using MlNetBatch.Samples.Generator;
+using MlNetBatch.Tests.Support;
+using Npgsql;
+
+namespace MlNetBatch.Tests.Worker.Cluster;
+
+/// <summary>
+/// One clustered job for the fan-out tests: its input (<c>files</c> × <c>groups</c> row groups of <c>rows</c> rows,
+/// one partition each), its configuration with a schedule that fires once, and what the cluster database says of it.
+/// </summary>
+internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, string config, int rows)
+{
+    public const string Job = "fanout";
+
+    public string Config => config;
+
+    public string ConnectionString => connectionString;
+
+    public string Output => dir.Combine("out");
+
+    public int Rows => rows;
+
+    /// <summary>Writes the input and a configuration whose job fires once, <paramref name="firesIn"/> from now.</summary>
+    public static async Task<ClusterFanOut> CreateAsync(
+        TempDirectory dir, PostgresServer postgres, int files, int groups, int groupRows, TimeSpan firesIn, TimeSpan claimLifetime, int nodeParallelism = 1)
+    {
+        Directory.CreateDirectory(dir.Combine("in"));
+        for (var f = 0; f < files; f++)
+        {
+            await TabularData.WriteParquetAsync(dir.Combine("in", $"part.{f}.parquet"), (long)f * groups * groupRows, groups * groupRows, groupRows, seed: f + 1);
+        }
+
+        var config = await TabularJobs.WriteConfigAsync(dir, Job, dir.Combine("in", "*.parquet"), dir.Combine("out"), leaseDuration: "00:00:20", shutdownGrace: "00:00:20");
+        var fire = DateTime.Now + firesIn;
+        var text = await File.ReadAllTextAsync(config);
+        text = text.Replace("\"Execution\":", $"\"Schedule\": \"{fire.Second} {fire.Minute} {fire.Hour} * * ?\", \"Execution\":", StringComparison.Ordinal)
+            .Replace("\"MlNetBatch\": {", $$"""
+                "MlNetBatch": { "Cluster": { "Enabled": true, "CheckInInterval": "00:00:01", "IdleWaitTime": "00:00:01", "PartitionClaimLifetime": "{{claimLifetime:c}}", "Parallelism": {{nodeParallelism}} },
+                """, StringComparison.Ordinal)
+            .Replace("\"MinimumLevel\": { \"Default\": \"Warning\" }",
+                "\"MinimumLevel\": { \"Default\": \"Warning\", \"Override\": { \"MlNetBatch.Worker\": \"Information\" } }, \"WriteTo\": [ { \"Name\": \"Console\" } ]", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(config, text);
+        return new ClusterFanOut(dir, await postgres.CreateDatabaseAsync(), config, files * groups * groupRows);
+    }
+
+    public Dictionary<string, string> Environment(string node) => new()
+    {
+        ["MLNETBATCH_CLUSTER_CONNECTION"] = connectionString,
+        ["MlNetBatch__Cluster__NodeId"] = node,
+    };
+
+    public WorkerProcess StartWorker(string node) => WorkerProcess.Start(dir.Path, Environment(node), "--config", config);
+
+    /// <summary>The runs recorded in the database: id and state.</summary>
+    public async Task<IReadOnlyList<(string RunId, string State)>> RunsAsync() =>
+        await QueryAsync("SELECT run_id, state FROM qrtz_mlnetbatch_runs ORDER BY started_at", r => (r.GetString(0), r.GetString(1)));
+
+    /// <summary>Each partition's state, owner, committing node and epoch.</summary>
+    public async Task<IReadOnlyList<(string Partition, string State, string? Owner, string? CommittedBy, long Epoch)>> PartitionsAsync() =>
+        await QueryAsync(
+            "SELECT partition_id, state, owner, committed_by, epoch FROM qrtz_mlnetbatch_partitions ORDER BY ordinal",
+            r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4)));
+
+    /// <summary>Waits until a run ended; false when <paramref name="timeout"/> passes first or every worker exited.</summary>
+    public async Task<bool> WaitForRunEndAsync(IReadOnlyList<WorkerProcess> workers, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && workers.Any(w => !w.HasExited))
+        {
+            if ((await TryRunsAsync()).Any(r => r.State is "succeeded" or "failed"))
+            {
+                return true;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return false;
+    }
+
+    /// <summary>Waits until <paramref name="node"/> holds a claim; false when the time passes first.</summary>
+    public async Task<bool> WaitForClaimAsync(string node, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await PartitionsAsync()).Any(p => p.State == "claimed" && p.Owner == node))
+                {
+                    return true;
+                }
+            }
+            catch (PostgresException)
+            {
+                // The tables are not made yet.
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+
+    /// <summary>Every input id exactly once in the output, the manifest complete, and <c>_SUCCESS</c> there.</summary>
+    public void AssertExactlyOnce()
+    {
+        Jobs.Commit.ExactlyOnceTests.AssertEveryIdOnce(Output, Enumerable.Range(0, rows));
+        Assert.True(File.Exists(Path.Combine(Output, OutputCommitLog.SuccessName)), "no _SUCCESS");
+        var manifest = System.Text.Json.JsonSerializer.Deserialize<JobManifest>(File.ReadAllText(Path.Combine(Output, OutputCommitLog.ManifestName)))!;
+        Assert.True(manifest.Complete);
+        Assert.Equal(Directory.GetFiles(Output, "*.parquet").Length, manifest.Partitions.Count);
+    }
+
+    public static string Outputs(IEnumerable<WorkerProcess> workers) => string.Join("\n----\n", workers.Select(w => w.Output));
+
+    private async Task<IReadOnlyList<(string RunId, string State)>> TryRunsAsync()
+    {
+        try
+        {
+            return await RunsAsync();
+        }
+        catch (PostgresException)
+        {
+            return [];
+        }
+    }
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,154 @@
+using MlNetBatch.Jobs.Observation;
+using MlNetBatch.Tests.Support;
+
+namespace MlNetBatch.Tests.Worker.Cluster;
+
+/// <summary>
+/// Real worker processes on a real PostgreSQL split one scheduled run's partitions: every row once, whatever node
+/// dies, pauses, joins late or is stopped.
+/// </summary>
+public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Three_workers_share_one_run_of_fifty_partitions_and_write_every_row_once()
+    {
+        using var dir = new TempDirectory();
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5));
+        var workers = Enumerable.Range(0, 3).Select(i => job.StartWorker($"node-{i}")).ToList();
+        try
+        {
+            Assert.True(await job.WaitForRunEndAsync(workers, RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
+        }
+        finally
+        {
+            await StopAsync(workers);
+        }
+
+        var output = ClusterFanOut.Outputs(workers);
+        var run = Assert.Single(await job.RunsAsync());
+        Assert.True(run.State == "succeeded", output);
+        var partitions = await job.PartitionsAsync();
+        Assert.Equal(50, partitions.Count);
+        Assert.All(partitions, p => Assert.Equal("committed", p.State));
+        var nodes = partitions.Select(p => p.CommittedBy).Distinct().ToList();
+        Assert.True(nodes.Count > 1, $"every partition was committed by {nodes[0]}");
+        job.AssertExactlyOnce();
+        Assert.DoesNotContain("[ERR]", output);
+        Assert.Contains("planned on this node: 50 of 50 partitions", output);
+    }
+
+    [Fact]
+    public async Task A_worker_killed_mid_run_has_its_partition_recovered_and_every_row_is_written_once()
+    {
+        using var dir = new TempDirectory();
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(4));
+        var marker = dir.Combine("halted");
+        // node-0 halts after publishing its first partition's file, before the commit record: then it is killed.
+        var workers = new List<WorkerProcess> { WorkerProcess.StartHalting(dir.Path, job.Environment("node-0"), JobPoint.AfterOutputCommit, 1, marker, "--config", job.Config) };
+        workers.AddRange(Enumerable.Range(1, 2).Select(i => job.StartWorker($"node-{i}")));
+        try
+        {
+            Assert.True(await workers[0].WaitForFileAsync(marker, RunTimeout), "node-0 never scored a partition: " + ClusterFanOut.Outputs(workers));
+            var held = Assert.Single(await job.PartitionsAsync(), p => p.Owner == "node-0" && p.State == "claimed");
+            workers[0].Kill();
+            Assert.True(await job.WaitForRunEndAsync(workers.Skip(1).ToList(), RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
+
+            var recovered = Assert.Single(await job.PartitionsAsync(), p => p.Partition == held.Partition);
+            Assert.Equal("committed", recovered.State);
+            Assert.NotEqual("node-0", recovered.CommittedBy);
+            Assert.True(recovered.Epoch > held.Epoch);
+            Assert.Contains($"partition {held.Partition} recovered from node node-0", ClusterFanOut.Outputs(workers.Skip(1)));
+        }
+        finally
+        {
+            await StopAsync(workers);
+        }
+
+        Assert.Equal("succeeded", Assert.Single(await job.RunsAsync()).State);
+        job.AssertExactlyOnce();
+    }
+
+    [Fact]
+    public async Task A_worker_paused_past_its_claim_commits_nothing_when_it_wakes()
+    {
+        using var dir = new TempDirectory();
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(4));
+        var marker = dir.Combine("halted");
+        var release = dir.Combine("release");
+        var zombieEnvironment = new Dictionary<string, string>(job.Environment("node-0")) { ["HALT_RELEASE_FILE"] = release };
+        var workers = new List<WorkerProcess> { WorkerProcess.StartHalting(dir.Path, zombieEnvironment, JobPoint.AfterOutputCommit, 1, marker, "--config", job.Config) };
+        workers.AddRange(Enumerable.Range(1, 2).Select(i => job.StartWorker($"node-{i}")));
+        try
+        {
+            Assert.True(await workers[0].WaitForFileAsync(marker, RunTimeout), "node-0 never scored a partition: " + ClusterFanOut.Outputs(workers));
+            var held = Assert.Single(await job.PartitionsAsync(), p => p.Owner == "node-0" && p.State == "claimed");
+            // The whole process stops, its claim renewals too, as under a long GC pause or a frozen VM.
+            workers[0].Signal("STOP");
+            Assert.True(await job.WaitForRunEndAsync(workers.Skip(1).ToList(), RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
+            workers[0].Signal("CONT");
+            await File.WriteAllTextAsync(release, "wake up");
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!workers[0].Output.Contains($"partition {held.Partition} is no longer this node's", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.Contains($"partition {held.Partition} is no longer this node's", workers[0].Output);
+            var taken = Assert.Single(await job.PartitionsAsync(), p => p.Partition == held.Partition);
+            Assert.NotEqual("node-0", taken.CommittedBy);
+            Assert.True(taken.Epoch > held.Epoch);
+        }
+        finally
+        {
+            await StopAsync(workers);
+        }
+
+        Assert.Equal("succeeded", Assert.Single(await job.RunsAsync()).State);
+        job.AssertExactlyOnce();
+    }
+
+    [Fact]
+    public async Task A_late_worker_takes_work_and_a_terminated_worker_drains_and_leaves()
+    {
+        using var dir = new TempDirectory();
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 30, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5));
+        var workers = Enumerable.Range(0, 2).Select(i => job.StartWorker($"node-{i}")).ToList();
+        try
+        {
+            Assert.True(await job.WaitForClaimAsync("node-1", RunTimeout), "node-1 never claimed a partition: " + ClusterFanOut.Outputs(workers));
+            workers.Add(job.StartWorker("node-2"));
+            Assert.True(await job.WaitForClaimAsync("node-2", RunTimeout), "the late node-2 never claimed a partition: " + ClusterFanOut.Outputs(workers));
+            Assert.True(await job.WaitForClaimAsync("node-1", RunTimeout), "node-1 holds no partition to drain: " + ClusterFanOut.Outputs(workers));
+            workers[1].Signal("TERM");
+            await workers[1].WaitForExitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(workers[1].ExitCode == 0, workers[1].Output);
+            Assert.DoesNotContain((await job.PartitionsAsync()), p => p.Owner == "node-1" && p.State == "claimed");
+            Assert.True(await job.WaitForRunEndAsync([workers[0], workers[2]], RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
+        }
+        finally
+        {
+            await StopAsync(workers);
+        }
+
+        var partitions = await job.PartitionsAsync();
+        Assert.Contains(partitions, p => p.CommittedBy == "node-2");
+        Assert.Equal("succeeded", Assert.Single(await job.RunsAsync()).State);
+        job.AssertExactlyOnce();
+    }
+
+    private static async Task StopAsync(IEnumerable<WorkerProcess> workers)
+    {
+        foreach (var worker in workers.Where(w => !w.HasExited))
+        {
+            worker.Signal("CONT");
+            worker.Kill();
+        }
+
+        foreach (var worker in workers)
+        {
+            await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+}
