@@ -31,7 +31,23 @@ internal sealed class ClusterJobRuns(
 
         while (true)
         {
-            var current = await store.RunAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
+            ClusterRunRow? current;
+            try
+            {
+                current = await store.RunAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
+                if (current?.State == "running")
+                {
+                    await FinishIfStalledAsync(current, stopToken).ConfigureAwait(false);
+                }
+            }
+            catch (Npgsql.NpgsqlException e) when (!stopToken.IsCancellationRequested)
+            {
+                // The nodes go on scoring and retry their commits; this node waits for the database with them.
+                logger.LogWarning("Job {Job}: the cluster database cannot be reached ({Reason}); waiting for it", name, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stopToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                continue;
+            }
+
             switch (current?.State)
             {
                 case "succeeded":
@@ -51,6 +67,23 @@ internal sealed class ClusterJobRuns(
 
             await Task.Delay(PollInterval, stopToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Finishes a run whose partitions are all committed but that no node finished (its last committer lost the
+    /// database, or died, between its commit and the finish).
+    /// </summary>
+    private async Task FinishIfStalledAsync(ClusterRunRow run, CancellationToken stopToken)
+    {
+        var rows = await store.PartitionsAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
+        if (rows.Any(r => r.State != "committed") || await nodeRuns.GetAsync(run, stopToken).ConfigureAwait(false) is not { } nodeRun)
+        {
+            return;
+        }
+
+        // The last committer finishes within moments; only a run left as it is for a while is finished here.
+        await Task.Delay(options.Value.PartitionClaimLifetime / 4, stopToken).ConfigureAwait(false);
+        await finisher.FinishIfLastAsync(nodeRun, stopToken).ConfigureAwait(false);
     }
 
     private async Task<ClusterRunRow> PlanAsync(string name, JobDefinition job, string runId, CancellationToken stopToken)

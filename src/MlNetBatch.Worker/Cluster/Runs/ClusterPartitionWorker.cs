@@ -98,7 +98,8 @@ internal sealed class ClusterPartitionWorker(
             await retries.ExecuteAsync(async ct => await executor.ExecuteAsync(run.Partition(claim.PartitionId), run.Slots, ct).ConfigureAwait(false), abandon).ConfigureAwait(false);
             logger.LogDebug("Job {Job}: partition {Partition} committed by this node (epoch {Epoch})", claim.Job, claim.PartitionId, claim.Epoch);
             _inFlight.TryRemove(claim, out _);
-            await finisher.FinishIfLastAsync(run, CancellationToken.None).ConfigureAwait(false);
+            // Not the partition's failure when this fails: the run's planner finishes it then (ClusterJobRuns).
+            await TryAsync(async () => { await finisher.FinishIfLastAsync(run, CancellationToken.None).ConfigureAwait(false); return true; }, "finish the run", CancellationToken.None).ConfigureAwait(false);
         }
         catch (PartitionClaimLostException e)
         {

@@ -135,13 +135,17 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
         return held;
     }
 
-    /// <summary>Ends <paramref name="claim"/> as <paramref name="state"/> (committed with its record, failed, or pending again); false when its epoch is no longer the partition's.</summary>
+    /// <summary>
+    /// Ends <paramref name="claim"/> as <paramref name="state"/> (committed with its record, failed, or pending again);
+    /// false when its epoch is no longer the partition's. A commit repeated after its answer was lost is taken again.
+    /// </summary>
     public async Task<bool> EndClaimAsync(PartitionClaim claim, string state, string node, string? record, string? error, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"""
             UPDATE {_partitions} SET state = @state, record = COALESCE(@record::jsonb, record), committed_by = CASE WHEN @state = 'committed' THEN @node ELSE committed_by END,
                 owner = CASE WHEN @state = 'pending' THEN NULL ELSE owner END, error = @error
-            WHERE cluster = @cluster AND run_id = @run AND partition_id = @id AND epoch = @epoch AND state = 'claimed'
+            WHERE cluster = @cluster AND run_id = @run AND partition_id = @id AND epoch = @epoch
+              AND (state = 'claimed' OR (state = @state AND state = 'committed' AND committed_by = @node))
             """);
         Add(command, ("cluster", cluster), ("state", state), ("node", node), ("run", claim.RunId), ("id", claim.PartitionId));
         command.Parameters.AddWithValue("epoch", claim.Epoch);

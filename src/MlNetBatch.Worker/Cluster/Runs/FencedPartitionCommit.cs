@@ -14,6 +14,8 @@ namespace MlNetBatch.Worker.Cluster.Runs;
 /// </summary>
 internal sealed class FencedPartitionCommit(ClusterNodeRun run, ClaimHold hold, ClusterRunStore store, string node) : IPartitionCommitTarget
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
     public IObjectStore Store => run.Store;
 
     public PartitionOutputs Outputs => run.Outputs;
@@ -29,8 +31,25 @@ internal sealed class FencedPartitionCommit(ClusterNodeRun run, ClaimHold hold, 
     public async Task RecordAsync(Partition partition, CommittedPartition entry, CancellationToken cancellationToken)
     {
         var claim = hold.Claim;
-        ThrowIfFenced(claim.Job);
-        if (!await store.EndClaimAsync(claim, "committed", node, JsonSerializer.Serialize(entry), error: null, cancellationToken).ConfigureAwait(false))
+        var record = JsonSerializer.Serialize(entry);
+        bool taken;
+        while (true)
+        {
+            ThrowIfFenced(claim.Job);
+            try
+            {
+                taken = await store.EndClaimAsync(claim, "committed", node, record, error: null, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Npgsql.NpgsqlException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The database is restarting or out of reach: the files are published, so the commit is tried again
+                // for as long as the claim lasts; after that another node scores the partition again.
+                await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (!taken)
         {
             throw new PartitionClaimLostException(claim.Job, claim, $"another node claimed it after epoch {claim.Epoch}, so this commit is refused");
         }

@@ -93,7 +93,7 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
                     return true;
                 }
             }
-            catch (PostgresException)
+            catch (NpgsqlException)
             {
                 // The tables are not made yet.
             }
@@ -122,7 +122,7 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
         {
             return await RunsAsync();
         }
-        catch (PostgresException)
+        catch (NpgsqlException)
         {
             return [];
         }

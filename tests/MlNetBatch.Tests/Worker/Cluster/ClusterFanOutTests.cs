@@ -138,6 +138,51 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         job.AssertExactlyOnce();
     }
 
+    [Fact]
+    public async Task A_run_completes_when_PostgreSQL_restarts_in_the_middle_of_it()
+    {
+        // A server of its own: stopping the shared one would break the other tests of the class.
+        await using var server = await PostgresServer.StartAsync();
+        using var dir = new TempDirectory();
+        var job = await ClusterFanOut.CreateAsync(dir, server, files: 40, groups: 2, groupRows: 40_000, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(30));
+        var workers = Enumerable.Range(0, 2).Select(i => job.StartWorker($"node-{i}")).ToList();
+        try
+        {
+            var deadline = DateTime.UtcNow + RunTimeout;
+            IReadOnlyList<(string Partition, string State, string? Owner, string? CommittedBy, long Epoch)> before = [];
+            while (DateTime.UtcNow < deadline && !before.Any(p => p.State == "committed"))
+            {
+                await Task.Delay(50);
+                before = await TryPartitionsAsync(job);
+            }
+
+            await server.StopServerAsync();
+            Assert.Contains(before, p => p.State != "committed");
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            await server.StartServerAsync();
+            Assert.True(await job.WaitForRunEndAsync(workers, RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
+        }
+        finally
+        {
+            await StopAsync(workers);
+        }
+
+        Assert.Equal("succeeded", Assert.Single(await job.RunsAsync()).State);
+        job.AssertExactlyOnce();
+    }
+
+    private static async Task<IReadOnlyList<(string Partition, string State, string? Owner, string? CommittedBy, long Epoch)>> TryPartitionsAsync(ClusterFanOut job)
+    {
+        try
+        {
+            return await job.PartitionsAsync();
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return [];
+        }
+    }
+
     private static async Task StopAsync(IEnumerable<WorkerProcess> workers)
     {
         foreach (var worker in workers.Where(w => !w.HasExited))
