@@ -14,7 +14,7 @@ internal static class ClusterCommands
     public static Command Create(Func<ParseResult, CancellationToken, Func<IHost, TextWriter, Task<int>>, Task<int>> withHost)
     {
         var cluster = new Command("cluster", "The nodes sharing this worker's cluster database (MlNetBatch:Cluster).");
-        var status = new Command("status", "List the cluster's nodes with their last check-in and the jobs each is running.");
+        var status = new Command("status", "List the cluster's nodes with their last check-in and what each is running, and the progress of each run in progress.");
         status.SetAction((parse, ct) => withHost(parse, ct, (host, output) => StatusAsync(host, output, ct)));
         cluster.Subcommands.Add(status);
         return cluster;
@@ -46,9 +46,11 @@ internal static class ClusterCommands
         var connection = ClusterConnection.Resolve(options).ConnectionString!;
 
         IReadOnlyList<ClusterStatus.Node> nodes;
+        IReadOnlyList<Cluster.Runs.ClusterRunProgress.Run> runs;
         try
         {
             nodes = await ClusterStatus.ReadAsync(options, connection, cancellationToken).ConfigureAwait(false);
+            runs = await Cluster.Runs.ClusterRunProgress.ReadAsync(options, connection, cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException e)
         {
@@ -67,7 +69,16 @@ internal static class ClusterCommands
         {
             var late = node.IsLate(now, options.CheckInMisfireThreshold) ? " (late: taken for dead)" : string.Empty;
             var running = node.Running.Count == 0 ? "idle" : "running " + string.Join(", ", node.Running);
-            await output.WriteLineAsync($"  {node.Id}: last check-in {(now - node.LastCheckIn).TotalSeconds:N1} s ago{late}; {running}").ConfigureAwait(false);
+            var scoring = runs.SelectMany(r => r.InFlightByNode.GetValueOrDefault(node.Id) ?? []).ToList();
+            var partitions = scoring.Count == 0 ? string.Empty : $"; scoring partition(s) {string.Join(", ", scoring)}";
+            await output.WriteLineAsync($"  {node.Id}: last check-in {(now - node.LastCheckIn).TotalSeconds:N1} s ago{late}; {running}{partitions}").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync($"{runs.Count} run(s) in progress").ConfigureAwait(false);
+        foreach (var run in runs)
+        {
+            await output.WriteLineAsync(
+                $"  job {run.Job}, run {run.RunId} (planned by {run.PlannedBy}, {run.State}): {run.Committed} of {run.Total} partitions committed, {run.InFlightByNode.Values.Sum(p => p.Count)} in flight").ConfigureAwait(false);
         }
 
         return 0;

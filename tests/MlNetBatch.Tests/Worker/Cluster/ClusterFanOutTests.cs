@@ -52,6 +52,12 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         {
             Assert.True(await workers[0].WaitForFileAsync(marker, RunTimeout), "node-0 never scored a partition: " + ClusterFanOut.Outputs(workers));
             var held = Assert.Single(await job.PartitionsAsync(), p => p.Owner == "node-0" && p.State == "claimed");
+            // node-0 still renews its claim while its scoring halts, so the run stays in progress for 'cluster status'.
+            var (status, statusOutput) = await WorkerProcess.RunAsync(dir.Path, job.Environment("status"), "cluster", "status", "--config", job.Config);
+            Assert.True(status == 0, statusOutput);
+            Assert.Contains($"scoring partition(s) {held.Partition}", statusOutput);
+            Assert.Contains("1 run(s) in progress", statusOutput);
+            Assert.Matches(@"job fanout, run \w+ \(planned by node-\d, running\): \d+ of 50 partitions committed, [1-9][0-9]* in flight", statusOutput);
             workers[0].Kill();
             Assert.True(await job.WaitForRunEndAsync(workers.Skip(1).ToList(), RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
 
