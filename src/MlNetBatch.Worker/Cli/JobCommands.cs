@@ -55,6 +55,13 @@ internal static class JobCommands
             options.ModelPath = paths.Resolve(job.Model.ModelPath);
             try
             {
+                if (job.Model.Kind != MlNetBatch.Jobs.Models.ModelKind.Function && MlNetBatch.Jobs.Models.ModelDownloads.IsRemote(options.ModelPath))
+                {
+                    // A model in a store is fetched into the cache the runs use, and checked from there.
+                    var downloads = new MlNetBatch.Jobs.Models.ModelDownloads(host.Services.GetRequiredService<MlNetBatch.Storage.ObjectStoreResolver>(), MlNetBatch.Jobs.Models.ModelDownloads.DefaultDirectory);
+                    options.ModelPath = downloads.LocalPathAsync(options.ModelPath, CancellationToken.None).GetAwaiter().GetResult();
+                }
+
                 output.WriteLine($"{name}: ok ({DescribeModel(host, job.Model, options)})");
             }
             catch (Exception e)

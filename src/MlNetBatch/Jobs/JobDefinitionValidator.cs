@@ -147,7 +147,9 @@ public sealed class JobDefinitionValidator : IJobValidator
             yield return $"Model:Name: no batch model is registered as '{function}' (registered: {(registered.Count == 0 ? "none" : string.Join(", ", registered))}).";
         }
 
-        if (job.Model.Kind != ModelKind.Function && !string.IsNullOrWhiteSpace(job.Model.ModelPath) && !File.Exists(_paths.Resolve(job.Model.ModelPath)))
+        // A model in a store is fetched when the job is planned; a missing one is reported then, naming the object.
+        if (job.Model.Kind != ModelKind.Function && !string.IsNullOrWhiteSpace(job.Model.ModelPath) && !Models.ModelDownloads.IsRemote(job.Model.ModelPath)
+            && !File.Exists(_paths.Resolve(job.Model.ModelPath)))
         {
             yield return $"Model:ModelPath: model file '{_paths.Resolve(job.Model.ModelPath)}' does not exist.";
         }

@@ -21,6 +21,8 @@ namespace MlNetBatch.Jobs.Engine;
 internal sealed class JobPlanner(
     ObjectStoreResolver resolver, DataFormatRegistry formats, JobPaths paths, ILoggerFactory loggerFactory, ILogger logger, BatchModelRegistry? batchModels = null)
 {
+    private readonly Models.ModelDownloads _models = new(resolver, Models.ModelDownloads.DefaultDirectory);
+
     /// <summary>The dry run: what the job would read, score and write.</summary>
     public async Task<JobPlan> PlanAsync(string jobName, JobDefinition job, CancellationToken cancellationToken)
     {
@@ -47,6 +49,18 @@ internal sealed class JobPlanner(
     {
         var modelOptions = job.Model.Clone();
         modelOptions.ModelPath = paths.Resolve(job.Model.ModelPath);
+        if (job.Model.Kind != Models.ModelKind.Function && Models.ModelDownloads.IsRemote(modelOptions.ModelPath))
+        {
+            try
+            {
+                modelOptions.ModelPath = await _models.LocalPathAsync(modelOptions.ModelPath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MlNetBatchException e)
+            {
+                throw new JobFailedException(jobName, $"model '{job.Model.ModelPath}': {e.Message}", e);
+            }
+        }
+
         if (modelOptions.IntraOpThreads == 0)
         {
             // Partitions already score in parallel: an operator that also spreads over every core makes the
