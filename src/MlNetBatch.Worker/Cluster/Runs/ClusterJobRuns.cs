@@ -35,7 +35,7 @@ internal sealed class ClusterJobRuns(
             try
             {
                 current = await store.RunAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
-                if (current?.State == "running")
+                if (current?.State == ClusterStates.Running)
                 {
                     await FinishIfStalledAsync(current, stopToken).ConfigureAwait(false);
                 }
@@ -50,9 +50,9 @@ internal sealed class ClusterJobRuns(
 
             switch (current?.State)
             {
-                case "succeeded":
+                case ClusterStates.Succeeded:
                     return await SummaryAsync(current, stopwatch.Elapsed).ConfigureAwait(false);
-                case "failed":
+                case ClusterStates.Failed:
                     throw new JobFailedException(name, $"cluster run {run.RunId} failed: {current.Error}");
                 case null:
                     throw new JobFailedException(name, $"cluster run {run.RunId} is no longer in the cluster database");
@@ -62,7 +62,7 @@ internal sealed class ClusterJobRuns(
             {
                 var rows = await store.PartitionsAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
                 logger.LogWarning("Job {Job}: this node stops waiting for cluster run {ClusterRun}; the other nodes go on with it", name, run.RunId);
-                throw new JobInterruptedException(name, rows.Count(r => r.State == "committed"), rows.Count);
+                throw new JobInterruptedException(name, rows.Count(r => r.State == ClusterStates.Committed), rows.Count);
             }
 
             await Task.Delay(PollInterval, stopToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
@@ -76,7 +76,7 @@ internal sealed class ClusterJobRuns(
     private async Task FinishIfStalledAsync(ClusterRunRow run, CancellationToken stopToken)
     {
         var rows = await store.PartitionsAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
-        if (rows.Any(r => r.State != "committed") || await nodeRuns.GetAsync(run, stopToken).ConfigureAwait(false) is not { } nodeRun)
+        if (rows.Any(r => r.State != ClusterStates.Committed) || await nodeRuns.GetAsync(run, stopToken).ConfigureAwait(false) is not { } nodeRun)
         {
             return;
         }

@@ -81,7 +81,7 @@ internal sealed class ClusterPartitionWorker(
             run = row is null ? null : await runs.GetAsync(row, abandon).ConfigureAwait(false);
             if (run is null)
             {
-                await store.EndClaimAsync(claim, "pending", node, null, null, CancellationToken.None).ConfigureAwait(false);
+                await store.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
 
@@ -109,13 +109,13 @@ internal sealed class ClusterPartitionWorker(
         {
             // Handed back at once rather than left to run out: another node takes it without waiting.
             logger.LogWarning("Job {Job}: partition {Partition} was not finished within the shutdown grace period; it is handed back to the cluster", claim.Job, claim.PartitionId);
-            await TryAsync(() => store.EndClaimAsync(claim, "pending", node, null, null, CancellationToken.None), "hand back a partition", CancellationToken.None).ConfigureAwait(false);
+            await TryAsync(() => store.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None), "hand back a partition", CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (run is not null)
         {
             var reason = $"partition {claim.PartitionId} failed: {FailureCause.ForUser(e).Message}";
             logger.LogError("Job {Job}: {Reason}", claim.Job, reason);
-            await TryAsync(() => store.EndClaimAsync(claim, "failed", node, null, reason, CancellationToken.None), "record a failed partition", CancellationToken.None).ConfigureAwait(false);
+            await TryAsync(() => store.EndClaimAsync(claim, ClusterStates.Failed, node, null, reason, CancellationToken.None), "record a failed partition", CancellationToken.None).ConfigureAwait(false);
             await TryAsync(async () => { await finisher.FailAsync(run, reason, CancellationToken.None).ConfigureAwait(false); return true; }, "fail the run", CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -174,7 +174,7 @@ internal sealed class ClusterPartitionWorker(
     private async Task<bool> PrepareActiveRunsAsync(CancellationToken cancellationToken)
     {
         var active = await TryAsync(() => store.ActiveRunsAsync(cancellationToken), "list the runs in progress", cancellationToken).ConfigureAwait(false);
-        foreach (var run in active?.Where(r => r.State == "running" && !runs.Refused.Contains(r.RunId)) ?? [])
+        foreach (var run in active?.Where(r => r.State == ClusterStates.Running && !runs.Refused.Contains(r.RunId)) ?? [])
         {
             try
             {

@@ -17,7 +17,7 @@ internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store
     public async Task FinishIfLastAsync(ClusterNodeRun run, CancellationToken cancellationToken)
     {
         var rows = await store.PartitionsAsync(run.Run.RunId, cancellationToken).ConfigureAwait(false);
-        if (rows.Any(r => r.State != "committed") || !await store.TransitionAsync(run.Run.RunId, "running", "finishing", null, cancellationToken).ConfigureAwait(false))
+        if (rows.Any(r => r.State != ClusterStates.Committed) || !await store.TransitionAsync(run.Run.RunId, ClusterStates.Running, ClusterStates.Finishing, null, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -28,7 +28,7 @@ internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store
             var budget = new BadRecordBudget(run.Run.Job, run.Job.Execution);
             budget.CommitRows(records.Sum(r => r.RowsIn), records.Sum(r => r.BadRows));
             budget.Finish();
-            await store.TransitionAsync(run.Run.RunId, "finishing", "succeeded", null, CancellationToken.None).ConfigureAwait(false);
+            await store.TransitionAsync(run.Run.RunId, ClusterStates.Finishing, ClusterStates.Succeeded, null, CancellationToken.None).ConfigureAwait(false);
             logger.LogInformation("Job {Job}: cluster run {ClusterRun} finished on this node: {Partitions} partitions, {Rows} rows out; _SUCCESS written",
                 run.Run.Job, run.Run.RunId, rows.Count, records.Sum(r => r.RowsOut));
         }
@@ -36,14 +36,14 @@ internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store
         {
             var reason = FailureCause.ForUser(e).Message;
             logger.LogError("Job {Job}: cluster run {ClusterRun} could not be finished: {Reason}", run.Run.Job, run.Run.RunId, reason);
-            await store.TransitionAsync(run.Run.RunId, "finishing", "failed", reason, CancellationToken.None).ConfigureAwait(false);
+            await store.TransitionAsync(run.Run.RunId, ClusterStates.Finishing, ClusterStates.Failed, reason, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
     /// <summary>Fails <paramref name="run"/> for <paramref name="reason"/>, keeping in the manifest what was committed so that the next run resumes.</summary>
     public async Task FailAsync(ClusterNodeRun run, string reason, CancellationToken cancellationToken)
     {
-        if (!await store.TransitionAsync(run.Run.RunId, "running", "failed", reason, cancellationToken).ConfigureAwait(false))
+        if (!await store.TransitionAsync(run.Run.RunId, ClusterStates.Running, ClusterStates.Failed, reason, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -66,7 +66,7 @@ internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store
         await using var session = await runner.OpenOutputAsync(
             run.Run.Job, run.Job, run.Prepared, new JobRunOptions { RunId = run.Run.RunId }, prepareDirectory: false, cancellationToken).ConfigureAwait(false);
         var records = new List<CommittedPartition>();
-        foreach (var row in rows.Where(r => r is { State: "committed", Record: not null }))
+        foreach (var row in rows.Where(r => r is { State: ClusterStates.Committed, Record: not null }))
         {
             var entry = JsonSerializer.Deserialize<CommittedPartition>(row.Record!)!;
             records.Add(entry);

@@ -27,9 +27,9 @@ internal static class ClusterRunProgress
         foreach (var run in active)
         {
             var partitions = await store.PartitionsAsync(run.RunId, cancellationToken).ConfigureAwait(false);
-            var inFlight = partitions.Where(p => p is { State: "claimed", Owner: not null }).GroupBy(p => p.Owner!)
+            var inFlight = partitions.Where(p => p is { State: ClusterStates.Claimed, Owner: not null }).GroupBy(p => p.Owner!)
                 .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(p => p.PartitionId).ToList(), StringComparer.Ordinal);
-            runs.Add(new Run(run.RunId, run.Job, run.State, run.PlannedBy, partitions.Count(p => p.State == "committed"), partitions.Count, inFlight));
+            runs.Add(new Run(run.RunId, run.Job, run.State, run.PlannedBy, partitions.Count(p => p.State == ClusterStates.Committed), partitions.Count, inFlight));
         }
 
         return runs;

@@ -4,11 +4,8 @@ namespace MlNetBatch.Worker.Cluster.Runs;
 internal sealed record ClusterRunRow(string RunId, string Job, string Fingerprint, string PlanHash, string Output, string PlannedBy)
 {
     /// <summary><c>running</c>, <c>succeeded</c> or <c>failed</c>.</summary>
-    public string State { get; init; } = "running";
+    public string State { get; init; } = ClusterStates.Running;
 
     /// <summary>Why a failed run failed.</summary>
     public string? Error { get; init; }
 }
-
-/// <summary>One partition of a cluster run: <c>pending</c>, <c>claimed</c> (by <paramref name="Owner"/>), <c>committed</c> or <c>failed</c>.</summary>
-internal sealed record ClusterPartitionRow(string PartitionId, string State, string? Owner, string? CommittedBy, string? Record, string? Error, long Epoch);

@@ -38,7 +38,7 @@ internal sealed class FencedPartitionCommit(ClusterNodeRun run, ClaimHold hold, 
             ThrowIfFenced(claim.Job);
             try
             {
-                taken = await store.EndClaimAsync(claim, "committed", node, record, error: null, cancellationToken).ConfigureAwait(false);
+                taken = await store.EndClaimAsync(claim, ClusterStates.Committed, node, record, error: null, cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (Npgsql.NpgsqlException) when (!cancellationToken.IsCancellationRequested)
