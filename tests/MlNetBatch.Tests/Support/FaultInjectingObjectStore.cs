@@ -50,10 +50,16 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner, int failEveryR
         return inner.DeleteAsync(location, cancellationToken);
     }
 
-    public Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         Fault();
         return inner.TryCreateNewAsync(location, content, cancellationToken);
+    }
+
+    public Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default)
+    {
+        Fault();
+        return inner.TryReplaceAsync(location, content, expectedVersion, cancellationToken);
     }
 
     private void Fault()

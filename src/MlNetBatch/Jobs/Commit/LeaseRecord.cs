@@ -12,6 +12,12 @@ internal sealed class LeaseRecord
 
     public DateTimeOffset ExpiresAt { get; set; }
 
+    /// <summary>
+    /// The fencing token: higher than that of every run that held the output before. Manifests and their records carry
+    /// it, and a run finding a later epoch there stops committing. Leases written before epochs existed read as 0.
+    /// </summary>
+    public long Epoch { get; set; }
+
     // The holding process; absent from leases written before these were recorded, which keep the expiry rule.
     public string? Host { get; set; }
 
