@@ -47,6 +47,12 @@ internal sealed class ManifestWriter(IObjectStore store, ObjectLocation director
             }
 
             var current = await ManifestFiles.ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
+            if (current is null && _version is not null)
+            {
+                // Only a run that took the output from this one removes its manifest (retiring another split's).
+                throw new OutputLeaseLostException(job, directory, $"another run removed {name} after this run wrote it");
+            }
+
             _version = current?.Version;
             _storedEpoch = current?.Manifest.Epoch ?? 0;
             if (current is not null && current.Manifest.Epoch <= epoch)
