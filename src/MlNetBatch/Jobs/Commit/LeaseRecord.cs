@@ -29,6 +29,23 @@ internal sealed class LeaseRecord
 
     public long? ProcessStartTicks { get; set; }
 
+    /// <summary>A new run's lease of <paramref name="job"/>, held by this process; epoch and expiry are set when it is written.</summary>
+    public static LeaseRecord ForThisProcess(string job, string? fingerprint)
+    {
+        var self = LeaseHolderProcess.Current;
+        return new LeaseRecord
+        {
+            Holder = $"{self.Host}/pid {self.Pid}/run {Guid.NewGuid():N}",
+            Job = job,
+            Fingerprint = fingerprint,
+            Host = self.Host,
+            Namespace = self.Namespace,
+            Pid = self.Pid,
+            ProcessStartedAt = self.StartedAt,
+            ProcessStartTicks = self.StartTicks,
+        };
+    }
+
     [System.Text.Json.Serialization.JsonIgnore]
     public LeaseHolderProcess? HolderProcess =>
         Host is { Length: > 0 } host && Pid is { } pid && ProcessStartedAt is { } started ? new LeaseHolderProcess(host, Namespace, pid, started, ProcessStartTicks) : null;

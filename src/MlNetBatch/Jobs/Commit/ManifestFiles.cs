@@ -95,6 +95,17 @@ internal static class ManifestFiles
         return (manifests, vanished);
     }
 
+    /// <summary>Refuses a directory where a manifest names another job: taking its files as this job's would delete that job's output.</summary>
+    public static void ThrowIfAnotherJobs(IReadOnlyDictionary<string, JobManifest> manifests, ObjectLocation directory, string job)
+    {
+        foreach (var (file, manifest) in manifests.Where(m => m.Value.Job != job))
+        {
+            throw new MlNetBatchException(manifest.Job.Length == 0
+                ? $"the sink directory {directory} holds a {file} that MlNetBatch did not write; write the output to a directory of its own."
+                : $"the sink directory {directory} holds the output of job '{manifest.Job}' (its {file} says so); give job '{job}' a sink directory of its own.");
+        }
+    }
+
     /// <summary>Whether every other shard of <paramref name="shard"/>'s count completed the plan of <paramref name="manifest"/>, with its settings and model.</summary>
     public static async Task<bool> SiblingsCompletedAsync(IObjectStore store, ObjectLocation directory, JobShard shard, JobManifest manifest, CancellationToken cancellationToken)
     {

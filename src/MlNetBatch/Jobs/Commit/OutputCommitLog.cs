@@ -69,20 +69,11 @@ public sealed class OutputCommitLog
         IObjectStore store, ObjectLocation directory, string job, string settingsHash, string modelHash, string planHash, bool restart, JobShard? shard, CancellationToken cancellationToken)
     {
         var name = ManifestFiles.Name(shard);
-        // Read even on a restart or a changed job: what an earlier run wrote stays this job's to replace or remove.
         var epoch = await LeaseFiles.EpochAsync(store, directory.Combine(OutputLease.Name(shard)), job, directory, cancellationToken).ConfigureAwait(false);
+        // Read even on a restart or a changed job: what an earlier run wrote stays this job's to replace or remove.
         var stored = await ManifestFiles.ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false);
         var manifests = stored.ToDictionary(m => m.Key, m => m.Value.Manifest, StringComparer.Ordinal);
-        foreach (var (file, manifest) in manifests)
-        {
-            if (manifest.Job != job)
-            {
-                // Another job's files are listed there: taking them as this job's would delete that job's output.
-                throw new MlNetBatchException(manifest.Job.Length == 0
-                    ? $"the sink directory {directory} holds a {file} that MlNetBatch did not write; write the output to a directory of its own."
-                    : $"the sink directory {directory} holds the output of job '{manifest.Job}' (its {file} says so); give job '{job}' a sink directory of its own.");
-            }
-        }
+        ManifestFiles.ThrowIfAnotherJobs(manifests, directory, job);
 
         var previous = manifests.GetValueOrDefault(name);
         var own = !restart && previous is not null && previous.ConfigHash == settingsHash && previous.ModelHash == modelHash

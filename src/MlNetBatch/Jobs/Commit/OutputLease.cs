@@ -111,18 +111,7 @@ public sealed class OutputLease : IAsyncDisposable
     private static async Task<OutputLease> AcquireAsync(
         IObjectStore store, ObjectLocation directory, ObjectLocation location, string job, string? fingerprint, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
     {
-        var self = LeaseHolderProcess.Current;
-        var record = new LeaseRecord
-        {
-            Holder = $"{self.Host}/pid {self.Pid}/run {Guid.NewGuid():N}",
-            Job = job,
-            Fingerprint = fingerprint,
-            Host = self.Host,
-            Namespace = self.Namespace,
-            Pid = self.Pid,
-            ProcessStartedAt = self.StartedAt,
-            ProcessStartTicks = self.StartTicks,
-        };
+        var record = LeaseRecord.ForThisProcess(job, fingerprint);
         StoredLease? current = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
