@@ -98,6 +98,30 @@ public static class LeaseFencing
         Assert.Equal([1L, 2, 3, 4], epochs);
     }
 
+    /// <summary>Runs racing to take over one expired lease: the first replaces it, the others find the winner's lease and say so.</summary>
+    public static async Task Of_takers_racing_for_an_expired_lease_exactly_one_wins(IObjectStore store, ObjectLocation output)
+    {
+        var expired = JsonSerializer.SerializeToUtf8Bytes(new { Holder = "elsewhere/pid 1/run expired", Job, ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1), Epoch = 7 });
+        Assert.NotNull(await store.TryCreateNewAsync(output.Combine(OutputLease.LeaseName), expired));
+
+        var takers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                return (Lease: await OutputLease.AcquireAsync(store, output, Job, null, LongLease, NullLogger.Instance, default), Refused: (OutputLeasedException?)null);
+            }
+            catch (OutputLeasedException refused)
+            {
+                return (Lease: (OutputLease?)null, Refused: refused);
+            }
+        })));
+
+        var winner = Assert.Single(takers, t => t.Lease is not null).Lease!;
+        Assert.Equal(8, winner.Epoch);
+        Assert.All(takers.Where(t => t.Lease is null), t => Assert.Equal(winner.Holder, t.Refused!.Holder));
+        await winner.DisposeAsync();
+    }
+
     private static Task<OutputCommitLog> OpenAsync(IObjectStore store, ObjectLocation output) =>
         OutputCommitLog.OpenAsync(store, output, Job, "settings", "model", "plan", restart: false, shard: null, default);
 

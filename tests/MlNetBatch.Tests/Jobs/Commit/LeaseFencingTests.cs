@@ -21,6 +21,10 @@ public sealed class LeaseFencingTests : IDisposable
         LeaseFencing.Epochs_increase_across_acquire_takeover_and_release(new LocalObjectStore(), ObjectLocation.Local(_dir.Combine("out")));
 
     [Fact]
+    public Task Of_takers_racing_for_an_expired_lease_exactly_one_wins() =>
+        LeaseFencing.Of_takers_racing_for_an_expired_lease_exactly_one_wins(new LocalObjectStore(), ObjectLocation.Local(_dir.Combine("out")));
+
+    [Fact]
     public async Task A_renewal_that_wrote_but_lost_its_answer_is_recognised_as_this_runs_own_and_the_lease_is_kept()
     {
         var answers = new AnswerLost(new LocalObjectStore(), OutputLease.LeaseName);
