@@ -5,9 +5,9 @@ namespace MlNetBatch.Tests.Support;
 
 /// <summary>
 /// Wraps a store and fails every <c>n</c>-th request with a transient I/O error, and every <c>m</c>-th opened read
-/// stream part-way through: a flaky network, reproducibly.
+/// stream part-way through (of the objects <paramref name="streamsOf"/> accepts, or all): a flaky network, reproducibly.
 /// </summary>
-public sealed class FaultInjectingObjectStore(IObjectStore inner, int failEveryRequest, int failEveryStream) : IObjectStore
+public sealed class FaultInjectingObjectStore(IObjectStore inner, int failEveryRequest, int failEveryStream, Func<ObjectLocation, bool>? streamsOf = null) : IObjectStore
 {
     private int _requests;
     private int _streams;
@@ -35,7 +35,7 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner, int failEveryR
     {
         Fault();
         var stream = await inner.OpenReadAsync(location, expected, cancellationToken);
-        return Interlocked.Increment(ref _streams) % failEveryStream == 0 ? new FailingStream(stream, this) : stream;
+        return (streamsOf?.Invoke(location) ?? true) && Interlocked.Increment(ref _streams) % failEveryStream == 0 ? new FailingStream(stream, this) : stream;
     }
 
     public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default)

@@ -15,8 +15,6 @@ internal static class ManifestFiles
     private const string Stem = "_manifest";
     private const string ShardStem = "_manifest.shard-";
 
-    private const int ReadAttempts = 3;
-
     /// <summary>How manifests are written and read.</summary>
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -133,22 +131,6 @@ internal static class ManifestFiles
 
     /// <summary>The manifest at <paramref name="location"/> with its version, or null when there is none; an unreadable one is an error.</summary>
     public static async Task<StoredManifest?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
-    {
-        // The store retries failed requests; a connection dropped in the middle of the body is retried here, whole,
-        // since a manifest is small and the run cannot go on without it.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ReadOnceAsync(store, location, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException) when (attempt < ReadAttempts)
-            {
-            }
-        }
-    }
-
-    private static async Task<StoredManifest?> ReadOnceAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
     {
         try
         {

@@ -29,10 +29,10 @@ internal static class VersionedJson
             {
                 return null;
             }
-            catch (StorageException) when (attempt < Attempts)
+            catch (Exception e) when (e is StorageException or IOException && attempt < Attempts)
             {
-                // Replaced between the stat and the read (ObjectChangedException, or a version mismatch on an object
-                // store): read the new version.
+                // Replaced between the stat and the read (the read then reports a change), or a connection dropped in the
+                // middle of the body, which the store's own retries do not cover: the object is small, read it again.
             }
         }
     }
