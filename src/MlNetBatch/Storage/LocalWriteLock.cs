@@ -16,14 +16,9 @@ internal sealed class LocalWriteLock : IDisposable
     private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(30);
 
-    private readonly string _path;
     private readonly FileStream _file;
 
-    private LocalWriteLock(string path, FileStream file)
-    {
-        _path = path;
-        _file = file;
-    }
+    private LocalWriteLock(FileStream file) => _file = file;
 
     /// <summary>Waits until this caller alone holds <paramref name="location"/>; its directory must exist.</summary>
     public static async Task<LocalWriteLock> AcquireAsync(ObjectLocation location, CancellationToken cancellationToken)
@@ -34,8 +29,10 @@ internal sealed class LocalWriteLock : IDisposable
         {
             try
             {
-                // FileShare.None also flocks the file, so that a process breaking a stale lock can tell a live holder.
-                return new LocalWriteLock(path, new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None));
+                // FileShare.None also locks the file (flock on Unix), so that a process breaking a stale lock can tell a
+                // live holder. DeleteOnClose removes it on release, also on Windows, where a file open without
+                // FileShare.Delete cannot be deleted by name.
+                return new LocalWriteLock(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose));
             }
             catch (IOException e) when (e is not DirectoryNotFoundException && !DiskFull.Is(e))
             {
@@ -56,18 +53,8 @@ internal sealed class LocalWriteLock : IDisposable
         }
     }
 
-    /// <summary>Removes the lock file, then closes it: a waiter never flocks a file that is still the lock.</summary>
-    public void Dispose()
-    {
-        try
-        {
-            File.Delete(_path);
-        }
-        finally
-        {
-            _file.Dispose();
-        }
-    }
+    /// <summary>Removes the lock file (see DeleteOnClose above).</summary>
+    public void Dispose() => _file.Dispose();
 
     private static void BreakIfStale(string path)
     {
