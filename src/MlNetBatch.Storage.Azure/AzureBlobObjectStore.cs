@@ -113,26 +113,15 @@ public sealed class AzureBlobObjectStore : IObjectStore, IObjectRangeReader
 
     /// <inheritdoc />
     /// <remarks>A conditional upload (If-None-Match: *): the service lets only one of two racing writers create the blob.</remarks>
-    public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        UploadIfAsync(location, content, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>A conditional upload (If-Match: the expected ETag): the service lets only one of two racing writers replace that version.</remarks>
+    public Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default)
     {
-        var address = Parse(location).RequireBlob();
-        var blob = _clients.Container(address).GetBlobClient(address.BlobName);
-        try
-        {
-            await blob.UploadAsync(
-                new BinaryData(content),
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            return false;
-        }
-        catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
-        {
-            throw BlobErrors.Translate(e, address, blob.Uri);
-        }
+        ArgumentNullException.ThrowIfNull(expectedVersion);
+        return UploadIfAsync(location, content, new BlobRequestConditions { IfMatch = new ETag(expectedVersion) }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -169,6 +158,26 @@ public sealed class AzureBlobObjectStore : IObjectStore, IObjectRangeReader
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrors.ConditionNotMet || e.Status == 412)
         {
             throw new VersionMismatchException(version.Location, e);
+        }
+        catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
+        {
+            throw BlobErrors.Translate(e, address, blob.Uri);
+        }
+    }
+
+    /// <summary>Uploads a small blob on <paramref name="conditions"/>: its new ETag, or null when they did not hold or the blob is gone.</summary>
+    private async Task<string?> UploadIfAsync(ObjectLocation location, ReadOnlyMemory<byte> content, BlobRequestConditions conditions, CancellationToken cancellationToken)
+    {
+        var address = Parse(location).RequireBlob();
+        var blob = _clients.Container(address).GetBlobClient(address.BlobName);
+        try
+        {
+            var uploaded = await blob.UploadAsync(new BinaryData(content), new BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+            return BlobObjectInfo.Normalize(uploaded.Value.ETag);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412 || e.ErrorCode == "BlobNotFound")
+        {
+            return null;
         }
         catch (Exception e) when (BlobErrors.IsServiceFailure(e, cancellationToken))
         {

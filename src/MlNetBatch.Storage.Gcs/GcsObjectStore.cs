@@ -72,14 +72,29 @@ public sealed class GcsObjectStore : IObjectStore, IObjectRangeReader, IDisposab
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    /// <remarks>ifGenerationMatch=0 means "only if no live object has this name": atomic, as leases need.</remarks>
+    public Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        UploadIfGenerationAsync(location, content, 0, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>ifGenerationMatch=the expected generation: Cloud Storage lets only one of two racing writers replace it.</remarks>
+    public async Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(expectedVersion);
+        // A version that is no generation (an ETag from elsewhere) can never match.
+        return long.TryParse(expectedVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var generation) && generation > 0
+            ? await UploadIfGenerationAsync(location, content, generation, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
+    private async Task<string?> UploadIfGenerationAsync(ObjectLocation location, ReadOnlyMemory<byte> content, long generation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(location);
         using var source = new MemoryStream(content.ToArray(), writable: false);
-        // ifGenerationMatch=0 means "only if no live object has this name": atomic, as leases need.
-        return await _errors.TryCreateAsync(location,
-            () => _client.UploadObjectAsync(location.Container, location.Key, null, source, UploadOptions(ifGenerationMatch: 0), cancellationToken),
+        var item = await _errors.TryConditionalAsync(location,
+            () => _client.UploadObjectAsync(location.Container, location.Key, null, source, UploadOptions(generation), cancellationToken),
             cancellationToken).ConfigureAwait(false);
+        return item is null ? null : ToInfo(location, item).ETag;
     }
 
     /// <inheritdoc />

@@ -111,6 +111,10 @@ public sealed class HttpObjectStore : IObjectStore, IObjectRangeReader
     public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"{location}: http(s):// locations are read-only; objects cannot be deleted through them.");
 
+    /// <inheritdoc />
+    public Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{location}: http(s):// locations are read-only; write results to a local path or an object store such as s3://.");
+
     private static Uri ToUri(ObjectLocation location) => new(location.ToString(), UriKind.Absolute);
 
     private static bool IsTransient(Exception? exception, CancellationToken cancellationToken) => exception switch

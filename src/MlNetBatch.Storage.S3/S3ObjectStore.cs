@@ -110,26 +110,43 @@ public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposabl
     /// A conditional put (If-None-Match: *), which S3 resolves atomically between racing writers (412 for the loser).
     /// A stat comes first, so a store that ignores the condition (s3rver does) still refuses an existing object.
     /// </remarks>
-    public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public async Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         try
         {
             await StatAsync(location, cancellationToken).ConfigureAwait(false);
-            return false;
+            return null;
         }
         catch (ObjectNotFoundException)
         {
         }
 
-        var request = new PutObjectRequest
+        return await PutAsync(location, content, new PutObjectRequest { IfNoneMatch = "*" }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A conditional put (If-Match: the expected ETag), which S3 resolves atomically between racing writers (412, or
+    /// 409 for a write in flight). A stat comes first, so a store that ignores the condition (s3rver does) still
+    /// refuses a stale version, though not a race between two writers of the same version.
+    /// </remarks>
+    public async Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(expectedVersion);
+        try
         {
-            BucketName = location.Container,
-            Key = location.Key,
-            InputStream = new MemoryStream(content.ToArray(), writable: false),
-            UseChunkEncoding = _options.UseChunkEncoding,
-            IfNoneMatch = "*",
-        };
-        return await _errors.TryCreateAsync(location, () => _client.PutObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (!ObjectVersion.IsSameTag(expectedVersion, (await StatAsync(location, cancellationToken).ConfigureAwait(false)).ETag))
+            {
+                return null;
+            }
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+
+        var quoted = expectedVersion.StartsWith('"') ? expectedVersion : $"\"{expectedVersion}\"";
+        return await PutAsync(location, content, new PutObjectRequest { IfMatch = quoted }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -139,6 +156,17 @@ public sealed class S3ObjectStore : IObjectStore, IObjectRangeReader, IDisposabl
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
+
+    /// <summary>Sends a small object in one conditional PUT (<paramref name="request"/> carries the condition); its ETag, or null when the condition failed.</summary>
+    private async Task<string?> PutAsync(ObjectLocation location, ReadOnlyMemory<byte> content, PutObjectRequest request, CancellationToken cancellationToken)
+    {
+        request.BucketName = location.Container;
+        request.Key = location.Key;
+        request.InputStream = new MemoryStream(content.ToArray(), writable: false);
+        request.UseChunkEncoding = _options.UseChunkEncoding;
+        var response = await _errors.TryConditionalAsync(location, () => _client.PutObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return response?.ETag;
+    }
 
     private static DateTimeOffset ToOffset(DateTime? value) =>
         value is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;

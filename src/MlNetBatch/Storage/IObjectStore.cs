@@ -43,16 +43,17 @@ public interface IObjectStore
     Task RemoveAbandonedWritesAsync(ObjectLocation prefix, Func<ObjectLocation, bool> isOwned, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <summary>
-    /// Writes a small object only if none exists under that name; returns false when one does. Stores with
-    /// conditional writes (a local file opened with CreateNew, If-None-Match on object stores) make this atomic,
-    /// which leases rely on. The default checks, then writes: correct, but racy between two writers.
+    /// Writes a small object only if none exists under that name; returns the version written (as
+    /// <see cref="ObjectInfo.ETag"/> reports it), or null when one exists. Stores with conditional writes (a local
+    /// file moved without overwrite, If-None-Match on object stores) make this atomic, which leases rely on. The
+    /// default checks, then writes: correct, but racy between two writers.
     /// </summary>
-    async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    async Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         try
         {
             await StatAsync(location, cancellationToken).ConfigureAwait(false);
-            return false;
+            return null;
         }
         catch (ObjectNotFoundException)
         {
@@ -60,7 +61,15 @@ public interface IObjectStore
 
         await using var write = await CreateAsync(location, cancellationToken).ConfigureAwait(false);
         await write.Stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-        await write.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        return (await write.CommitAsync(cancellationToken).ConfigureAwait(false)).ETag;
     }
+
+    /// <summary>
+    /// Replaces a small object only while its version is still <paramref name="expectedVersion"/> (a version
+    /// <see cref="TryCreateNewAsync"/>, this method or <see cref="StatAsync"/> reported); returns the new version, or
+    /// null when the object is gone or is another version now. Of two writers replacing one version, at most one
+    /// succeeds. A null can also answer a retried request whose first attempt wrote: callers that must tell the two
+    /// apart read the object back.
+    /// </summary>
+    Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default);
 }

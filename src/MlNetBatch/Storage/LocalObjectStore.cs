@@ -133,52 +133,12 @@ public sealed class LocalObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
-    {
-        var path = location.LocalPath;
-        if (File.Exists(path))
-        {
-            return false;
-        }
+    public Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        LocalConditionalWrites.TryCreateNewAsync(location, content, cancellationToken);
 
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw CannotWrite(location, e);
-        }
-
-        // Written in full under a temporary name, then moved without overwrite: readers never see a half-written
-        // object, and the operating system lets only one of two racing writers have the name.
-        var temporaryPath = TemporaryFiles.Name(path);
-        try
-        {
-            await File.WriteAllBytesAsync(temporaryPath, content.ToArray(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            File.Delete(temporaryPath);
-            throw DiskFull.Is(e) ? DiskFull.Describe(location, 0, e) : e;
-        }
-
-        try
-        {
-            File.Move(temporaryPath, path, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporaryPath);
-            return false;
-        }
-        catch
-        {
-            File.Delete(temporaryPath);
-            throw;
-        }
-    }
+    /// <inheritdoc />
+    public Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default) =>
+        LocalConditionalWrites.TryReplaceAsync(location, content, expectedVersion, cancellationToken);
 
     /// <inheritdoc />
     public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default)

@@ -71,16 +71,22 @@ internal sealed class MeteredObjectStore : IObjectStore
         _inner.RemoveAbandonedWritesAsync(prefix, isOwned, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public async Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        Counted(await _inner.TryCreateNewAsync(location, content, cancellationToken).ConfigureAwait(false), content.Length);
+
+    /// <inheritdoc />
+    public async Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default) =>
+        Counted(await _inner.TryReplaceAsync(location, content, expectedVersion, cancellationToken).ConfigureAwait(false), content.Length);
+
+    // The inner store's own conditional write (leases rely on it being atomic), counted when it wrote.
+    private string? Counted(string? version, int bytes)
     {
-        // The inner store's own conditional write (leases rely on it being atomic), counted when it wrote.
-        var created = await _inner.TryCreateNewAsync(location, content, cancellationToken).ConfigureAwait(false);
-        if (created)
+        if (version is not null)
         {
-            _writes.Add(content.Length);
+            _writes.Add(bytes);
         }
 
-        return created;
+        return version;
     }
 }
 

@@ -11,7 +11,15 @@ public static class ObjectVersion
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);
-        return expected.Size == actual.Size && expected.ETag.AsSpan().Trim('"').SequenceEqual(actual.ETag.AsSpan().Trim('"'));
+        return expected.Size == actual.Size && IsSameTag(expected.ETag, actual.ETag);
+    }
+
+    /// <summary>Whether two version tags name the same version, quotes aside.</summary>
+    public static bool IsSameTag(string expected, string actual)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(actual);
+        return expected.AsSpan().Trim('"').SequenceEqual(actual.AsSpan().Trim('"'));
     }
 
     /// <summary>Throws <see cref="ObjectChangedException"/> when <paramref name="expected"/> is given and <paramref name="actual"/> is another version.</summary>

@@ -93,6 +93,16 @@ public sealed class RetryingObjectStore : IObjectStore
         _pipeline.ExecuteAsync(ct => new ValueTask(_inner.RemoveAbandonedWritesAsync(prefix, isOwned, ct)), cancellationToken).AsTask();
 
     /// <inheritdoc />
-    public Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-        _pipeline.ExecuteAsync(ct => new ValueTask<bool>(_inner.TryCreateNewAsync(location, content, ct)), cancellationToken).AsTask();
+    /// <remarks>A retry after an answer that was lost may find the object this writer created and return null; see <see cref="TryReplaceAsync"/>.</remarks>
+    public Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        _pipeline.ExecuteAsync(ct => new ValueTask<string?>(_inner.TryCreateNewAsync(location, content, ct)), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Retried like any request: the condition makes a repeat harmless. When the first attempt wrote but its answer was
+    /// lost, the repeat finds a new version and returns null, as the interface allows; the lease and the manifest read
+    /// the object back and recognise their own write.
+    /// </remarks>
+    public Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default) =>
+        _pipeline.ExecuteAsync(ct => new ValueTask<string?>(_inner.TryReplaceAsync(location, content, expectedVersion, ct)), cancellationToken).AsTask();
 }

@@ -42,22 +42,26 @@ public abstract class StorageErrorTranslator
         }, cancellationToken);
     }
 
-    /// <summary>Awaits a create sent on condition that no object exists: true when it wrote, false when one already did.</summary>
-    public async Task<bool> TryCreateAsync(ObjectLocation location, Func<Task> request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Awaits a write sent on a condition (If-None-Match, If-Match, a generation): its result, or null when the
+    /// condition did not hold or, for a replacement, the object is gone.
+    /// </summary>
+    public async Task<T?> TryConditionalAsync<T>(ObjectLocation location, Func<Task<T>> request, CancellationToken cancellationToken)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            await request().ConfigureAwait(false);
-            return true;
+            return await request().ConfigureAwait(false);
         }
         catch (Exception e) when (IsPreconditionFailure(e))
         {
-            return false;
+            return null;
         }
         catch (Exception e) when (ShouldTranslate(e, cancellationToken))
         {
-            throw Translate(e, location);
+            var translated = Translate(e, location);
+            return translated is ObjectNotFoundException ? null : throw translated;
         }
     }
 

@@ -209,8 +209,8 @@ public class GcsObjectStoreTests(GcsEmulatorFixture gcs) : IClassFixture<GcsEmul
         IObjectStore store = gcs.Store();
         var location = GcsEmulatorFixture.Location($"{GcsEmulatorFixture.NewPrefix()}/lease.json");
 
-        Assert.True(await store.TryCreateNewAsync(location, "first"u8.ToArray()));
-        Assert.False(await store.TryCreateNewAsync(location, "second"u8.ToArray()));
+        Assert.NotNull(await store.TryCreateNewAsync(location, "first"u8.ToArray()));
+        Assert.Null(await store.TryCreateNewAsync(location, "second"u8.ToArray()));
 
         Assert.Equal("first"u8.ToArray(), await ObjectBytes.ReadAsync(store, location));
     }

@@ -251,4 +251,23 @@ public class S3ObjectStoreTests(S3rverFixture s3) : IClassFixture<S3rverFixture>
 
         return listed;
     }
+
+    [Fact]
+    public async Task S3rver_ignores_IfMatch_on_a_put()
+    {
+        // Measures the emulator, not the store: S3 answers a PUT whose If-Match names another ETag with 412; s3rver
+        // (lib/controllers/object.js reads no precondition on PUT) stores it. Races of conditional replacements
+        // therefore cannot be shown here, and S3ObjectStore.TryReplaceAsync stats first to refuse a stale version.
+        using var client = S3ClientFactory.Create(s3.Options());
+        var key = $"{S3rverFixture.NewPrefix()}/if-match.txt";
+        await client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = S3rverFixture.Bucket, Key = key, ContentBody = "first", UseChunkEncoding = false });
+
+        var stale = await client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = S3rverFixture.Bucket, Key = key, ContentBody = "second", UseChunkEncoding = false, IfMatch = "\"00000000000000000000000000000000\"",
+        });
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, stale.HttpStatusCode);
+        Assert.Equal("second"u8.ToArray(), await ObjectBytes.ReadAsync(s3.Store(), S3rverFixture.Location(key)));
+    }
 }

@@ -8,7 +8,7 @@ namespace MlNetBatch.Testing.Storage;
 /// reads, a change found before or during a read (also by a read-ahead), uploads invisible until commit, abort, commit.
 /// Each provider's test project derives a class that says how to reach its server.
 /// </summary>
-public abstract class ObjectStoreContract
+public abstract partial class ObjectStoreContract
 {
     /// <summary>Large enough for many read blocks and, with the derived class's part size, for parts uploaded before commit.</summary>
     protected const int ObjectSize = 6 << 20;

@@ -264,7 +264,10 @@ public class SequentialPartitionTests
 
         public Task DeleteAsync(ObjectLocation location, CancellationToken cancellationToken = default) => inner.DeleteAsync(location, cancellationToken);
 
-        public Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        public Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
             inner.TryCreateNewAsync(location, content, cancellationToken);
+
+        public Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default) =>
+            inner.TryReplaceAsync(location, content, expectedVersion, cancellationToken);
     }
 }

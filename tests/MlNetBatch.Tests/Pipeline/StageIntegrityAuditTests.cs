@@ -375,7 +375,9 @@ public class StageIntegrityAuditTests
         job.Execution.Parallelism = parallelism;
         job.Execution.PartitionRetries = 8;
         job.Execution.RetryDelay = TimeSpan.FromMilliseconds(1);
-        var faults = new FaultInjectingObjectStore(new LocalObjectStore(), failEveryRequest: 1_000_000, failEveryStream: 3);
+        // Faults in the input's streams only: how often the commit protocol reads its own lease and manifest must not
+        // decide which partition reads break.
+        var faults = new FaultInjectingObjectStore(new LocalObjectStore(), failEveryRequest: 1_000_000, failEveryStream: 3, streamsOf: l => l.Name.EndsWith(".csv", StringComparison.Ordinal));
         var resolver = new ObjectStoreResolver([new RetryingObjectStore(faults, maxRetries: 5, baseDelay: TimeSpan.FromMilliseconds(1))]);
 
         var summary = await new JobRunner(resolver, new JobPaths(dir.Path)).RunAsync("failonce", job).WaitAsync(TimeSpan.FromMinutes(3));

@@ -52,8 +52,8 @@ public sealed class CrossStoreJobTests(CrossStoreServers servers) : IClassFixtur
         foreach (var (store, directory) in new (IObjectStore, string)[] { (_s3Store, $"s3://{Bucket}/leased"), (_azureStore, $"az://devstoreaccount1/{Container}/leased") })
         {
             var location = ObjectLocation.Parse(directory + "/marker");
-            Assert.True(await store.TryCreateNewAsync(location, "first"u8.ToArray()));
-            Assert.False(await store.TryCreateNewAsync(location, "second"u8.ToArray()));
+            Assert.NotNull(await store.TryCreateNewAsync(location, "first"u8.ToArray()));
+            Assert.Null(await store.TryCreateNewAsync(location, "second"u8.ToArray()));
             await using (var read = await store.OpenReadAsync(location))
             using (var reader = new StreamReader(read))
             {
@@ -70,7 +70,7 @@ public sealed class CrossStoreJobTests(CrossStoreServers servers) : IClassFixtur
         // Azure honours If-None-Match: of writers racing for one name, exactly one wins.
         var raced = ObjectLocation.Parse($"az://devstoreaccount1/{Container}/raced");
         var wins = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _azureStore.TryCreateNewAsync(raced, new[] { (byte)i })));
-        Assert.Equal(1, wins.Count(w => w));
+        Assert.Equal(1, wins.Count(w => w is not null));
     }
 
     private static async Task UploadAsync(IObjectStore store, string uri, string file)

@@ -5,9 +5,9 @@ namespace MlNetBatch.Tests.Support;
 
 /// <summary>
 /// Wraps a store and fails every <c>n</c>-th request with a transient I/O error, and every <c>m</c>-th opened read
-/// stream part-way through: a flaky network, reproducibly.
+/// stream part-way through (of the objects <paramref name="streamsOf"/> accepts, or all): a flaky network, reproducibly.
 /// </summary>
-public sealed class FaultInjectingObjectStore(IObjectStore inner, int failEveryRequest, int failEveryStream) : IObjectStore
+public sealed class FaultInjectingObjectStore(IObjectStore inner, int failEveryRequest, int failEveryStream, Func<ObjectLocation, bool>? streamsOf = null) : IObjectStore
 {
     private int _requests;
     private int _streams;
@@ -35,7 +35,7 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner, int failEveryR
     {
         Fault();
         var stream = await inner.OpenReadAsync(location, expected, cancellationToken);
-        return Interlocked.Increment(ref _streams) % failEveryStream == 0 ? new FailingStream(stream, this) : stream;
+        return (streamsOf?.Invoke(location) ?? true) && Interlocked.Increment(ref _streams) % failEveryStream == 0 ? new FailingStream(stream, this) : stream;
     }
 
     public Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default)
@@ -50,10 +50,16 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner, int failEveryR
         return inner.DeleteAsync(location, cancellationToken);
     }
 
-    public Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         Fault();
         return inner.TryCreateNewAsync(location, content, cancellationToken);
+    }
+
+    public Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default)
+    {
+        Fault();
+        return inner.TryReplaceAsync(location, content, expectedVersion, cancellationToken);
     }
 
     private void Fault()

@@ -24,6 +24,9 @@ public abstract class ForwardingObjectStore(IObjectStore inner) : IObjectStore
     public virtual Task RemoveAbandonedWritesAsync(ObjectLocation prefix, Func<ObjectLocation, bool> isOwned, CancellationToken cancellationToken = default) =>
         inner.RemoveAbandonedWritesAsync(prefix, isOwned, cancellationToken);
 
-    public virtual Task<bool> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+    public virtual Task<string?> TryCreateNewAsync(ObjectLocation location, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
         inner.TryCreateNewAsync(location, content, cancellationToken);
+
+    public virtual Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default) =>
+        inner.TryReplaceAsync(location, content, expectedVersion, cancellationToken);
 }

@@ -27,6 +27,9 @@ public sealed class CommittedPartition
     /// <summary>Missing numbers read as NaN (the source's <c>MissingValues</c> allows them).</summary>
     public long MissingValues { get; set; }
 
+    /// <summary>The lease epoch of the run that committed the partition (0 for records written before epochs existed).</summary>
+    public long Epoch { get; set; }
+
     /// <summary>When the partition was committed.</summary>
     public DateTimeOffset CommittedAt { get; set; }
 }

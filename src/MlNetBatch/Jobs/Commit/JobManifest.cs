@@ -7,7 +7,7 @@ namespace MlNetBatch.Jobs.Commit;
 public sealed class JobManifest
 {
     /// <summary>The manifest layout version.</summary>
-    public int Version { get; set; } = 3;
+    public int Version { get; set; } = 4;
 
     /// <summary>The job that wrote the output.</summary>
     public string Job { get; set; } = string.Empty;
@@ -23,6 +23,12 @@ public sealed class JobManifest
     /// <c>_SUCCESS</c> only when they all completed the same plan.
     /// </summary>
     public string PlanHash { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The lease epoch of the run that wrote this manifest last. A run of a lower epoch, whose lease was taken over, may
+    /// no longer write it. Manifests of version 3 and before read as 0.
+    /// </summary>
+    public long Epoch { get; set; }
 
     /// <summary>Committed partitions by partition id.</summary>
     public Dictionary<string, CommittedPartition> Partitions { get; set; } = new(StringComparer.Ordinal);

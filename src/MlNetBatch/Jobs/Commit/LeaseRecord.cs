@@ -12,6 +12,12 @@ internal sealed class LeaseRecord
 
     public DateTimeOffset ExpiresAt { get; set; }
 
+    /// <summary>
+    /// The fencing token: higher than that of every run that held the output before. Manifests and their records carry
+    /// it, and a run finding a later epoch there stops committing. Leases written before epochs existed read as 0.
+    /// </summary>
+    public long Epoch { get; set; }
+
     // The holding process; absent from leases written before these were recorded, which keep the expiry rule.
     public string? Host { get; set; }
 
@@ -22,6 +28,23 @@ internal sealed class LeaseRecord
     public DateTimeOffset? ProcessStartedAt { get; set; }
 
     public long? ProcessStartTicks { get; set; }
+
+    /// <summary>A new run's lease of <paramref name="job"/>, held by this process; epoch and expiry are set when it is written.</summary>
+    public static LeaseRecord ForThisProcess(string job, string? fingerprint)
+    {
+        var self = LeaseHolderProcess.Current;
+        return new LeaseRecord
+        {
+            Holder = $"{self.Host}/pid {self.Pid}/run {Guid.NewGuid():N}",
+            Job = job,
+            Fingerprint = fingerprint,
+            Host = self.Host,
+            Namespace = self.Namespace,
+            Pid = self.Pid,
+            ProcessStartedAt = self.StartedAt,
+            ProcessStartTicks = self.StartTicks,
+        };
+    }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public LeaseHolderProcess? HolderProcess =>

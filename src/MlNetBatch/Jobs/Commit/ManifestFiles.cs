@@ -15,9 +15,8 @@ internal static class ManifestFiles
     private const string Stem = "_manifest";
     private const string ShardStem = "_manifest.shard-";
 
-    private const int ReadAttempts = 3;
-
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    /// <summary>How manifests are written and read.</summary>
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>The manifest a run of <paramref name="shard"/> (or of the whole job) writes.</summary>
     public static string Name(JobShard? shard) => shard is null ? WholeJobName : $"{Stem}.{shard.Name}.json";
@@ -31,8 +30,8 @@ internal static class ManifestFiles
     public static bool IsManifest(string name) =>
         name == WholeJobName || (name.StartsWith(ShardStem, StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && !name.Contains('/', StringComparison.Ordinal));
 
-    /// <summary>Every manifest in <paramref name="directory"/>, by name; an unreadable one is an error, never skipped.</summary>
-    public static async Task<IReadOnlyDictionary<string, JobManifest>> ReadAllAsync(IObjectStore store, ObjectLocation directory, CancellationToken cancellationToken)
+    /// <summary>Every manifest in <paramref name="directory"/>, by name, with its version; an unreadable one is an error, never skipped.</summary>
+    public static async Task<IReadOnlyDictionary<string, StoredManifest>> ReadAllAsync(IObjectStore store, ObjectLocation directory, CancellationToken cancellationToken)
     {
         // A manifest listed, then gone before it was read, was retired by a run that took its files into its own
         // manifest, written before: reading the directory again finds that one.
@@ -46,7 +45,24 @@ internal static class ManifestFiles
         }
     }
 
-    private static async Task<(IReadOnlyDictionary<string, JobManifest> Manifests, bool Vanished)> ReadListedAsync(
+    /// <summary>
+    /// The highest lease epoch the directory's manifests record, 0 when there are none. One that cannot be read counts
+    /// as none here: opening the commit log stops the run with that error before anything is written.
+    /// </summary>
+    public static async Task<long> HighestEpochAsync(IObjectStore store, ObjectLocation directory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var manifests = await ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false);
+            return manifests.Values.Select(m => Math.Max(m.Manifest.Epoch, m.Manifest.Partitions.Values.Select(p => p.Epoch).DefaultIfEmpty().Max())).DefaultIfEmpty().Max();
+        }
+        catch (MlNetBatchException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task<(IReadOnlyDictionary<string, StoredManifest> Manifests, bool Vanished)> ReadListedAsync(
         IObjectStore store, ObjectLocation directory, CancellationToken cancellationToken)
     {
         var prefix = directory.Key.TrimEnd('/') + "/";
@@ -60,7 +76,7 @@ internal static class ManifestFiles
             }
         }
 
-        var manifests = new Dictionary<string, JobManifest>(StringComparer.Ordinal);
+        var manifests = new Dictionary<string, StoredManifest>(StringComparer.Ordinal);
         var vanished = false;
         foreach (var name in names)
         {
@@ -77,21 +93,24 @@ internal static class ManifestFiles
         return (manifests, vanished);
     }
 
+    /// <summary>Refuses a directory where a manifest names another job: taking its files as this job's would delete that job's output.</summary>
+    public static void ThrowIfAnotherJobs(IReadOnlyDictionary<string, JobManifest> manifests, ObjectLocation directory, string job)
+    {
+        foreach (var (file, manifest) in manifests.Where(m => m.Value.Job != job))
+        {
+            throw new MlNetBatchException(manifest.Job.Length == 0
+                ? $"the sink directory {directory} holds a {file} that MlNetBatch did not write; write the output to a directory of its own."
+                : $"the sink directory {directory} holds the output of job '{manifest.Job}' (its {file} says so); give job '{job}' a sink directory of its own.");
+        }
+    }
+
     /// <summary>Whether every other shard of <paramref name="shard"/>'s count completed the plan of <paramref name="manifest"/>, with its settings and model.</summary>
     public static async Task<bool> SiblingsCompletedAsync(IObjectStore store, ObjectLocation directory, JobShard shard, JobManifest manifest, CancellationToken cancellationToken)
     {
         var manifests = await ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false);
         return Enumerable.Range(0, shard.Count).Where(i => i != shard.Index).Select(i => Name(JobShard.Of(i, shard.Count)))
-            .All(name => manifests.GetValueOrDefault(name) is { Complete: true } sibling && sibling.PlanHash == manifest.PlanHash
+            .All(name => manifests.GetValueOrDefault(name)?.Manifest is { Complete: true } sibling && sibling.PlanHash == manifest.PlanHash
                 && sibling.ConfigHash == manifest.ConfigHash && sibling.ModelHash == manifest.ModelHash);
-    }
-
-    /// <summary>Writes <paramref name="manifest"/> as <paramref name="name"/> in <paramref name="directory"/>, replacing it atomically.</summary>
-    public static async Task WriteAsync(IObjectStore store, ObjectLocation directory, string name, JobManifest manifest, CancellationToken cancellationToken)
-    {
-        await using var write = await store.CreateAsync(directory.Combine(name), cancellationToken).ConfigureAwait(false);
-        await JsonSerializer.SerializeAsync(write.Stream, manifest, Json, cancellationToken).ConfigureAwait(false);
-        await write.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Manifests of version 1 named their files only in the partition entries.</summary>
@@ -110,34 +129,15 @@ internal static class ManifestFiles
         }
     }
 
-    private static async Task<JobManifest?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
-    {
-        // The store retries failed requests; a connection dropped in the middle of the body is retried here, whole,
-        // since a manifest is small and the run cannot go on without it.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ReadOnceAsync(store, location, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException) when (attempt < ReadAttempts)
-            {
-            }
-        }
-    }
-
-    private static async Task<JobManifest?> ReadOnceAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
+    /// <summary>The manifest at <paramref name="location"/> with its version, or null when there is none; an unreadable one is an error.</summary>
+    public static async Task<StoredManifest?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
     {
         try
         {
-            await using var stream = await store.OpenReadAsync(location, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync<JobManifest>(stream, Json, cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException("it holds no manifest");
-        }
-        catch (ObjectNotFoundException)
-        {
-            // Listed, then replaced or removed by another shard's run meanwhile.
-            return null;
+            // Null when listed, then removed by another shard's run meanwhile.
+            return await VersionedJson.ReadAsync<JobManifest>(store, location, Json, cancellationToken).ConfigureAwait(false) is { } read
+                ? new StoredManifest(read.Value, read.Version)
+                : null;
         }
         catch (JsonException e)
         {

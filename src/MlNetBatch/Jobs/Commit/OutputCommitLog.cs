@@ -9,6 +9,8 @@ namespace MlNetBatch.Jobs.Commit;
 /// all of the job's are. A run counts only its own manifest's records. Sibling shards' manifests (same count) are read
 /// for the files they own and for completion, never written; manifests of another split (the whole job, another
 /// count) cannot have a live writer under the run's lease, so their files become the run's and they are removed.
+/// The manifest is written under the run's lease epoch (see <see cref="ManifestWriter"/>): a run whose lease was taken
+/// over cannot overwrite the new holder's.
 /// </summary>
 public sealed class OutputCommitLog
 {
@@ -23,7 +25,7 @@ public sealed class OutputCommitLog
 
     private readonly IObjectStore _store;
     private readonly ObjectLocation _directory;
-    private readonly string _name;
+    private readonly ManifestWriter _writer;
     private readonly JobManifest _manifest;
     private readonly HashSet<string> _files;
     private readonly JobShard? _shard;
@@ -34,11 +36,11 @@ public sealed class OutputCommitLog
     private bool _dirty;
 
     private OutputCommitLog(
-        IObjectStore store, ObjectLocation directory, string name, JobManifest manifest, HashSet<string> files, JobShard? shard, IReadOnlyList<string> retired, HashSet<string> owned)
+        IObjectStore store, ObjectLocation directory, ManifestWriter writer, JobManifest manifest, HashSet<string> files, JobShard? shard, IReadOnlyList<string> retired, HashSet<string> owned)
     {
         _store = store;
         _directory = directory;
-        _name = name;
+        _writer = writer;
         _manifest = manifest;
         _files = files;
         _shard = shard;
@@ -61,23 +63,17 @@ public sealed class OutputCommitLog
     /// <summary>
     /// Opens the record for a run of the whole job, or of <paramref name="shard"/>, planning <paramref name="planHash"/>.
     /// Earlier records count only when written for the same settings and model and <paramref name="restart"/> is false.
+    /// Call it holding the run's lease: the manifest is written under the epoch that lease records.
     /// </summary>
     public static async Task<OutputCommitLog> OpenAsync(
         IObjectStore store, ObjectLocation directory, string job, string settingsHash, string modelHash, string planHash, bool restart, JobShard? shard, CancellationToken cancellationToken)
     {
         var name = ManifestFiles.Name(shard);
+        var epoch = await LeaseFiles.EpochAsync(store, directory.Combine(OutputLease.Name(shard)), job, directory, cancellationToken).ConfigureAwait(false);
         // Read even on a restart or a changed job: what an earlier run wrote stays this job's to replace or remove.
-        var manifests = await ManifestFiles.ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false);
-        foreach (var (file, manifest) in manifests)
-        {
-            if (manifest.Job != job)
-            {
-                // Another job's files are listed there: taking them as this job's would delete that job's output.
-                throw new MlNetBatchException(manifest.Job.Length == 0
-                    ? $"the sink directory {directory} holds a {file} that MlNetBatch did not write; write the output to a directory of its own."
-                    : $"the sink directory {directory} holds the output of job '{manifest.Job}' (its {file} says so); give job '{job}' a sink directory of its own.");
-            }
-        }
+        var stored = await ManifestFiles.ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false);
+        var manifests = stored.ToDictionary(m => m.Key, m => m.Value.Manifest, StringComparer.Ordinal);
+        ManifestFiles.ThrowIfAnotherJobs(manifests, directory, job);
 
         var previous = manifests.GetValueOrDefault(name);
         var own = !restart && previous is not null && previous.ConfigHash == settingsHash && previous.ModelHash == modelHash
@@ -102,7 +98,8 @@ public sealed class OutputCommitLog
         }
 
         owned.UnionWith(files);
-        return new OutputCommitLog(store, directory, name, own, files, shard, retired, owned) { HadManifest = manifests.Count > 0 };
+        var writer = new ManifestWriter(store, directory, name, job, epoch, stored.GetValueOrDefault(name));
+        return new OutputCommitLog(store, directory, writer, own, files, shard, retired, owned) { HadManifest = manifests.Count > 0 };
     }
 
     /// <summary>Whether <paramref name="partition"/> was committed, by this run's manifest, from the same input as it has now, to <paramref name="output"/>.</summary>
@@ -167,6 +164,7 @@ public sealed class OutputCommitLog
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            entry.Epoch = _writer.Epoch;
             _manifest.Partitions[partition.Id] = entry;
             _dirty = true;
             if (_sinceWrite.Elapsed >= FlushInterval)
@@ -240,7 +238,10 @@ public sealed class OutputCommitLog
     private async Task WriteAsync(CancellationToken cancellationToken)
     {
         _manifest.Files = _files.Order(StringComparer.Ordinal).ToList();
-        await ManifestFiles.WriteAsync(_store, _directory, _name, _manifest, cancellationToken).ConfigureAwait(false);
+        await _writer.WriteAsync(_manifest, cancellationToken).ConfigureAwait(false);
+        // Files an earlier epoch's run claimed meanwhile are the job's too.
+        _files.UnionWith(_manifest.Files);
+        _owned.UnionWith(_files);
         _dirty = false;
         _sinceWrite.Restart();
     }

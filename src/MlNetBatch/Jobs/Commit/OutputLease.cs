@@ -8,6 +8,8 @@ namespace MlNetBatch.Jobs.Commit;
 /// Exclusive use of an output directory by one run: a <c>_lease.json</c> created only if absent, renewed while the
 /// run lasts and deleted at its end. A lease that is not renewed expires, so a crashed run does not block the next;
 /// on the holder's own host, a lease whose process is gone is taken over at once (see <see cref="LeaseHolderProcess"/>).
+/// Renewals and takeovers are conditional writes of the version last seen, so of two takers one wins, and a run whose
+/// lease was taken cannot renew it. Each lease carries a fencing <see cref="Epoch"/>.
 /// </summary>
 public sealed class OutputLease : IAsyncDisposable
 {
@@ -23,11 +25,13 @@ public sealed class OutputLease : IAsyncDisposable
     private readonly CancellationTokenSource _lost = new();
     private string? _lostReason;
     private long _confirmedUntilTicks;
+    private string _version;
     private readonly Task _renewal;
 
-    private OutputLease(IObjectStore store, ObjectLocation location, LeaseRecord record, TimeSpan duration, ILogger logger)
+    private OutputLease(IObjectStore store, ObjectLocation location, LeaseRecord record, string version, TimeSpan duration, ILogger logger)
     {
         _confirmedUntilTicks = record.ExpiresAt.UtcTicks;
+        _version = version;
         _store = store;
         _location = location;
         _record = record;
@@ -69,6 +73,12 @@ public sealed class OutputLease : IAsyncDisposable
     public string Holder => _record.Holder;
 
     /// <summary>
+    /// The fencing token: one more than the highest epoch in the lease this one replaced and in the directory's
+    /// manifests, so it grows with every run that takes the output.
+    /// </summary>
+    public long Epoch => _record.Epoch;
+
+    /// <summary>
     /// Takes the lease on <paramref name="directory"/> for <paramref name="job"/>, or throws
     /// <see cref="OutputLeasedException"/> naming the holder when another run has it.
     /// </summary>
@@ -101,62 +111,53 @@ public sealed class OutputLease : IAsyncDisposable
     private static async Task<OutputLease> AcquireAsync(
         IObjectStore store, ObjectLocation directory, ObjectLocation location, string job, string? fingerprint, TimeSpan duration, ILogger logger, CancellationToken cancellationToken)
     {
-        var self = LeaseHolderProcess.Current;
-        var record = new LeaseRecord
+        var record = LeaseRecord.ForThisProcess(job, fingerprint);
+        StoredLease? current = null;
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            Holder = $"{self.Host}/pid {self.Pid}/run {Guid.NewGuid():N}",
-            Job = job,
-            Fingerprint = fingerprint,
-            ExpiresAt = DateTimeOffset.UtcNow + duration,
-            Host = self.Host,
-            Namespace = self.Namespace,
-            Pid = self.Pid,
-            ProcessStartedAt = self.StartedAt,
-            ProcessStartTicks = self.StartTicks,
-        };
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            if (await store.TryCreateNewAsync(location, JsonSerializer.SerializeToUtf8Bytes(record), cancellationToken).ConfigureAwait(false))
+            record.Epoch = Math.Max(current?.Record.Epoch ?? 0, await ManifestFiles.HighestEpochAsync(store, directory, cancellationToken).ConfigureAwait(false)) + 1;
+            record.ExpiresAt = DateTimeOffset.UtcNow + duration;
+            var content = JsonSerializer.SerializeToUtf8Bytes(record);
+            // A takeover replaces exactly the lease that was found expired: of two takers, only one can.
+            var version = current is null
+                ? await store.TryCreateNewAsync(location, content, cancellationToken).ConfigureAwait(false)
+                : await store.TryReplaceAsync(location, content, current.Version, cancellationToken).ConfigureAwait(false);
+            if (version is not null)
             {
-                return new OutputLease(store, location, record, duration, logger);
+                return new OutputLease(store, location, record, version, duration, logger);
             }
 
-            var current = await LeaseFiles.ReadForTakeoverAsync(store, location, job, directory, cancellationToken).ConfigureAwait(false);
+            current = await LeaseFiles.ReadForTakeoverAsync(store, location, job, directory, cancellationToken).ConfigureAwait(false);
             if (current is null)
             {
                 // Released between our attempt and this read: try again.
                 continue;
             }
 
-            var gone = current.HolderProcess?.GoneReason();
-            if (current.ExpiresAt > DateTimeOffset.UtcNow && gone is null)
+            if (current.Record.Holder == record.Holder)
             {
-                throw new OutputLeasedException(job, directory, current.Holder, current.ExpiresAt, location.Key[(location.Key.LastIndexOf('/') + 1)..]);
+                // This run's own write, retried after its answer was lost.
+                return new OutputLease(store, location, record, current.Version, duration, logger);
             }
 
-            // Expired, or held by a process that is gone from this host (a crash: systemd restarts us within seconds):
-            // take it over, unless another taker got there first — the lease we saw must still be the one in place. (Two takers racing between this check and the delete remain possible on stores without
-            // compare-and-delete; renewal notices a lost lease and says so.)
-            if (gone is not null && current.ExpiresAt > DateTimeOffset.UtcNow)
+            var gone = current.Record.HolderProcess?.GoneReason();
+            if (current.Record.ExpiresAt > DateTimeOffset.UtcNow && gone is null)
             {
-                logger.LogWarning("Job {Job}: taking over the lease on {Output} at once: its holder {Holder} is dead ({Reason})", job, directory, current.Holder, gone);
+                throw new OutputLeasedException(job, directory, current.Record.Holder, current.Record.ExpiresAt, location.Name);
+            }
+
+            // Expired, or held by a process that is gone from this host (a crash: systemd restarts us within seconds).
+            if (gone is not null && current.Record.ExpiresAt > DateTimeOffset.UtcNow)
+            {
+                logger.LogWarning("Job {Job}: taking over the lease on {Output} at once: its holder {Holder} is dead ({Reason})", job, directory, current.Record.Holder, gone);
             }
             else
             {
-                logger.LogWarning("Job {Job}: taking over the expired lease on {Output} held by {Holder}", job, directory, current.Holder);
+                logger.LogWarning("Job {Job}: taking over the expired lease on {Output} held by {Holder}", job, directory, current.Record.Holder);
             }
-
-            var again = await LeaseFiles.ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
-            if (again?.Holder != current.Holder || again?.ExpiresAt != current.ExpiresAt)
-            {
-                continue;
-            }
-
-            await store.DeleteAsync(location, cancellationToken).ConfigureAwait(false);
         }
 
-        var holder = await LeaseFiles.ReadAsync(store, location, cancellationToken).ConfigureAwait(false);
-        throw new OutputLeasedException(job, directory, holder?.Holder ?? "another run", holder?.ExpiresAt ?? DateTimeOffset.UtcNow, location.Key[(location.Key.LastIndexOf('/') + 1)..]);
+        throw new OutputLeasedException(job, directory, current?.Record.Holder ?? "another run", current?.Record.ExpiresAt ?? DateTimeOffset.UtcNow, location.Name);
     }
 
     /// <inheritdoc />
@@ -189,20 +190,14 @@ public sealed class OutputLease : IAsyncDisposable
             try
             {
                 await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
-                // Not re-created when gone: whoever removed it may have started writing. A failed read is retried.
-                if (await LossAsync(_stop.Token).ConfigureAwait(false) is { } reason)
+                // Not re-created when gone: whoever removed it may have started writing. A failed write is retried.
+                if (await RenewOnceAsync(_stop.Token).ConfigureAwait(false) is { } reason)
                 {
                     _lostReason = reason;
                     _logger.LogError("The lease {Lease} was lost ({Reason}); this run commits nothing more", _location, reason);
                     await _lost.CancelAsync().ConfigureAwait(false);
                     return;
                 }
-
-                _record.ExpiresAt = DateTimeOffset.UtcNow + _duration;
-                await using var write = await _store.CreateAsync(_location, _stop.Token).ConfigureAwait(false);
-                await JsonSerializer.SerializeAsync(write.Stream, _record, cancellationToken: _stop.Token).ConfigureAwait(false);
-                await write.CommitAsync(_stop.Token).ConfigureAwait(false);
-                Interlocked.Exchange(ref _confirmedUntilTicks, _record.ExpiresAt.UtcTicks);
             }
             catch (OperationCanceledException)
             {
@@ -215,22 +210,43 @@ public sealed class OutputLease : IAsyncDisposable
         }
     }
 
-    /// <summary>Why the lease is no longer this run's, or null while it is; a read that fails for a transient reason throws.</summary>
-    private async Task<string?> LossAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the lease again on condition that it is still the version this run wrote last; why it is lost, or null
+    /// while it is not. A write that fails for a transient reason throws.
+    /// </summary>
+    private async Task<string?> RenewOnceAsync(CancellationToken cancellationToken)
     {
+        _record.ExpiresAt = DateTimeOffset.UtcNow + _duration;
+        if (await _store.TryReplaceAsync(_location, JsonSerializer.SerializeToUtf8Bytes(_record), _version, cancellationToken).ConfigureAwait(false) is { } version)
+        {
+            _version = version;
+            Interlocked.Exchange(ref _confirmedUntilTicks, _record.ExpiresAt.UtcTicks);
+            return null;
+        }
+
+        // Another version is there: another run's, or this run's own, written by a retry after its answer was lost.
+        StoredLease? current;
         try
         {
-            await using var stream = await _store.OpenReadAsync(_location, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var current = await JsonSerializer.DeserializeAsync<LeaseRecord>(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return current?.Holder == _record.Holder ? null : $"it now belongs to {current?.Holder ?? "nobody"}";
-        }
-        catch (ObjectNotFoundException)
-        {
-            return "its file was removed";
+            current = await LeaseFiles.ReadStoredAsync(_store, _location, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException)
         {
             return "its file can no longer be read";
         }
+
+        if (current is null)
+        {
+            return "its file was removed";
+        }
+
+        if (current.Record.Holder != _record.Holder)
+        {
+            return $"it now belongs to {current.Record.Holder}, epoch {current.Record.Epoch}; this run's epoch is {_record.Epoch}";
+        }
+
+        _version = current.Version;
+        Interlocked.Exchange(ref _confirmedUntilTicks, current.Record.ExpiresAt.UtcTicks);
+        return null;
     }
 }

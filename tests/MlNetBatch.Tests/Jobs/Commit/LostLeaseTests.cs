@@ -114,9 +114,9 @@ public class LostLeaseTests
     {
         public volatile bool Failing;
 
-        public override Task<IAtomicObjectWrite> CreateAsync(ObjectLocation location, CancellationToken cancellationToken = default) =>
+        public override Task<string?> TryReplaceAsync(ObjectLocation location, ReadOnlyMemory<byte> content, string expectedVersion, CancellationToken cancellationToken = default) =>
             Failing && location.Key.EndsWith(OutputLease.LeaseName, StringComparison.Ordinal)
                 ? throw new IOException("injected: storage unreachable")
-                : base.CreateAsync(location, cancellationToken);
+                : base.TryReplaceAsync(location, content, expectedVersion, cancellationToken);
     }
 }
