@@ -5,7 +5,8 @@ namespace MlNetBatch.HaltingWorker;
 /// <summary>
 /// Halts the thread that reaches <paramref name="point"/> for the <paramref name="occurrence"/>-th time, after writing
 /// <paramref name="marker"/>, so that a test knows the process is there and can kill it; or, when the environment
-/// names a <c>HALT_RELEASE_FILE</c>, until that file appears (a paused node that wakes up).
+/// names a <c>HALT_RELEASE_FILE</c>, until that file appears (a paused node that wakes up). With
+/// <c>HALT_DELAY_MS</c> every other arrival at the point waits that long: a slow model, so that a run lasts.
 /// </summary>
 internal sealed class HaltingObserver(JobPoint point, int occurrence, string marker) : IJobObserver
 {
@@ -13,8 +14,18 @@ internal sealed class HaltingObserver(JobPoint point, int occurrence, string mar
 
     public void Reached(JobPoint reached)
     {
-        if (reached != point || Interlocked.Increment(ref _reached) != occurrence)
+        if (reached != point)
         {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _reached) != occurrence)
+        {
+            if (int.TryParse(Environment.GetEnvironmentVariable("HALT_DELAY_MS"), out var delay))
+            {
+                Thread.Sleep(delay);
+            }
+
             return;
         }
 

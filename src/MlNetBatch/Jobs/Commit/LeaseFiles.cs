@@ -29,23 +29,6 @@ internal static class LeaseFiles
             ? new StoredLease(read.Value, read.Version)
             : null;
 
-    /// <summary>
-    /// The epoch of the run's own lease, which it holds: what its commits are fenced with. Gone or unreadable, the
-    /// lease is lost, and the run commits nothing.
-    /// </summary>
-    public static async Task<long> EpochAsync(IObjectStore store, ObjectLocation location, string job, ObjectLocation directory, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await ReadStoredAsync(store, location, cancellationToken).ConfigureAwait(false))?.Record.Epoch
-                ?? throw new OutputLeaseLostException(job, directory, "its file was removed");
-        }
-        catch (JsonException)
-        {
-            throw new OutputLeaseLostException(job, directory, "its file can no longer be read");
-        }
-    }
-
     /// <summary>The lease at <paramref name="location"/>; null when there is none or it cannot be read.</summary>
     public static async Task<LeaseRecord?> ReadAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)
     {

@@ -66,10 +66,9 @@ public sealed class OutputCommitLog
     /// Call it holding the run's lease: the manifest is written under the epoch that lease records.
     /// </summary>
     public static async Task<OutputCommitLog> OpenAsync(
-        IObjectStore store, ObjectLocation directory, string job, string settingsHash, string modelHash, string planHash, bool restart, JobShard? shard, CancellationToken cancellationToken)
+        IObjectStore store, ObjectLocation directory, string job, string settingsHash, string modelHash, string planHash, bool restart, JobShard? shard, long epoch, CancellationToken cancellationToken)
     {
         var name = ManifestFiles.Name(shard);
-        var epoch = await LeaseFiles.EpochAsync(store, directory.Combine(OutputLease.Name(shard)), job, directory, cancellationToken).ConfigureAwait(false);
         // Read even on a restart or a changed job: what an earlier run wrote stays this job's to replace or remove.
         var stored = await ManifestFiles.ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false);
         var manifests = stored.ToDictionary(m => m.Key, m => m.Value.Manifest, StringComparer.Ordinal);

@@ -61,7 +61,7 @@ internal sealed class OutputSession : IPartitionCommitTarget, IAsyncDisposable
         {
             var plan = prepared.Partitions.Select(p => (p, outputs.DataFile(p))).ToList();
             var commitLog = await OutputCommitLog.OpenAsync(
-                store, directory, jobName, settingsHash, modelHash, PlanHash(plan), runOptions.Restart, runOptions.Shard, cancellationToken).ConfigureAwait(false);
+                store, directory, jobName, settingsHash, modelHash, PlanHash(plan), runOptions.Restart, runOptions.Shard, lease.Epoch, cancellationToken).ConfigureAwait(false);
             var mine = plan.Where(p => runOptions.Shard?.Owns(p.p.Id) ?? true).ToList();
             commitLog.KeepOnly(mine);
             var pending = mine.Where(p => !commitLog.IsCommitted(p.p, p.Item2)).Select(p => p.p).ToList();

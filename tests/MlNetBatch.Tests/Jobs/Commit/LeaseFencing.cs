@@ -26,13 +26,13 @@ public static class LeaseFencing
     {
         var paused = new PausableLeaseWrites(store);
         await using var a = await OutputLease.AcquireAsync(paused, output, Job, null, ShortLease, NullLogger.Instance, default);
-        var logA = await OpenAsync(paused, output);
+        var logA = await OpenAsync(paused, output, a);
         await logA.ClaimAsync(["part-a.parquet"], default);
 
         paused.Paused = true;
         await Task.Delay(ShortLease + TimeSpan.FromMilliseconds(300));
         await using var b = await OutputLease.AcquireAsync(store, output, Job, null, LongLease, NullLogger.Instance, default);
-        var logB = await OpenAsync(store, output);
+        var logB = await OpenAsync(store, output, b);
         await logB.ClaimAsync(["part-b.parquet"], default);
         var manifest = output.Combine(OutputCommitLog.ManifestName);
         var written = await ObjectBytes.ReadAsync(store, manifest);
@@ -72,7 +72,7 @@ public static class LeaseFencing
         await using (var first = await OutputLease.AcquireAsync(store, output, Job, null, LongLease, NullLogger.Instance, default))
         {
             epochs.Add(first.Epoch);
-            await (await OpenAsync(store, output)).ClaimAsync(["part-1.parquet"], default);
+            await (await OpenAsync(store, output, first)).ClaimAsync(["part-1.parquet"], default);
         }
 
         // Released: the next run learns the last epoch from the manifest that run wrote.
@@ -86,7 +86,7 @@ public static class LeaseFencing
         await using (var third = await OutputLease.AcquireAsync(store, output, Job, null, LongLease, NullLogger.Instance, default))
         {
             epochs.Add(third.Epoch);
-            await (await OpenAsync(store, output)).ClaimAsync(["part-3.parquet"], default);
+            await (await OpenAsync(store, output, third)).ClaimAsync(["part-3.parquet"], default);
         }
 
         await using (var fourth = await OutputLease.AcquireAsync(store, output, Job, null, LongLease, NullLogger.Instance, default))
@@ -122,8 +122,8 @@ public static class LeaseFencing
         await winner.DisposeAsync();
     }
 
-    private static Task<OutputCommitLog> OpenAsync(IObjectStore store, ObjectLocation output) =>
-        OutputCommitLog.OpenAsync(store, output, Job, "settings", "model", "plan", restart: false, shard: null, default);
+    private static Task<OutputCommitLog> OpenAsync(IObjectStore store, ObjectLocation output, OutputLease lease) =>
+        OutputCommitLog.OpenAsync(store, output, Job, "settings", "model", "plan", restart: false, shard: null, lease.Epoch, default);
 
     private static Partition Partition(string id) =>
         new(0, id, new ObjectInfo(ObjectLocation.Local($"/in/{id}.csv"), 1, "e", DateTimeOffset.UnixEpoch), PartitionKind.WholeFile, 0, 1, null, $"part-{id}");

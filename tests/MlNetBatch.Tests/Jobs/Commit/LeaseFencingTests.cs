@@ -48,7 +48,7 @@ public sealed class LeaseFencingTests : IDisposable
         var store = new RetryingObjectStore(answers, maxRetries: 2, baseDelay: TimeSpan.FromMilliseconds(10));
         var output = ObjectLocation.Local(_dir.Combine("out"));
         await using var lease = await OutputLease.AcquireAsync(store, output, "answers", null, TimeSpan.FromMinutes(5), NullLogger.Instance, default);
-        var log = await OutputCommitLog.OpenAsync(store, output, "answers", "settings", "model", "plan", restart: false, shard: null, default);
+        var log = await OutputCommitLog.OpenAsync(store, output, "answers", "settings", "model", "plan", restart: false, shard: null, lease.Epoch, default);
         await log.ClaimAsync(["part-1.parquet"], default);
 
         answers.LoseNext = true;

@@ -53,6 +53,16 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
 
     public WorkerProcess StartWorker(string node) => WorkerProcess.Start(dir.Path, Environment(node), "--config", config);
 
+    /// <summary>A worker whose every partition takes <paramref name="delay"/> longer after its output is written: a slow model.</summary>
+    public WorkerProcess StartSlowWorker(string node, TimeSpan delay) => WorkerProcess.StartHalting(
+        dir.Path,
+        new Dictionary<string, string>(Environment(node)) { ["HALT_DELAY_MS"] = ((int)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) },
+        MlNetBatch.Jobs.Observation.JobPoint.AfterOutputCommit,
+        int.MaxValue,
+        dir.Combine($"never-{node}"),
+        "--config",
+        config);
+
     /// <summary>The runs recorded in the database: id and state.</summary>
     public async Task<IReadOnlyList<(string RunId, string State)>> RunsAsync() =>
         await QueryAsync("SELECT run_id, state FROM qrtz_mlnetbatch_runs ORDER BY started_at", r => (r.GetString(0), r.GetString(1)));

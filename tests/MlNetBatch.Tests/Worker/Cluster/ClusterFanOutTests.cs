@@ -16,7 +16,8 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     {
         using var dir = new TempDirectory();
         var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5));
-        var workers = Enumerable.Range(0, 3).Select(i => job.StartWorker($"node-{i}")).ToList();
+        // A partition takes at least 100 ms: a run long enough that every node's first poll finds work left.
+        var workers = Enumerable.Range(0, 3).Select(i => job.StartSlowWorker($"node-{i}", TimeSpan.FromMilliseconds(100))).ToList();
         try
         {
             Assert.True(await job.WaitForRunEndAsync(workers, RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
@@ -47,7 +48,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         var marker = dir.Combine("halted");
         // node-0 halts after publishing its first partition's file, before the commit record: then it is killed.
         var workers = new List<WorkerProcess> { WorkerProcess.StartHalting(dir.Path, job.Environment("node-0"), JobPoint.AfterOutputCommit, 1, marker, "--config", job.Config) };
-        workers.AddRange(Enumerable.Range(1, 2).Select(i => job.StartWorker($"node-{i}")));
+        workers.AddRange(Enumerable.Range(1, 2).Select(i => job.StartSlowWorker($"node-{i}", TimeSpan.FromMilliseconds(100))));
         try
         {
             Assert.True(await workers[0].WaitForFileAsync(marker, RunTimeout), "node-0 never scored a partition: " + ClusterFanOut.Outputs(workers));
@@ -85,7 +86,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         var release = dir.Combine("release");
         var zombieEnvironment = new Dictionary<string, string>(job.Environment("node-0")) { ["HALT_RELEASE_FILE"] = release };
         var workers = new List<WorkerProcess> { WorkerProcess.StartHalting(dir.Path, zombieEnvironment, JobPoint.AfterOutputCommit, 1, marker, "--config", job.Config) };
-        workers.AddRange(Enumerable.Range(1, 2).Select(i => job.StartWorker($"node-{i}")));
+        workers.AddRange(Enumerable.Range(1, 2).Select(i => job.StartSlowWorker($"node-{i}", TimeSpan.FromMilliseconds(100))));
         try
         {
             Assert.True(await workers[0].WaitForFileAsync(marker, RunTimeout), "node-0 never scored a partition: " + ClusterFanOut.Outputs(workers));
@@ -119,12 +120,14 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     public async Task A_late_worker_takes_work_and_a_terminated_worker_drains_and_leaves()
     {
         using var dir = new TempDirectory();
-        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 30, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5));
-        var workers = Enumerable.Range(0, 2).Select(i => job.StartWorker($"node-{i}")).ToList();
+        // 60 partitions of at least 250 ms each on nodes of one partition at a time: long enough for a node to join.
+        var slow = TimeSpan.FromMilliseconds(250);
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 30, groups: 2, groupRows: 2_000, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5));
+        var workers = Enumerable.Range(0, 2).Select(i => job.StartSlowWorker($"node-{i}", slow)).ToList();
         try
         {
             Assert.True(await job.WaitForClaimAsync("node-1", RunTimeout), "node-1 never claimed a partition: " + ClusterFanOut.Outputs(workers));
-            workers.Add(job.StartWorker("node-2"));
+            workers.Add(job.StartSlowWorker("node-2", slow));
             Assert.True(await job.WaitForClaimAsync("node-2", RunTimeout), "the late node-2 never claimed a partition: " + ClusterFanOut.Outputs(workers));
             Assert.True(await job.WaitForClaimAsync("node-1", RunTimeout), "node-1 holds no partition to drain: " + ClusterFanOut.Outputs(workers));
             workers[1].Signal("TERM");
