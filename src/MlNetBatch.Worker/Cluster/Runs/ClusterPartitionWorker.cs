@@ -20,6 +20,7 @@ internal sealed class ClusterPartitionWorker(
 {
     private readonly ClusterOptions _options = options.Value;
     private readonly ConcurrentDictionary<PartitionClaim, (ClaimHold Hold, TimeSpan Grace)> _inFlight = new();
+    private int _databaseDown;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -206,12 +207,21 @@ internal sealed class ClusterPartitionWorker(
         }
     }
 
-    /// <summary>Runs a database call; an outage is a warning (the node goes on trying), not a crash.</summary>
+    /// <summary>
+    /// Runs a database call; an outage is one warning (the node goes on trying, and says when the database is back),
+    /// not a crash, nor a line every poll.
+    /// </summary>
     private async Task<T?> TryAsync<T>(Func<Task<T>> action, string what, CancellationToken cancellationToken)
     {
         try
         {
-            return await action().ConfigureAwait(false);
+            var result = await action().ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _databaseDown, 0) == 1)
+            {
+                logger.LogInformation("The cluster database is reachable again");
+            }
+
+            return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -219,7 +229,8 @@ internal sealed class ClusterPartitionWorker(
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
-            logger.LogWarning("Could not {What} in the cluster database ({Reason}); will try again", what, e.Message);
+            logger.Log(Interlocked.Exchange(ref _databaseDown, 1) == 0 ? LogLevel.Warning : LogLevel.Debug,
+                "Could not {What} in the cluster database ({Reason}); will try again", what, e.Message);
             return default;
         }
     }
