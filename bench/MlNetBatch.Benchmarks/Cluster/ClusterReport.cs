@@ -56,7 +56,8 @@ internal static class ClusterReport
             var extra = Spread.Of(SteadyPerPartition(samples[nodes], plain, job)).Median;
             var perRun = Spread.Of(samples[nodes].Zip(plain, (r, p) => (r.Wall - p.Wall).TotalSeconds - (r.CommitSpan - p.CommitSpan).TotalSeconds)).Median;
             var rows = Math.Max(0, extra) / Budget / plainPartitionMs * job.PartitionRows;
-            Console.WriteLine($"  {label}: {extra:N2} ms extra per partition -> under 2 % from about {rows:N0} rows of this model per partition; " +
+            Console.WriteLine($"  {label}: {extra:N2} ms extra per partition -> under 2 % from about {rows:N0} rows of this model per partition " +
+                $"({Math.Max(0, extra) / Budget:N0} ms of the run's wall time per partition, that times the slots on one core); " +
                 $"{perRun:N2} s extra once per run -> under 2 % for runs of at least {Math.Max(0, perRun) / Budget:N0} s");
         }
     }
