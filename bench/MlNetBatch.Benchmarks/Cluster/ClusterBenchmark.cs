@@ -52,7 +52,7 @@ internal static class ClusterBenchmark
     private static ClusterSample Print(string what, ClusterSample sample)
     {
         var cluster = sample.ClaimGapsMs is { } gaps
-            ? $"; fire to first claim {sample.ToFirstClaim!.Value.TotalMilliseconds:N0} ms, claim gap median {Spread.Of(gaps).Median:N1} ms, partition median {Spread.Of(sample.PartitionMs!).Median:N1} ms, {sample.Nodes} node(s) committed"
+            ? $"; fire to run row {sample.Planning!.Value.TotalMilliseconds:N0} ms, to first claim {sample.ToFirstClaim!.Value.TotalMilliseconds:N0} ms, claim gap median {Spread.Of(gaps).Median:N1} ms, partition median {Spread.Of(sample.PartitionMs!).Median:N1} ms, {sample.Nodes} node(s) committed"
             : string.Empty;
         Console.WriteLine($"  {what,-34} {sample.Wall.TotalSeconds,7:N2} s {sample.RowsPerSecond,12:N0} rows/s {sample.SteadyPartitionsPerSecond,8:N1} partitions/s between first and last commit{cluster}");
         return sample;

@@ -100,7 +100,7 @@ internal sealed partial class ClusterRuns(PostgresServer server)
 
             var partitions = await tables.PartitionsAsync();
             return partitions.Count == job.Partitions
-                ? ClusterSample.FromTables(job.Partitions, job.Rows, fire.ToUniversalTime(), ended.Value.EndedAt!.Value, partitions)
+                ? ClusterSample.FromTables(job.Partitions, job.Rows, fire.ToUniversalTime(), ended.Value.StartedAt, ended.Value.EndedAt!.Value, partitions)
                 : throw new InvalidOperationException($"{partitions.Count} of {job.Partitions} partitions committed: {Outputs(workers)}");
         }
         finally
