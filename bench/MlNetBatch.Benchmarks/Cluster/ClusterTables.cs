@@ -13,7 +13,7 @@ internal sealed class ClusterTables(string connectionString)
     {
         try
         {
-            return (await QueryAsync("SELECT count(*) FROM qrtz_scheduler_state", r => r.GetInt64(0))).Single() is var count ? (int)count : 0;
+            return (int)(await QueryAsync("SELECT count(*) FROM qrtz_scheduler_state", r => r.GetInt64(0)))[0];
         }
         catch (PostgresException)
         {
