@@ -24,11 +24,15 @@
 // stock ML.NET's ImageAnalytics + ApplyOnnxModel, on the same generated images (default 200 images, best of 2 runs).
 // --gpu cpu|cuda [rows] scores a wide MLP on that device (default 200,000 rows) and exits; bench/gpu.sh runs it
 // from a GPU publish.
+// --cluster [runs] [partitions] [partition rows] [tiny partitions]: one job on one node (run command), one clustered node
+// and three clustered nodes (real workers on a throwaway PostgreSQL), then tiny partitions for the hand-out rate (default
+// 3 runs each of 50 partitions of 20,000 rows and of 500 partitions of 10 rows), and exits.
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using MlNetBatch.Benchmarks;
+using MlNetBatch.Benchmarks.Cluster;
 using MlNetBatch.Data;
 using MlNetBatch.Jobs;
 using MlNetBatch.Samples.Generator;
@@ -102,6 +106,13 @@ if (BenchMode.Find(args, "--resnet") is { } resnet)
 if (BenchMode.Find(args, "--job-loop") is { } jobLoop)
 {
     await BenchMode.InWorkFolderAsync("job-loop", work => JobLoop.RunAsync(work, jobLoop.Number(1, 20), jobLoop.Number(2, 2_000_000)));
+    return;
+}
+
+if (BenchMode.Find(args, "--cluster") is { } clusterMode)
+{
+    await BenchMode.InWorkFolderAsync("cluster", work =>
+        ClusterBenchmark.RunAsync(work, clusterMode.Number(1, 3), clusterMode.Number(2, 50), clusterMode.Number(3, 20_000), clusterMode.Number(4, 500)));
     return;
 }
 

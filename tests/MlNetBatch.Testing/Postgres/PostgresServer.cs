@@ -4,14 +4,14 @@ using System.Net.Sockets;
 using MlNetBatch.Testing.Scratch;
 using Npgsql;
 
-namespace MlNetBatch.Tests.Support;
+namespace MlNetBatch.Testing.Postgres;
 
 /// <summary>
-/// A real PostgreSQL server for the cluster tests: Debian's <c>postgresql</c> package (installed by <c>.ci/run</c>),
+/// A real PostgreSQL server for the cluster tests and the cluster benchmark: Debian's <c>postgresql</c> package (installed by <c>.ci/run</c>),
 /// a cluster made by <c>initdb</c> in a scratch folder, started by <c>pg_ctl</c> on 127.0.0.1 and a free port, with
 /// <c>fsync</c> off, and stopped and removed when disposed — also when the test process exits first.
 /// </summary>
-internal sealed class PostgresServer : IAsyncDisposable
+public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _bin;
     private readonly string _root;
