@@ -75,8 +75,7 @@ internal sealed class ClusterJobRuns(
     /// </summary>
     private async Task FinishIfStalledAsync(ClusterRunRow run, CancellationToken stopToken)
     {
-        var rows = await store.PartitionsAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
-        if (rows.Any(r => r.State != ClusterStates.Committed) || await nodeRuns.GetAsync(run, stopToken).ConfigureAwait(false) is not { } nodeRun)
+        if (await store.UncommittedAsync(run.RunId, CancellationToken.None).ConfigureAwait(false) > 0 || await nodeRuns.GetAsync(run, stopToken).ConfigureAwait(false) is not { } nodeRun)
         {
             return;
         }

@@ -13,12 +13,27 @@ internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, ILog
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ClusterNodeRun?>>> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _refused = new(StringComparer.Ordinal);
+    private TaskCompletionSource _adopted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The runs this node does not score.</summary>
     public IReadOnlyCollection<string> Refused => (IReadOnlyCollection<string>)_refused.Keys;
 
-    /// <summary>Takes the planner's own preparation of a run: the planning node scores with exactly what it planned.</summary>
-    public void Adopt(ClusterNodeRun run) => _runs[run.Run.RunId] = new Lazy<Task<ClusterNodeRun?>>(Task.FromResult<ClusterNodeRun?>(run));
+    /// <summary>
+    /// Takes the planner's own preparation of a run: the planning node scores with exactly what it planned, and its
+    /// partition worker is woken to start at once rather than at its next poll.
+    /// </summary>
+    public void Adopt(ClusterNodeRun run)
+    {
+        _runs[run.Run.RunId] = new Lazy<Task<ClusterNodeRun?>>(Task.FromResult<ClusterNodeRun?>(run));
+        Interlocked.Exchange(ref _adopted, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>Completes when this node plans a run (see <see cref="Adopt"/>).</summary>
+    public Task RunAdopted => Volatile.Read(ref _adopted).Task;
+
+    /// <summary>This node's preparation of the run <paramref name="runId"/> if it has one already, without reading the run's row.</summary>
+    public ClusterNodeRun? Prepared(string runId) =>
+        _runs.TryGetValue(runId, out var run) && run.IsValueCreated && run.Value.IsCompletedSuccessfully ? run.Value.Result : null;
 
     /// <summary>This node's preparation of <paramref name="run"/>, made on first use; null when this node cannot score it.</summary>
     public async Task<ClusterNodeRun?> GetAsync(ClusterRunRow run, CancellationToken cancellationToken)

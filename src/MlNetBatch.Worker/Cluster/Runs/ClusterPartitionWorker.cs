@@ -54,7 +54,7 @@ internal sealed class ClusterPartitionWorker(
             }
 
             // Until a partition in flight ends (room for another) or the idle wait passes (new work may have come).
-            await Task.WhenAny(tasks.Append(Task.Delay(_options.IdleWaitTime, stoppingToken))).ConfigureAwait(false);
+            await Task.WhenAny(tasks.Append(Task.Delay(_options.IdleWaitTime, stoppingToken)).Append(runs.RunAdopted)).ConfigureAwait(false);
         }
 
         // Draining: what is in flight may finish within the grace period; what is not by then is handed back.
@@ -78,8 +78,12 @@ internal sealed class ClusterPartitionWorker(
         ClusterNodeRun? run = null;
         try
         {
-            var row = await store.RunAsync(claim.RunId, abandon).ConfigureAwait(false);
-            run = row is null ? null : await runs.GetAsync(row, abandon).ConfigureAwait(false);
+            run = runs.Prepared(claim.RunId);
+            if (run is null && await store.RunAsync(claim.RunId, abandon).ConfigureAwait(false) is { } row)
+            {
+                run = await runs.GetAsync(row, abandon).ConfigureAwait(false);
+            }
+
             if (run is null)
             {
                 await store.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None).ConfigureAwait(false);

@@ -16,11 +16,14 @@ internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store
     /// <summary>Finishes <paramref name="run"/> when every partition is committed and no other node is finishing it.</summary>
     public async Task FinishIfLastAsync(ClusterNodeRun run, CancellationToken cancellationToken)
     {
-        var rows = await store.PartitionsAsync(run.Run.RunId, cancellationToken).ConfigureAwait(false);
-        if (rows.Any(r => r.State != ClusterStates.Committed) || !await store.TransitionAsync(run.Run.RunId, ClusterStates.Running, ClusterStates.Finishing, null, cancellationToken).ConfigureAwait(false))
+        // A count after each commit: reading every partition's row each time would cost quadratic time in a run.
+        if (await store.UncommittedAsync(run.Run.RunId, cancellationToken).ConfigureAwait(false) > 0
+            || !await store.TransitionAsync(run.Run.RunId, ClusterStates.Running, ClusterStates.Finishing, null, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
+
+        var rows = await store.PartitionsAsync(run.Run.RunId, cancellationToken).ConfigureAwait(false);
 
         try
         {

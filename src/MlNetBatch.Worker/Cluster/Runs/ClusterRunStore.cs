@@ -154,6 +154,15 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    /// <summary>How many partitions of <paramref name="runId"/> are not committed yet.</summary>
+    public async Task<long> UncommittedAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"SELECT count(*) FROM {_partitions} WHERE cluster = @cluster AND run_id = @run AND state <> 'committed'");
+        Add(command, ("cluster", cluster), ("run", runId));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>Each partition of <paramref name="runId"/>: its state, owner, committing node and record.</summary>
     public async Task<IReadOnlyList<ClusterPartitionRow>> PartitionsAsync(string runId, CancellationToken cancellationToken)
     {
