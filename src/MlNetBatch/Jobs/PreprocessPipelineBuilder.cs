@@ -39,22 +39,31 @@ public static class PreprocessPipelineBuilder
     internal static (ITransformer Transformer, IReadOnlyList<PreprocessStepPlan> Paths) Build(
         MLContext mlContext, IReadOnlyList<PreprocessStep> steps, IDataView source, BlockStageOptions stageOptions, ModelInputFolding? folding)
     {
+        var (transformer, paths, _) = Build(mlContext, steps, source, stageOptions, folding, stored: null);
+        return (transformer, paths);
+    }
+
+    /// <summary>
+    /// Builds the steps as the overload above does and returns what fitting learned; with <paramref name="stored"/>
+    /// (what an earlier build returned) the fits are taken from it and no data is read.
+    /// </summary>
+    internal static (ITransformer Transformer, IReadOnlyList<PreprocessStepPlan> Paths, FittedPreprocessing Fitted) Build(
+        MLContext mlContext, IReadOnlyList<PreprocessStep> steps, IDataView source, BlockStageOptions stageOptions, ModelInputFolding? folding, FittedPreprocessing? stored)
+    {
         long fitRows = 0;
-        foreach (var step in steps)
+        foreach (var step in steps.Where(s => stored is null && (FitsStockOnData(s) || !IsStock(s))))
         {
-            if (step.Transform.StartsWith("Normalize", StringComparison.OrdinalIgnoreCase) || !IsStock(step))
-            {
-                fitRows = Math.Max(fitRows, step.FitRows);
-            }
+            fitRows = Math.Max(fitRows, step.FitRows);
         }
 
         // Fitted step by step, each on the sample as the steps before it leave it, as an estimator chain would.
         IDataView sample = fitRows > 0 ? mlContext.Data.TakeRows(source, fitRows) : new EmptyDataView(source.Schema);
         var transformers = new List<ITransformer>();
         var paths = new List<PreprocessStepPlan>();
+        var learned = new FittedPreprocessing();
         for (var i = 0; i < steps.Count; i++)
         {
-            var (estimator, path) = Create(mlContext, steps, i, sample.Schema, stageOptions, folding);
+            var (estimator, path) = Create(mlContext, steps, i, sample.Schema, stageOptions, folding, stored?.BlockFit(i));
             if (estimator is null)
             {
                 // Folded into the model's input: the stage never runs, and the steps after it never see its column.
@@ -62,14 +71,38 @@ public static class PreprocessPipelineBuilder
                 continue;
             }
 
-            var transformer = estimator.Fit(sample);
+            var loaded = stored?.LoadTransformer(mlContext, i);
+            var transformer = loaded ?? estimator.Fit(sample);
             transformers.Add(transformer);
-            paths.Add(transformer is BlockTransformer { BlockTransform: IFittedBlockTransform fitted } ? path with { FittedState = fitted.FittedState } : path);
+            var fit = (transformer as BlockTransformer)?.BlockTransform is IFittedBlockTransform fitted ? fitted.SaveFit() : null;
+            if (stored is not null && ((fit is not null && stored.BlockFit(i) is null) || (FitsStockOnData(steps[i]) && loaded is null)))
+            {
+                // Fitting here, on no data, would score with parameters no other node has.
+                throw new MlNetBatchException($"Preprocess step {i + 1} ('{steps[i].Transform}') has no stored fit: the job's preprocessing changed since the run was planned.");
+            }
+
+            if (transformer is BlockTransformer { BlockTransform: IFittedBlockTransform withState })
+            {
+                path = path with { FittedState = withState.FittedState };
+            }
+
+            if (fit is not null)
+            {
+                learned.AddBlockFit(i, fit);
+            }
+            else if (FitsStockOnData(steps[i]))
+            {
+                learned.AddTransformer(mlContext, i, transformer, sample.Schema);
+            }
+
+            paths.Add(path);
             sample = transformer is BlockTransformer block ? block.TransformSample(sample) : transformer.Transform(sample);
         }
 
-        return (new TransformerChain<ITransformer>([.. transformers]), paths);
+        return (new TransformerChain<ITransformer>([.. transformers]), paths, learned);
     }
+
+    private static bool FitsStockOnData(PreprocessStep step) => step.Transform.StartsWith("Normalize", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Problems with one step's settings, as messages (empty when the step is valid).</summary>
     public static IEnumerable<string> Validate(PreprocessStep step)
@@ -135,7 +168,7 @@ public static class PreprocessPipelineBuilder
 
     /// <summary>The estimator of step <paramref name="index"/> and its path; no estimator when the step folds into the model.</summary>
     private static (IEstimator<ITransformer>? Estimator, PreprocessStepPlan Path) Create(
-        MLContext mlContext, IReadOnlyList<PreprocessStep> steps, int index, DataViewSchema schema, BlockStageOptions stageOptions, ModelInputFolding? folding)
+        MLContext mlContext, IReadOnlyList<PreprocessStep> steps, int index, DataViewSchema schema, BlockStageOptions stageOptions, ModelInputFolding? folding, System.Text.Json.Nodes.JsonNode? storedFit)
     {
         var step = steps[index];
         var problems = Validate(step).ToList();
@@ -150,6 +183,11 @@ public static class PreprocessPipelineBuilder
         }
 
         var transform = registration.Create(step);
+        if (storedFit is not null && transform is IFittedBlockTransform fittable)
+        {
+            transform = fittable.LoadFit(storedFit);
+        }
+
         // Asked before the block path is checked, since a folded stage never maps a block: the scorer packs its columns.
         if (transform is ICanFoldIntoModelInput foldable && folding?.TryFold(foldable, steps.Skip(index + 1)) is { } input)
         {

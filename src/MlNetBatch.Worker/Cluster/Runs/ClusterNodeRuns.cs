@@ -9,7 +9,7 @@ namespace MlNetBatch.Worker.Cluster.Runs;
 /// The cluster runs this node takes part in, each planned and its model loaded once on this node; runs this node
 /// cannot score exactly as planned are refused once, with a line saying why, and left to the other nodes.
 /// </summary>
-internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, ILogger<ClusterNodeRuns> logger) : IDisposable
+internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, ClusterRunStore runStore, ILogger<ClusterNodeRuns> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ClusterNodeRun?>>> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _refused = new(StringComparer.Ordinal);
@@ -74,7 +74,9 @@ internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, ILog
 
         try
         {
-            var prepared = await runner.PrepareAsync(run.Job, job, cancellationToken).ConfigureAwait(false);
+            // Built from what the planner's fit learned, not fitted again: every node scores with its parameters.
+            var fitted = await runStore.FittedAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+            var prepared = await runner.PrepareAsync(run.Job, job, cancellationToken, fitted is null ? null : Pipeline.FittedPreprocessing.FromJson(fitted)).ConfigureAwait(false);
             var (store, outputs) = runner.LocateOutput(job, prepared);
             if (ClusterNodeRun.Mismatch(run, job, prepared, outputs) is { } mismatch)
             {

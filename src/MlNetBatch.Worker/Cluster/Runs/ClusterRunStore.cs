@@ -38,17 +38,17 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
     /// another run of the job is in progress, which the unique index on active runs decides.
     /// </summary>
     public async Task<bool> TryStartAsync(
-        ClusterRunRow run, IReadOnlyList<string> partitions, IReadOnlyDictionary<string, string> committed, CancellationToken cancellationToken)
+        ClusterRunRow run, string fitted, IReadOnlyList<string> partitions, IReadOnlyDictionary<string, string> committed, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using (var insert = new NpgsqlCommand(
-                $"INSERT INTO {_runs} (cluster, run_id, job, state, fingerprint, plan_hash, output, planned_by) VALUES (@cluster, @run, @job, 'running', @fingerprint, @plan, @output, @node)",
+                $"INSERT INTO {_runs} (cluster, run_id, job, state, fingerprint, plan_hash, output, planned_by, fitted) VALUES (@cluster, @run, @job, 'running', @fingerprint, @plan, @output, @node, @fitted)",
                 connection, transaction))
             {
-                Add(insert, ("cluster", cluster), ("run", run.RunId), ("job", run.Job), ("fingerprint", run.Fingerprint), ("plan", run.PlanHash), ("output", run.Output), ("node", run.PlannedBy));
+                Add(insert, ("cluster", cluster), ("run", run.RunId), ("job", run.Job), ("fingerprint", run.Fingerprint), ("plan", run.PlanHash), ("output", run.Output), ("node", run.PlannedBy), ("fitted", fitted));
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -188,6 +188,15 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
         Add(command, ("cluster", cluster), ("to", to), ("from", from), ("run", runId));
         command.Parameters.Add(new NpgsqlParameter<string?>("error", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = error });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>What the planner's preprocessing learned (<see cref="Pipeline.FittedPreprocessing"/> as JSON), stored with the run; null for none.</summary>
+    public async Task<string?> FittedAsync(string runId, CancellationToken cancellationToken)
+    {
+        // Read apart from the run's row: it may be large (a vocabulary), and rows are read on every poll.
+        await using var command = database.CreateCommand($"SELECT fitted FROM {_runs} WHERE cluster = @cluster AND run_id = @run");
+        Add(command, ("cluster", cluster), ("run", runId));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
     private async Task<IReadOnlyList<ClusterRunRow>> ReadRunsAsync(string where, CancellationToken cancellationToken, params (string Name, string Value)[] parameters)

@@ -34,7 +34,9 @@ internal static class ClusterWorkTables
                 started_at timestamptz NOT NULL DEFAULT now(),
                 ended_at timestamptz,
                 error text,
+                fitted text,
                 PRIMARY KEY (cluster, run_id));
+            ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS fitted text;
             CREATE UNIQUE INDEX IF NOT EXISTS {runs}_one_active ON {runs} (cluster, job) WHERE state IN ('running', 'finishing');
             CREATE TABLE IF NOT EXISTS {partitions} (
                 cluster text NOT NULL,

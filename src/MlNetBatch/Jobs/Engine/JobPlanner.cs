@@ -44,8 +44,11 @@ internal sealed class JobPlanner(
         }
     }
 
-    /// <summary>Readies the job to run; the caller owns (and disposes) the prepared model.</summary>
-    public async Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Readies the job to run; the caller owns (and disposes) the prepared model. With <paramref name="storedFit"/>
+    /// (what another node's preparation learned) the preprocessing is built from it rather than fitted again.
+    /// </summary>
+    public async Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken, FittedPreprocessing? storedFit = null)
     {
         var modelOptions = job.Model.Clone();
         modelOptions.ModelPath = paths.Resolve(job.Model.ModelPath);
@@ -107,13 +110,15 @@ internal sealed class JobPlanner(
 
         ITransformer preprocess;
         IReadOnlyList<PreprocessStepPlan> stepPaths;
+        FittedPreprocessing fitted;
         // Only an ONNX model's inputs can take a block stage folded into them.
         var foldable = model is OnnxJobModel onnxModel ? onnxModel.Model.Inputs.Select(i => i.Name).ToList() : [];
         var folding = new ModelInputFolding(modelOptions, foldable, job.Sink.Columns);
         try
         {
             var stageOptions = new BlockStageOptions { WorkerThreads = job.Execution.PreprocessThreads, PreserveOrder = job.Execution.PreserveRowOrder };
-            (preprocess, stepPaths) = PreprocessPipelineBuilder.Build(new MLContext(), [.. job.Preprocess.Select(s => s.WithFilesResolved(paths))], source.AsDataView(), stageOptions, folding);
+            (preprocess, stepPaths, fitted) = PreprocessPipelineBuilder.Build(
+                new MLContext(), [.. job.Preprocess.Select(s => s.WithFilesResolved(paths))], source.AsDataView(), stageOptions, folding, storedFit);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
         {
@@ -147,7 +152,7 @@ internal sealed class JobPlanner(
             var outputDirectory = ObjectLocation.Parse(paths.Resolve(job.Sink.Path));
             // A dry run refuses what the run would refuse.
             SinkPlacement.Check(outputDirectory, job.Source.AllPaths().Select(paths.Resolve).ToList(), source.Files);
-            return new PreparedJob(source, partitions, preprocess, model, outputColumns, outputDirectory) { PreprocessPaths = stepPaths };
+            return new PreparedJob(source, partitions, preprocess, model, outputColumns, outputDirectory) { PreprocessPaths = stepPaths, Fitted = fitted };
         }
         catch (Exception e) when (e is MlNetBatchException or ArgumentException or InvalidOperationException)
         {

@@ -17,6 +17,9 @@ internal sealed record PreparedJob(
     /// <summary>The path each preprocessing step takes, for <c>plan</c>.</summary>
     public IReadOnlyList<Pipeline.PreprocessStepPlan> PreprocessPaths { get; init; } = [];
 
+    /// <summary>What fitting the preprocessing learned, to store with a cluster run (<see cref="Pipeline.FittedPreprocessing"/>).</summary>
+    public Pipeline.FittedPreprocessing Fitted { get; init; } = new();
+
     /// <summary>What the preprocessing learned at plan time, step by step, for the settings hash.</summary>
     public IReadOnlyList<string> FittedStates => [.. PreprocessPaths.Select(p => p.FittedState).OfType<string>()];
 }

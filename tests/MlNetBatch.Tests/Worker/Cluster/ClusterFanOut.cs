@@ -35,6 +35,11 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
         var config = await TabularJobs.WriteConfigAsync(dir, Job, dir.Combine("in", "*.parquet"), dir.Combine("out"), leaseDuration: "00:00:20", shutdownGrace: "00:00:20");
         var fire = DateTime.Now + firesIn;
         var text = await File.ReadAllTextAsync(config);
+        // Two steps that learn from the data (their columns feed nothing): the run stores what they learned, for every node.
+        text = text.Replace("\"Preprocess\": [ ", $$"""
+                "Preprocess": [ { "Transform": "ReplaceMissingValues", "InputColumns": [ "{{TabularData.FeatureColumns[0]}}" ], "OutputColumn": "filled", "Replacement": "Mean", "FitRows": 1000 },
+                { "Transform": "NormalizeMinMax", "InputColumns": [ "{{TabularData.FeatureColumns[1]}}" ], "OutputColumn": "scaled", "FitRows": 1000 },
+                """, StringComparison.Ordinal);
         text = text.Replace("\"Execution\":", $"\"Schedule\": \"{fire.Second} {fire.Minute} {fire.Hour} * * ?\", \"Execution\":", StringComparison.Ordinal)
             .Replace("\"MlNetBatch\": {", $$"""
                 "MlNetBatch": { "Cluster": { "Enabled": true, "CheckInInterval": "00:00:01", "IdleWaitTime": "00:00:01", "PartitionClaimLifetime": "{{claimLifetime:c}}", "Parallelism": {{nodeParallelism}} },
@@ -66,6 +71,10 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
     /// <summary>The runs recorded in the database: id and state.</summary>
     public async Task<IReadOnlyList<(string RunId, string State)>> RunsAsync() =>
         await QueryAsync("SELECT run_id, state FROM qrtz_mlnetbatch_runs ORDER BY started_at", r => (r.GetString(0), r.GetString(1)));
+
+    /// <summary>What the run's planner stored of its preprocessing's fit, as JSON.</summary>
+    public async Task<string?> FittedAsync() =>
+        (await QueryAsync("SELECT fitted FROM qrtz_mlnetbatch_runs", r => r.IsDBNull(0) ? null : r.GetString(0))).Single();
 
     /// <summary>Each partition's state, owner, committing node and epoch.</summary>
     public async Task<IReadOnlyList<(string Partition, string State, string? Owner, string? CommittedBy, long Epoch)>> PartitionsAsync() =>

@@ -38,6 +38,12 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         job.AssertExactlyOnce();
         Assert.DoesNotContain("[ERR]", output);
         Assert.Contains("planned on this node: 50 of 50 partitions", output);
+        // The planner's fit, stored with the run: the mean (step 0) and ML.NET's saved normalizer (step 1), which the
+        // other nodes built their preprocessing from (a node without it refuses the run, and they committed partitions).
+        var fitted = System.Text.Json.Nodes.JsonNode.Parse(await job.FittedAsync() ?? "null")!.AsObject();
+        Assert.Equal(new[] { "0", "1" }, fitted.Select(p => p.Key).Order());
+        Assert.NotNull(fitted["0"]!["Block"]);
+        Assert.NotNull(fitted["1"]!["MlNet"]);
     }
 
     [Fact]

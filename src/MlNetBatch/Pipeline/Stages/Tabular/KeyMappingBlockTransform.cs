@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -80,6 +81,16 @@ public abstract class KeyMappingBlockTransform : IFittedBlockTransform
         var output = schema[OutputColumn].Index;
         var lookup = KeyLookupMapper.Create(schema, BlockColumns.InputIndex(schema, InputColumn, output), Vocabulary);
         return CreateMapper(lookup, output);
+    }
+
+    /// <inheritdoc />
+    public JsonNode? SaveFit() => Vocabulary is null ? null : new JsonArray([.. Vocabulary.Terms.Select(t => JsonValue.Create(t))]);
+
+    /// <inheritdoc />
+    public IBlockTransform LoadFit(JsonNode fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        return WithVocabulary(new KeyVocabulary([.. fit.AsArray().Select(t => t!.GetValue<string>())]));
     }
 
     /// <summary>The type of the output column.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetBatch.Data;
@@ -101,6 +102,16 @@ public sealed class ReplaceMissingValuesBlockTransform : IFittedBlockTransform
         }
 
         return new ReplaceMissingValuesBlockTransform(OutputColumn, InputColumn, Replacement, mean.Value);
+    }
+
+    /// <inheritdoc />
+    public JsonNode? SaveFit() => Replacement == MissingValueReplacement.Mean && Value is { } mean ? JsonValue.Create(mean) : null;
+
+    /// <inheritdoc />
+    public IBlockTransform LoadFit(JsonNode fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        return new ReplaceMissingValuesBlockTransform(OutputColumn, InputColumn, Replacement, fit.GetValue<double>());
     }
 
     /// <inheritdoc />
