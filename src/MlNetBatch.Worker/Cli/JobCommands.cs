@@ -19,6 +19,12 @@ internal static class JobCommands
             return WorkerCommandLine.Usage;
         }
 
+        if (await Cluster.Runs.ClusterRunGuard.RefusalAsync(host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(), name, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            await output.WriteLineAsync(refusal).ConfigureAwait(false);
+            return WorkerCommandLine.Failed;
+        }
+
         try
         {
             var summary = await host.Services.GetRequiredService<History.JobRunRecorder>().RunAsync(name, job, runOptions, cancellationToken).ConfigureAwait(false);

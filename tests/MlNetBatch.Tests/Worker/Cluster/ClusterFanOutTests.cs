@@ -123,6 +123,33 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     }
 
     [Fact]
+    public async Task A_command_line_run_of_a_job_the_cluster_is_running_is_refused_and_writes_nothing()
+    {
+        using var dir = new TempDirectory();
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 20, groups: 2, groupRows: 2_000, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5));
+        var workers = new List<WorkerProcess> { job.StartSlowWorker("node-0", TimeSpan.FromMilliseconds(250)) };
+        (int ExitCode, string Output) cli;
+        try
+        {
+            Assert.True(await job.WaitForClaimAsync("node-0", RunTimeout), "node-0 never claimed a partition: " + ClusterFanOut.Outputs(workers));
+            // The planner holds the output lease no longer: only the runs table can keep this run out.
+            cli = await WorkerProcess.RunAsync(dir.Path, job.Environment("cli"), "run", ClusterFanOut.Job, "--config", job.Config);
+            Assert.True(await job.WaitForRunEndAsync(workers, RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
+        }
+        finally
+        {
+            await StopAsync(workers);
+        }
+
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Matches($"Job '{ClusterFanOut.Job}': cluster '[^']+' is running it \\(run [^ ]+, planned by node-0\\) into the same output; nothing was run", cli.Output);
+        Assert.DoesNotContain("   at ", cli.Output);
+        Assert.Equal("succeeded", Assert.Single(await job.RunsAsync()).State);
+        Assert.All(await job.PartitionsAsync(), p => Assert.Equal("node-0", p.CommittedBy));
+        job.AssertExactlyOnce();
+    }
+
+    [Fact]
     public async Task A_late_worker_takes_work_and_a_terminated_worker_drains_and_leaves()
     {
         using var dir = new TempDirectory();
