@@ -54,11 +54,25 @@ internal sealed class BadRecordBudget(string job, ExecutionOptions options)
     /// <summary>The final judgement, once every partition is committed.</summary>
     public void Finish() => Check(BadRows, Interlocked.Read(ref _rows));
 
+    /// <summary>
+    /// The final judgement of a run whose partitions were scored apart (a cluster's nodes), on its totals: rows read
+    /// and bad rows over every committed partition.
+    /// </summary>
+    public static void Judge(string job, ExecutionOptions options, long rows, long badRows)
+    {
+        if (IsOver(options, badRows, rows))
+        {
+            throw new BadRecordLimitExceededException(job, badRows, options, first: null);
+        }
+    }
+
+    private static bool IsOver(ExecutionOptions options, long bad, long read) => bad > Math.Max(options.MaxBadRecords, (long)(options.MaxBadRecordRatio * read));
+
     private void Check(long bad, long read)
     {
-        if (bad > Math.Max(options.MaxBadRecords, (long)(options.MaxBadRecordRatio * read)))
+        if (IsOver(options, bad, read))
         {
-            throw new BadRecordLimitExceededException(job, bad, options, _first!);
+            throw new BadRecordLimitExceededException(job, bad, options, _first);
         }
     }
 }

@@ -6,18 +6,28 @@ namespace MlNetBatch.Worker.Cluster.Runs;
 /// How long this node may still trust its claim on a partition: renewed from the moment it is claimed, lost when a
 /// renewal finds it taken over, or run out when renewals stop (a paused process, a lost database).
 /// </summary>
-internal sealed class ClaimHold(PartitionClaim claim, TimeSpan lifetime)
+/// <remarks>
+/// Times are those at which the claim or renewal was <em>asked</em> for: the database counts the lifetime from its
+/// update, which comes after that, so a node paused between the update and reading the answer trusts its claim no longer
+/// than the database keeps it.
+/// </remarks>
+internal sealed class ClaimHold(PartitionClaim claim, TimeSpan lifetime, long askedAt)
 {
-    private long _confirmedAt = Stopwatch.GetTimestamp();
+    private long _confirmedAt = askedAt;
     private volatile string? _lostReason;
+    private volatile bool _committed;
 
     public PartitionClaim Claim => claim;
 
     /// <summary>Set once the partition is committed: a renewal that misses it then is no loss.</summary>
-    public bool Committed { get; set; }
+    public bool Committed
+    {
+        get => _committed;
+        set => _committed = value;
+    }
 
-    /// <summary>The database renewed the claim just now.</summary>
-    public void Renewed() => Interlocked.Exchange(ref _confirmedAt, Stopwatch.GetTimestamp());
+    /// <summary>The database renewed the claim in answer to a renewal asked for at <paramref name="askedAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void Renewed(long askedAt) => Interlocked.Exchange(ref _confirmedAt, askedAt);
 
     /// <summary>The claim is no longer this node's.</summary>
     public void Lost(string reason) => _lostReason = reason;

@@ -35,7 +35,7 @@ internal sealed class ClusterJobRuns(
             try
             {
                 current = await store.RunAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
-                if (current?.State == ClusterStates.Running)
+                if (current?.State is ClusterStates.Running or ClusterStates.Finishing)
                 {
                     await FinishIfStalledAsync(current, stopToken).ConfigureAwait(false);
                 }
@@ -71,10 +71,33 @@ internal sealed class ClusterJobRuns(
 
     /// <summary>
     /// Finishes a run whose partitions are all committed but that no node finished (its last committer lost the
-    /// database, or died, between its commit and the finish).
+    /// database, or died, between its commit and the finish), or whose finish was left half done.
     /// </summary>
     private async Task FinishIfStalledAsync(ClusterRunRow run, CancellationToken stopToken)
     {
+        try
+        {
+            await TryFinishStalledAsync(run, stopToken).ConfigureAwait(false);
+        }
+        catch (MlNetBatchException e)
+        {
+            // This node could not prepare the run (an outage, a model download): the others may, or this one later.
+            logger.LogWarning("Job {Job}: cluster run {ClusterRun} cannot be finished from this node now ({Reason}); will try again", run.Job, run.RunId, e.Message);
+        }
+    }
+
+    private async Task TryFinishStalledAsync(ClusterRunRow run, CancellationToken stopToken)
+    {
+        if (run.State == ClusterStates.Finishing)
+        {
+            if (await nodeRuns.GetAsync(run, stopToken).ConfigureAwait(false) is { } finishing)
+            {
+                await finisher.TakeOverStalledFinishAsync(finishing, options.Value.PartitionClaimLifetime, stopToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         if (await store.UncommittedAsync(run.RunId, CancellationToken.None).ConfigureAwait(false) > 0 || await nodeRuns.GetAsync(run, stopToken).ConfigureAwait(false) is not { } nodeRun)
         {
             return;

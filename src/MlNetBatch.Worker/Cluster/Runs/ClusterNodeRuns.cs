@@ -13,10 +13,24 @@ internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, Clus
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ClusterNodeRun?>>> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTime> _retryAt = new(StringComparer.Ordinal);
     private TaskCompletionSource _adopted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The runs this node does not score.</summary>
-    public IReadOnlyCollection<string> Refused => (IReadOnlyCollection<string>)_refused.Keys;
+    /// <summary>How long a run whose preparation failed (storage, a model download) waits before this node tries again.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The runs this node does not score: refused for good (it would not write what the planner planned), or, for
+    /// <see cref="RetryAfter"/>, one whose preparation failed, since such failures may pass (an outage).
+    /// </summary>
+    public IReadOnlyCollection<string> Excluded
+    {
+        get
+        {
+            var now = DateTime.UtcNow;
+            return [.. _refused.Keys, .. _retryAt.Where(r => r.Value > now).Select(r => r.Key)];
+        }
+    }
 
     /// <summary>
     /// Takes the planner's own preparation of a run: the planning node scores with exactly what it planned, and its
@@ -43,10 +57,15 @@ internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, Clus
         {
             return await prepared.Value.ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
-            // Not kept: a preparation cut short (a stop, a storage outage) is tried again on the next claim.
+            // Not kept: a preparation cut short (a stop, a storage outage) is tried again, after a while unless stopped.
             _runs.TryRemove(KeyValuePair.Create(run.RunId, prepared));
+            if (e is not OperationCanceledException)
+            {
+                _retryAt[run.RunId] = DateTime.UtcNow + RetryAfter;
+            }
+
             throw;
         }
     }
@@ -72,24 +91,31 @@ internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, Clus
             return Refuse(run, "the job is not defined in this node's configuration");
         }
 
-        try
+        // Built from what the planner's fit learned, not fitted again: every node scores with its parameters.
+        Pipeline.FittedPreprocessing? storedFit = null;
+        if (await runStore.FittedAsync(run.RunId, cancellationToken).ConfigureAwait(false) is { } fitted)
         {
-            // Built from what the planner's fit learned, not fitted again: every node scores with its parameters.
-            var fitted = await runStore.FittedAsync(run.RunId, cancellationToken).ConfigureAwait(false);
-            var prepared = await runner.PrepareAsync(run.Job, job, cancellationToken, fitted is null ? null : Pipeline.FittedPreprocessing.FromJson(fitted)).ConfigureAwait(false);
-            var (store, outputs) = runner.LocateOutput(job, prepared);
-            if (ClusterNodeRun.Mismatch(run, job, prepared, outputs) is { } mismatch)
+            try
             {
-                prepared.Model.Dispose();
-                return Refuse(run, mismatch);
+                storedFit = Pipeline.FittedPreprocessing.FromJson(fitted);
             }
+            catch (System.Text.Json.JsonException e)
+            {
+                return Refuse(run, $"the preprocessing fit stored with the run cannot be read ({e.Message})");
+            }
+        }
 
-            return new ClusterNodeRun(run, job, prepared, store, outputs);
-        }
-        catch (MlNetBatchException e)
+        // Other failures (listing, a model download) may pass: thrown, and tried again after RetryAfter.
+        var prepared = await runner.PrepareAsync(run.Job, job, cancellationToken, storedFit).ConfigureAwait(false);
+        var (store, outputs) = runner.LocateOutput(job, prepared);
+        if (ClusterNodeRun.Mismatch(run, job, prepared, outputs) is { } mismatch)
         {
-            return Refuse(run, e.Message);
+            prepared.Model.Dispose();
+            return Refuse(run, mismatch);
         }
+
+        _retryAt.TryRemove(run.RunId, out _);
+        return new ClusterNodeRun(run, job, prepared, store, outputs);
     }
 
     private ClusterNodeRun? Refuse(ClusterRunRow run, string reason)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,15 +35,17 @@ internal sealed class ClusterPartitionWorker(
         {
             tasks.RemoveAll(t => t.IsCompleted);
             PartitionClaim? claim = null;
+            var askedAt = Stopwatch.GetTimestamp();
             if (tasks.Count < _options.Parallelism && await PrepareActiveRunsAsync(stoppingToken).ConfigureAwait(false))
             {
-                claim = await TryAsync(() => store.ClaimAsync(node, runs.Refused, _options.PartitionClaimLifetime, stoppingToken), "claim a partition", stoppingToken).ConfigureAwait(false);
+                askedAt = Stopwatch.GetTimestamp();
+                claim = await TryAsync(() => store.ClaimAsync(node, runs.Excluded, _options.PartitionClaimLifetime, stoppingToken), "claim a partition", stoppingToken).ConfigureAwait(false);
             }
 
             if (claim is not null)
             {
                 // Held, and renewed, from this moment: preparing the run on a node that just joined takes seconds.
-                var hold = new ClaimHold(claim, _options.PartitionClaimLifetime);
+                var hold = new ClaimHold(claim, _options.PartitionClaimLifetime, askedAt);
                 _inFlight[claim] = (hold, TimeSpan.Zero);
                 tasks.Add(Task.Run(() => ScoreAsync(hold, node, abandon.Token), CancellationToken.None));
                 continue;
@@ -120,12 +123,18 @@ internal sealed class ClusterPartitionWorker(
         {
             var reason = $"partition {claim.PartitionId} failed: {FailureCause.ForUser(e).Message}";
             logger.LogError("Job {Job}: {Reason}", claim.Job, reason);
-            await TryAsync(() => store.EndClaimAsync(claim, ClusterStates.Failed, node, null, reason, CancellationToken.None), "record a failed partition", CancellationToken.None).ConfigureAwait(false);
-            await TryAsync(async () => { await finisher.FailAsync(run, reason, CancellationToken.None).ConfigureAwait(false); return true; }, "fail the run", CancellationToken.None).ConfigureAwait(false);
+            // Only a node that still holds the partition may fail the run: a zombie's failure (its upload aborted while
+            // it was paused) is not the partition's, and another node is scoring it.
+            if (await TryAsync(() => store.EndClaimAsync(claim, ClusterStates.Failed, node, null, reason, CancellationToken.None), "record a failed partition", CancellationToken.None).ConfigureAwait(false))
+            {
+                await TryAsync(async () => { await finisher.FailAsync(run, reason, CancellationToken.None).ConfigureAwait(false); return true; }, "fail the run", CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception e)
         {
-            logger.LogError("Job {Job}: partition {Partition} could not be started on this node: {Reason}", claim.Job, claim.PartitionId, FailureCause.ForUser(e).Message);
+            // Handed back at once: another node (or this one, at its next claim) scores it rather than waiting for the claim to run out.
+            logger.LogError("Job {Job}: partition {Partition} could not be started on this node: {Reason}; it is handed back to the cluster", claim.Job, claim.PartitionId, FailureCause.ForUser(e).Message);
+            await TryAsync(() => store.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None), "hand back a partition", CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
@@ -142,7 +151,8 @@ internal sealed class ClusterPartitionWorker(
             {
                 await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
                 var claims = _inFlight.Keys.ToList();
-                var held = await store.RenewAsync(claims, cancellationToken).ConfigureAwait(false);
+                var askedAt = Stopwatch.GetTimestamp();
+                var held = await store.RenewAsync(claims, _options.PartitionClaimLifetime, cancellationToken).ConfigureAwait(false);
                 foreach (var claim in claims)
                 {
                     if (!_inFlight.TryGetValue(claim, out var inFlight))
@@ -152,11 +162,11 @@ internal sealed class ClusterPartitionWorker(
 
                     if (held.Contains(claim))
                     {
-                        inFlight.Hold.Renewed();
+                        inFlight.Hold.Renewed(askedAt);
                     }
                     else if (!inFlight.Hold.Committed)
                     {
-                        inFlight.Hold.Lost($"another node took it over after epoch {claim.Epoch}");
+                        inFlight.Hold.Lost($"another node took it over after epoch {claim.Epoch}, or its run ended");
                     }
                 }
             }
@@ -179,11 +189,16 @@ internal sealed class ClusterPartitionWorker(
     private async Task<bool> PrepareActiveRunsAsync(CancellationToken cancellationToken)
     {
         var active = await TryAsync(() => store.ActiveRunsAsync(cancellationToken), "list the runs in progress", cancellationToken).ConfigureAwait(false);
-        foreach (var run in active?.Where(r => r.State == ClusterStates.Running && !runs.Refused.Contains(r.RunId)) ?? [])
+        foreach (var run in active?.Where(r => r.State == ClusterStates.Running && !runs.Excluded.Contains(r.RunId)) ?? [])
         {
             try
             {
                 await runs.GetAsync(run, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: the drain of what is in flight comes next.
+                return false;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -7,12 +7,15 @@ using MlNetBatch.Jobs.Engine;
 namespace MlNetBatch.Worker.Cluster.Runs;
 
 /// <summary>
-/// Ends a cluster run on whichever node commits its last partition (or fails one): folds the partitions' commit
-/// records from the database into the output's manifest and, when all are in and within the bad-record limits,
-/// writes <c>_SUCCESS</c>. The transition out of <c>running</c> is conditional, so exactly one node ends a run.
+/// Ends a cluster run on whichever node commits its last partition (or fails one): judges the run's bad rows over all
+/// its partitions, folds the partitions' commit records from the database into the output's manifest and, when all are
+/// in, writes <c>_SUCCESS</c>. The transition out of <c>running</c> is conditional, so one node finishes a run at a
+/// time; a finish left half done (its node died or lost the database) is taken over once it is stale.
 /// </summary>
 internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store, ILogger<ClusterRunFinisher> logger)
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>Finishes <paramref name="run"/> when every partition is committed and no other node is finishing it.</summary>
     public async Task FinishIfLastAsync(ClusterNodeRun run, CancellationToken cancellationToken)
     {
@@ -23,38 +26,87 @@ internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store
             return;
         }
 
-        var rows = await store.PartitionsAsync(run.Run.RunId, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(run).ConfigureAwait(false);
+    }
 
+    /// <summary>Finishes <paramref name="run"/> when the node that began its finish has not been heard of for <paramref name="stale"/>.</summary>
+    public async Task TakeOverStalledFinishAsync(ClusterNodeRun run, TimeSpan stale, CancellationToken cancellationToken)
+    {
+        if (await store.TryTakeOverFinishAsync(run.Run.RunId, stale, cancellationToken).ConfigureAwait(false))
+        {
+            logger.LogWarning("Job {Job}: the finish of cluster run {ClusterRun} was left half done; finishing it on this node", run.Run.Job, run.Run.RunId);
+            await FinishAsync(run).ConfigureAwait(false);
+        }
+    }
+
+    // Not cancelled by a stop: a finish is short, and one cut off is taken over only after it is stale.
+    private async Task FinishAsync(ClusterNodeRun run)
+    {
+        var rows = await store.PartitionsAsync(run.Run.RunId, CancellationToken.None).ConfigureAwait(false);
+        var records = Records(rows);
+        string? failure = null;
         try
         {
-            var records = await FoldAsync(run, rows, complete: true, cancellationToken).ConfigureAwait(false);
-            var budget = new BadRecordBudget(run.Run.Job, run.Job.Execution);
-            budget.CommitRows(records.Sum(r => r.RowsIn), records.Sum(r => r.BadRows));
-            budget.Finish();
-            await store.TransitionAsync(run.Run.RunId, ClusterStates.Finishing, ClusterStates.Succeeded, null, CancellationToken.None).ConfigureAwait(false);
-            logger.LogInformation("Job {Job}: cluster run {ClusterRun} finished on this node: {Partitions} partitions, {Rows} rows out; _SUCCESS written",
-                run.Run.Job, run.Run.RunId, rows.Count, records.Sum(r => r.RowsOut));
+            // Judged before anything is written: a run over its limits must not leave a _SUCCESS behind.
+            BadRecordBudget.Judge(run.Run.Job, run.Job.Execution, records.Sum(r => r.RowsIn), records.Sum(r => r.BadRows));
+            await FoldAsync(run, rows, complete: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OutputLeasedException e)
+        {
+            // Another process holds the output just now: the run stays finishing, and is taken over once stale.
+            logger.LogWarning("Job {Job}: cluster run {ClusterRun} cannot be finished yet: {Reason}", run.Run.Job, run.Run.RunId, e.Message);
+            return;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var reason = FailureCause.ForUser(e).Message;
-            logger.LogError("Job {Job}: cluster run {ClusterRun} could not be finished: {Reason}", run.Run.Job, run.Run.RunId, reason);
-            await store.TransitionAsync(run.Run.RunId, ClusterStates.Finishing, ClusterStates.Failed, reason, CancellationToken.None).ConfigureAwait(false);
+            failure = FailureCause.ForUser(e).Message;
+            logger.LogError("Job {Job}: cluster run {ClusterRun} could not be finished: {Reason}", run.Run.Job, run.Run.RunId, failure);
+            if (e is BadRecordLimitExceededException)
+            {
+                await TryFoldIncompleteAsync(run, rows).ConfigureAwait(false);
+            }
+        }
+
+        // The outcome is on storage now (or the failure is known): the database must say so, however long it is away.
+        var to = failure is null ? ClusterStates.Succeeded : ClusterStates.Failed;
+        while (true)
+        {
+            try
+            {
+                await store.TransitionAsync(run.Run.RunId, ClusterStates.Finishing, to, failure, CancellationToken.None).ConfigureAwait(false);
+                break;
+            }
+            catch (Npgsql.NpgsqlException e)
+            {
+                logger.LogWarning("Job {Job}: cluster run {ClusterRun} is {State} but the database cannot be told yet ({Reason}); will try again", run.Run.Job, run.Run.RunId, to, e.Message);
+                await Task.Delay(RetryDelay).ConfigureAwait(false);
+            }
+        }
+
+        if (failure is null)
+        {
+            logger.LogInformation("Job {Job}: cluster run {ClusterRun} finished on this node: {Partitions} partitions, {Rows} rows out; _SUCCESS written",
+                run.Run.Job, run.Run.RunId, rows.Count, records.Sum(r => r.RowsOut));
         }
     }
 
     /// <summary>Fails <paramref name="run"/> for <paramref name="reason"/>, keeping in the manifest what was committed so that the next run resumes.</summary>
     public async Task FailAsync(ClusterNodeRun run, string reason, CancellationToken cancellationToken)
     {
-        if (!await store.TransitionAsync(run.Run.RunId, ClusterStates.Running, ClusterStates.Failed, reason, cancellationToken).ConfigureAwait(false))
+        if (await store.TransitionAsync(run.Run.RunId, ClusterStates.Running, ClusterStates.Failed, reason, cancellationToken).ConfigureAwait(false))
         {
-            return;
+            await TryFoldIncompleteAsync(run, await store.PartitionsAsync(run.Run.RunId, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
+    }
 
+    private static List<CommittedPartition> Records(IEnumerable<ClusterPartitionRow> rows) =>
+        [.. rows.Where(r => r is { State: ClusterStates.Committed, Record: not null }).Select(r => JsonSerializer.Deserialize<CommittedPartition>(r.Record!)!)];
+
+    private async Task TryFoldIncompleteAsync(ClusterNodeRun run, IReadOnlyList<ClusterPartitionRow> rows)
+    {
         try
         {
-            var rows = await store.PartitionsAsync(run.Run.RunId, cancellationToken).ConfigureAwait(false);
-            await FoldAsync(run, rows, complete: false, cancellationToken).ConfigureAwait(false);
+            await FoldAsync(run, rows, complete: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is MlNetBatchException or IOException or Npgsql.NpgsqlException)
         {
@@ -63,17 +115,14 @@ internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store
         }
     }
 
-    private async Task<IReadOnlyList<CommittedPartition>> FoldAsync(ClusterNodeRun run, IReadOnlyList<ClusterPartitionRow> rows, bool complete, CancellationToken cancellationToken)
+    private async Task FoldAsync(ClusterNodeRun run, IReadOnlyList<ClusterPartitionRow> rows, bool complete, CancellationToken cancellationToken)
     {
         // The output lease keeps a run of another worker outside the cluster from writing the manifest meanwhile.
         await using var session = await runner.OpenOutputAsync(
             run.Run.Job, run.Job, run.Prepared, new JobRunOptions { RunId = run.Run.RunId }, prepareDirectory: false, cancellationToken).ConfigureAwait(false);
-        var records = new List<CommittedPartition>();
         foreach (var row in rows.Where(r => r is { State: ClusterStates.Committed, Record: not null }))
         {
-            var entry = JsonSerializer.Deserialize<CommittedPartition>(row.Record!)!;
-            records.Add(entry);
-            await session.CommitLog.RecordAsync(run.Partition(row.PartitionId), entry, cancellationToken).ConfigureAwait(false);
+            await session.CommitLog.RecordAsync(run.Partition(row.PartitionId), JsonSerializer.Deserialize<CommittedPartition>(row.Record!)!, cancellationToken).ConfigureAwait(false);
         }
 
         if (complete)
@@ -84,7 +133,5 @@ internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store
         {
             await session.CommitLog.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        return records;
     }
 }

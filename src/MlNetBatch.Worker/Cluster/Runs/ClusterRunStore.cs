@@ -86,10 +86,10 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
                 SELECT p.run_id, p.partition_id, r.job FROM {_partitions} p
                 JOIN {_runs} r ON r.cluster = p.cluster AND r.run_id = p.run_id AND r.state = 'running'
                 WHERE p.cluster = @cluster AND NOT (p.run_id = ANY(@excluded))
-                  AND (p.state = 'pending' OR (p.state = 'claimed' AND p.heartbeat_at < now() - @lifetime))
+                  AND (p.state = 'pending' OR (p.state = 'claimed' AND p.expires_at < now()))
                 ORDER BY r.started_at, p.ordinal
                 LIMIT 1 FOR UPDATE OF p SKIP LOCKED)
-            UPDATE {_partitions} p SET state = 'claimed', owner = @node, epoch = p.epoch + 1, heartbeat_at = now(),
+            UPDATE {_partitions} p SET state = 'claimed', owner = @node, epoch = p.epoch + 1, heartbeat_at = now(), expires_at = now() + @lifetime,
                 previous_owner = CASE WHEN p.state = 'claimed' THEN p.owner END
             FROM next WHERE p.cluster = @cluster AND p.run_id = next.run_id AND p.partition_id = next.partition_id
             RETURNING p.run_id, next.job, p.partition_id, p.epoch, p.previous_owner
@@ -103,8 +103,11 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
             : null;
     }
 
-    /// <summary>Renews <paramref name="claims"/>; returns those still held (the others were taken over or ended).</summary>
-    public async Task<IReadOnlySet<PartitionClaim>> RenewAsync(IReadOnlyCollection<PartitionClaim> claims, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renews <paramref name="claims"/> for <paramref name="lifetime"/>; returns those still held (the others were taken
+    /// over, ended, or belong to a run that is no longer running: a failed run's partitions publish nothing more).
+    /// </summary>
+    public async Task<IReadOnlySet<PartitionClaim>> RenewAsync(IReadOnlyCollection<PartitionClaim> claims, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var held = new HashSet<PartitionClaim>();
         if (claims.Count == 0)
@@ -113,12 +116,14 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
         }
 
         await using var command = database.CreateCommand($"""
-            UPDATE {_partitions} p SET heartbeat_at = now()
-            FROM unnest(@runs, @ids, @epochs) AS c(run_id, partition_id, epoch)
+            UPDATE {_partitions} p SET heartbeat_at = now(), expires_at = now() + @lifetime
+            FROM unnest(@runs, @ids, @epochs) AS c(run_id, partition_id, epoch), {_runs} r
             WHERE p.cluster = @cluster AND p.run_id = c.run_id AND p.partition_id = c.partition_id AND p.epoch = c.epoch AND p.state = 'claimed'
+              AND r.cluster = p.cluster AND r.run_id = p.run_id AND r.state = 'running'
             RETURNING p.run_id, p.partition_id
             """);
         Add(command, ("cluster", cluster));
+        command.Parameters.AddWithValue("lifetime", lifetime);
         command.Parameters.AddWithValue("runs", claims.Select(c => c.RunId).ToArray());
         command.Parameters.AddWithValue("ids", claims.Select(c => c.PartitionId).ToArray());
         command.Parameters.AddWithValue("epochs", claims.Select(c => c.Epoch).ToArray());
@@ -137,7 +142,8 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
 
     /// <summary>
     /// Ends <paramref name="claim"/> as <paramref name="state"/> (committed with its record, failed, or pending again);
-    /// false when its epoch is no longer the partition's. A commit repeated after its answer was lost is taken again.
+    /// false when its epoch is no longer the partition's, or, for a commit, when the run is no longer running. A commit
+    /// repeated after its answer was lost is taken again.
     /// </summary>
     public async Task<bool> EndClaimAsync(PartitionClaim claim, string state, string node, string? record, string? error, CancellationToken cancellationToken)
     {
@@ -145,7 +151,9 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
             UPDATE {_partitions} SET state = @state, record = COALESCE(@record::jsonb, record), committed_by = CASE WHEN @state = 'committed' THEN @node ELSE committed_by END,
                 owner = CASE WHEN @state = 'pending' THEN NULL ELSE owner END, error = @error
             WHERE cluster = @cluster AND run_id = @run AND partition_id = @id AND epoch = @epoch
-              AND (state = 'claimed' OR (state = @state AND state = 'committed' AND committed_by = @node))
+              AND ((state = 'claimed' AND (@state <> 'committed' OR EXISTS (
+                        SELECT 1 FROM {_runs} r WHERE r.cluster = @cluster AND r.run_id = @run AND r.state = 'running')))
+                OR (state = @state AND state = 'committed' AND committed_by = @node))
             """);
         Add(command, ("cluster", cluster), ("state", state), ("node", node), ("run", claim.RunId), ("id", claim.PartitionId));
         command.Parameters.AddWithValue("epoch", claim.Epoch);
@@ -184,9 +192,27 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
     public async Task<bool> TransitionAsync(string runId, string from, string to, string? error, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            $"UPDATE {_runs} SET state = @to, error = COALESCE(@error, error), ended_at = CASE WHEN @to IN ('succeeded', 'failed') THEN now() END WHERE cluster = @cluster AND run_id = @run AND state = @from");
+            $"""
+            UPDATE {_runs} SET state = @to, error = COALESCE(@error, error), ended_at = CASE WHEN @to IN ('succeeded', 'failed') THEN now() END,
+                finishing_at = CASE WHEN @to = 'finishing' THEN now() ELSE finishing_at END
+            WHERE cluster = @cluster AND run_id = @run AND state = @from
+            """);
         Add(command, ("cluster", cluster), ("to", to), ("from", from), ("run", runId));
         command.Parameters.Add(new NpgsqlParameter<string?>("error", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = error });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>
+    /// Takes over the finish of <paramref name="runId"/> when the node finishing it has not been heard of for
+    /// <paramref name="stale"/> (it died or lost the database mid-finish); false otherwise. Folding again is safe: it
+    /// records the same commit records, under the output lease.
+    /// </summary>
+    public async Task<bool> TryTakeOverFinishAsync(string runId, TimeSpan stale, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"UPDATE {_runs} SET finishing_at = now() WHERE cluster = @cluster AND run_id = @run AND state = 'finishing' AND finishing_at < now() - @stale");
+        Add(command, ("cluster", cluster), ("run", runId));
+        command.Parameters.AddWithValue("stale", stale);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 

@@ -35,8 +35,8 @@ internal static class ClusterWorkTables
                 ended_at timestamptz,
                 error text,
                 fitted text,
+                finishing_at timestamptz,
                 PRIMARY KEY (cluster, run_id));
-            ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS fitted text;
             CREATE UNIQUE INDEX IF NOT EXISTS {runs}_one_active ON {runs} (cluster, job) WHERE state IN ('running', 'finishing');
             CREATE TABLE IF NOT EXISTS {partitions} (
                 cluster text NOT NULL,
@@ -48,6 +48,7 @@ internal static class ClusterWorkTables
                 previous_owner text,
                 epoch bigint NOT NULL DEFAULT 0,
                 heartbeat_at timestamptz,
+                expires_at timestamptz,
                 record jsonb,
                 committed_by text,
                 error text,

@@ -33,9 +33,11 @@ internal sealed class FencedPartitionCommit(ClusterNodeRun run, ClaimHold hold, 
         var claim = hold.Claim;
         var record = JsonSerializer.Serialize(entry);
         bool taken;
+        ThrowIfFenced(claim.Job);
         while (true)
         {
-            ThrowIfFenced(claim.Job);
+            // Retries ask the database alone, whose epoch check decides: a commit that landed but whose answer was lost
+            // makes the next renewal miss the claim, and checking the hold here would call that commit lost.
             try
             {
                 taken = await store.EndClaimAsync(claim, ClusterStates.Committed, node, record, error: null, cancellationToken).ConfigureAwait(false);
@@ -43,8 +45,8 @@ internal sealed class FencedPartitionCommit(ClusterNodeRun run, ClaimHold hold, 
             }
             catch (Npgsql.NpgsqlException) when (!cancellationToken.IsCancellationRequested)
             {
-                // The database is restarting or out of reach: the files are published, so the commit is tried again
-                // for as long as the claim lasts; after that another node scores the partition again.
+                // The database is restarting or out of reach: the files are published, so the commit is tried again;
+                // once another node has claimed the partition (after the claim ran out) the epoch refuses it.
                 await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -123,7 +123,9 @@ internal sealed class JobPlanner(
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
         {
             model.Dispose();
-            throw new JobFailedException(jobName, $"preprocessing does not fit the source's columns ({string.Join(", ", source.Columns)}): {e.Message}", e);
+            throw new JobFailedException(jobName, storedFit is null
+                ? $"preprocessing does not fit the source's columns ({string.Join(", ", source.Columns)}): {e.Message}"
+                : $"preprocessing cannot be built from the fit stored with the cluster run: {e.Message}", e);
         }
 
         if (folding.FoldedInputs.Count > 0 && model is OnnxJobModel folded)
