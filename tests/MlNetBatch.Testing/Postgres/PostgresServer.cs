@@ -11,6 +11,13 @@ namespace MlNetBatch.Testing.Postgres;
 /// a cluster made by <c>initdb</c> in a scratch folder, started by <c>pg_ctl</c> on 127.0.0.1 and a free port, with
 /// <c>fsync</c> off, and stopped and removed when disposed — also when the test process exits first.
 /// </summary>
+/// <remarks>
+/// <c>synchronous_commit</c> stays on, as on a default server: a commit is acknowledged once its WAL is written, so
+/// it survives <see cref="StopServerAsync"/> (an immediate stop is a crash of the server; with <c>fsync</c> off only a
+/// crash of the machine could lose it). Turned off, the server acknowledges commits that such a stop then loses: a
+/// firing's lost completion leaves its job's trigger BLOCKED behind the fired-trigger row of a node that is alive,
+/// which Quartz recovers only once that node is taken for dead or starts again, so the cluster stops firing the job.
+/// </remarks>
 public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _bin;
@@ -83,7 +90,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Starts the server again on the same port and data.</summary>
     public Task StartServerAsync() => RunToolAsync("pg_ctl", [
         "-D", DataFolder, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60",
-        "-o", $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+        "-o", $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200",
         "start"]);
 
     /// <inheritdoc />

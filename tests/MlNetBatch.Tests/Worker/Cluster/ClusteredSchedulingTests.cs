@@ -64,7 +64,7 @@ public partial class ClusteredSchedulingTests(PostgresFixture postgres) : IClass
         Assert.True(logged >= fired.Count, $"{logged} log lines for {fired.Count} fire times");
     }
 
-    [Fact(Skip = "Known gap (issue 16): in 3 of 4 runs here both nodes stop firing later fire times for good after PostgreSQL is stopped for 5 s; Quartz logs nothing after its retries. Returning BLOCKED triggers that have no fired-trigger row to WAITING, under Quartz's lock, did not bring them back. Runs already fired complete: ClusterFanOutTests.A_run_completes_when_PostgreSQL_restarts_in_the_middle_of_it.")]
+    [Fact]
     public async Task Workers_go_on_firing_once_per_fire_time_after_PostgreSQL_restarts()
     {
         // A server of its own: stopping the shared one would break the other tests of the class.
@@ -78,15 +78,16 @@ public partial class ClusteredSchedulingTests(PostgresFixture postgres) : IClass
             .ToList();
         try
         {
-            Assert.True(await WaitForFireTimesAsync(workers, 2), "no fire time before the restart: " + Outputs(workers));
+            Assert.True(await WaitForFireTimesAsync(workers, times => times.Count >= 2), "no fire time before the restart: " + Outputs(workers));
             await server.StopServerAsync();
-            var down = DateTimeOffset.UtcNow;
             await Task.Delay(TimeSpan.FromSeconds(5));
             await server.StartServerAsync();
-            Assert.True(await WaitForFireTimesAsync(workers, FireTimes(workers).Count + 3), "no fire time after the restart: " + Outputs(workers));
+            var up = DateTimeOffset.UtcNow;
+            // Fire times after the restart, not a count: the ones missed while the server was down are fired late
+            // once it is back (they are within Quartz's misfire threshold), so a count is met before the schedule goes on.
+            Assert.True(await WaitForFireTimesAsync(workers, times => times.Count(time => time > up) >= 2), "no fire time after the restart: " + Outputs(workers));
             Assert.False(workers.Any(w => w.HasExited), "a worker exited: " + Outputs(workers));
             var fired = FireTimes(workers);
-            Assert.Contains(fired, time => time > down.AddSeconds(5));
             Assert.Equal(fired.Count, fired.Distinct().Count());
         }
         finally
@@ -111,12 +112,12 @@ public partial class ClusteredSchedulingTests(PostgresFixture postgres) : IClass
         Assert.DoesNotContain("   at ", output);
     }
 
-    private static async Task<bool> WaitForFireTimesAsync(IReadOnlyList<WorkerProcess> workers, int count)
+    private static async Task<bool> WaitForFireTimesAsync(IReadOnlyList<WorkerProcess> workers, Func<List<DateTimeOffset>, bool> enough)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline && !workers.Any(w => w.HasExited))
         {
-            if (FireTimes(workers).Count >= count)
+            if (enough(FireTimes(workers)))
             {
                 return true;
             }
