@@ -18,6 +18,7 @@ public static class WorkerHost
 {
     /// <summary>The logging category of the generic host itself.</summary>
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+    private const string QuartzJobRunCategory = "Quartz.Core.JobRunShell";
 
     /// <summary>Creates the host builder.</summary>
     /// <param name="args">Command-line arguments passed on to configuration.</param>
@@ -70,7 +71,9 @@ public static class WorkerHost
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             // The host logs a failed start with its whole stack; the worker reports that failure itself, on one line.
-            .Filter.ByExcluding(e => e.Level >= LogEventLevel.Error && Matching.FromSource(HostCategory)(e)));
+            .Filter.ByExcluding(e => e.Level >= LogEventLevel.Error && Matching.FromSource(HostCategory)(e))
+            // So does a scheduled job that fails (BatchInferenceQuartzJob); Quartz would log the exception it is handed, stack and all.
+            .Filter.ByExcluding(e => e.Exception is Quartz.JobExecutionException && Matching.FromSource(QuartzJobRunCategory)(e)));
         builder.Services.AddMlNetBatch(builder.Configuration.GetSection(MlNetBatchOptions.SectionName), builder.Environment.ContentRootPath);
         // A command in a terminal shows a live display; redirected output and the service log a line at an interval.
         builder.Services.AddMlNetBatchProgress(

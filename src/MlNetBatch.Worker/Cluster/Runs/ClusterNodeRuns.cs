@@ -49,9 +49,17 @@ internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, Clus
     public ClusterNodeRun? Prepared(string runId) =>
         _runs.TryGetValue(runId, out var run) && run.IsValueCreated && run.Value.IsCompletedSuccessfully ? run.Value.Result : null;
 
-    /// <summary>This node's preparation of <paramref name="run"/>, made on first use; null when this node cannot score it.</summary>
+    /// <summary>
+    /// This node's preparation of <paramref name="run"/>, made on first use; null when this node cannot score it, or
+    /// not yet again (its last preparation failed less than <see cref="RetryAfter"/> ago).
+    /// </summary>
     public async Task<ClusterNodeRun?> GetAsync(ClusterRunRow run, CancellationToken cancellationToken)
     {
+        if (_retryAt.TryGetValue(run.RunId, out var retryAt) && retryAt > DateTime.UtcNow && !_runs.ContainsKey(run.RunId))
+        {
+            return null;
+        }
+
         var prepared = _runs.GetOrAdd(run.RunId, _ => new Lazy<Task<ClusterNodeRun?>>(() => PrepareAsync(run, cancellationToken)));
         try
         {

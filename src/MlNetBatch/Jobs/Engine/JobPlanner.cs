@@ -117,8 +117,16 @@ internal sealed class JobPlanner(
         try
         {
             var stageOptions = new BlockStageOptions { WorkerThreads = job.Execution.PreprocessThreads, PreserveOrder = job.Execution.PreserveRowOrder };
+            // Bad rows in the fitting sample are the run's to quarantine when the job tolerates them; a strict job
+            // fails on the first, as its run would.
+            var sample = new BadRecordBudget(jobName, job.Execution).Tolerant ? source.WithBadRecords(DiscardedBadRecords.Instance) : source;
             (preprocess, stepPaths, fitted) = PreprocessPipelineBuilder.Build(
-                new MLContext(), [.. job.Preprocess.Select(s => s.WithFilesResolved(paths))], source.AsDataView(), stageOptions, folding, storedFit);
+                new MLContext(), [.. job.Preprocess.Select(s => s.WithFilesResolved(paths))], sample.AsDataView(), stageOptions, folding, storedFit);
+        }
+        catch (DataFormatException e)
+        {
+            model.Dispose();
+            throw new JobFailedException(jobName, $"fitting the preprocessing on the source's first rows: {e.Message}", e);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or MlNetBatchException)
         {

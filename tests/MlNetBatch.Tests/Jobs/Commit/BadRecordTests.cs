@@ -43,6 +43,25 @@ public class BadRecordTests
     }
 
     [Fact]
+    public async Task A_bad_row_in_the_fitting_sample_is_quarantined_by_a_tolerant_job_and_named_by_a_strict_one()
+    {
+        using var dir = new TempDirectory();
+        var csv = await WriteCsvAsync(dir, rows: 100, bad: new Dictionary<int, string> { [5] = "5,ragged" });
+        var job = CsvJob(dir, csv);
+        // Learns a mean from the first rows, the bad one among them.
+        job.Preprocess.Insert(0, new PreprocessStep { Transform = "ReplaceMissingValues", InputColumns = ["f00"], OutputColumn = "filled", Replacement = MlNetBatch.Pipeline.Stages.Tabular.MissingValueReplacement.Mean });
+        job.Execution.MaxBadRecords = 1;
+
+        var summary = await Runner(dir).RunAsync("tolerant", job);
+
+        Assert.Equal((100L, 99L, 1L), (summary.RowsIn, summary.RowsOut, summary.BadRows));
+        job.Execution.MaxBadRecords = 0;
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => Runner(dir).RunAsync("strict", job, new JobRunOptions { Restart = true }, CancellationToken.None));
+        Assert.Contains("fitting the preprocessing on the source's first rows", error.Message);
+        Assert.Contains("in.csv, row 5", error.Message);
+    }
+
+    [Fact]
     public async Task Too_many_bad_rows_fail_the_job_with_the_first_one_and_how_to_relax_the_limit()
     {
         using var dir = new TempDirectory();

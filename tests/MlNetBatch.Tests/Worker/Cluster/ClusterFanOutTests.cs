@@ -1,3 +1,4 @@
+using MlNetBatch.Jobs.Commit;
 using MlNetBatch.Jobs.Observation;
 using MlNetBatch.Tests.Support;
 
@@ -147,6 +148,47 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         Assert.Equal("succeeded", Assert.Single(await job.RunsAsync()).State);
         Assert.All(await job.PartitionsAsync(), p => Assert.Equal("node-0", p.CommittedBy));
         job.AssertExactlyOnce();
+    }
+
+    [Fact]
+    public async Task The_bad_record_limit_holds_over_the_whole_run_and_a_run_over_it_leaves_no_success_marker()
+    {
+        using var dir = new TempDirectory();
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 1, groups: 1, groupRows: 10, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5));
+        File.Delete(dir.Combine("in", "part.0.parquet"));
+        // Six files of one bad row each: every partition is within MaxBadRecords = 3 on its own, the run is not.
+        var header = "id," + string.Join(",", MlNetBatch.Samples.Generator.TabularData.FeatureColumns);
+        for (var f = 0; f < 6; f++)
+        {
+            var lines = Enumerable.Range(f * 20, 20).Select(id => id == f * 20 + 5 ? $"{id},ragged" : $"{id}," + string.Join(",", Enumerable.Repeat("0.5", 16)));
+            await File.WriteAllLinesAsync(dir.Combine("in", $"part-{f}.csv"), [header, .. lines]);
+        }
+
+        var columns = string.Join(", ", MlNetBatch.Samples.Generator.TabularData.FeatureColumns.Select(c => $"\"{c}\": \"float\""));
+        var text = (await File.ReadAllTextAsync(job.Config))
+            .Replace("*.parquet\", \"RowGroupsPerPartition\": 1", $"*.csv\", \"Columns\": {{ \"id\": \"long\", {columns} }}", StringComparison.Ordinal)
+            .Replace("\"Execution\": {", "\"Execution\": { \"MaxBadRecords\": 3,", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(job.Config, text);
+        var workers = new List<WorkerProcess> { job.StartWorker("node-0") };
+        try
+        {
+            Assert.True(await job.WaitForRunEndAsync(workers, RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
+        }
+        finally
+        {
+            await StopAsync(workers);
+        }
+
+        var output = ClusterFanOut.Outputs(workers);
+        Assert.Equal("failed", Assert.Single(await job.RunsAsync()).State);
+        Assert.All(await job.PartitionsAsync(), p => Assert.Equal("committed", p.State));
+        Assert.Contains("6 bad rows exceed what the job tolerates (MaxBadRecords = 3", output);
+        Assert.DoesNotContain("   at ", output);
+        Assert.False(File.Exists(Path.Combine(job.Output, OutputCommitLog.SuccessName)), "_SUCCESS written for a run over its limit: " + output);
+        // What was committed is kept for the next run.
+        var manifest = System.Text.Json.JsonSerializer.Deserialize<JobManifest>(File.ReadAllText(Path.Combine(job.Output, OutputCommitLog.ManifestName)))!;
+        Assert.Equal(6, manifest.Partitions.Count);
+        Assert.False(manifest.Complete);
     }
 
     [Fact]

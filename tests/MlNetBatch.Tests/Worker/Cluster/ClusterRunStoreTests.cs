@@ -1,0 +1,80 @@
+using MlNetBatch.Tests.Support;
+using MlNetBatch.Worker.Cluster.Runs;
+using Npgsql;
+
+namespace MlNetBatch.Tests.Worker.Cluster;
+
+/// <summary>The run store's fencing rules, on a real PostgreSQL: what a claim, a renewal, a commit and a finish may do once the run moved on.</summary>
+public class ClusterRunStoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_failed_runs_claims_are_not_renewed_and_their_commits_are_refused()
+    {
+        var (store, run) = await StartRunAsync("p0", "p1");
+        var first = (await store.ClaimAsync("node-a", [], Lifetime, CancellationToken.None))!;
+        var second = (await store.ClaimAsync("node-b", [], Lifetime, CancellationToken.None))!;
+        Assert.Equal(2, (await store.RenewAsync([first, second], Lifetime, CancellationToken.None)).Count);
+
+        Assert.True(await store.TransitionAsync(run.RunId, ClusterStates.Running, ClusterStates.Failed, "p0 failed", CancellationToken.None));
+
+        Assert.Empty(await store.RenewAsync([first, second], Lifetime, CancellationToken.None));
+        Assert.False(await store.EndClaimAsync(second, ClusterStates.Committed, "node-b", "{}", null, CancellationToken.None));
+        // Handing back is still taken: it only says the node let go.
+        Assert.True(await store.EndClaimAsync(first, ClusterStates.Pending, "node-a", null, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_commit_repeated_after_its_answer_was_lost_is_taken_even_once_the_run_is_finishing()
+    {
+        var (store, run) = await StartRunAsync("p0");
+        var claim = (await store.ClaimAsync("node-a", [], Lifetime, CancellationToken.None))!;
+        Assert.True(await store.EndClaimAsync(claim, ClusterStates.Committed, "node-a", "{}", null, CancellationToken.None));
+        Assert.True(await store.TransitionAsync(run.RunId, ClusterStates.Running, ClusterStates.Finishing, null, CancellationToken.None));
+
+        Assert.True(await store.EndClaimAsync(claim, ClusterStates.Committed, "node-a", "{}", null, CancellationToken.None));
+        Assert.False(await store.EndClaimAsync(claim, ClusterStates.Committed, "node-b", "{}", null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_claim_runs_out_by_the_lifetime_its_owner_asked_for_not_by_the_next_claimers()
+    {
+        var (store, _) = await StartRunAsync("p0");
+        Assert.NotNull(await store.ClaimAsync("node-a", [], TimeSpan.FromMinutes(10), CancellationToken.None));
+
+        // A node configured with a short lifetime of its own must not take a claim its owner keeps for ten minutes.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Null(await store.ClaimAsync("node-b", [], TimeSpan.FromMilliseconds(1), CancellationToken.None));
+
+        var (other, _) = await StartRunAsync("q0");
+        Assert.NotNull(await other.ClaimAsync("node-c", [], TimeSpan.FromMilliseconds(200), CancellationToken.None));
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        var recovered = await other.ClaimAsync("node-b", [], TimeSpan.FromMinutes(10), CancellationToken.None);
+        Assert.Equal(("q0", 2L, "node-c"), (recovered?.PartitionId, recovered?.Epoch, recovered?.RecoveredFrom));
+    }
+
+    [Fact]
+    public async Task A_finish_is_taken_over_only_once_it_is_stale()
+    {
+        var (store, run) = await StartRunAsync("p0");
+        Assert.True(await store.TransitionAsync(run.RunId, ClusterStates.Running, ClusterStates.Finishing, null, CancellationToken.None));
+
+        Assert.False(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.FromMinutes(1), CancellationToken.None));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.True(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.FromMilliseconds(100), CancellationToken.None));
+        // Taking over renews the finish: a second node does not take it from the first at once.
+        Assert.False(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.FromMilliseconds(100), CancellationToken.None));
+        Assert.True(await store.TransitionAsync(run.RunId, ClusterStates.Finishing, ClusterStates.Succeeded, null, CancellationToken.None));
+        Assert.False(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.Zero, CancellationToken.None));
+    }
+
+    private async Task<(ClusterRunStore Store, ClusterRunRow Run)> StartRunAsync(params string[] partitions)
+    {
+        var store = new ClusterRunStore(NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync()), "test", "qrtz_");
+        await store.EnsureTablesAsync(CancellationToken.None);
+        var run = new ClusterRunRow(Guid.NewGuid().ToString("N"), "job-" + Guid.NewGuid().ToString("N")[..6], "settings/model", "plan", "/out", "node-a");
+        Assert.True(await store.TryStartAsync(run, "{}", partitions, new Dictionary<string, string>(), CancellationToken.None));
+        return (store, run);
+    }
+}
