@@ -58,7 +58,10 @@ public sealed class ClusterOptions
     /// <value>The default is 1 second.</value>
     public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Creates Quartz's tables on start when they are missing; otherwise <c>cluster init-db</c> must have made them.</summary>
+    /// <summary>
+    /// Creates Quartz's tables and MlNetBatch's two work tables on start when they are missing; otherwise a DBA made
+    /// them (Quartz's script embedded in Quartz.dll, and <c>ClusterWorkTables</c>' statements).
+    /// </summary>
     /// <value>The default is true.</value>
     public bool CreateSchema { get; set; } = true;
 

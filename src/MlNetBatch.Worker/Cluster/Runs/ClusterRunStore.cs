@@ -6,7 +6,11 @@ namespace MlNetBatch.Worker.Cluster.Runs;
 /// The cluster's runs and partitions in PostgreSQL (<see cref="ClusterWorkTables"/>). The database's clock judges
 /// every claim, so nodes need not agree on the time; every change to a partition is fenced by its epoch.
 /// </summary>
-internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster, string prefix)
+/// <param name="database">The cluster's database.</param>
+/// <param name="cluster">The cluster's name, which keys its rows.</param>
+/// <param name="prefix">The table prefix, Quartz's.</param>
+/// <param name="createTables">Whether the store creates its tables when missing (<see cref="ClusterOptions.CreateSchema"/>); otherwise a DBA made them.</param>
+internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster, string prefix, bool createTables = true)
 {
     /// <summary>Who committed a partition that an earlier run had committed before this run was planned.</summary>
     public const string EarlierRun = "an earlier run";
@@ -14,11 +18,19 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
     private readonly string _runs = ClusterWorkTables.Runs(prefix);
     private readonly string _partitions = ClusterWorkTables.Partitions(prefix);
 
-    /// <summary>Creates the tables when missing.</summary>
+    private volatile bool _tablesChecked;
+
+    /// <summary>Creates the tables when missing, once per process, unless the store was told not to.</summary>
     public async Task EnsureTablesAsync(CancellationToken cancellationToken)
     {
+        if (_tablesChecked || !createTables)
+        {
+            return;
+        }
+
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ClusterWorkTables.EnsureAsync(connection, prefix, cancellationToken).ConfigureAwait(false);
+        _tablesChecked = true;
     }
 
     /// <summary>The run of <paramref name="job"/> in progress, or null.</summary>

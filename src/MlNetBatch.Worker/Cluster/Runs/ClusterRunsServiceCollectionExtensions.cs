@@ -11,7 +11,7 @@ internal static class ClusterRunsServiceCollectionExtensions
     public static IServiceCollection AddClusterRuns(this IServiceCollection services, ClusterOptions cluster, string connectionString)
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        services.AddSingleton(sp => new ClusterRunStore(sp.GetRequiredService<NpgsqlDataSource>(), cluster.Name, cluster.TablePrefix));
+        services.AddSingleton(sp => new ClusterRunStore(sp.GetRequiredService<NpgsqlDataSource>(), cluster.Name, cluster.TablePrefix, cluster.CreateSchema));
         services.AddSingleton<ClusterNodeRuns>();
         services.AddSingleton<ClusterRunFinisher>();
         services.AddSingleton<ClusterJobRuns>();
