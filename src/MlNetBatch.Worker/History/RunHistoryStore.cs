@@ -61,6 +61,21 @@ public sealed class RunHistoryStore
         return record;
     }
 
+    /// <summary>
+    /// Records a run that ended in this process without having started here (a cluster run that this node finished
+    /// after another planned it), or completes the record its starter made, when both share this history.
+    /// </summary>
+    public void RecordEnded(RunRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var owner = RunOwner.Current;
+        Execute(
+            "INSERT INTO runs (id, job, started, status, host, pid, process_start) VALUES ($id, $job, $started, $status, $host, $pid, $start) ON CONFLICT (id) DO NOTHING",
+            ("$id", record.RunId), ("$job", record.Job), ("$started", record.Started.ToUnixTimeMilliseconds()), ("$status", Name(RunStatus.Running)),
+            ("$host", owner.Host), ("$pid", owner.Pid), ("$start", owner.StartTicks));
+        Finish(record);
+    }
+
     /// <summary>Records how a started run ended, and deletes that job's runs beyond the number kept.</summary>
     public void Finish(RunRecord record)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
 using MlNetBatch.Jobs.Commit;
 using MlNetBatch.Jobs.Engine;
@@ -12,7 +13,8 @@ namespace MlNetBatch.Worker.Cluster.Runs;
 /// in, writes <c>_SUCCESS</c>. The transition out of <c>running</c> is conditional, so one node finishes a run at a
 /// time; a finish left half done (its node died or lost the database) is taken over once it is stale.
 /// </summary>
-internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store, ILogger<ClusterRunFinisher> logger)
+internal sealed class ClusterRunFinisher(
+    JobRunner runner, ClusterRunStore store, History.RunHistoryStore history, IOptions<ClusterOptions> options, TimeProvider clock, ILogger<ClusterRunFinisher> logger)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -87,6 +89,33 @@ internal sealed class ClusterRunFinisher(JobRunner runner, ClusterRunStore store
         {
             logger.LogInformation("Job {Job}: cluster run {ClusterRun} finished on this node: {Partitions} partitions, {Rows} rows out; _SUCCESS written",
                 run.Run.Job, run.Run.RunId, rows.Count, records.Sum(r => r.RowsOut));
+        }
+
+        RecordInHistory(run.Run, rows, failure);
+    }
+
+    /// <summary>
+    /// The run's record in this node's history, under the run's id, when another node planned it: the planner records
+    /// its own fire, but it may have died or been stopped while the run went on without it.
+    /// </summary>
+    private void RecordInHistory(ClusterRunRow run, IReadOnlyList<ClusterPartitionRow> rows, string? failure)
+    {
+        if (run.PlannedBy == options.Value.ResolvedNodeId)
+        {
+            return;
+        }
+
+        var scored = Records(rows.Where(r => r.CommittedBy != ClusterRunStore.EarlierRun));
+        try
+        {
+            history.RecordEnded(new History.RunRecord(
+                run.RunId, run.Job, run.StartedAt, clock.GetUtcNow(), failure is null ? History.RunStatus.Succeeded : History.RunStatus.Failed,
+                scored.Sum(e => e.RowsIn), scored.Sum(e => e.RowsOut), scored.Sum(e => e.BadRows), Error: failure));
+        }
+        catch (MlNetBatchException e)
+        {
+            // The history is an aid to operators: the run's outcome is in the database and on storage regardless.
+            logger.LogWarning("Job {Job}: cluster run {ClusterRun} could not be recorded in this node's history ({Reason})", run.Job, run.RunId, e.Message);
         }
     }
 

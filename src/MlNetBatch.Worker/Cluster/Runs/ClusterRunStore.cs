@@ -240,7 +240,7 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
     private async Task<IReadOnlyList<ClusterRunRow>> ReadRunsAsync(string where, CancellationToken cancellationToken, params (string Name, string Value)[] parameters)
     {
         await using var command = database.CreateCommand(
-            $"SELECT run_id, job, state, fingerprint, plan_hash, output, planned_by, error FROM {_runs} WHERE cluster = @cluster AND {where} ORDER BY started_at");
+            $"SELECT run_id, job, state, fingerprint, plan_hash, output, planned_by, error, started_at FROM {_runs} WHERE cluster = @cluster AND {where} ORDER BY started_at");
         Add(command, [("cluster", cluster), .. parameters]);
         var runs = new List<ClusterRunRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -250,6 +250,7 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
             {
                 State = reader.GetString(2),
                 Error = NullableString(reader, 7),
+                StartedAt = reader.GetFieldValue<DateTimeOffset>(8),
             });
         }
 

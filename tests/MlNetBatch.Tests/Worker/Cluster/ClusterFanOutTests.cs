@@ -53,11 +53,13 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         using var dir = new TempDirectory();
         var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(4));
         var marker = dir.Combine("halted");
-        // node-0 halts after publishing its first partition's file, before the commit record: then it is killed.
+        // node-0 plans the run (the others start once it has), halts after publishing its first partition's file,
+        // before the commit record, and is then killed: the planner dies and the run goes on without it.
         var workers = new List<WorkerProcess> { WorkerProcess.StartHalting(dir.Path, job.Environment("node-0"), JobPoint.AfterOutputCommit, 1, marker, "--config", job.Config) };
-        workers.AddRange(Enumerable.Range(1, 2).Select(i => job.StartSlowWorker($"node-{i}", TimeSpan.FromMilliseconds(100))));
         try
         {
+            Assert.True(await job.WaitForClaimAsync("node-0", RunTimeout), "node-0 never planned the run: " + ClusterFanOut.Outputs(workers));
+            workers.AddRange(Enumerable.Range(1, 2).Select(i => job.StartSlowWorker($"node-{i}", TimeSpan.FromMilliseconds(100))));
             Assert.True(await workers[0].WaitForFileAsync(marker, RunTimeout), "node-0 never scored a partition: " + ClusterFanOut.Outputs(workers));
             var held = Assert.Single(await job.PartitionsAsync(), p => p.Owner == "node-0" && p.State == "claimed");
             // node-0 still renews its claim while its scoring halts, so the run stays in progress for 'cluster status'.
@@ -74,6 +76,12 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
             Assert.NotEqual("node-0", recovered.CommittedBy);
             Assert.True(recovered.Epoch > held.Epoch);
             Assert.Contains($"partition {held.Partition} recovered from node node-0", ClusterFanOut.Outputs(workers.Skip(1)));
+            Assert.Contains("cluster run", ClusterFanOut.Outputs(workers.Take(1)));
+            Assert.Contains("planned on this node", ClusterFanOut.Outputs(workers.Take(1)));
+            // The planner died: the node that finished the run records it in the history, as it ended.
+            var (historyExit, history) = await WorkerProcess.RunAsync(dir.Path, job.Environment("history"), "history", "--config", job.Config);
+            Assert.True(historyExit == 0, history);
+            Assert.Matches(@"fanout\s+succeeded\s+1,?000,?000\s+1,?000,?000\s+0", history);
         }
         finally
         {
