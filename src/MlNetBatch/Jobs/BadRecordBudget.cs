@@ -6,7 +6,13 @@ namespace MlNetBatch.Jobs;
 /// The job-wide allowance of bad rows: tolerated up to the larger of <see cref="ExecutionOptions.MaxBadRecords"/> and
 /// <see cref="ExecutionOptions.MaxBadRecordRatio"/> times the rows read so far.
 /// </summary>
-internal sealed class BadRecordBudget(string job, ExecutionOptions options)
+/// <param name="job">The job's name, for the message.</param>
+/// <param name="options">The job's limits.</param>
+/// <param name="ratioJudgedAtRunEnd">
+/// For a partition scored apart from the rest of its run (a cluster node): the ratio is judged only on the run's totals
+/// when it ends (<see cref="Judge"/>), since a partition is committed before its own ratio could be.
+/// </param>
+internal sealed class BadRecordBudget(string job, ExecutionOptions options, bool ratioJudgedAtRunEnd = false)
 {
     private long _bad;
     private long _rows;
@@ -45,7 +51,7 @@ internal sealed class BadRecordBudget(string job, ExecutionOptions options)
     {
         var read = Interlocked.Add(ref _rows, rows);
         var bad = Interlocked.Add(ref _committedBad, badRows);
-        if (options.MaxBadRecordRatio > 0 && read * options.MaxBadRecordRatio >= 10)
+        if (!ratioJudgedAtRunEnd && options.MaxBadRecordRatio > 0 && read * options.MaxBadRecordRatio >= 10)
         {
             Check(bad, read);
         }

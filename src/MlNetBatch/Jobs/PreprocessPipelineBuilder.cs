@@ -74,21 +74,17 @@ public static class PreprocessPipelineBuilder
             var loaded = stored?.LoadTransformer(mlContext, i);
             var transformer = loaded ?? estimator.Fit(sample);
             transformers.Add(transformer);
-            var fit = (transformer as BlockTransformer)?.BlockTransform is IFittedBlockTransform fitted ? fitted.SaveFit() : null;
-            if (stored is not null && ((fit is not null && stored.BlockFit(i) is null) || (FitsStockOnData(steps[i]) && loaded is null)))
+            var fitted = (transformer as BlockTransformer)?.BlockTransform as IFittedBlockTransform;
+            if (stored is not null && ((fitted?.SaveFit() is not null && stored.BlockFit(i) is null) || (FitsStockOnData(steps[i]) && loaded is null)))
             {
                 // Fitting here, on no data, would score with parameters no other node has.
                 throw new MlNetBatchException($"Preprocess step {i + 1} ('{steps[i].Transform}') has no stored fit: the job's preprocessing changed since the run was planned.");
             }
 
-            if (transformer is BlockTransformer { BlockTransform: IFittedBlockTransform withState })
+            if (fitted is not null)
             {
-                path = path with { FittedState = withState.FittedState };
-            }
-
-            if (fit is not null)
-            {
-                learned.AddBlockFit(i, fit);
+                path = path with { FittedState = fitted.FittedState };
+                learned.AddBlockFit(i, fitted);
             }
             else if (FitsStockOnData(steps[i]))
             {

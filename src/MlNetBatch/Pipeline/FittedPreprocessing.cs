@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.ML;
 using System.Text.Json.Nodes;
+using Microsoft.ML;
 
 namespace MlNetBatch.Pipeline;
 
@@ -14,17 +14,38 @@ public sealed class FittedPreprocessing
 {
     private readonly SortedDictionary<int, StoredStep> _steps = [];
 
+    // Fits of a build are saved only when asked for (a cluster planner storing them): a local run never pays for
+    // turning a large vocabulary into JSON.
+    private readonly SortedDictionary<int, Func<StoredStep?>> _unsaved = [];
+
     /// <summary>Whether no step learned anything.</summary>
-    public bool IsEmpty => _steps.Count == 0;
+    public bool IsEmpty => Steps.Count == 0;
+
+    private SortedDictionary<int, StoredStep> Steps
+    {
+        get
+        {
+            foreach (var (step, save) in _unsaved)
+            {
+                if (save() is { } saved)
+                {
+                    _steps[step] = saved;
+                }
+            }
+
+            _unsaved.Clear();
+            return _steps;
+        }
+    }
 
     /// <summary>The block stage fit stored for step <paramref name="step"/>, or null.</summary>
-    public JsonNode? BlockFit(int step) => _steps.GetValueOrDefault(step)?.Block?.DeepClone();
+    public JsonNode? BlockFit(int step) => Steps.GetValueOrDefault(step)?.Block?.DeepClone();
 
     /// <summary>The stock ML.NET transformer stored for step <paramref name="step"/>, loaded; null when none is.</summary>
     public ITransformer? LoadTransformer(MLContext mlContext, int step)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        if (_steps.GetValueOrDefault(step)?.MlNet is not { } saved)
+        if (Steps.GetValueOrDefault(step)?.MlNet is not { } saved)
         {
             return null;
         }
@@ -34,7 +55,7 @@ public sealed class FittedPreprocessing
     }
 
     /// <summary>The fits as JSON, to store with a run.</summary>
-    public string ToJson() => JsonSerializer.Serialize(_steps);
+    public string ToJson() => JsonSerializer.Serialize(Steps);
 
     /// <summary>Reads fits that <see cref="ToJson"/> wrote.</summary>
     public static FittedPreprocessing FromJson(string json)
@@ -48,15 +69,17 @@ public sealed class FittedPreprocessing
         return fitted;
     }
 
-    internal void AddBlockFit(int step, JsonNode fit) => _steps[step] = new StoredStep { Block = fit };
+    internal void AddBlockFit(int step, IFittedBlockTransform fitted) =>
+        _unsaved[step] = () => fitted.SaveFit() is { } fit ? new StoredStep { Block = fit } : null;
 
-    internal void AddTransformer(MLContext mlContext, int step, ITransformer transformer, DataViewSchema inputSchema)
-    {
-        // ML.NET's own format, so that a stock transformer's learned parameters load exactly as they were fitted.
-        using var stream = new MemoryStream();
-        mlContext.Model.Save(transformer, inputSchema, stream);
-        _steps[step] = new StoredStep { MlNet = stream.ToArray() };
-    }
+    internal void AddTransformer(MLContext mlContext, int step, ITransformer transformer, DataViewSchema inputSchema) =>
+        _unsaved[step] = () =>
+        {
+            // ML.NET's own format, so that a stock transformer's learned parameters load exactly as they were fitted.
+            using var stream = new MemoryStream();
+            mlContext.Model.Save(transformer, inputSchema, stream);
+            return new StoredStep { MlNet = stream.ToArray() };
+        };
 
     private sealed class StoredStep
     {

@@ -14,6 +14,7 @@ internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, Clus
     private readonly ConcurrentDictionary<string, Lazy<Task<ClusterNodeRun?>>> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _refused = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTime> _retryAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _plannedHere = new(StringComparer.Ordinal);
     private TaskCompletionSource _adopted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>How long a run whose preparation failed (storage, a model download) waits before this node tries again.</summary>
@@ -38,9 +39,13 @@ internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, Clus
     /// </summary>
     public void Adopt(ClusterNodeRun run)
     {
+        _plannedHere[run.Run.RunId] = 0;
         _runs[run.Run.RunId] = new Lazy<Task<ClusterNodeRun?>>(Task.FromResult<ClusterNodeRun?>(run));
         Interlocked.Exchange(ref _adopted, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
+
+    /// <summary>Whether this process planned the run <paramref name="runId"/> (its fire records the run in the history).</summary>
+    public bool PlannedHere(string runId) => _plannedHere.ContainsKey(runId);
 
     /// <summary>Completes when this node plans a run (see <see cref="Adopt"/>).</summary>
     public Task RunAdopted => Volatile.Read(ref _adopted).Task;

@@ -101,7 +101,7 @@ internal sealed class ClusterPartitionWorker(
             }
 
             var commit = new FencedPartitionCommit(run, hold, store, node);
-            var executor = runner.CreateExecutor(claim.Job, run.Job, run.Prepared, commit, new BadRecordBudget(claim.Job, run.Job.Execution));
+            var executor = runner.CreateExecutor(claim.Job, run.Job, run.Prepared, commit, new BadRecordBudget(claim.Job, run.Job.Execution, ratioJudgedAtRunEnd: true));
             var retries = PartitionRetries.Create(run.Job.Execution, claim.Job, logger);
             await retries.ExecuteAsync(async ct => await executor.ExecuteAsync(run.Partition(claim.PartitionId), run.Slots, ct).ConfigureAwait(false), abandon).ConfigureAwait(false);
             logger.LogDebug("Job {Job}: partition {Partition} committed by this node (epoch {Epoch})", claim.Job, claim.PartitionId, claim.Epoch);
@@ -118,6 +118,12 @@ internal sealed class ClusterPartitionWorker(
             // Handed back at once rather than left to run out: another node takes it without waiting.
             logger.LogWarning("Job {Job}: partition {Partition} was not finished within the shutdown grace period; it is handed back to the cluster", claim.Job, claim.PartitionId);
             await TryAsync(() => store.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None), "hand back a partition", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (run is not null && hold.Committed)
+        {
+            // Committed in the database already: the partition is done, whatever failed after its record.
+            logger.LogWarning("Job {Job}: partition {Partition} is committed, but this node failed after its commit: {Reason}", claim.Job, claim.PartitionId, FailureCause.ForUser(e).Message);
+            await TryAsync(async () => { await finisher.FinishIfLastAsync(run, CancellationToken.None).ConfigureAwait(false); return true; }, "finish the run", CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (run is not null)
         {
@@ -215,6 +221,8 @@ internal sealed class ClusterPartitionWorker(
         if (active is not null)
         {
             runs.Prune(active.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal), _inFlight.Keys.Select(c => c.RunId).ToHashSet(StringComparer.Ordinal));
+            // Any idle node finishes what was left unfinished: the planner, whose wait would, may be gone.
+            await TryAsync(async () => { await finisher.FinishStalledAsync(active, runs, _options.PartitionClaimLifetime, cancellationToken).ConfigureAwait(false); return true; }, "finish stalled runs", cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MlNetBatch.Jobs;
 using MlNetBatch.Jobs.Commit;
 using MlNetBatch.Jobs.Engine;
@@ -14,7 +13,7 @@ namespace MlNetBatch.Worker.Cluster.Runs;
 /// time; a finish left half done (its node died or lost the database) is taken over once it is stale.
 /// </summary>
 internal sealed class ClusterRunFinisher(
-    JobRunner runner, ClusterRunStore store, History.RunHistoryStore history, IOptions<ClusterOptions> options, TimeProvider clock, ILogger<ClusterRunFinisher> logger)
+    JobRunner runner, ClusterRunStore store, ClusterNodeRuns nodeRuns, History.RunHistoryStore history, TimeProvider clock, ILogger<ClusterRunFinisher> logger)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -29,6 +28,36 @@ internal sealed class ClusterRunFinisher(
         }
 
         await FinishAsync(run).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Finishes the runs of <paramref name="active"/> left unfinished: every partition committed but no node finishing
+    /// it (its last committer died or lost the database), or a finish not heard of for <paramref name="stale"/>.
+    /// </summary>
+    public async Task FinishStalledAsync(IEnumerable<ClusterRunRow> active, ClusterNodeRuns runs, TimeSpan stale, CancellationToken cancellationToken)
+    {
+        foreach (var row in active.Where(r => !runs.Excluded.Contains(r.RunId)))
+        {
+            ClusterNodeRun? run;
+            try
+            {
+                run = await runs.GetAsync(row, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MlNetBatchException)
+            {
+                // Tried again after a while (ClusterNodeRuns.RetryAfter); other nodes may finish it meanwhile.
+                continue;
+            }
+
+            if (run is not null && row.State == ClusterStates.Finishing)
+            {
+                await TakeOverStalledFinishAsync(run, stale, cancellationToken).ConfigureAwait(false);
+            }
+            else if (run is not null)
+            {
+                await FinishIfLastAsync(run, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Finishes <paramref name="run"/> when the node that began its finish has not been heard of for <paramref name="stale"/>.</summary>
@@ -46,11 +75,13 @@ internal sealed class ClusterRunFinisher(
     {
         var rows = await store.PartitionsAsync(run.Run.RunId, CancellationToken.None).ConfigureAwait(false);
         var records = Records(rows);
+        var scored = Records(rows.Where(r => r.CommittedBy != ClusterRunStore.EarlierRun));
         string? failure = null;
         try
         {
-            // Judged before anything is written: a run over its limits must not leave a _SUCCESS behind.
-            BadRecordBudget.Judge(run.Run.Job, run.Job.Execution, records.Sum(r => r.RowsIn), records.Sum(r => r.BadRows));
+            // Judged before anything is written: a run over its limits must not leave a _SUCCESS behind. On this
+            // run's rows, as a run without the cluster judges its own: a rerun does not fail again on rows kept.
+            BadRecordBudget.Judge(run.Run.Job, run.Job.Execution, scored.Sum(r => r.RowsIn), scored.Sum(r => r.BadRows));
             await FoldAsync(run, rows, complete: true, CancellationToken.None).ConfigureAwait(false);
         }
         catch (OutputLeasedException e)
@@ -78,10 +109,16 @@ internal sealed class ClusterRunFinisher(
                 await store.TransitionAsync(run.Run.RunId, ClusterStates.Finishing, to, failure, CancellationToken.None).ConfigureAwait(false);
                 break;
             }
-            catch (Npgsql.NpgsqlException e)
+            catch (Npgsql.NpgsqlException e) when (e.IsTransient)
             {
                 logger.LogWarning("Job {Job}: cluster run {ClusterRun} is {State} but the database cannot be told yet ({Reason}); will try again", run.Run.Job, run.Run.RunId, to, e.Message);
                 await Task.Delay(RetryDelay).ConfigureAwait(false);
+            }
+            catch (Npgsql.NpgsqlException e)
+            {
+                // Left finishing: a waiting or idle node takes the finish over once it is stale.
+                logger.LogError("Job {Job}: cluster run {ClusterRun} is {State} but the database refused to record it ({Reason})", run.Run.Job, run.Run.RunId, to, e.Message);
+                return;
             }
         }
 
@@ -95,12 +132,12 @@ internal sealed class ClusterRunFinisher(
     }
 
     /// <summary>
-    /// The run's record in this node's history, under the run's id, when another node planned it: the planner records
-    /// its own fire, but it may have died or been stopped while the run went on without it.
+    /// The run's record in this node's history, under the run's id, when this process did not plan it: the planner
+    /// records its own fire, but it may have died or been stopped while the run went on without it.
     /// </summary>
     private void RecordInHistory(ClusterRunRow run, IReadOnlyList<ClusterPartitionRow> rows, string? failure)
     {
-        if (run.PlannedBy == options.Value.ResolvedNodeId)
+        if (nodeRuns.PlannedHere(run.RunId))
         {
             return;
         }
@@ -124,7 +161,9 @@ internal sealed class ClusterRunFinisher(
     {
         if (await store.TransitionAsync(run.Run.RunId, ClusterStates.Running, ClusterStates.Failed, reason, cancellationToken).ConfigureAwait(false))
         {
-            await TryFoldIncompleteAsync(run, await store.PartitionsAsync(run.Run.RunId, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            var rows = await store.PartitionsAsync(run.Run.RunId, cancellationToken).ConfigureAwait(false);
+            await TryFoldIncompleteAsync(run, rows).ConfigureAwait(false);
+            RecordInHistory(run.Run, rows, reason);
         }
     }
 

@@ -44,8 +44,14 @@ public static class LeaseFencing
         var lost = Assert.Throws<OutputLeaseLostException>(() => a.ThrowIfLost(Job, output));
         Assert.Contains($"it now belongs to {b.Holder}, epoch {b.Epoch}; this run's epoch is {a.Epoch}", lost.Message);
 
-        // Its manifest writes are refused, whichever way it commits, and name both epochs.
-        await logA.RecordAsync(Partition("a"), Entry(output, "a"), default);
+        // Its manifest writes are refused, whichever way it commits, and name both epochs. A record is kept in memory
+        // until the flush interval has passed since the last write, and refused at once after that.
+        var recorded = await Record.ExceptionAsync(() => logA.RecordAsync(Partition("a"), Entry(output, "a"), default));
+        if (recorded is not null)
+        {
+            Assert.Contains($"written by a run of lease epoch {b.Epoch}, later than this run's epoch {a.Epoch}", Assert.IsType<OutputLeaseLostException>(recorded).Message);
+        }
+
         foreach (var commit in new Func<Task>[] { () => logA.FlushAsync(default), () => logA.ClaimAsync(["part-a2.parquet"], default), () => logA.CompleteAsync(default) })
         {
             var refused = await Assert.ThrowsAsync<OutputLeaseLostException>(commit);

@@ -61,10 +61,10 @@ public class ClusterRunStoreTests(PostgresFixture postgres) : IClassFixture<Post
         Assert.True(await store.TransitionAsync(run.RunId, ClusterStates.Running, ClusterStates.Finishing, null, CancellationToken.None));
 
         Assert.False(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.FromMinutes(1), CancellationToken.None));
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
-        Assert.True(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.FromMilliseconds(100), CancellationToken.None));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.True(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.FromSeconds(1), CancellationToken.None));
         // Taking over renews the finish: a second node does not take it from the first at once.
-        Assert.False(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.FromMilliseconds(100), CancellationToken.None));
+        Assert.False(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.FromSeconds(1), CancellationToken.None));
         Assert.True(await store.TransitionAsync(run.RunId, ClusterStates.Finishing, ClusterStates.Succeeded, null, CancellationToken.None));
         Assert.False(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.Zero, CancellationToken.None));
     }
