@@ -44,20 +44,7 @@ internal sealed class ClusterTables(string connectionString)
             "SELECT committed_by, heartbeat_at, (record->>'CommittedAt')::timestamptz FROM qrtz_mlnetbatch_partitions WHERE state = 'committed' ORDER BY ordinal",
             r => new PartitionTimes(r.GetString(0), r.GetDateTime(1), r.GetDateTime(2)));
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<T>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
+    private Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read) => MlNetBatch.Testing.Postgres.PostgresQuery.RowsAsync(connectionString, sql, read);
 }
 
 /// <summary>One committed partition's node, claim time and commit time (UTC).</summary>

@@ -37,7 +37,8 @@ internal sealed class ClusterJobRuns(
                 current = await store.RunAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
                 if (current?.State is ClusterStates.Running or ClusterStates.Finishing)
                 {
-                    await FinishIfStalledAsync(current, stopToken).ConfigureAwait(false);
+                    // Its last committer, or its finisher, may have died or lost the database: the run is finished here then.
+                    await finisher.FinishStalledAsync([current], options.Value.PartitionClaimLifetime, stopToken).ConfigureAwait(false);
                 }
             }
             catch (Npgsql.NpgsqlException e) when (!stopToken.IsCancellationRequested)
@@ -69,45 +70,6 @@ internal sealed class ClusterJobRuns(
         }
     }
 
-    /// <summary>
-    /// Finishes a run whose partitions are all committed but that no node finished (its last committer lost the
-    /// database, or died, between its commit and the finish), or whose finish was left half done.
-    /// </summary>
-    private async Task FinishIfStalledAsync(ClusterRunRow run, CancellationToken stopToken)
-    {
-        try
-        {
-            await TryFinishStalledAsync(run, stopToken).ConfigureAwait(false);
-        }
-        catch (MlNetBatchException e)
-        {
-            // This node could not prepare the run (an outage, a model download): the others may, or this one later.
-            logger.LogWarning("Job {Job}: cluster run {ClusterRun} cannot be finished from this node now ({Reason}); will try again", run.Job, run.RunId, e.Message);
-        }
-    }
-
-    private async Task TryFinishStalledAsync(ClusterRunRow run, CancellationToken stopToken)
-    {
-        if (run.State == ClusterStates.Finishing)
-        {
-            if (await nodeRuns.GetAsync(run, stopToken).ConfigureAwait(false) is { } finishing)
-            {
-                await finisher.TakeOverStalledFinishAsync(finishing, options.Value.PartitionClaimLifetime, stopToken).ConfigureAwait(false);
-            }
-
-            return;
-        }
-
-        if (await store.UncommittedAsync(run.RunId, CancellationToken.None).ConfigureAwait(false) > 0 || await nodeRuns.GetAsync(run, stopToken).ConfigureAwait(false) is not { } nodeRun)
-        {
-            return;
-        }
-
-        // The last committer finishes within moments; only a run left as it is for a while is finished here.
-        await Task.Delay(options.Value.PartitionClaimLifetime / 4, stopToken).ConfigureAwait(false);
-        await finisher.FinishIfLastAsync(nodeRun, stopToken).ConfigureAwait(false);
-    }
-
     private async Task<ClusterRunRow> PlanAsync(string name, JobDefinition job, string runId, CancellationToken stopToken)
     {
         var prepared = await runner.PrepareAsync(name, job, stopToken).ConfigureAwait(false);
@@ -119,8 +81,7 @@ internal sealed class ClusterJobRuns(
             // manifest, before any node writes one; the run's row then guards the directory until the run ends.
             await using (var session = await runner.OpenOutputAsync(name, job, prepared, new JobRunOptions { RunId = runId }, prepareDirectory: true, stopToken).ConfigureAwait(false))
             {
-                var (settings, model) = Jobs.Engine.OutputSession.Fingerprint(job, prepared);
-                run = new ClusterRunRow(runId, name, $"{settings}/{model}", Jobs.Engine.OutputSession.PlanHash(session.Plan), prepared.OutputDirectory.ToString(), options.Value.ResolvedNodeId);
+                run = new ClusterRunRow(runId, name, ClusterNodeRun.Fingerprint(job, prepared), Jobs.Engine.OutputSession.PlanHash(session.Plan), prepared.OutputDirectory.ToString(), options.Value.ResolvedNodeId);
                 var committed = session.Mine.Except(session.Pending)
                     .ToDictionary(p => p.Id, p => JsonSerializer.Serialize(session.CommitLog.Entry(p, session.Outputs.DataFile(p))), StringComparer.Ordinal);
                 await session.CommitLog.FlushAsync(stopToken).ConfigureAwait(false);

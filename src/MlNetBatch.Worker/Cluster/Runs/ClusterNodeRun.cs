@@ -46,8 +46,7 @@ internal sealed class ClusterNodeRun : IDisposable
     /// </summary>
     public static string? Mismatch(ClusterRunRow run, JobDefinition job, PreparedJob prepared, PartitionOutputs outputs)
     {
-        var (settings, model) = OutputSession.Fingerprint(job, prepared);
-        if ($"{settings}/{model}" != run.Fingerprint)
+        if (Fingerprint(job, prepared) != run.Fingerprint)
         {
             return "this node's definition of the job, its fitted preprocessing or its model differ from the planner's";
         }
@@ -55,6 +54,13 @@ internal sealed class ClusterNodeRun : IDisposable
         return OutputSession.PlanHash(prepared.Partitions.Select(p => (p, outputs.DataFile(p)))) != run.PlanHash
             ? "this node lists other input partitions than the planner did (the input changed meanwhile)"
             : null;
+    }
+
+    /// <summary>What a run scores with, as its row records it: the settings hash (fitted state included) and the model hash.</summary>
+    public static string Fingerprint(JobDefinition job, PreparedJob prepared)
+    {
+        var (settings, model) = OutputSession.Fingerprint(job, prepared);
+        return $"{settings}/{model}";
     }
 
     public void Dispose() => Prepared.Model.Dispose();

@@ -39,7 +39,7 @@ internal sealed class ClusterPartitionWorker(
             if (tasks.Count < _options.Parallelism && await PrepareActiveRunsAsync(stoppingToken).ConfigureAwait(false))
             {
                 askedAt = Stopwatch.GetTimestamp();
-                claim = await TryAsync(() => store.ClaimAsync(node, runs.Excluded, _options.PartitionClaimLifetime, stoppingToken), "claim a partition", stoppingToken).ConfigureAwait(false);
+                claim = await TryAsync(() => store.Claims.ClaimAsync(node, runs.Excluded, _options.PartitionClaimLifetime, stoppingToken), "claim a partition", stoppingToken).ConfigureAwait(false);
             }
 
             if (claim is not null)
@@ -89,7 +89,7 @@ internal sealed class ClusterPartitionWorker(
 
             if (run is null)
             {
-                await store.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None).ConfigureAwait(false);
+                await store.Claims.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
 
@@ -117,7 +117,7 @@ internal sealed class ClusterPartitionWorker(
         {
             // Handed back at once rather than left to run out: another node takes it without waiting.
             logger.LogWarning("Job {Job}: partition {Partition} was not finished within the shutdown grace period; it is handed back to the cluster", claim.Job, claim.PartitionId);
-            await TryAsync(() => store.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None), "hand back a partition", CancellationToken.None).ConfigureAwait(false);
+            await TryAsync(() => store.Claims.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None), "hand back a partition", CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (run is not null && hold.Committed)
         {
@@ -131,7 +131,7 @@ internal sealed class ClusterPartitionWorker(
             logger.LogError("Job {Job}: {Reason}", claim.Job, reason);
             // Only a node that still holds the partition may fail the run: a zombie's failure (its upload aborted while
             // it was paused) is not the partition's, and another node is scoring it.
-            if (await TryAsync(() => store.EndClaimAsync(claim, ClusterStates.Failed, node, null, reason, CancellationToken.None), "record a failed partition", CancellationToken.None).ConfigureAwait(false))
+            if (await TryAsync(() => store.Claims.EndClaimAsync(claim, ClusterStates.Failed, node, null, reason, CancellationToken.None), "record a failed partition", CancellationToken.None).ConfigureAwait(false))
             {
                 await TryAsync(async () => { await finisher.FailAsync(run, reason, CancellationToken.None).ConfigureAwait(false); return true; }, "fail the run", CancellationToken.None).ConfigureAwait(false);
             }
@@ -140,7 +140,7 @@ internal sealed class ClusterPartitionWorker(
         {
             // Handed back at once: another node (or this one, at its next claim) scores it rather than waiting for the claim to run out.
             logger.LogError("Job {Job}: partition {Partition} could not be started on this node: {Reason}; it is handed back to the cluster", claim.Job, claim.PartitionId, FailureCause.ForUser(e).Message);
-            await TryAsync(() => store.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None), "hand back a partition", CancellationToken.None).ConfigureAwait(false);
+            await TryAsync(() => store.Claims.EndClaimAsync(claim, ClusterStates.Pending, node, null, null, CancellationToken.None), "hand back a partition", CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
@@ -158,7 +158,7 @@ internal sealed class ClusterPartitionWorker(
                 await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
                 var claims = _inFlight.Keys.ToList();
                 var askedAt = Stopwatch.GetTimestamp();
-                var held = await store.RenewAsync(claims, _options.PartitionClaimLifetime, cancellationToken).ConfigureAwait(false);
+                var held = await store.Claims.RenewAsync(claims, _options.PartitionClaimLifetime, cancellationToken).ConfigureAwait(false);
                 foreach (var claim in claims)
                 {
                     if (!_inFlight.TryGetValue(claim, out var inFlight))
@@ -222,7 +222,7 @@ internal sealed class ClusterPartitionWorker(
         {
             runs.Prune(active.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal), _inFlight.Keys.Select(c => c.RunId).ToHashSet(StringComparer.Ordinal));
             // Any idle node finishes what was left unfinished: the planner, whose wait would, may be gone.
-            await TryAsync(async () => { await finisher.FinishStalledAsync(active, runs, _options.PartitionClaimLifetime, cancellationToken).ConfigureAwait(false); return true; }, "finish stalled runs", cancellationToken).ConfigureAwait(false);
+            await TryAsync(async () => { await finisher.FinishStalledAsync(active, _options.PartitionClaimLifetime, cancellationToken).ConfigureAwait(false); return true; }, "finish stalled runs", cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -34,14 +34,14 @@ internal sealed class ClusterRunFinisher(
     /// Finishes the runs of <paramref name="active"/> left unfinished: every partition committed but no node finishing
     /// it (its last committer died or lost the database), or a finish not heard of for <paramref name="stale"/>.
     /// </summary>
-    public async Task FinishStalledAsync(IEnumerable<ClusterRunRow> active, ClusterNodeRuns runs, TimeSpan stale, CancellationToken cancellationToken)
+    public async Task FinishStalledAsync(IEnumerable<ClusterRunRow> active, TimeSpan stale, CancellationToken cancellationToken)
     {
-        foreach (var row in active.Where(r => !runs.Excluded.Contains(r.RunId)))
+        foreach (var row in active.Where(r => (r.State is ClusterStates.Running or ClusterStates.Finishing) && !nodeRuns.Excluded.Contains(r.RunId)))
         {
             ClusterNodeRun? run;
             try
             {
-                run = await runs.GetAsync(row, cancellationToken).ConfigureAwait(false);
+                run = await nodeRuns.GetAsync(row, cancellationToken).ConfigureAwait(false);
             }
             catch (MlNetBatchException)
             {

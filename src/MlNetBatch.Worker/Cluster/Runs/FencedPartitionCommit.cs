@@ -40,7 +40,7 @@ internal sealed class FencedPartitionCommit(ClusterNodeRun run, ClaimHold hold, 
             // makes the next renewal miss the claim, and checking the hold here would call that commit lost.
             try
             {
-                taken = await store.EndClaimAsync(claim, ClusterStates.Committed, node, record, error: null, cancellationToken).ConfigureAwait(false);
+                taken = await store.Claims.EndClaimAsync(claim, ClusterStates.Committed, node, record, error: null, cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (Npgsql.NpgsqlException) when (!cancellationToken.IsCancellationRequested)

@@ -13,44 +13,44 @@ public class ClusterRunStoreTests(PostgresFixture postgres) : IClassFixture<Post
     public async Task A_failed_runs_claims_are_not_renewed_and_their_commits_are_refused()
     {
         var (store, run) = await StartRunAsync("p0", "p1");
-        var first = (await store.ClaimAsync("node-a", [], Lifetime, CancellationToken.None))!;
-        var second = (await store.ClaimAsync("node-b", [], Lifetime, CancellationToken.None))!;
-        Assert.Equal(2, (await store.RenewAsync([first, second], Lifetime, CancellationToken.None)).Count);
+        var first = (await store.Claims.ClaimAsync("node-a", [], Lifetime, CancellationToken.None))!;
+        var second = (await store.Claims.ClaimAsync("node-b", [], Lifetime, CancellationToken.None))!;
+        Assert.Equal(2, (await store.Claims.RenewAsync([first, second], Lifetime, CancellationToken.None)).Count);
 
         Assert.True(await store.TransitionAsync(run.RunId, ClusterStates.Running, ClusterStates.Failed, "p0 failed", CancellationToken.None));
 
-        Assert.Empty(await store.RenewAsync([first, second], Lifetime, CancellationToken.None));
-        Assert.False(await store.EndClaimAsync(second, ClusterStates.Committed, "node-b", "{}", null, CancellationToken.None));
+        Assert.Empty(await store.Claims.RenewAsync([first, second], Lifetime, CancellationToken.None));
+        Assert.False(await store.Claims.EndClaimAsync(second, ClusterStates.Committed, "node-b", "{}", null, CancellationToken.None));
         // Handing back is still taken: it only says the node let go.
-        Assert.True(await store.EndClaimAsync(first, ClusterStates.Pending, "node-a", null, null, CancellationToken.None));
+        Assert.True(await store.Claims.EndClaimAsync(first, ClusterStates.Pending, "node-a", null, null, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_commit_repeated_after_its_answer_was_lost_is_taken_even_once_the_run_is_finishing()
     {
         var (store, run) = await StartRunAsync("p0");
-        var claim = (await store.ClaimAsync("node-a", [], Lifetime, CancellationToken.None))!;
-        Assert.True(await store.EndClaimAsync(claim, ClusterStates.Committed, "node-a", "{}", null, CancellationToken.None));
+        var claim = (await store.Claims.ClaimAsync("node-a", [], Lifetime, CancellationToken.None))!;
+        Assert.True(await store.Claims.EndClaimAsync(claim, ClusterStates.Committed, "node-a", "{}", null, CancellationToken.None));
         Assert.True(await store.TransitionAsync(run.RunId, ClusterStates.Running, ClusterStates.Finishing, null, CancellationToken.None));
 
-        Assert.True(await store.EndClaimAsync(claim, ClusterStates.Committed, "node-a", "{}", null, CancellationToken.None));
-        Assert.False(await store.EndClaimAsync(claim, ClusterStates.Committed, "node-b", "{}", null, CancellationToken.None));
+        Assert.True(await store.Claims.EndClaimAsync(claim, ClusterStates.Committed, "node-a", "{}", null, CancellationToken.None));
+        Assert.False(await store.Claims.EndClaimAsync(claim, ClusterStates.Committed, "node-b", "{}", null, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_claim_runs_out_by_the_lifetime_its_owner_asked_for_not_by_the_next_claimers()
     {
         var (store, _) = await StartRunAsync("p0");
-        Assert.NotNull(await store.ClaimAsync("node-a", [], TimeSpan.FromMinutes(10), CancellationToken.None));
+        Assert.NotNull(await store.Claims.ClaimAsync("node-a", [], TimeSpan.FromMinutes(10), CancellationToken.None));
 
         // A node configured with a short lifetime of its own must not take a claim its owner keeps for ten minutes.
         await Task.Delay(TimeSpan.FromMilliseconds(300));
-        Assert.Null(await store.ClaimAsync("node-b", [], TimeSpan.FromMilliseconds(1), CancellationToken.None));
+        Assert.Null(await store.Claims.ClaimAsync("node-b", [], TimeSpan.FromMilliseconds(1), CancellationToken.None));
 
         var (other, _) = await StartRunAsync("q0");
-        Assert.NotNull(await other.ClaimAsync("node-c", [], TimeSpan.FromMilliseconds(200), CancellationToken.None));
+        Assert.NotNull(await other.Claims.ClaimAsync("node-c", [], TimeSpan.FromMilliseconds(200), CancellationToken.None));
         await Task.Delay(TimeSpan.FromMilliseconds(600));
-        var recovered = await other.ClaimAsync("node-b", [], TimeSpan.FromMinutes(10), CancellationToken.None);
+        var recovered = await other.Claims.ClaimAsync("node-b", [], TimeSpan.FromMinutes(10), CancellationToken.None);
         Assert.Equal(("q0", 2L, "node-c"), (recovered?.PartitionId, recovered?.Epoch, recovered?.RecoveredFrom));
     }
 

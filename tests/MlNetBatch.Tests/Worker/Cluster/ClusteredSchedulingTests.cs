@@ -101,6 +101,24 @@ public partial class ClusteredSchedulingTests(PostgresFixture postgres) : IClass
     }
 
     [Fact]
+    public async Task A_command_line_run_that_cannot_ask_the_cluster_database_whether_the_job_is_running_is_refused_with_one_line()
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 1, rows: 10);
+        var config = await WriteClusterConfigAsync(dir, schedule: "0 0 3 * * ?");
+        // Nothing listens on port 1: the run cannot know whether the cluster is writing the same output.
+        var environment = new Dictionary<string, string> { ["MLNETBATCH_CLUSTER_CONNECTION"] = "Host=127.0.0.1;Port=1;Timeout=3" };
+
+        var (exit, output) = await WorkerProcess.RunAsync(dir.Path, environment, "run", "clustered", "--config", config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Job 'clustered': clustering is on and the cluster database cannot be read to check for a run in progress (", output);
+        Assert.Contains("nothing was run", output);
+        Assert.DoesNotContain("   at ", output);
+        Assert.False(Directory.Exists(dir.Combine("out")), "the refused run wrote output");
+    }
+
+    [Fact]
     public async Task Clustering_without_a_connection_string_stops_the_service_with_one_line()
     {
         using var dir = new TempDirectory();
