@@ -59,9 +59,19 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
     public WorkerProcess StartWorker(string node) => WorkerProcess.Start(dir.Path, Environment(node), "--config", config);
 
     /// <summary>A worker whose every partition takes <paramref name="delay"/> longer after its output is written: a slow model.</summary>
-    public WorkerProcess StartSlowWorker(string node, TimeSpan delay) => WorkerProcess.StartHalting(
+    public WorkerProcess StartSlowWorker(string node, TimeSpan delay) => StartHeldWorker(node, delay, gate: null);
+
+    /// <summary>
+    /// A slow worker that, while the file <paramref name="gate"/> exists, also holds each partition it claims once
+    /// its output is written: the test decides when the run may go on.
+    /// </summary>
+    public WorkerProcess StartHeldWorker(string node, TimeSpan delay, string? gate) => WorkerProcess.StartHalting(
         dir.Path,
-        new Dictionary<string, string>(Environment(node)) { ["HALT_DELAY_MS"] = ((int)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) },
+        new Dictionary<string, string>(Environment(node))
+        {
+            ["HALT_DELAY_MS"] = ((int)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+            ["HALT_GATE_FILE"] = gate ?? string.Empty,
+        },
         MlNetBatch.Jobs.Observation.JobPoint.AfterOutputCommit,
         int.MaxValue,
         dir.Combine($"never-{node}"),

@@ -203,17 +203,22 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     public async Task A_late_worker_takes_work_and_a_terminated_worker_drains_and_leaves()
     {
         using var dir = new TempDirectory();
-        // 60 partitions of at least 250 ms each on nodes of one partition at a time: long enough for a node to join.
+        // 60 partitions of at least 250 ms each on nodes of one partition at a time. Each node is held on its first
+        // partition until node-2 has joined and node-1 is told to go: a slow machine's process start cannot let the run
+        // end before the late node is there.
         var slow = TimeSpan.FromMilliseconds(250);
+        var gate = dir.Combine("gate");
+        File.WriteAllText(gate, "held");
         var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 30, groups: 2, groupRows: 2_000, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5));
-        var workers = Enumerable.Range(0, 2).Select(i => job.StartSlowWorker($"node-{i}", slow)).ToList();
+        var workers = Enumerable.Range(0, 2).Select(i => job.StartHeldWorker($"node-{i}", slow, gate)).ToList();
         try
         {
             Assert.True(await job.WaitForClaimAsync("node-1", RunTimeout), "node-1 never claimed a partition: " + ClusterFanOut.Outputs(workers));
-            workers.Add(job.StartSlowWorker("node-2", slow));
+            workers.Add(job.StartHeldWorker("node-2", slow, gate));
             Assert.True(await job.WaitForClaimAsync("node-2", RunTimeout), "the late node-2 never claimed a partition: " + ClusterFanOut.Outputs(workers));
             Assert.True(await job.WaitForClaimAsync("node-1", RunTimeout), "node-1 holds no partition to drain: " + ClusterFanOut.Outputs(workers));
             workers[1].Signal("TERM");
+            File.Delete(gate);
             await workers[1].WaitForExitAsync(TimeSpan.FromSeconds(60));
             Assert.True(workers[1].ExitCode == 0, workers[1].Output);
             Assert.DoesNotContain((await job.PartitionsAsync()), p => p.Owner == "node-1" && p.State == "claimed");
