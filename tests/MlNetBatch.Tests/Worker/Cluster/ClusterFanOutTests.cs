@@ -17,10 +17,18 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     {
         using var dir = new TempDirectory();
         var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5));
-        // A partition takes at least 100 ms: a run long enough that every node's first poll finds work left.
-        var workers = Enumerable.Range(0, 3).Select(i => job.StartSlowWorker($"node-{i}", TimeSpan.FromMilliseconds(100))).ToList();
+        // Each node is held on its first partition until all three have claimed one, however slowly they start.
+        var gate = dir.Combine("gate");
+        File.WriteAllText(gate, "held");
+        var workers = Enumerable.Range(0, 3).Select(i => job.StartHeldWorker($"node-{i}", TimeSpan.FromMilliseconds(20), gate)).ToList();
         try
         {
+            foreach (var node in new[] { "node-0", "node-1", "node-2" })
+            {
+                Assert.True(await job.WaitForClaimAsync(node, RunTimeout), $"{node} never claimed a partition: " + ClusterFanOut.Outputs(workers));
+            }
+
+            File.Delete(gate);
             Assert.True(await job.WaitForRunEndAsync(workers, RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
         }
         finally
@@ -34,8 +42,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         var partitions = await job.PartitionsAsync();
         Assert.Equal(50, partitions.Count);
         Assert.All(partitions, p => Assert.Equal("committed", p.State));
-        var nodes = partitions.Select(p => p.CommittedBy).Distinct().ToList();
-        Assert.True(nodes.Count > 1, $"every partition was committed by {nodes[0]}");
+        Assert.Equal(["node-0", "node-1", "node-2"], partitions.Select(p => p.CommittedBy).Distinct().Order());
         job.AssertExactlyOnce();
         Assert.DoesNotContain("[ERR]", output);
         Assert.Contains("planned on this node: 50 of 50 partitions", output);
@@ -136,13 +143,17 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     {
         using var dir = new TempDirectory();
         var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 20, groups: 2, groupRows: 2_000, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5));
-        var workers = new List<WorkerProcess> { job.StartSlowWorker("node-0", TimeSpan.FromMilliseconds(250)) };
+        // node-0 is held on its first partition until the command line has answered: the run is in progress throughout.
+        var gate = dir.Combine("gate");
+        File.WriteAllText(gate, "held");
+        var workers = new List<WorkerProcess> { job.StartHeldWorker("node-0", TimeSpan.FromMilliseconds(50), gate) };
         (int ExitCode, string Output) cli;
         try
         {
             Assert.True(await job.WaitForClaimAsync("node-0", RunTimeout), "node-0 never claimed a partition: " + ClusterFanOut.Outputs(workers));
             // The planner holds the output lease no longer: only the runs table can keep this run out.
             cli = await WorkerProcess.RunAsync(dir.Path, job.Environment("cli"), "run", ClusterFanOut.Job, "--config", job.Config);
+            File.Delete(gate);
             Assert.True(await job.WaitForRunEndAsync(workers, RunTimeout), "the run did not end: " + ClusterFanOut.Outputs(workers));
         }
         finally
