@@ -64,14 +64,7 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
 
         foreach (var name in stale.Where(existing.Contains))
         {
-            try
-            {
-                await store.DeleteAsync(directory.Combine(name), cancellationToken).ConfigureAwait(false);
-            }
-            catch (ObjectNotFoundException)
-            {
-                // Another shard removed it first.
-            }
+            await store.DeleteIfExistsAsync(directory.Combine(name), cancellationToken).ConfigureAwait(false);
         }
 
         commitLog.Release(stale);

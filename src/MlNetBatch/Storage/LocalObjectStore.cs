@@ -41,7 +41,13 @@ public sealed class LocalObjectStore : IObjectStore
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return Describe(new FileInfo(file));
+            // Exists reads the file's state once, for Describe too; a file deleted since it was listed (another shard's
+            // lease released, a record folded) is left out, as an object store's listing may leave it out.
+            var info = new FileInfo(file);
+            if (info.Exists)
+            {
+                yield return Describe(info);
+            }
         }
     }
 

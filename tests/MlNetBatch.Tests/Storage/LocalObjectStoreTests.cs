@@ -26,6 +26,35 @@ public class LocalObjectStoreTests
     }
 
     [Fact]
+    public async Task A_listing_while_files_are_deleted_lists_only_existing_files_and_never_fails()
+    {
+        using var dir = new TempDirectory();
+        var store = new LocalObjectStore();
+        var names = Enumerable.Range(0, 3_000).Select(i => dir.Combine("out", $"r-{i:D5}.json")).ToList();
+        Directory.CreateDirectory(dir.Combine("out"));
+        foreach (var name in names)
+        {
+            await File.WriteAllTextAsync(name, "{}");
+        }
+
+        // Another process folding records or releasing a lease deletes files while this one lists them.
+        var deleting = Task.Run(() => names.ForEach(File.Delete));
+        var listings = 0;
+        while (!deleting.IsCompleted || listings == 0)
+        {
+            await foreach (var info in store.ListAsync(ObjectLocation.Local(dir.Combine("out") + "/")))
+            {
+                Assert.Equal(2, info.Size);
+            }
+
+            listings++;
+        }
+
+        await deleting;
+        Assert.Empty(await ObjectListerTests.ListOrEmpty(store, ObjectLocation.Local(dir.Combine("out") + "/")));
+    }
+
+    [Fact]
     public async Task Abandoned_write_leaves_nothing_behind()
     {
         using var dir = new TempDirectory();

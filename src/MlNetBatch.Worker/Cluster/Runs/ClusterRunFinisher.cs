@@ -190,7 +190,7 @@ internal sealed class ClusterRunFinisher(
             run.Run.Job, run.Job, run.Prepared, new JobRunOptions { RunId = run.Run.RunId }, prepareDirectory: false, cancellationToken).ConfigureAwait(false);
         foreach (var row in rows.Where(r => r is { State: ClusterStates.Committed, Record: not null }))
         {
-            await session.CommitLog.RecordAsync(run.Partition(row.PartitionId), JsonSerializer.Deserialize<CommittedPartition>(row.Record!)!, cancellationToken).ConfigureAwait(false);
+            await session.CommitLog.FoldAsync(run.Partition(row.PartitionId), JsonSerializer.Deserialize<CommittedPartition>(row.Record!)!, cancellationToken).ConfigureAwait(false);
         }
 
         if (complete)

@@ -104,6 +104,35 @@ internal static class ManifestFiles
         }
     }
 
+    /// <summary>
+    /// Sorts the files the directory's <paramref name="manifests"/> list for a run writing the manifest
+    /// <paramref name="name"/>: its own (its manifest's, and those of another split, whose manifests it retires) and
+    /// those it may overwrite but not delete (a sibling shard's, which may be in flight).
+    /// </summary>
+    public static (HashSet<string> Files, HashSet<string> Owned, List<string> Retired) Split(
+        IReadOnlyDictionary<string, JobManifest> manifests, string name, JobShard? shard, ObjectLocation directory)
+    {
+        var previous = manifests.GetValueOrDefault(name);
+        var files = new HashSet<string>(previous?.Files ?? [], StringComparer.Ordinal);
+        AddVersion1Files(files, directory, previous);
+        var retired = new List<string>();
+        var owned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (file, manifest) in manifests.Where(m => m.Key != name))
+        {
+            // A sibling's files are its own to delete; another split's become this run's (their records do not count).
+            var target = IsSibling(file, shard) ? owned : files;
+            target.UnionWith(manifest.Files);
+            AddVersion1Files(target, directory, manifest);
+            if (target == files)
+            {
+                retired.Add(file);
+            }
+        }
+
+        owned.UnionWith(files);
+        return (files, owned, retired);
+    }
+
     /// <summary>Whether every other shard of <paramref name="shard"/>'s count completed the plan of <paramref name="manifest"/>, with its settings and model.</summary>
     public static async Task<bool> SiblingsCompletedAsync(IObjectStore store, ObjectLocation directory, JobShard shard, JobManifest manifest, CancellationToken cancellationToken)
     {

@@ -18,6 +18,49 @@ internal sealed class ManifestWriter(IObjectStore store, ObjectLocation director
     /// <summary>The epoch this run writes under.</summary>
     public long Epoch => epoch;
 
+    /// <summary>The manifest's name in the output directory.</summary>
+    public string Name => name;
+
+    /// <summary>
+    /// Throws <see cref="OutputLeaseLostException"/> when a run of a later epoch has written the manifest since this run
+    /// last did: a commit record written now would be a run's that lost the output. One stat, and a read only when the
+    /// manifest changed.
+    /// </summary>
+    public async Task ThrowIfTakenOverAsync(CancellationToken cancellationToken)
+    {
+        if (_storedEpoch > epoch)
+        {
+            throw OutputLeaseLostException.LaterEpoch(job, directory, name, _storedEpoch, epoch);
+        }
+
+        var location = directory.Combine(name);
+        var known = _version;
+        string current;
+        try
+        {
+            current = (await store.StatAsync(location, cancellationToken).ConfigureAwait(false)).ETag;
+        }
+        catch (ObjectNotFoundException) when (known is null)
+        {
+            return;
+        }
+        catch (ObjectNotFoundException)
+        {
+            throw new OutputLeaseLostException(job, directory, $"another run removed {name} after this run wrote it");
+        }
+
+        if (known is not null && ObjectVersion.IsSameTag(known, current))
+        {
+            return;
+        }
+
+        // Changed: by this run's own write meanwhile, or by another run's.
+        if (await ManifestFiles.ReadAsync(store, location, cancellationToken).ConfigureAwait(false) is { } stored && stored.Manifest.Epoch > epoch)
+        {
+            throw OutputLeaseLostException.LaterEpoch(job, directory, name, stored.Manifest.Epoch, epoch);
+        }
+    }
+
     /// <summary>
     /// Writes <paramref name="manifest"/>, stamped with <see cref="Epoch"/>. When an earlier epoch's run (or this run's
     /// own retried request) wrote meanwhile, the files it lists are added to <paramref name="manifest"/>'s before
@@ -31,8 +74,7 @@ internal sealed class ManifestWriter(IObjectStore store, ObjectLocation director
         {
             if (_storedEpoch > epoch)
             {
-                throw new OutputLeaseLostException(job, directory,
-                    $"{name} was written by a run of lease epoch {_storedEpoch}, later than this run's epoch {epoch}; its records were left as they are");
+                throw OutputLeaseLostException.LaterEpoch(job, directory, name, _storedEpoch, epoch);
             }
 
             var content = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestFiles.Json);

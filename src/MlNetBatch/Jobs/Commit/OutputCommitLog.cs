@@ -4,9 +4,10 @@ using MlNetBatch.Storage;
 namespace MlNetBatch.Jobs.Commit;
 
 /// <summary>
-/// The output directory's commit record: the run's own manifest (<c>_manifest.json</c>, or one per shard) says which
-/// of its partitions are already done; each partition is recorded as it commits, and <c>_SUCCESS</c> is written when
-/// all of the job's are. A run counts only its own manifest's records. Sibling shards' manifests (same count) are read
+/// The output directory's commit record: the run's own manifest (<c>_manifest.json</c>, or one per shard) lists the
+/// files the job may write and the partitions done. Each partition is recorded the moment it commits, in a record of
+/// its own (<see cref="CommitRecordFiles"/>); the manifest is the summary folded from them at the end of a run, and
+/// <c>_SUCCESS</c> is written when all of the job's partitions are committed. A run counts only its own manifest's records. Sibling shards' manifests (same count) are read
 /// for the files they own and for completion, never written; manifests of another split (the whole job, another
 /// count) cannot have a live writer under the run's lease, so their files become the run's and they are removed.
 /// The manifest is written under the run's lease epoch (see <see cref="ManifestWriter"/>): a run whose lease was taken
@@ -20,9 +21,6 @@ public sealed class OutputCommitLog
     /// <summary>The marker written when every partition is committed.</summary>
     public const string SuccessName = "_SUCCESS";
 
-    /// <summary>The longest time a committed partition waits to be recorded in the manifest file.</summary>
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
-
     private readonly IObjectStore _store;
     private readonly ObjectLocation _directory;
     private readonly ManifestWriter _writer;
@@ -31,13 +29,17 @@ public sealed class OutputCommitLog
     private readonly JobShard? _shard;
     private readonly IReadOnlyList<string> _retired;
     private readonly HashSet<string> _owned;
+    private readonly HashSet<string> _records;
+    private readonly List<string> _staleRecords;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly System.Diagnostics.Stopwatch _sinceWrite = System.Diagnostics.Stopwatch.StartNew();
     private bool _dirty;
 
     private OutputCommitLog(
-        IObjectStore store, ObjectLocation directory, ManifestWriter writer, JobManifest manifest, HashSet<string> files, JobShard? shard, IReadOnlyList<string> retired, HashSet<string> owned)
+        IObjectStore store, ObjectLocation directory, ManifestWriter writer, JobManifest manifest, HashSet<string> files, JobShard? shard, IReadOnlyList<string> retired, HashSet<string> owned,
+        (List<string> Taken, List<string> Stale) records)
     {
+        _records = new HashSet<string>(records.Taken, StringComparer.Ordinal);
+        _staleRecords = records.Stale;
         _store = store;
         _directory = directory;
         _writer = writer;
@@ -80,25 +82,10 @@ public sealed class OutputCommitLog
             : new JobManifest { Job = job, ConfigHash = settingsHash, ModelHash = modelHash };
         own.Complete = false;
         own.PlanHash = planHash;
-        var files = new HashSet<string>(previous?.Files ?? [], StringComparer.Ordinal);
-        ManifestFiles.AddVersion1Files(files, directory, previous);
-        var retired = new List<string>();
-        var owned = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (file, manifest) in manifests.Where(m => m.Key != name))
-        {
-            // A sibling's files are its own to delete; another split's become this run's (their records do not count).
-            var target = ManifestFiles.IsSibling(file, shard) ? owned : files;
-            target.UnionWith(manifest.Files);
-            ManifestFiles.AddVersion1Files(target, directory, manifest);
-            if (target == files)
-            {
-                retired.Add(file);
-            }
-        }
-
-        owned.UnionWith(files);
+        var (files, owned, retired) = ManifestFiles.Split(manifests, name, shard, directory);
+        var records = CommitRecordFiles.Fold(await CommitRecordFiles.ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false), own, name, shard, restart);
         var writer = new ManifestWriter(store, directory, name, job, epoch, stored.GetValueOrDefault(name));
-        return new OutputCommitLog(store, directory, writer, own, files, shard, retired, owned) { HadManifest = manifests.Count > 0 };
+        return new OutputCommitLog(store, directory, writer, own, files, shard, retired, owned, records) { HadManifest = manifests.Count > 0 };
     }
 
     /// <summary>Whether <paramref name="partition"/> was committed, by this run's manifest, from the same input as it has now, to <paramref name="output"/>.</summary>
@@ -133,11 +120,14 @@ public sealed class OutputCommitLog
             // Their files are in this manifest now: the other split's records must not be read as current again.
             foreach (var retired in _retired)
             {
-                await DeleteIfExistsAsync(_directory.Combine(retired), cancellationToken).ConfigureAwait(false);
+                await _store.DeleteIfExistsAsync(_directory.Combine(retired), cancellationToken).ConfigureAwait(false);
             }
 
+            await CommitRecordFiles.DeleteAsync(_store, _directory, _staleRecords, cancellationToken).ConfigureAwait(false);
+            _staleRecords.Clear();
+
             // The output is about to change, so it is no longer complete.
-            await DeleteIfExistsAsync(_directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
+            await _store.DeleteIfExistsAsync(_directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -153,31 +143,34 @@ public sealed class OutputCommitLog
     }
 
     /// <summary>
-    /// Records a committed partition. The manifest is rewritten at most every <see cref="FlushInterval"/>, and by
-    /// <see cref="FlushAsync"/>: rewriting it whole per partition would cost quadratic time on jobs of many thousand
-    /// partitions. A crash loses at most the last interval's records; those partitions are scored again and their
-    /// files, which have fixed names, overwritten — the output stays exactly-once.
+    /// Records a committed partition in its own commit record, at once: a crash a moment later loses nothing. A run
+    /// whose output a later epoch's run has taken (its manifest says so) is refused before and after the write, and
+    /// takes back a record it wrote meanwhile.
     /// </summary>
     public async Task RecordAsync(Partition partition, CommittedPartition entry, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        entry.Epoch = _writer.Epoch;
+        await _writer.ThrowIfTakenOverAsync(cancellationToken).ConfigureAwait(false);
+        var record = new CommitRecord { Partition = partition.Id, Manifest = _writer.Name, ConfigHash = _manifest.ConfigHash, ModelHash = _manifest.ModelHash, Entry = entry };
+        await CommitRecordFiles.WriteAsync(_store, _directory, record, _manifest.Job, cancellationToken).ConfigureAwait(false);
         try
         {
-            entry.Epoch = _writer.Epoch;
-            _manifest.Partitions[partition.Id] = entry;
-            _dirty = true;
-            if (_sinceWrite.Elapsed >= FlushInterval)
-            {
-                await WriteAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await _writer.ThrowIfTakenOverAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (OutputLeaseLostException)
         {
-            _writeLock.Release();
+            // Written in the moment the output was taken over: the new holder counts only what it read before.
+            await CommitRecordFiles.DeleteAsync(_store, _directory, [CommitRecordFiles.Name(partition.Id)], CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
+
+        await AddAsync(partition, entry, CommitRecordFiles.Name(partition.Id), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes the records not yet in the manifest (at the end of a run, however it ends).</summary>
+    /// <summary>Adds a committed partition to the manifest this run writes next, without a record of its own (a cluster's are in its database).</summary>
+    public Task FoldAsync(Partition partition, CommittedPartition entry, CancellationToken cancellationToken) => AddAsync(partition, entry, record: null, cancellationToken);
+
+    /// <summary>Folds the partitions committed so far into the manifest (at the end of a run, however it ends).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -207,23 +200,30 @@ public sealed class OutputCommitLog
         {
             _manifest.Complete = true;
             await WriteAsync(cancellationToken).ConfigureAwait(false);
-            if (!await SiblingsCompleteAsync(cancellationToken).ConfigureAwait(false))
+            // Folded into the manifest just written: the records have nothing more to say.
+            await CommitRecordFiles.DeleteAsync(_store, _directory, _records, cancellationToken).ConfigureAwait(false);
+            _records.Clear();
+            return await SuccessMarker.WriteIfCompleteAsync(_store, _directory.Combine(SuccessName), SiblingsCompleteAsync, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task AddAsync(Partition partition, CommittedPartition entry, string? record, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            entry.Epoch = _writer.Epoch;
+            _manifest.Partitions[partition.Id] = entry;
+            if (record is not null)
             {
-                return false;
+                _records.Add(record);
             }
 
-            await using (var success = await _store.CreateAsync(_directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false))
-            {
-                await success.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (await SiblingsCompleteAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return true;
-            }
-
-            await DeleteIfExistsAsync(_directory.Combine(SuccessName), cancellationToken).ConfigureAwait(false);
-            return false;
+            _dirty = true;
         }
         finally
         {
@@ -242,17 +242,5 @@ public sealed class OutputCommitLog
         _files.UnionWith(_manifest.Files);
         _owned.UnionWith(_files);
         _dirty = false;
-        _sinceWrite.Restart();
-    }
-
-    private async Task DeleteIfExistsAsync(ObjectLocation location, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _store.DeleteAsync(location, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectNotFoundException)
-        {
-        }
     }
 }

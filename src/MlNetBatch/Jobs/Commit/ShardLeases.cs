@@ -74,13 +74,7 @@ internal static partial class ShardLeases
             return;
         }
 
-        try
-        {
-            await store.DeleteAsync(location, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectNotFoundException)
-        {
-        }
+        await store.DeleteIfExistsAsync(location, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<LeaseRecord?> ReadOrThrowAsync(IObjectStore store, ObjectLocation location, CancellationToken cancellationToken)

@@ -12,6 +12,6 @@ internal enum JobPoint
     /// <summary>A partition's output is written and flushed under its temporary name, not yet renamed.</summary>
     BeforeOutputRename,
 
-    /// <summary>A partition's output is visible, but the manifest does not record it yet.</summary>
+    /// <summary>A partition's output is visible, but its commit record is not written yet.</summary>
     AfterOutputCommit,
 }

@@ -44,14 +44,12 @@ public static class LeaseFencing
         var lost = Assert.Throws<OutputLeaseLostException>(() => a.ThrowIfLost(Job, output));
         Assert.Contains($"it now belongs to {b.Holder}, epoch {b.Epoch}; this run's epoch is {a.Epoch}", lost.Message);
 
-        // Its manifest writes are refused, whichever way it commits, and name both epochs. A record is kept in memory
-        // until the flush interval has passed since the last write, and refused at once after that.
-        var recorded = await Record.ExceptionAsync(() => logA.RecordAsync(Partition("a"), Entry(output, "a"), default));
-        if (recorded is not null)
-        {
-            Assert.Contains($"written by a run of lease epoch {b.Epoch}, later than this run's epoch {a.Epoch}", Assert.IsType<OutputLeaseLostException>(recorded).Message);
-        }
-
+        // Its commit record is refused, and none is left behind; so are its manifest writes, whichever way it commits.
+        // Each refusal names both epochs.
+        var recorded = await Assert.ThrowsAsync<OutputLeaseLostException>(() => logA.RecordAsync(Partition("a"), Entry(output, "a"), default));
+        Assert.Contains($"written by a run of lease epoch {b.Epoch}, later than this run's epoch {a.Epoch}", recorded.Message);
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.StatAsync(output.Combine(CommitRecordFiles.Name("a"))));
+        logA.Release(["part-a.parquet"]);
         foreach (var commit in new Func<Task>[] { () => logA.FlushAsync(default), () => logA.ClaimAsync(["part-a2.parquet"], default), () => logA.CompleteAsync(default) })
         {
             var refused = await Assert.ThrowsAsync<OutputLeaseLostException>(commit);
@@ -61,9 +59,11 @@ public static class LeaseFencing
 
         Assert.Equal(written, await ObjectBytes.ReadAsync(store, manifest));
 
-        // B carries on; its records carry its epoch.
+        // B carries on; its records carry its epoch, and are folded into its manifest, then removed, when it completes.
         await logB.RecordAsync(Partition("b"), Entry(output, "b"), default);
+        Assert.NotNull(await store.StatAsync(output.Combine(CommitRecordFiles.Name("b"))));
         Assert.True(await logB.CompleteAsync(default));
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.StatAsync(output.Combine(CommitRecordFiles.Name("b"))));
         var final = await ReadManifestAsync(store, manifest);
         Assert.Equal(b.Epoch, final.Epoch);
         Assert.Equal(b.Epoch, Assert.Single(final.Partitions).Value.Epoch);

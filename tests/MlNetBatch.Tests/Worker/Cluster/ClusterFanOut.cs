@@ -10,11 +10,36 @@ namespace MlNetBatch.Tests.Worker.Cluster;
 /// One clustered job for the fan-out tests: its input (<c>files</c> × <c>groups</c> row groups of <c>rows</c> rows,
 /// one partition each), its configuration with a schedule that fires once, and what the cluster database says of it.
 /// </summary>
-internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, string config, int rows)
+internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, string config, int rows, TimeSpan firesIn)
 {
     public const string Job = "fanout";
 
-    public string Config => config;
+    private const string FireTime = "@fire@";
+    private readonly Lock _scheduling = new();
+    private bool _scheduled;
+
+    /// <summary>
+    /// The configuration, its job scheduled to fire <c>firesIn</c> from the first time it is asked for: just before the
+    /// first worker starts, so that however slowly the machine creates the input, every worker started then is up
+    /// before the fire time.
+    /// </summary>
+    public string Config
+    {
+        get
+        {
+            lock (_scheduling)
+            {
+                if (!_scheduled)
+                {
+                    var fire = DateTime.Now + firesIn;
+                                File.WriteAllText(config, File.ReadAllText(config).Replace(FireTime, $"{fire.Second} {fire.Minute} {fire.Hour} * * ?", StringComparison.Ordinal));
+                    _scheduled = true;
+                }
+
+                return config;
+            }
+        }
+    }
 
     public string ConnectionString => connectionString;
 
@@ -22,7 +47,7 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
 
     public int Rows => rows;
 
-    /// <summary>Writes the input and a configuration whose job fires once, <paramref name="firesIn"/> from now.</summary>
+    /// <summary>Writes the input and a configuration whose job fires once, <paramref name="firesIn"/> after its first use.</summary>
     public static async Task<ClusterFanOut> CreateAsync(
         TempDirectory dir, PostgresServer postgres, int files, int groups, int groupRows, TimeSpan firesIn, TimeSpan claimLifetime, int nodeParallelism = 1)
     {
@@ -33,21 +58,20 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
         }
 
         var config = await TabularJobs.WriteConfigAsync(dir, Job, dir.Combine("in", "*.parquet"), dir.Combine("out"), leaseDuration: "00:00:20", shutdownGrace: "00:00:20");
-        var fire = DateTime.Now + firesIn;
         var text = await File.ReadAllTextAsync(config);
         // Two steps that learn from the data (their columns feed nothing): the run stores what they learned, for every node.
         text = text.Replace("\"Preprocess\": [ ", $$"""
                 "Preprocess": [ { "Transform": "ReplaceMissingValues", "InputColumns": [ "{{TabularData.FeatureColumns[0]}}" ], "OutputColumn": "filled", "Replacement": "Mean", "FitRows": 1000 },
                 { "Transform": "NormalizeMinMax", "InputColumns": [ "{{TabularData.FeatureColumns[1]}}" ], "OutputColumn": "scaled", "FitRows": 1000 },
                 """, StringComparison.Ordinal);
-        text = text.Replace("\"Execution\":", $"\"Schedule\": \"{fire.Second} {fire.Minute} {fire.Hour} * * ?\", \"Execution\":", StringComparison.Ordinal)
+        text = text.Replace("\"Execution\":", $"\"Schedule\": \"{FireTime}\", \"Execution\":", StringComparison.Ordinal)
             .Replace("\"MlNetBatch\": {", $$"""
                 "MlNetBatch": { "Cluster": { "Enabled": true, "CheckInInterval": "00:00:01", "IdleWaitTime": "00:00:01", "PartitionClaimLifetime": "{{claimLifetime:c}}", "Parallelism": {{nodeParallelism}} },
                 """, StringComparison.Ordinal)
             .Replace("\"MinimumLevel\": { \"Default\": \"Warning\" }",
                 "\"MinimumLevel\": { \"Default\": \"Warning\", \"Override\": { \"MlNetBatch.Worker\": \"Information\" } }, \"WriteTo\": [ { \"Name\": \"Console\" } ]", StringComparison.Ordinal);
         await File.WriteAllTextAsync(config, text);
-        return new ClusterFanOut(dir, await postgres.CreateDatabaseAsync(), config, files * groups * groupRows);
+        return new ClusterFanOut(dir, await postgres.CreateDatabaseAsync(), config, files * groups * groupRows, firesIn);
     }
 
     public Dictionary<string, string> Environment(string node) => new()
@@ -56,7 +80,7 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
         ["MlNetBatch__Cluster__NodeId"] = node,
     };
 
-    public WorkerProcess StartWorker(string node) => WorkerProcess.Start(dir.Path, Environment(node), "--config", config);
+    public WorkerProcess StartWorker(string node) => WorkerProcess.Start(dir.Path, Environment(node), "--config", Config);
 
     /// <summary>A worker whose every partition takes <paramref name="delay"/> longer after its output is written: a slow model.</summary>
     public WorkerProcess StartSlowWorker(string node, TimeSpan delay) => StartHeldWorker(node, delay, gate: null);
@@ -76,7 +100,7 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
         int.MaxValue,
         dir.Combine($"never-{node}"),
         "--config",
-        config);
+        Config);
 
     /// <summary>The runs recorded in the database: id and state.</summary>
     public async Task<IReadOnlyList<(string RunId, string State)>> RunsAsync() =>

@@ -16,7 +16,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     public async Task Three_workers_share_one_run_of_fifty_partitions_and_write_every_row_once()
     {
         using var dir = new TempDirectory();
-        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5));
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5));
         // Each node is held on its first partition until all three have claimed one, however slowly they start.
         var gate = dir.Combine("gate");
         File.WriteAllText(gate, "held");
@@ -58,7 +58,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     public async Task A_worker_killed_mid_run_has_its_partition_recovered_and_every_row_is_written_once()
     {
         using var dir = new TempDirectory();
-        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(4));
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(4));
         var marker = dir.Combine("halted");
         // node-0 plans the run (the others start once it has), halts after publishing its first partition's file,
         // before the commit record, and is then killed: the planner dies and the run goes on without it.
@@ -103,7 +103,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     public async Task A_worker_paused_past_its_claim_commits_nothing_when_it_wakes()
     {
         using var dir = new TempDirectory();
-        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(4));
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(4));
         var marker = dir.Combine("halted");
         var release = dir.Combine("release");
         var zombieEnvironment = new Dictionary<string, string>(job.Environment("node-0")) { ["HALT_RELEASE_FILE"] = release };
@@ -142,7 +142,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     public async Task A_command_line_run_of_a_job_the_cluster_is_running_is_refused_and_writes_nothing()
     {
         using var dir = new TempDirectory();
-        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 20, groups: 2, groupRows: 2_000, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5));
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 20, groups: 2, groupRows: 2_000, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5));
         // node-0 is held on its first partition until the command line has answered: the run is in progress throughout.
         var gate = dir.Combine("gate");
         File.WriteAllText(gate, "held");
@@ -173,7 +173,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
     public async Task The_bad_record_limit_holds_over_the_whole_run_and_a_run_over_it_leaves_no_success_marker()
     {
         using var dir = new TempDirectory();
-        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 1, groups: 1, groupRows: 10, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5));
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 1, groups: 1, groupRows: 10, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5));
         File.Delete(dir.Combine("in", "part.0.parquet"));
         // Six files of one bad row each: every partition is within MaxBadRecords = 3 on its own, the run is not.
         var header = "id," + string.Join(",", MlNetBatch.Samples.Generator.TabularData.FeatureColumns);
@@ -220,7 +220,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         var slow = TimeSpan.FromMilliseconds(250);
         var gate = dir.Combine("gate");
         File.WriteAllText(gate, "held");
-        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 30, groups: 2, groupRows: 2_000, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5));
+        var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 30, groups: 2, groupRows: 2_000, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5));
         var workers = Enumerable.Range(0, 2).Select(i => job.StartHeldWorker($"node-{i}", slow, gate)).ToList();
         try
         {
@@ -252,7 +252,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         // A server of its own: stopping the shared one would break the other tests of the class.
         await using var server = await PostgresServer.StartAsync();
         using var dir = new TempDirectory();
-        var job = await ClusterFanOut.CreateAsync(dir, server, files: 40, groups: 2, groupRows: 40_000, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(30));
+        var job = await ClusterFanOut.CreateAsync(dir, server, files: 40, groups: 2, groupRows: 40_000, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
         var workers = Enumerable.Range(0, 2).Select(i => job.StartWorker($"node-{i}")).ToList();
         try
         {
