@@ -44,6 +44,14 @@ public sealed class ExecutionOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// The longest one attempt at a partition may take: an attempt past it is cancelled and counts as a transient
+    /// failure, tried again up to <see cref="PartitionRetries"/> times, after which the run fails naming the partition.
+    /// A partition stuck on a hung store or model then ends, and in a cluster is no longer held by its node forever.
+    /// </summary>
+    /// <value>The default, zero, sets no limit.</value>
+    public TimeSpan PartitionTimeout { get; set; }
+
+    /// <summary>
     /// On shutdown (SIGTERM, Ctrl-C, a scheduler interrupt) no new partition starts; partitions in flight get this long
     /// to finish and commit, after which they are abandoned without visible output and resumed by the next run.
     /// </summary>

@@ -199,9 +199,9 @@ public sealed class JobDefinitionValidator : IJobValidator
             yield return $"Execution:PartitionRetries: must not be negative (got {job.Execution.PartitionRetries}).";
         }
 
-        if (job.Execution.RetryDelay < TimeSpan.Zero || job.Execution.ShutdownGracePeriod < TimeSpan.Zero)
+        if (job.Execution.RetryDelay < TimeSpan.Zero || job.Execution.ShutdownGracePeriod < TimeSpan.Zero || job.Execution.PartitionTimeout < TimeSpan.Zero)
         {
-            yield return "Execution: RetryDelay and ShutdownGracePeriod must not be negative.";
+            yield return "Execution: RetryDelay, ShutdownGracePeriod and PartitionTimeout must not be negative.";
         }
 
         if (job.Execution.LeaseDuration < TimeSpan.FromSeconds(3))

@@ -47,9 +47,24 @@ internal sealed class PartitionExecutor(
     public async Task ExecuteAsync(Partition partition, ProcessorSlots slots, CancellationToken cancellationToken)
     {
         using var activity = JobTracing.StartPartition(jobName, partition);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (job.Execution.PartitionTimeout > TimeSpan.Zero)
+        {
+            limit.CancelAfter(job.Execution.PartitionTimeout);
+        }
+
         try
         {
-            await ExecuteTracedAsync(partition, slots, cancellationToken).ConfigureAwait(false);
+            // Set in this async method, so seen by what it calls and undone when it returns.
+            PartitionAttempt.Token = limit.Token;
+            await ExecuteTracedAsync(partition, slots, limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by the limit, however the cancellation surfaced (ML.NET wraps its cursors' failures).
+            var timeout = new PartitionTimeoutException(job.Execution.PartitionTimeout);
+            JobTracing.Fail(activity, timeout);
+            throw timeout;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -21,7 +21,8 @@ internal sealed class BatchFunctionCursor : BlockRowCursor
     private readonly Queue<BatchFunctionCall> _inFlight = new();
     private readonly Stack<BatchFunctionCall> _free = new();
     private readonly Dictionary<RecordBatch, BatchFunctionCall> _callOf = new(ReferenceEqualityComparer.Instance);
-    private readonly CancellationTokenSource _stop = new();
+    // Cancelled when the cursor is disposed, or when the partition attempt it scores for runs out of time.
+    private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(Jobs.Engine.PartitionAttempt.Token);
     private readonly int _window;
     private bool _inputDone;
     // The score stage of the job run this cursor works for; null outside a run.
