@@ -123,6 +123,8 @@ internal sealed class ClusterJobRuns(
             records.Select(r => r.Entry.Output).ToList(), rows.Count - scored.Count)
         {
             MissingValues = scored.Sum(e => e.MissingValues),
+            // A partition's rows in are its rows out, bad rows and rows a Filter step took out (PartitionExecutor).
+            FilteredRows = scored.Sum(e => e.RowsIn - e.RowsOut - e.BadRows),
         };
         var nodes = rows.Where(r => r.CommittedBy is not null && r.CommittedBy != ClusterRunStore.EarlierRun).GroupBy(r => r.CommittedBy!).OrderBy(g => g.Key, StringComparer.Ordinal);
         logger.LogInformation("Job {Job} finished across the cluster (run {ClusterRun}): {Summary}; partitions by node: {Nodes}",
