@@ -99,25 +99,24 @@ public sealed class PartitionedDataSource
             throw new ArgumentException("A source needs at least one path, and no path may be empty.", nameof(paths));
         }
 
+        return await OpenAsync(paths, listed: null, options, resolver, formats, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens a source over <paramref name="paths"/> as <paramref name="listed"/> lists them, without listing them
+    /// again (a cluster run's nodes read the files its planner listed); lists them when <paramref name="listed"/> is null.
+    /// </summary>
+    internal static async Task<PartitionedDataSource> OpenAsync(
+        IReadOnlyList<string> paths, IReadOnlyList<ObjectInfo>? listed, DataSourceOptions? options, ObjectStoreResolver? resolver, DataFormatRegistry? formats,
+        CancellationToken cancellationToken)
+    {
         options = options?.Clone() ?? new DataSourceOptions();
         resolver ??= ObjectStoreResolver.LocalOnly;
         formats ??= DataFormatRegistry.Default;
         DataSourceOptionsValidator.ThrowIfInvalid(options);
 
-        var files = new List<ObjectInfo>();
         var hidden = new List<ObjectInfo>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in paths)
-        {
-            foreach (var file in await ObjectLister.ListAsync(resolver, path, hidden, cancellationToken).ConfigureAwait(false))
-            {
-                if (seen.Add(file.Location.ToString()))
-                {
-                    files.Add(file);
-                }
-            }
-        }
-
+        var files = listed?.ToList() ?? await ObjectLister.ListAllAsync(resolver, paths, hidden, cancellationToken).ConfigureAwait(false);
         var path0 = string.Join(", ", paths);
         var kind = options.Format ?? formats.Detect(files[0].Location.Key)
             ?? throw new DataFormatException(files[0].Location.ToString(),

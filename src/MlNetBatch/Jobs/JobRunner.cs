@@ -88,8 +88,8 @@ public sealed class JobRunner
     }
 
     /// <summary>Plans the job and loads its model, for a run whose partitions are scored elsewhere too (a cluster's nodes).</summary>
-    internal Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken, Pipeline.FittedPreprocessing? storedFit = null) =>
-        _planner.PrepareAsync(jobName, job, cancellationToken, storedFit);
+    internal Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken, StoredRunPlan? stored = null) =>
+        _planner.PrepareAsync(jobName, job, cancellationToken, stored);
 
     /// <summary>Takes the output of <paramref name="prepared"/> for a run, as <see cref="RunAsync(string, JobDefinition, JobRunOptions, CancellationToken)"/> does.</summary>
     internal Task<OutputSession> OpenOutputAsync(string jobName, JobDefinition job, PreparedJob prepared, JobRunOptions runOptions, bool prepareDirectory, CancellationToken cancellationToken) =>

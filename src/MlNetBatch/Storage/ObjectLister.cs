@@ -78,4 +78,23 @@ public static class ObjectLister
 
         return false;
     }
+
+    /// <summary>The objects of every one of <paramref name="paths"/>, in the order given; an object named twice is listed once.</summary>
+    public static async Task<List<ObjectInfo>> ListAllAsync(ObjectStoreResolver resolver, IReadOnlyList<string> paths, List<ObjectInfo> hidden, CancellationToken cancellationToken)
+    {
+        var files = new List<ObjectInfo>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            foreach (var file in await ObjectLister.ListAsync(resolver, path, hidden, cancellationToken).ConfigureAwait(false))
+            {
+                if (seen.Add(file.Location.ToString()))
+                {
+                    files.Add(file);
+                }
+            }
+        }
+
+        return files;
+    }
 }

@@ -86,7 +86,7 @@ internal sealed class ClusterJobRuns(
                     .ToDictionary(p => p.Id, p => JsonSerializer.Serialize(session.CommitLog.Entry(p, session.Outputs.DataFile(p))), StringComparer.Ordinal);
                 await session.CommitLog.FlushAsync(stopToken).ConfigureAwait(false);
                 pending = session.Pending.Count;
-                if (!await store.TryStartAsync(run, prepared.Fitted.ToJson(), session.Mine.Select(p => p.Id).ToList(), committed, stopToken).ConfigureAwait(false))
+                if (!await store.TryStartAsync(run, (Data.SourceListing.ToJson(prepared.Source.Files), prepared.Fitted.ToJson()), session.Mine.Select(p => p.Id).ToList(), committed, stopToken).ConfigureAwait(false))
                 {
                     // Another node planned the job meanwhile: join that run.
                     prepared.Model.Dispose();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using MlNetBatch.Jobs;
+using MlNetBatch.Jobs.Engine;
 using MlNetBatch.Worker.Scheduling;
 
 namespace MlNetBatch.Worker.Cluster.Runs;
@@ -104,22 +105,23 @@ internal sealed class ClusterNodeRuns(JobRunner runner, ScheduledJobs jobs, Clus
             return Refuse(run, "the job is not defined in this node's configuration");
         }
 
-        // Built from what the planner's fit learned, not fitted again: every node scores with its parameters.
-        Pipeline.FittedPreprocessing? storedFit = null;
-        if (await runStore.FittedAsync(run.RunId, cancellationToken).ConfigureAwait(false) is { } fitted)
+        // The files the planner listed, not listed again, and what its fit learned, not fitted again: every node scores
+        // the run that was planned, with its parameters.
+        var (listing, fitted) = await runStore.PlannedAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+        StoredRunPlan stored;
+        try
         {
-            try
-            {
-                storedFit = Pipeline.FittedPreprocessing.FromJson(fitted);
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                return Refuse(run, $"the preprocessing fit stored with the run cannot be read ({e.Message})");
-            }
+            stored = new StoredRunPlan(
+                listing is null ? null : Data.SourceListing.FromJson(listing),
+                fitted is null ? null : Pipeline.FittedPreprocessing.FromJson(fitted));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Refuse(run, $"the listing or preprocessing fit stored with the run cannot be read ({e.Message})");
         }
 
-        // Other failures (listing, a model download) may pass: thrown, and tried again after RetryAfter.
-        var prepared = await runner.PrepareAsync(run.Job, job, cancellationToken, storedFit).ConfigureAwait(false);
+        // Other failures (reading the input, a model download) may pass: thrown, and tried again after RetryAfter.
+        var prepared = await runner.PrepareAsync(run.Job, job, cancellationToken, stored).ConfigureAwait(false);
         var (store, outputs) = runner.LocateOutput(job, prepared);
         if (ClusterNodeRun.Mismatch(run, job, prepared, outputs) is { } mismatch)
         {

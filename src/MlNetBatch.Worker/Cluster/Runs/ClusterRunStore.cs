@@ -50,21 +50,22 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
         ReadRunsAsync("state IN ('running', 'finishing')", cancellationToken);
 
     /// <summary>
-    /// Records a new run with its partitions (those in <paramref name="committed"/> as already committed); false when
-    /// another run of the job is in progress, which the unique index on active runs decides.
+    /// Records a new run with what its planner listed and fitted (as JSON) and its partitions (those in
+    /// <paramref name="committed"/> as already committed); false when another run of the job is in progress, which the
+    /// unique index on active runs decides.
     /// </summary>
     public async Task<bool> TryStartAsync(
-        ClusterRunRow run, string fitted, IReadOnlyList<string> partitions, IReadOnlyDictionary<string, string> committed, CancellationToken cancellationToken)
+        ClusterRunRow run, (string Listing, string Fitted) planned, IReadOnlyList<string> partitions, IReadOnlyDictionary<string, string> committed, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using (var insert = new NpgsqlCommand(
-                $"INSERT INTO {_runs} (cluster, run_id, job, state, fingerprint, plan_hash, output, planned_by, fitted) VALUES (@cluster, @run, @job, 'running', @fingerprint, @plan, @output, @node, @fitted)",
+                $"INSERT INTO {_runs} (cluster, run_id, job, state, fingerprint, plan_hash, output, planned_by, listing, fitted) VALUES (@cluster, @run, @job, 'running', @fingerprint, @plan, @output, @node, @listing, @fitted)",
                 connection, transaction))
             {
-                Add(insert, ("cluster", cluster), ("run", run.RunId), ("job", run.Job), ("fingerprint", run.Fingerprint), ("plan", run.PlanHash), ("output", run.Output), ("node", run.PlannedBy), ("fitted", fitted));
+                Add(insert, ("cluster", cluster), ("run", run.RunId), ("job", run.Job), ("fingerprint", run.Fingerprint), ("plan", run.PlanHash), ("output", run.Output), ("node", run.PlannedBy), ("listing", planned.Listing), ("fitted", planned.Fitted));
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -145,13 +146,19 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>What the planner's preprocessing learned (<see cref="Pipeline.FittedPreprocessing"/> as JSON), stored with the run; null for none.</summary>
-    public async Task<string?> FittedAsync(string runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the planner listed (<see cref="Data.SourceListing"/>) and what its preprocessing learned
+    /// (<see cref="Pipeline.FittedPreprocessing"/>), as JSON stored with the run; nulls for none.
+    /// </summary>
+    public async Task<(string? Listing, string? Fitted)> PlannedAsync(string runId, CancellationToken cancellationToken)
     {
-        // Read apart from the run's row: it may be large (a vocabulary), and rows are read on every poll.
-        await using var command = database.CreateCommand($"SELECT fitted FROM {_runs} WHERE cluster = @cluster AND run_id = @run");
+        // Read apart from the run's row: they may be large (a long listing, a vocabulary), and rows are read on every poll.
+        await using var command = database.CreateCommand($"SELECT listing, fitted FROM {_runs} WHERE cluster = @cluster AND run_id = @run");
         Add(command, ("cluster", cluster), ("run", runId));
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1))
+            : (null, null);
     }
 
     private async Task<IReadOnlyList<ClusterRunRow>> ReadRunsAsync(string where, CancellationToken cancellationToken, params (string Name, string Value)[] parameters)

@@ -35,6 +35,7 @@ internal static class ClusterWorkTables
                 ended_at timestamptz,
                 error text,
                 fitted text,
+                listing text,
                 finishing_at timestamptz,
                 PRIMARY KEY (cluster, run_id));
             CREATE UNIQUE INDEX IF NOT EXISTS {runs}_one_active ON {runs} (cluster, job) WHERE state IN ('running', 'finishing');
@@ -53,6 +54,7 @@ internal static class ClusterWorkTables
                 committed_by text,
                 error text,
                 PRIMARY KEY (cluster, run_id, partition_id));
+            ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS listing text;
             CREATE INDEX IF NOT EXISTS {partitions}_claimable ON {partitions} (cluster, state, run_id, ordinal);
             """;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -45,11 +45,13 @@ internal sealed class JobPlanner(
     }
 
     /// <summary>
-    /// Readies the job to run; the caller owns (and disposes) the prepared model. With <paramref name="storedFit"/>
-    /// (what another node's preparation learned) the preprocessing is built from it rather than fitted again.
+    /// Readies the job to run; the caller owns (and disposes) the prepared model. With <paramref name="stored"/> (what
+    /// another node's preparation listed and learned) the source reads the files listed there and the preprocessing is
+    /// built from the stored fit, rather than listed and fitted again.
     /// </summary>
-    public async Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken, FittedPreprocessing? storedFit = null)
+    public async Task<PreparedJob> PrepareAsync(string jobName, JobDefinition job, CancellationToken cancellationToken, StoredRunPlan? stored = null)
     {
+        var storedFit = stored?.Fit;
         var modelOptions = job.Model.Clone();
         modelOptions.ModelPath = paths.Resolve(job.Model.ModelPath);
         if (job.Model.Kind != Models.ModelKind.Function && Models.ModelDownloads.IsRemote(modelOptions.ModelPath))
@@ -83,7 +85,7 @@ internal sealed class JobPlanner(
             (source, partitions) = await PartitionRetries.Create(job.Execution, jobName, logger).ExecuteAsync(async ct =>
             {
                 var sourcePaths = job.Source.AllPaths().Select(paths.Resolve).ToList();
-                var opened = await PartitionedDataSource.OpenAsync(sourcePaths, ((DataSourceOptions)job.Source).Clone(), resolver, formats, ct).ConfigureAwait(false);
+                var opened = await PartitionedDataSource.OpenAsync(sourcePaths, stored?.Files, ((DataSourceOptions)job.Source).Clone(), resolver, formats, ct).ConfigureAwait(false);
                 return (opened, await opened.GetPartitionsAsync().ConfigureAwait(false));
             }, cancellationToken).ConfigureAwait(false);
         }

@@ -74,7 +74,7 @@ public class ClusterRunStoreTests(PostgresFixture postgres) : IClassFixture<Post
         var store = new ClusterRunStore(NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync()), "test", "qrtz_");
         await store.EnsureTablesAsync(CancellationToken.None);
         var run = new ClusterRunRow(Guid.NewGuid().ToString("N"), "job-" + Guid.NewGuid().ToString("N")[..6], "settings/model", "plan", "/out", "node-a");
-        Assert.True(await store.TryStartAsync(run, "{}", partitions, new Dictionary<string, string>(), CancellationToken.None));
+        Assert.True(await store.TryStartAsync(run, ("[]", "{}"), partitions, new Dictionary<string, string>(), CancellationToken.None));
         return (store, run);
     }
 }
