@@ -73,6 +73,13 @@ public sealed class ClusterOptions
     /// <value>The default is 30 seconds.</value>
     public TimeSpan PartitionClaimLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the runs table keeps a run that ended (with its partitions' rows), for <c>cluster status</c> and
+    /// inquiry; older ones are deleted by the node that plans a run. Run history is kept apart, by each node.
+    /// </summary>
+    /// <value>The default is 30 days.</value>
+    public TimeSpan RunRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How many partitions of the cluster's runs this node scores at a time.</summary>
     /// <value>The default is the number of processors.</value>
     public int Parallelism { get; set; } = Environment.ProcessorCount;

@@ -36,6 +36,11 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
             failures.Add($"{ClusterOptions.SectionName}:{nameof(ClusterOptions.IdleWaitTime)}: must be at least 00:00:01 (Quartz's minimum).");
         }
 
+        if (options.RunRetention <= TimeSpan.Zero)
+        {
+            failures.Add($"{ClusterOptions.SectionName}:{nameof(ClusterOptions.RunRetention)}: must be positive (got {options.RunRetention}).");
+        }
+
         if (options.PartitionClaimLifetime < TimeSpan.FromSeconds(1))
         {
             failures.Add($"{ClusterOptions.SectionName}:{nameof(ClusterOptions.PartitionClaimLifetime)}: must be at least 00:00:01 (claims are renewed four times per lifetime).");

@@ -99,6 +99,7 @@ internal sealed class ClusterJobRuns(
             nodeRuns.Adopt(nodeRun);
             logger.LogInformation("Job {Job}: cluster run {ClusterRun} planned on this node: {Pending} of {Partitions} partitions to score across the cluster",
                 name, runId, pending, prepared.Partitions.Count);
+            await PruneAsync(stopToken).ConfigureAwait(false);
             if (pending == 0)
             {
                 await finisher.FinishIfLastAsync(nodeRun, stopToken).ConfigureAwait(false);
@@ -110,6 +111,22 @@ internal sealed class ClusterJobRuns(
         {
             prepared.Model.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Deletes runs past <see cref="ClusterOptions.RunRetention"/>; a failure only delays it to the next run planned.</summary>
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await store.PruneAsync(options.Value.RunRetention, cancellationToken).ConfigureAwait(false) is > 0 and var pruned)
+            {
+                logger.LogInformation("Cluster: {Runs} run(s) ended more than {Retention} ago removed from the runs table", pruned, options.Value.RunRetention);
+            }
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            logger.LogWarning("Cluster: old runs could not be removed from the runs table ({Reason}); the next run planned tries again", e.Message);
         }
     }
 

@@ -118,6 +118,20 @@ internal sealed class ClusterRunStore(NpgsqlDataSource database, string cluster,
         return rows;
     }
 
+    /// <summary>Deletes the runs that ended more than <paramref name="keep"/> ago, with their partitions' rows; returns how many runs.</summary>
+    public async Task<long> PruneAsync(TimeSpan keep, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"""
+            WITH old AS (DELETE FROM {_runs} WHERE cluster = @cluster AND state IN ('succeeded', 'failed') AND ended_at < now() - @keep RETURNING run_id),
+                 gone AS (DELETE FROM {_partitions} p USING old WHERE p.cluster = @cluster AND p.run_id = old.run_id)
+            SELECT count(*) FROM old
+            """);
+        Add(command, ("cluster", cluster));
+        command.Parameters.AddWithValue("keep", keep);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+    }
+
     /// <summary>Moves the run from <paramref name="from"/> to <paramref name="to"/>; false when it was not in <paramref name="from"/> (another node moved it).</summary>
     public async Task<bool> TransitionAsync(string runId, string from, string to, string? error, CancellationToken cancellationToken)
     {

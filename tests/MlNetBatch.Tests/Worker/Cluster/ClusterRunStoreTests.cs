@@ -69,6 +69,25 @@ public class ClusterRunStoreTests(PostgresFixture postgres) : IClassFixture<Post
         Assert.False(await store.TryTakeOverFinishAsync(run.RunId, TimeSpan.Zero, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Runs_that_ended_before_the_retention_are_removed_with_their_partitions_and_no_other_run_is()
+    {
+        var (store, ended) = await StartRunAsync("p0", "p1");
+        var running = new ClusterRunRow(Guid.NewGuid().ToString("N"), "other-job", "settings/model", "plan", "/out2", "node-a");
+        Assert.True(await store.TryStartAsync(running, ("[]", "{}"), ["q0"], new Dictionary<string, string>(), CancellationToken.None));
+        Assert.True(await store.TransitionAsync(ended.RunId, ClusterStates.Running, ClusterStates.Failed, "p0 failed", CancellationToken.None));
+
+        Assert.Equal(0, await store.PruneAsync(TimeSpan.FromHours(1), CancellationToken.None));
+        Assert.NotNull(await store.RunAsync(ended.RunId, CancellationToken.None));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        Assert.Equal(1, await store.PruneAsync(TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.Null(await store.RunAsync(ended.RunId, CancellationToken.None));
+        Assert.Empty(await store.PartitionsAsync(ended.RunId, CancellationToken.None));
+        Assert.NotNull(await store.RunAsync(running.RunId, CancellationToken.None));
+        Assert.Single(await store.PartitionsAsync(running.RunId, CancellationToken.None));
+    }
+
     private async Task<(ClusterRunStore Store, ClusterRunRow Run)> StartRunAsync(params string[] partitions)
     {
         var store = new ClusterRunStore(NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync()), "test", "qrtz_");
