@@ -16,7 +16,17 @@ internal sealed class BlockStageDataView : IDataView
     private readonly BlockStageOptions _options;
     private readonly int[] _transformInputs;
 
-    public BlockStageDataView(IDataView input, IBlockTransform transform, IReadOnlyList<BlockOutputColumn> outputs, BlockStageOptions options, Data.BadRecords.IBadRecordSink? badRecords = null)
+    /// <param name="input">The rows the stage maps.</param>
+    /// <param name="transform">The stage.</param>
+    /// <param name="outputs">The columns the stage adds, as it says for <paramref name="input"/>'s schema.</param>
+    /// <param name="options">Workers and blocks in flight.</param>
+    /// <param name="badRecords">Where bad rows go when the input has no quarantine of its own.</param>
+    /// <param name="outputBlocks">
+    /// The pool of output blocks for this view's schema, shared with other views of the same shape (see
+    /// <see cref="CreateOutputBlocks"/>); null for a pool of the view's own.
+    /// </param>
+    public BlockStageDataView(IDataView input, IBlockTransform transform, IReadOnlyList<BlockOutputColumn> outputs, BlockStageOptions options,
+        Data.BadRecords.IBadRecordSink? badRecords = null, Func<DataViewSchema, RecordBatchPool>? outputBlocks = null)
     {
         BadRecords = badRecords;
         _input = input;
@@ -32,12 +42,18 @@ internal sealed class BlockStageDataView : IDataView
 
         Schema = builder.ToSchema();
         _transformInputs = transform.InputColumns.Select(name => input.Schema[name].Index).ToArray();
+        OutputBlocks = outputBlocks?.Invoke(Schema) ?? CreateOutputBlocks(Schema, InputColumnCount);
+    }
+
+    /// <summary>A pool of output blocks for a stage's <paramref name="schema"/>, whose first <paramref name="inputColumnCount"/> columns are its input's.</summary>
+    public static RecordBatchPool CreateOutputBlocks(DataViewSchema schema, int inputColumnCount)
+    {
         // Only the stage's own columns are pooled; the input's buffers are shared with the input block.
-        var own = new bool[Schema.Count];
-        own.AsSpan(InputColumnCount).Fill(true);
+        var own = new bool[schema.Count];
+        own.AsSpan(inputColumnCount).Fill(true);
         // Sized by the blocks that come (Rent grows a batch to the input's rows): pre-sizing at CopiedBlockRows made a
         // 224 x 224 image tensor column a 4.9 GB block.
-        OutputBlocks = new RecordBatchPool(Schema, own, 1);
+        return new RecordBatchPool(schema, own, 1);
     }
 
     public IBlockTransform Transform { get; }

@@ -22,7 +22,13 @@ internal static class FixedBatchRewriter
     /// <summary>Values compared between the batched and the single runs may differ by this much relative to their size (kernels may sum in another order).</summary>
     private const float Tolerance = 1e-4f;
 
-    /// <summary>A session over the rewritten model, or null when the model cannot be rewritten or the copy scores differently.</summary>
+    /// <summary>Initializers encoded in more bytes than this are weights to <see cref="OpenBatch"/>: set aside, not parsed. Reshape's shapes are a few dozen bytes.</summary>
+    private const int WeightBytes = 1024;
+
+    /// <summary>
+    /// A session over the rewritten model, or null when the model cannot be rewritten or the copy scores differently.
+    /// <paramref name="inputs"/> and <paramref name="outputs"/> are the original model's, read from a session over it.
+    /// </summary>
     public static InferenceSession? TryRewrite(
         byte[] model, string name, ScoreOnnxOptions options, ILogger logger, IReadOnlyList<OnnxTensorSpec> inputs, IReadOnlyList<OnnxTensorSpec> outputs)
     {
@@ -33,28 +39,100 @@ internal static class FixedBatchRewriter
             return null;
         }
 
-        InferenceSession? session = null;
+        var session = TryCreateRewritten(model, name, options, logger, out _);
+        if (session is null)
+        {
+            return null;
+        }
+
+        if (ScoresLikeOriginal(session, name, logger, inputs, outputs))
+        {
+            return session;
+        }
+
+        session.Dispose();
+        return null;
+    }
+
+    /// <summary>
+    /// A session over a copy of <paramref name="model"/> with an open batch dimension, not yet checked (see
+    /// <see cref="ScoresLikeOriginal"/>); null, logged, when the copy cannot be made or loaded. Used first when the
+    /// graph itself says the batch is fixed at 1 (<see cref="OnnxGraphScan.FixesBatchAtOne"/>), so that a model
+    /// the copy serves is loaded once rather than twice.
+    /// </summary>
+    public static InferenceSession? TryCreateRewritten(byte[] model, string name, ScoreOnnxOptions options, ILogger logger, out OnnxDevice device)
+    {
+        device = options.Device;
         try
         {
-            var proto = ModelProto.Parser.ParseFrom(model);
-            proto.Graph.SetDim();
-            session = OnnxSessionFactory.Create(proto.ToByteArray(), name, options, logger, out _);
-            if (ScoresAlike(session, inputs, outputs, out var reason))
-            {
-                logger.LogInformation("Model {Model} fixes its batch at 1; scoring a copy with an open batch dimension, checked to score like the original", name);
-                return session;
-            }
-
-            logger.LogInformation("Model {Model} fixes its batch at 1 and a copy with an open batch dimension scores differently ({Reason}); each batch is scored a row at a time", name, reason);
+            return OnnxSessionFactory.Create(OpenBatch(model), name, options, logger, out device);
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or OnnxRuntimeException or OnnxModelException or InvalidOperationException or ArgumentException)
         {
-            logger.LogInformation("Model {Model} fixes its batch at 1 and cannot be given an open batch dimension ({Reason}); each batch is scored a row at a time", name, e.Message);
+            LogUnopenable(logger, name, e);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The model with its leading dimension opened by OnnxSharp's <c>SetDim</c>. The weights are set aside while the
+    /// rest is parsed and rewritten, and put back unchanged: parsing and writing ResNet18's 63 MB of them again cost
+    /// a quarter to half a second of processor time (weights stored as packed floats are read value by value).
+    /// </summary>
+    internal static byte[] OpenBatch(byte[] model)
+    {
+        if (!OnnxGraphScan.TrySplitWeights(model, WeightBytes, out var skeleton, out var weights))
+        {
+            var whole = ModelProto.Parser.ParseFrom(model);
+            whole.Graph.SetDim();
+            return whole.ToByteArray();
         }
 
-        session?.Dispose();
-        return null;
+        var proto = ModelProto.Parser.ParseFrom(skeleton);
+        proto.Graph.SetDim();
+        // The stand-ins (a name, nothing else) only told SetDim which inputs are weights; the weights go back as they were.
+        var setAside = weights.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
+        var kept = proto.Graph.Initializer.Where(t => !(setAside.Contains(t.Name) && t.DataType == 0 && t.Dims.Count == 0)).ToList();
+        proto.Graph.Initializer.Clear();
+        proto.Graph.Initializer.AddRange(kept);
+        return OnnxGraphScan.JoinWeights(proto.ToByteArray(), weights);
     }
+
+    /// <summary>
+    /// Whether the rewritten model in <paramref name="session"/> scores a batch of two as two single runs; logs the
+    /// outcome. <paramref name="inputs"/> and <paramref name="outputs"/> may be the original's or the copy's specs
+    /// (the batch dimension is set per run); the copy must take non-string inputs of a fixed row shape.
+    /// </summary>
+    public static bool ScoresLikeOriginal(InferenceSession session, string name, ILogger logger, IReadOnlyList<OnnxTensorSpec> inputs, IReadOnlyList<OnnxTensorSpec> outputs)
+    {
+        if (inputs.Count == 0 || inputs.Any(i => !i.HasFixedRowShape || i.ElementType == TensorElementType.String)
+            || outputs.Any(o => o.ElementType == TensorElementType.String))
+        {
+            logger.LogInformation("Model {Model} has a fixed batch; its inputs cannot be checked automatically, so each batch is scored a row at a time", name);
+            return false;
+        }
+
+        string reason;
+        try
+        {
+            if (ScoresAlike(session, inputs, outputs, out reason))
+            {
+                logger.LogInformation("Model {Model} fixes its batch at 1; scoring a copy with an open batch dimension, checked to score like the original", name);
+                return true;
+            }
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or OnnxModelException or InvalidOperationException or ArgumentException)
+        {
+            LogUnopenable(logger, name, e);
+            return false;
+        }
+
+        logger.LogInformation("Model {Model} fixes its batch at 1 and a copy with an open batch dimension scores differently ({Reason}); each batch is scored a row at a time", name, reason);
+        return false;
+    }
+
+    private static void LogUnopenable(ILogger logger, string name, Exception e) =>
+        logger.LogInformation("Model {Model} fixes its batch at 1 and cannot be given an open batch dimension ({Reason}); each batch is scored a row at a time", name, e.Message);
 
     /// <summary>Runs two rows together and each alone, and compares the outputs.</summary>
     private static bool ScoresAlike(InferenceSession session, IReadOnlyList<OnnxTensorSpec> inputs, IReadOnlyList<OnnxTensorSpec> outputs, out string reason)

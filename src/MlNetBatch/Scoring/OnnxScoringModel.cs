@@ -109,11 +109,25 @@ public sealed class OnnxScoringModel : IDisposable
     {
         ScoreOnnxOptionsValidator.ThrowIfInvalid(options);
         logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var rewriteFixedBatch = true;
+        if (OnnxGraphScan.FixesBatchAtOne(model))
+        {
+            // The graph fixes the batch at 1: load only the copy with an open batch dimension, and the original only if
+            // the copy fails its check. (Loading the original first, to learn its shapes, built a second session:
+            // about a second of processor time for ResNet18.)
+            if (TryLoadRewritten(model, name, options, logger) is { } rewritten)
+            {
+                return rewritten;
+            }
+
+            rewriteFixedBatch = false;
+        }
+
         var session = OnnxSessionFactory.Create(model, name, options, logger, out var device);
         OnnxScoringModel loaded;
         try
         {
-            loaded = Bind(name, model, session, device, options, logger, rewriteFixedBatch: true);
+            loaded = Bind(name, model, session, device, options, logger, rewriteFixedBatch);
         }
         catch
         {
@@ -128,6 +142,46 @@ public sealed class OnnxScoringModel : IDisposable
         }
 
         return loaded;
+    }
+
+    /// <summary>
+    /// The model on a copy with an open batch dimension, for a graph that fixes the batch of every input at 1; null
+    /// (logged) when the copy cannot be loaded, does not list the inputs the graph does, or scores differently.
+    /// </summary>
+    private static OnnxScoringModel? TryLoadRewritten(byte[] model, string name, ScoreOnnxOptions options, ILogger logger)
+    {
+        var session = FixedBatchRewriter.TryCreateRewritten(model, name, options, logger, out var device);
+        if (session is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var (inputs, outputs) = ReadSpecs(name, session, options);
+            OnnxGraphScan.TryRead(model, out var declared, out _);
+            var opened = inputs.Count == declared.Count
+                && inputs.All(i => i.Dimensions.Length > 0 && i.Dimensions[0] <= 0 && declared.Any(d => d.Name == i.Name));
+            if (opened && FixedBatchRewriter.ScoresLikeOriginal(session, name, logger, inputs, outputs))
+            {
+                var loaded = new OnnxScoringModel(name, model, session, device, options, OpenBatch(inputs), OpenBatch(outputs), fixedBatchSize: null);
+                loaded.Backends = Scoring.Backends.ScoringBackendFactory.For(loaded, logger);
+                return loaded;
+            }
+
+            if (!opened)
+            {
+                logger.LogInformation("Model {Model} fixes its batch at 1, but a copy with an open batch dimension does not list the same inputs; each batch is scored a row at a time", name);
+            }
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+
+        session.Dispose();
+        return null;
     }
 
     /// <summary>
@@ -147,26 +201,14 @@ public sealed class OnnxScoringModel : IDisposable
         string name, byte[] model, InferenceSession session, OnnxDevice device, ScoreOnnxOptions options, ILogger logger, bool rewriteFixedBatch)
     {
         var original = session;
-        var inputs = OnnxTensorSpecReader.Read(session.InputMetadata, options.InputColumns, name, "input", selectListed: false);
-        foreach (var (input, columns) in options.ConcatenatedInputs)
-        {
-            var index = inputs.FindIndex(i => i.Name == input);
-            if (index < 0)
-            {
-                throw new OnnxModelException($"Model '{name}' has no input named '{input}' (it has: {string.Join(", ", inputs.Select(i => i.Name))}).");
-            }
-
-            inputs[index] = inputs[index] with { ColumnName = string.Join("+", columns), ConcatenatedColumns = columns.ToArray() };
-        }
-
-        var outputs = OnnxTensorSpecReader.Read(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0);
+        var (inputs, outputs) = ReadSpecs(name, session, options);
         var fixedBatch = FixedBatch(inputs, name);
         if (rewriteFixedBatch && fixedBatch is not null && FixedBatchRewriter.TryRewrite(model, name, options, logger, inputs, outputs) is { } rewritten)
         {
             session = rewritten;
             fixedBatch = null;
-            inputs = inputs.Select(i => i with { Dimensions = [-1, .. i.Dimensions.AsSpan(1)] }).ToList();
-            outputs = outputs.Select(o => o with { Dimensions = [-1, .. o.Dimensions.AsSpan(1)] }).ToList();
+            inputs = OpenBatch(inputs);
+            outputs = OpenBatch(outputs);
         }
 
         try
@@ -182,6 +224,33 @@ public sealed class OnnxScoringModel : IDisposable
             throw;
         }
     }
+
+    /// <summary>The session's inputs bound to columns (concatenated inputs included) and its outputs.</summary>
+    private static (List<OnnxTensorSpec> Inputs, List<OnnxTensorSpec> Outputs) ReadSpecs(string name, InferenceSession session, ScoreOnnxOptions options)
+    {
+        var inputs = OnnxTensorSpecReader.Read(session.InputMetadata, options.InputColumns, name, "input", selectListed: false);
+        foreach (var (input, columns) in options.ConcatenatedInputs)
+        {
+            var index = inputs.FindIndex(i => i.Name == input);
+            if (index < 0)
+            {
+                throw new OnnxModelException($"Model '{name}' has no input named '{input}' (it has: {string.Join(", ", inputs.Select(i => i.Name))}).");
+            }
+
+            inputs[index] = inputs[index] with { ColumnName = string.Join("+", columns), ConcatenatedColumns = columns.ToArray() };
+        }
+
+        var outputs = OnnxTensorSpecReader.Read(session.OutputMetadata, options.OutputColumns, name, "output", selectListed: options.OutputColumns.Count > 0);
+        return (inputs, outputs);
+    }
+
+    /// <summary>The specs with the batch dimension open, as the rewritten copy of a fixed-batch model takes them.</summary>
+    private static List<OnnxTensorSpec> OpenBatch(List<OnnxTensorSpec> specs) =>
+        specs.Select(s => s with
+        {
+            Dimensions = [-1, .. s.Dimensions.AsSpan(1)],
+            DimensionNames = s.DimensionNames.Count == 0 ? s.DimensionNames : [null, .. s.DimensionNames.Skip(1)],
+        }).ToList();
 
     private static int? FixedBatch(List<OnnxTensorSpec> inputs, string name)
     {

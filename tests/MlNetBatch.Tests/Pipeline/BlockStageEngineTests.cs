@@ -38,6 +38,27 @@ public class BlockStageEngineTests
     }
 
     [Fact]
+    public void Views_a_fitted_stage_makes_one_after_another_share_their_output_blocks_and_each_reads_its_own_rows()
+    {
+        // As a job transforms partition after partition through the same fitted preprocessing.
+        var first = new GeneratedBlocks(blocks: 20, maxRows: 64, seed: 8);
+        var second = new GeneratedBlocks(blocks: 25, maxRows: 64, seed: 9);
+        var stage = Ml.Transforms.ApplyBlockTransform(new AddOneTransform(), new BlockStageOptions { WorkerThreads = 2, MaxBlocksInFlight = 3 }).Fit(first);
+
+        var firstView = (BlockStageDataView)stage.Transform(first);
+        var secondView = (BlockStageDataView)stage.Transform(second);
+        var firstRows = StageReading.Rows(firstView);
+        var secondRows = StageReading.Rows(secondView);
+
+        Assert.Same(firstView.OutputBlocks, secondView.OutputBlocks);
+        Assert.Equal(Enumerable.Range(0, first.RowCount).Select(i => (long)i), firstRows.Select(r => r.Id));
+        Assert.Equal(Enumerable.Range(0, second.RowCount).Select(i => (long)i), secondRows.Select(r => r.Id));
+        Assert.All(firstRows.Concat(secondRows), r => Assert.Equal(r.X + 1, r.Y));
+        Assert.Equal(0, first.Outstanding);
+        Assert.Equal(0, second.Outstanding);
+    }
+
+    [Fact]
     public void A_slow_consumer_holds_no_more_blocks_than_the_bound()
     {
         var source = new GeneratedBlocks(blocks: 40, maxRows: 50, seed: 5);

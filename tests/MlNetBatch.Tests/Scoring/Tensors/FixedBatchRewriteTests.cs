@@ -71,6 +71,70 @@ public class FixedBatchRewriteTests(ITestOutputHelper output)
         Assert.Equal(rows.Select(r => r.Concat([10f, 20f]).ToArray()), scored);
     }
 
+    [Fact]
+    public void The_graph_scan_reads_ResNet18s_inputs_and_outputs_as_a_session_lists_them_and_sees_the_batch_fixed_at_one()
+    {
+        var model = File.ReadAllBytes(ResNet18Path);
+        using var session = new InferenceSession(model);
+
+        Assert.True(OnnxGraphScan.TryRead(model, out var inputs, out var outputs));
+
+        // ResNet18 is IR version 3: its graph lists every weight among the inputs too, which a session leaves out.
+        Assert.Equal(session.InputMetadata.Keys.Order(), inputs.Select(i => i.Name).Order());
+        Assert.Equal(session.OutputMetadata.Keys.Order(), outputs.Select(o => o.Name).Order());
+        Assert.Equal(session.InputMetadata.Single().Value.Dimensions.Select(d => (long)d), inputs.Single().Type.TensorType.Shape.Dim.Select(d => d.DimValue));
+        Assert.True(OnnxGraphScan.FixesBatchAtOne(model));
+    }
+
+    [Fact]
+    public void The_graph_scan_sees_a_fixed_batch_only_where_every_input_fixes_it_at_one()
+    {
+        using var dir = new TempDirectory();
+
+        Assert.True(OnnxGraphScan.FixesBatchAtOne(File.ReadAllBytes(TestModels.Tabular(dir, batch: 1))));
+        // Fixed at 1 in the graph; that a copy cannot open it is for the check to find.
+        Assert.True(OnnxGraphScan.FixesBatchAtOne(File.ReadAllBytes(TensorModels.ConcatWithConstant(dir))));
+        Assert.False(OnnxGraphScan.FixesBatchAtOne(File.ReadAllBytes(TestModels.Tabular(dir))));
+        Assert.False(OnnxGraphScan.FixesBatchAtOne(File.ReadAllBytes(TestModels.Tabular(dir, batch: 4))));
+        Assert.False(OnnxGraphScan.FixesBatchAtOne(File.ReadAllBytes(TestModels.MultiInputOutput(dir))));
+    }
+
+    [Fact]
+    public void The_graph_scan_declines_bytes_that_are_not_a_model()
+    {
+        using var dir = new TempDirectory();
+        var model = File.ReadAllBytes(TestModels.Tabular(dir, batch: 1));
+
+        Assert.False(OnnxGraphScan.TryRead([], out _, out _));
+        Assert.False(OnnxGraphScan.FixesBatchAtOne("not a model at all"u8));
+        Assert.False(OnnxGraphScan.FixesBatchAtOne(model.AsSpan(0, model.Length / 2)));
+        Assert.False(OnnxGraphScan.FixesBatchAtOne([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]));
+    }
+
+    [Fact]
+    public void Opening_the_batch_with_the_weights_set_aside_writes_the_model_SetDim_writes_from_a_full_parse()
+    {
+        using var dir = new TempDirectory();
+        foreach (var path in new[] { ResNet18Path, TestModels.Tabular(dir, batch: 1), TensorModels.ConcatWithConstant(dir) })
+        {
+            var model = File.ReadAllBytes(path);
+            var expected = Onnx.ModelProto.Parser.ParseFrom(model);
+            Onnx.GraphExtensions.SetDim(expected.Graph);
+
+            var opened = Onnx.ModelProto.Parser.ParseFrom(FixedBatchRewriter.OpenBatch(model));
+
+            // The weights come back after the other initializers; their order means nothing to ONNX.
+            foreach (var proto in new[] { expected, opened })
+            {
+                var initializers = proto.Graph.Initializer.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+                proto.Graph.Initializer.Clear();
+                proto.Graph.Initializer.AddRange(initializers);
+            }
+
+            Assert.Equal(expected, opened);
+        }
+    }
+
     private static float[] RunOne(InferenceSession session, string input, int[] dims, float[] image)
     {
         using var tensor = OrtValue.CreateTensorValueFromMemory(image, dims.Select(d => (long)d).ToArray());

@@ -1,0 +1,385 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace MlNetBatch.Scoring;
+
+/// <summary>
+/// Reads a serialized ONNX model's graph inputs and outputs straight from the protobuf wire format, stepping over
+/// the weights: parsing the whole <see cref="ModelProto"/> copies every initializer (63 MB for ResNet18), and an
+/// ONNX Runtime session, the other way to learn the shapes, costs a second or more to build.
+/// </summary>
+internal static class OnnxGraphScan
+{
+    private const int LengthDelimited = 2;
+
+    /// <summary>ONNX's <c>STRING</c> element type.</summary>
+    private const int StringElement = 8;
+
+    /// <summary>
+    /// Whether the graph fixes the batch of every input at 1 in a way <see cref="FixedBatchRewriter"/> can open up:
+    /// every input (initializers aside) is a non-string tensor shaped [1, fixed sizes…], and no output is a string.
+    /// False, too, when the bytes cannot be read this way; the session reports what is wrong with them.
+    /// </summary>
+    public static bool FixesBatchAtOne(ReadOnlySpan<byte> model)
+    {
+        if (!TryRead(model, out var inputs, out var outputs) || inputs.Count == 0)
+        {
+            return false;
+        }
+
+        return inputs.All(input => input.Type?.TensorType is { ElemType: > 0 and not StringElement, Shape.Dim: { Count: > 0 } dims }
+                && dims[0].HasDimValue && dims[0].DimValue == 1
+                && dims.Skip(1).All(d => d.HasDimValue && d.DimValue > 0))
+            && outputs.All(output => output.Type?.TensorType is { ElemType: not StringElement });
+    }
+
+    /// <summary>
+    /// The graph's inputs that are not initializers (as an ONNX Runtime session lists them), and its outputs; false
+    /// when the bytes are not a model graph this reader can follow.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> model, out List<ValueInfoProto> inputs, out List<ValueInfoProto> outputs)
+    {
+        inputs = [];
+        outputs = [];
+        try
+        {
+            var graph = default(ReadOnlySpan<byte>);
+            var graphs = 0;
+            var modelFields = new WireReader(model);
+            while (modelFields.Next(out var field, out var wireType, out var payload))
+            {
+                if (field == ModelProto.GraphFieldNumber && wireType == LengthDelimited)
+                {
+                    graph = payload;
+                    graphs++;
+                }
+            }
+
+            if (graphs != 1)
+            {
+                // No graph, or one split over several fields (which protobuf merges): not worth following here.
+                return false;
+            }
+
+            var declared = new List<ValueInfoProto>();
+            var initializers = new HashSet<string>(StringComparer.Ordinal);
+            var graphFields = new WireReader(graph);
+            while (graphFields.Next(out var field, out var wireType, out var payload))
+            {
+                if (wireType != LengthDelimited)
+                {
+                    continue;
+                }
+
+                switch (field)
+                {
+                    case GraphProto.InputFieldNumber:
+                        declared.Add(ValueInfoProto.Parser.ParseFrom(payload));
+                        break;
+                    case GraphProto.OutputFieldNumber:
+                        outputs.Add(ValueInfoProto.Parser.ParseFrom(payload));
+                        break;
+                    case GraphProto.InitializerFieldNumber:
+                        initializers.Add(TensorName(payload));
+                        break;
+                    case GraphProto.SparseInitializerFieldNumber:
+                        initializers.Add(TensorName(Field(payload, SparseTensorProto.ValuesFieldNumber)));
+                        break;
+                }
+            }
+
+            // Older models (IR version 3) list every initializer among the inputs too; a session does not.
+            inputs = declared.Where(i => !initializers.Contains(i.Name)).ToList();
+            return true;
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
+        {
+            inputs = [];
+            outputs = [];
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The model with every initializer whose encoding exceeds <paramref name="largeBytes"/> (the weights) replaced
+    /// by a tensor that holds only its name, so the rest parses in a moment; and those initializers' encodings, in
+    /// order, for <see cref="JoinWeights"/>. False when the bytes cannot be followed.
+    /// </summary>
+    public static bool TrySplitWeights(byte[] model, int largeBytes, out byte[] skeleton, out List<(string Name, ReadOnlyMemory<byte> Encoded)> weights)
+    {
+        skeleton = [];
+        weights = [];
+        try
+        {
+            using var output = new MemoryStream();
+            var graphs = 0;
+            var modelFields = new WireReader(model);
+            while (modelFields.Next(out var field, out var wireType, out var payload))
+            {
+                if (field != ModelProto.GraphFieldNumber || wireType != LengthDelimited)
+                {
+                    output.Write(modelFields.LastRecord);
+                    continue;
+                }
+
+                graphs++;
+                using var graph = new MemoryStream();
+                var graphFields = new WireReader(payload);
+                while (graphFields.Next(out var graphField, out var graphWireType, out var tensor))
+                {
+                    if (graphField == GraphProto.InitializerFieldNumber && graphWireType == LengthDelimited && tensor.Length > largeBytes)
+                    {
+                        var name = TensorName(tensor);
+                        var start = ((ReadOnlySpan<byte>)model).Overlaps(tensor, out var offset) ? offset : throw new InvalidDataException("A tensor lies outside the model.");
+                        weights.Add((name, model.AsMemory(start, tensor.Length)));
+                        var placeholder = new TensorProto { Name = name }.ToByteArray();
+                        WriteRecord(graph, GraphProto.InitializerFieldNumber, placeholder);
+                    }
+                    else
+                    {
+                        graph.Write(graphFields.LastRecord);
+                    }
+                }
+
+                WriteRecord(output, ModelProto.GraphFieldNumber, graph.GetBuffer().AsSpan(0, (int)graph.Length));
+            }
+
+            if (graphs != 1)
+            {
+                return false;
+            }
+
+            skeleton = output.ToArray();
+            return true;
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
+        {
+            weights = [];
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A serialized model (<paramref name="skeleton"/>, without the weights <see cref="TrySplitWeights"/> set aside)
+    /// with <paramref name="weights"/> appended to its graph's initializers, unchanged.
+    /// </summary>
+    public static byte[] JoinWeights(ReadOnlySpan<byte> skeleton, IReadOnlyList<(string Name, ReadOnlyMemory<byte> Encoded)> weights)
+    {
+        // Written once into an array of the final size: the weights are most of it, and growing a stream copies them again.
+        ulong appended = 0;
+        foreach (var (_, encoded) in weights)
+        {
+            appended += RecordSize(GraphProto.InitializerFieldNumber, (ulong)encoded.Length);
+        }
+
+        var graphs = 0;
+        ulong total = 0;
+        var sizing = new WireReader(skeleton);
+        while (sizing.Next(out var field, out var wireType, out var payload))
+        {
+            if (field == ModelProto.GraphFieldNumber && wireType == LengthDelimited)
+            {
+                graphs++;
+                total += RecordSize(field, (ulong)payload.Length + appended);
+            }
+            else
+            {
+                total += (ulong)sizing.LastRecord.Length;
+            }
+        }
+
+        if (graphs != 1 || total > (ulong)Array.MaxLength)
+        {
+            throw new InvalidDataException(graphs != 1 ? "The model has no single graph to put the weights back in." : "The model is too large for one array.");
+        }
+
+        var output = GC.AllocateUninitializedArray<byte>((int)total);
+        var at = 0;
+        var modelFields = new WireReader(skeleton);
+        while (modelFields.Next(out var field, out var wireType, out var payload))
+        {
+            if (field == ModelProto.GraphFieldNumber && wireType == LengthDelimited)
+            {
+                at = WriteVarint(output, at, ((ulong)field << 3) | LengthDelimited);
+                at = WriteVarint(output, at, (ulong)payload.Length + appended);
+                payload.CopyTo(output.AsSpan(at));
+                at += payload.Length;
+                foreach (var (_, encoded) in weights)
+                {
+                    at = WriteVarint(output, at, ((ulong)GraphProto.InitializerFieldNumber << 3) | LengthDelimited);
+                    at = WriteVarint(output, at, (ulong)encoded.Length);
+                    encoded.Span.CopyTo(output.AsSpan(at));
+                    at += encoded.Length;
+                }
+            }
+            else
+            {
+                modelFields.LastRecord.CopyTo(output.AsSpan(at));
+                at += modelFields.LastRecord.Length;
+            }
+        }
+
+        return output;
+    }
+
+    private static ulong RecordSize(int field, ulong length) => (ulong)VarintSize(((ulong)field << 3) | LengthDelimited) + (ulong)VarintSize(length) + length;
+
+    private static int VarintSize(ulong value)
+    {
+        var size = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            size++;
+        }
+
+        return size;
+    }
+
+    private static int WriteVarint(byte[] output, int at, ulong value)
+    {
+        while (value >= 0x80)
+        {
+            output[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        output[at++] = (byte)value;
+        return at;
+    }
+
+    private static void WriteRecord(Stream output, int field, ReadOnlySpan<byte> payload)
+    {
+        WriteVarint(output, ((ulong)field << 3) | LengthDelimited);
+        WriteVarint(output, (ulong)payload.Length);
+        output.Write(payload);
+    }
+
+    private static void WriteVarint(Stream output, ulong value)
+    {
+        while (value >= 0x80)
+        {
+            output.WriteByte((byte)(value | 0x80));
+            value >>= 7;
+        }
+
+        output.WriteByte((byte)value);
+    }
+
+    /// <summary>A tensor's name, read without copying its data.</summary>
+    private static string TensorName(ReadOnlySpan<byte> tensor)
+    {
+        var name = string.Empty;
+        var fields = new WireReader(tensor);
+        while (fields.Next(out var field, out var wireType, out var payload))
+        {
+            if (field == TensorProto.NameFieldNumber && wireType == LengthDelimited)
+            {
+                name = System.Text.Encoding.UTF8.GetString(payload);
+            }
+        }
+
+        return name;
+    }
+
+    /// <summary>The last length-delimited field numbered <paramref name="number"/>, or nothing.</summary>
+    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> message, int number)
+    {
+        var found = default(ReadOnlySpan<byte>);
+        var fields = new WireReader(message);
+        while (fields.Next(out var field, out var wireType, out var payload))
+        {
+            if (field == number && wireType == LengthDelimited)
+            {
+                found = payload;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Steps through a message's fields: varints and fixed-size values are skipped, length-delimited ones handed out as slices.</summary>
+    private ref struct WireReader(ReadOnlySpan<byte> message)
+    {
+        private ReadOnlySpan<byte> _rest = message;
+
+        /// <summary>The whole of the field <see cref="Next"/> read last: tag, length and payload, as encoded.</summary>
+        public ReadOnlySpan<byte> LastRecord { get; private set; }
+
+        public bool Next(out int field, out int wireType, out ReadOnlySpan<byte> payload)
+        {
+            var record = _rest;
+            payload = default;
+            if (_rest.IsEmpty)
+            {
+                field = 0;
+                wireType = 0;
+                return false;
+            }
+
+            var tag = ReadVarint();
+            field = (int)(tag >> 3);
+            wireType = (int)(tag & 7);
+            switch (wireType)
+            {
+                case 0:
+                    ReadVarint();
+                    break;
+                case 1:
+                    Skip(8);
+                    break;
+                case LengthDelimited:
+                    var length = ReadVarint();
+                    if (length > (ulong)_rest.Length)
+                    {
+                        throw new InvalidDataException("A field runs past the end of its message.");
+                    }
+
+                    payload = _rest[..(int)length];
+                    _rest = _rest[(int)length..];
+                    break;
+                case 5:
+                    Skip(4);
+                    break;
+                default:
+                    // Groups (3, 4) are not used by ONNX; anything else is not protobuf.
+                    throw new InvalidDataException($"Wire type {wireType} is not expected in an ONNX model.");
+            }
+
+            LastRecord = record[..(record.Length - _rest.Length)];
+            return true;
+        }
+
+        private void Skip(int bytes)
+        {
+            if (_rest.Length < bytes)
+            {
+                throw new InvalidDataException("A field runs past the end of its message.");
+            }
+
+            _rest = _rest[bytes..];
+        }
+
+        private ulong ReadVarint()
+        {
+            ulong value = 0;
+            for (var shift = 0; shift < 64; shift += 7)
+            {
+                if (_rest.IsEmpty)
+                {
+                    throw new InvalidDataException("A number runs past the end of its message.");
+                }
+
+                var b = _rest[0];
+                _rest = _rest[1..];
+                value |= (ulong)(b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    return value;
+                }
+            }
+
+            throw new InvalidDataException("A number is longer than 64 bits.");
+        }
+    }
+}
