@@ -22,9 +22,6 @@ internal static class FixedBatchRewriter
     /// <summary>Values compared between the batched and the single runs may differ by this much relative to their size (kernels may sum in another order).</summary>
     private const float Tolerance = 1e-4f;
 
-    /// <summary>Initializers encoded in more bytes than this are weights to <see cref="OpenBatch"/>: set aside, not parsed. Reshape's shapes are a few dozen bytes.</summary>
-    private const int WeightBytes = 1024;
-
     /// <summary>
     /// A session over the rewritten model, or null when the model cannot be rewritten or the copy scores differently.
     /// <paramref name="inputs"/> and <paramref name="outputs"/> are the original model's, read from a session over it.
@@ -65,37 +62,15 @@ internal static class FixedBatchRewriter
         device = options.Device;
         try
         {
-            return OnnxSessionFactory.Create(OpenBatch(model), name, options, logger, out device);
+            var proto = ModelProto.Parser.ParseFrom(model);
+            proto.Graph.SetDim();
+            return OnnxSessionFactory.Create(proto.ToByteArray(), name, options, logger, out device);
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or OnnxRuntimeException or OnnxModelException or InvalidOperationException or ArgumentException)
         {
             LogUnopenable(logger, name, e);
             return null;
         }
-    }
-
-    /// <summary>
-    /// The model with its leading dimension opened by OnnxSharp's <c>SetDim</c>. The weights are set aside while the
-    /// rest is parsed and rewritten, and put back unchanged: parsing and writing ResNet18's 63 MB of them again cost
-    /// a quarter to half a second of processor time (weights stored as packed floats are read value by value).
-    /// </summary>
-    internal static byte[] OpenBatch(byte[] model)
-    {
-        if (!OnnxGraphScan.TrySplitWeights(model, WeightBytes, out var skeleton, out var weights))
-        {
-            var whole = ModelProto.Parser.ParseFrom(model);
-            whole.Graph.SetDim();
-            return whole.ToByteArray();
-        }
-
-        var proto = ModelProto.Parser.ParseFrom(skeleton);
-        proto.Graph.SetDim();
-        // The stand-ins (a name, nothing else) only told SetDim which inputs are weights; the weights go back as they were.
-        var setAside = weights.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
-        var kept = proto.Graph.Initializer.Where(t => !(setAside.Contains(t.Name) && t.DataType == 0 && t.Dims.Count == 0)).ToList();
-        proto.Graph.Initializer.Clear();
-        proto.Graph.Initializer.AddRange(kept);
-        return OnnxGraphScan.JoinWeights(proto.ToByteArray(), weights);
     }
 
     /// <summary>

@@ -100,172 +100,6 @@ internal static class OnnxGraphScan
         }
     }
 
-    /// <summary>
-    /// The model with every initializer whose encoding exceeds <paramref name="largeBytes"/> (the weights) replaced
-    /// by a tensor that holds only its name, so the rest parses in a moment; and those initializers' encodings, in
-    /// order, for <see cref="JoinWeights"/>. False when the bytes cannot be followed.
-    /// </summary>
-    public static bool TrySplitWeights(byte[] model, int largeBytes, out byte[] skeleton, out List<(string Name, ReadOnlyMemory<byte> Encoded)> weights)
-    {
-        skeleton = [];
-        weights = [];
-        try
-        {
-            using var output = new MemoryStream();
-            var graphs = 0;
-            var modelFields = new WireReader(model);
-            while (modelFields.Next(out var field, out var wireType, out var payload))
-            {
-                if (field != ModelProto.GraphFieldNumber || wireType != LengthDelimited)
-                {
-                    output.Write(modelFields.LastRecord);
-                    continue;
-                }
-
-                graphs++;
-                using var graph = new MemoryStream();
-                var graphFields = new WireReader(payload);
-                while (graphFields.Next(out var graphField, out var graphWireType, out var tensor))
-                {
-                    if (graphField == GraphProto.InitializerFieldNumber && graphWireType == LengthDelimited && tensor.Length > largeBytes)
-                    {
-                        var name = TensorName(tensor);
-                        var start = ((ReadOnlySpan<byte>)model).Overlaps(tensor, out var offset) ? offset : throw new InvalidDataException("A tensor lies outside the model.");
-                        weights.Add((name, model.AsMemory(start, tensor.Length)));
-                        var placeholder = new TensorProto { Name = name }.ToByteArray();
-                        WriteRecord(graph, GraphProto.InitializerFieldNumber, placeholder);
-                    }
-                    else
-                    {
-                        graph.Write(graphFields.LastRecord);
-                    }
-                }
-
-                WriteRecord(output, ModelProto.GraphFieldNumber, graph.GetBuffer().AsSpan(0, (int)graph.Length));
-            }
-
-            if (graphs != 1)
-            {
-                return false;
-            }
-
-            skeleton = output.ToArray();
-            return true;
-        }
-        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
-        {
-            weights = [];
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// A serialized model (<paramref name="skeleton"/>, without the weights <see cref="TrySplitWeights"/> set aside)
-    /// with <paramref name="weights"/> appended to its graph's initializers, unchanged.
-    /// </summary>
-    public static byte[] JoinWeights(ReadOnlySpan<byte> skeleton, IReadOnlyList<(string Name, ReadOnlyMemory<byte> Encoded)> weights)
-    {
-        // Written once into an array of the final size: the weights are most of it, and growing a stream copies them again.
-        ulong appended = 0;
-        foreach (var (_, encoded) in weights)
-        {
-            appended += RecordSize(GraphProto.InitializerFieldNumber, (ulong)encoded.Length);
-        }
-
-        var graphs = 0;
-        ulong total = 0;
-        var sizing = new WireReader(skeleton);
-        while (sizing.Next(out var field, out var wireType, out var payload))
-        {
-            if (field == ModelProto.GraphFieldNumber && wireType == LengthDelimited)
-            {
-                graphs++;
-                total += RecordSize(field, (ulong)payload.Length + appended);
-            }
-            else
-            {
-                total += (ulong)sizing.LastRecord.Length;
-            }
-        }
-
-        if (graphs != 1 || total > (ulong)Array.MaxLength)
-        {
-            throw new InvalidDataException(graphs != 1 ? "The model has no single graph to put the weights back in." : "The model is too large for one array.");
-        }
-
-        var output = GC.AllocateUninitializedArray<byte>((int)total);
-        var at = 0;
-        var modelFields = new WireReader(skeleton);
-        while (modelFields.Next(out var field, out var wireType, out var payload))
-        {
-            if (field == ModelProto.GraphFieldNumber && wireType == LengthDelimited)
-            {
-                at = WriteVarint(output, at, ((ulong)field << 3) | LengthDelimited);
-                at = WriteVarint(output, at, (ulong)payload.Length + appended);
-                payload.CopyTo(output.AsSpan(at));
-                at += payload.Length;
-                foreach (var (_, encoded) in weights)
-                {
-                    at = WriteVarint(output, at, ((ulong)GraphProto.InitializerFieldNumber << 3) | LengthDelimited);
-                    at = WriteVarint(output, at, (ulong)encoded.Length);
-                    encoded.Span.CopyTo(output.AsSpan(at));
-                    at += encoded.Length;
-                }
-            }
-            else
-            {
-                modelFields.LastRecord.CopyTo(output.AsSpan(at));
-                at += modelFields.LastRecord.Length;
-            }
-        }
-
-        return output;
-    }
-
-    private static ulong RecordSize(int field, ulong length) => (ulong)VarintSize(((ulong)field << 3) | LengthDelimited) + (ulong)VarintSize(length) + length;
-
-    private static int VarintSize(ulong value)
-    {
-        var size = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            size++;
-        }
-
-        return size;
-    }
-
-    private static int WriteVarint(byte[] output, int at, ulong value)
-    {
-        while (value >= 0x80)
-        {
-            output[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        output[at++] = (byte)value;
-        return at;
-    }
-
-    private static void WriteRecord(Stream output, int field, ReadOnlySpan<byte> payload)
-    {
-        WriteVarint(output, ((ulong)field << 3) | LengthDelimited);
-        WriteVarint(output, (ulong)payload.Length);
-        output.Write(payload);
-    }
-
-    private static void WriteVarint(Stream output, ulong value)
-    {
-        while (value >= 0x80)
-        {
-            output.WriteByte((byte)(value | 0x80));
-            value >>= 7;
-        }
-
-        output.WriteByte((byte)value);
-    }
-
     /// <summary>A tensor's name, read without copying its data.</summary>
     private static string TensorName(ReadOnlySpan<byte> tensor)
     {
@@ -303,12 +137,8 @@ internal static class OnnxGraphScan
     {
         private ReadOnlySpan<byte> _rest = message;
 
-        /// <summary>The whole of the field <see cref="Next"/> read last: tag, length and payload, as encoded.</summary>
-        public ReadOnlySpan<byte> LastRecord { get; private set; }
-
         public bool Next(out int field, out int wireType, out ReadOnlySpan<byte> payload)
         {
-            var record = _rest;
             payload = default;
             if (_rest.IsEmpty)
             {
@@ -346,7 +176,6 @@ internal static class OnnxGraphScan
                     throw new InvalidDataException($"Wire type {wireType} is not expected in an ONNX model.");
             }
 
-            LastRecord = record[..(record.Length - _rest.Length)];
             return true;
         }
 
