@@ -106,8 +106,8 @@ public class FixedBatchRewriteTests(ITestOutputHelper output)
         var model = File.ReadAllBytes(TestModels.Tabular(dir, batch: 1));
 
         Assert.False(OnnxGraphScan.TryRead([], out _, out _));
-        Assert.False(OnnxGraphScan.FixesBatchAtOne("not a model at all"u8));
-        Assert.False(OnnxGraphScan.FixesBatchAtOne(model.AsSpan(0, model.Length / 2)));
+        Assert.False(OnnxGraphScan.FixesBatchAtOne("not a model at all"u8.ToArray()));
+        Assert.False(OnnxGraphScan.FixesBatchAtOne(model[..(model.Length / 2)]));
         Assert.False(OnnxGraphScan.FixesBatchAtOne([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]));
     }
 
