@@ -43,6 +43,24 @@ public class PartitionTimeoutTests
     }
 
     [Fact]
+    public async Task Waiting_for_a_processor_slot_does_not_count_against_the_limit()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("in"));
+        // Four partitions of 100 rows, 13 calls of 100 ms each: about 1.3 s a partition, one at a time, while the
+        // next partition waits for the slot as long. Each attempt alone is well within 2 s; with the wait, it is not.
+        await TabularData.WriteParquetAsync(dir.Combine("in", "a.parquet"), 0, 400, 100, seed: 1);
+        var model = new SumModel { Delay = TimeSpan.FromMilliseconds(100) };
+        var job = Job(dir, TimeSpan.FromSeconds(2));
+        job.Execution.Parallelism = 1;
+        job.Execution.PartitionRetries = 0;
+
+        var summary = await BatchModelJobTests.Runner(dir, model, 1).RunAsync("queued", job);
+
+        Assert.Equal(400, summary.RowsOut);
+    }
+
+    [Fact]
     public void A_negative_limit_is_refused_when_the_job_is_validated()
     {
         using var dir = new TempDirectory();

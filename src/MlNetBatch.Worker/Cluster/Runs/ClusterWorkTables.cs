@@ -54,7 +54,12 @@ internal static class ClusterWorkTables
                 committed_by text,
                 error text,
                 PRIMARY KEY (cluster, run_id, partition_id));
-            ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS listing text;
+            DO $$ BEGIN
+                -- Tables made before runs stored their listing; checked first, as ALTER TABLE locks the table even when it changes nothing.
+                IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{runs}' AND column_name = 'listing') THEN
+                    ALTER TABLE {runs} ADD COLUMN listing text;
+                END IF;
+            END $$;
             CREATE INDEX IF NOT EXISTS {partitions}_claimable ON {partitions} (cluster, state, run_id, ordinal);
             """;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -82,7 +82,9 @@ internal static class CommitRecordFiles
 
     /// <summary>
     /// Takes into <paramref name="manifest"/> (named <paramref name="manifestName"/>) the records of its split, settings
-    /// and model that are no older than its entries. Returns their names, and those of the records no run will count
+    /// and model that are no older than the manifest itself and its entries. A record of an earlier epoch than the
+    /// manifest's was there when the run that wrote the manifest began: that run folded it, or dropped its partition
+    /// (its input gone, a restart), and must not see it counted again. Returns their names, and those of the records no run will count
     /// (of another split, settings or model, or all of them on a restart), which the run removes once it holds the
     /// output. A sibling shard's records are its own, and left alone.
     /// </summary>
@@ -104,7 +106,8 @@ internal static class CommitRecordFiles
             }
 
             var current = manifest.Partitions.GetValueOrDefault(record.Partition);
-            if (!restart && record.ConfigHash == manifest.ConfigHash && record.ModelHash == manifest.ModelHash && (current is null || current.Epoch <= record.Entry.Epoch))
+            if (!restart && record.ConfigHash == manifest.ConfigHash && record.ModelHash == manifest.ModelHash
+                && record.Entry.Epoch >= manifest.Epoch && (current is null || current.Epoch <= record.Entry.Epoch))
             {
                 manifest.Partitions[record.Partition] = record.Entry;
                 taken.Add(name);
@@ -116,6 +119,17 @@ internal static class CommitRecordFiles
         }
 
         return (taken, stale);
+    }
+
+    /// <summary>Deletes <paramref name="record"/>'s partition's record if it is still that one (same split and epoch), not a later run's.</summary>
+    public static async Task DeleteIfStillAsync(IObjectStore store, ObjectLocation directory, CommitRecord record, CancellationToken cancellationToken)
+    {
+        var location = directory.Combine(Name(record.Partition));
+        if (await ReadAsync(store, location, cancellationToken).ConfigureAwait(false) is { } current
+            && current.Record.Manifest == record.Manifest && current.Record.Entry.Epoch == record.Entry.Epoch)
+        {
+            await store.DeleteIfExistsAsync(location, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Deletes the records <paramref name="names"/>; one already gone is no error.</summary>

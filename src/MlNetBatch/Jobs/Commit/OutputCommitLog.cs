@@ -101,6 +101,11 @@ public sealed class OutputCommitLog
         foreach (var id in _manifest.Partitions.Keys.Where(id => !ids.Contains(id)).ToList())
         {
             _manifest.Partitions.Remove(id);
+            // Its record goes with the next claim, not at completion only: a run that fails must not leave it behind.
+            if (_records.Remove(CommitRecordFiles.Name(id)))
+            {
+                _staleRecords.Add(CommitRecordFiles.Name(id));
+            }
         }
     }
 
@@ -159,8 +164,9 @@ public sealed class OutputCommitLog
         }
         catch (OutputLeaseLostException)
         {
-            // Written in the moment the output was taken over: the new holder counts only what it read before.
-            await CommitRecordFiles.DeleteAsync(_store, _directory, [CommitRecordFiles.Name(partition.Id)], CancellationToken.None).ConfigureAwait(false);
+            // Written in the moment the output was taken over: the new holder counts only what it read before. Unless
+            // the new holder has replaced it with its own meanwhile.
+            await CommitRecordFiles.DeleteIfStillAsync(_store, _directory, record, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 

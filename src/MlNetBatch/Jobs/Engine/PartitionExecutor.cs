@@ -47,21 +47,18 @@ internal sealed class PartitionExecutor(
     public async Task ExecuteAsync(Partition partition, ProcessorSlots slots, CancellationToken cancellationToken)
     {
         using var activity = JobTracing.StartPartition(jobName, partition);
+        // The limit starts once the partition holds a processor slot (ExecuteTracedAsync): waiting for one is not its time.
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (job.Execution.PartitionTimeout > TimeSpan.Zero)
-        {
-            limit.CancelAfter(job.Execution.PartitionTimeout);
-        }
-
         try
         {
             // Set in this async method, so seen by what it calls and undone when it returns.
             PartitionAttempt.Token = limit.Token;
-            await ExecuteTracedAsync(partition, slots, limit.Token).ConfigureAwait(false);
+            await ExecuteTracedAsync(partition, slots, limit).ConfigureAwait(false);
         }
-        catch (Exception) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested && IsCancellation(e))
         {
-            // Cancelled by the limit, however the cancellation surfaced (ML.NET wraps its cursors' failures).
+            // Cancelled by the limit, however the cancellation surfaced (ML.NET wraps its cursors' failures). Any
+            // other failure after the deadline (a lost lease, bad data) is reported as itself.
             var timeout = new PartitionTimeoutException(job.Execution.PartitionTimeout);
             JobTracing.Fail(activity, timeout);
             throw timeout;
@@ -73,8 +70,22 @@ internal sealed class PartitionExecutor(
         }
     }
 
-    private async Task ExecuteTracedAsync(Partition partition, ProcessorSlots slots, CancellationToken cancellationToken)
+    private static bool IsCancellation(Exception e)
     {
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is OperationCanceledException || (cause is AggregateException all && all.InnerExceptions.Any(IsCancellation)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task ExecuteTracedAsync(Partition partition, ProcessorSlots slots, CancellationTokenSource limit)
+    {
+        var cancellationToken = limit.Token;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var quarantine = budget.Tolerant ? new PartitionQuarantine(budget, partition) : null;
         var statistics = new ReadStatistics();
@@ -85,6 +96,11 @@ internal sealed class PartitionExecutor(
         {
             await using var output = await session.Store.CreateAsync(destination, cancellationToken).ConfigureAwait(false);
             var sequential = await slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            if (job.Execution.PartitionTimeout > TimeSpan.Zero)
+            {
+                limit.CancelAfter(job.Execution.PartitionTimeout);
+            }
+
             try
             {
                 var view = prepared.Source.WithPartitions([partition]).WithBadRecords(quarantine).WithStatistics(statistics).AsDataView();

@@ -75,6 +75,42 @@ public class CommitRecordTests : IDisposable
     }
 
     [Fact]
+    public async Task A_partition_a_later_run_dropped_is_not_counted_again_when_its_input_comes_back()
+    {
+        var first = await OpenAsync(Output, epoch: 1);
+        await first.ClaimAsync([FileName("a"), FileName("b")], default);
+        await first.RecordAsync(Partition("a"), Entry(Output, "a"), default);
+        // Killed. The next run finds a's input gone, drops it (its output is deleted as stale), and fails before completing.
+        var second = await OpenAsync(Output, epoch: 2);
+        Assert.True(second.IsCommitted(Partition("a"), Output.Combine(FileName("a"))));
+        second.KeepOnly([(Partition("b"), Output.Combine(FileName("b")))]);
+        await second.ClaimAsync([FileName("b")], default);
+        await second.FlushAsync(default);
+
+        // a's input is back, the same version: it must be scored again, its output is gone.
+        var third = await OpenAsync(Output, epoch: 3);
+        Assert.False(third.IsCommitted(Partition("a"), Output.Combine(FileName("a"))));
+    }
+
+    [Fact]
+    public async Task A_record_older_than_the_manifest_is_not_counted_even_if_a_restart_stopped_before_removing_it()
+    {
+        var first = await OpenAsync(Output, epoch: 1);
+        await first.ClaimAsync([FileName("a")], default);
+        await first.RecordAsync(Partition("a"), Entry(Output, "a"), default);
+        var record = Assert.Single(Records(Output));
+        var bytes = await File.ReadAllBytesAsync(record);
+
+        var restarted = await OutputCommitLog.OpenAsync(_store, Output, Job, "settings", "model", "plan", restart: true, shard: null, epoch: 2, default);
+        await restarted.ClaimAsync([FileName("a")], default);
+        // As if the restart had stopped between writing its manifest and removing the old records.
+        await File.WriteAllBytesAsync(record, bytes);
+
+        var next = await OpenAsync(Output, epoch: 3);
+        Assert.False(next.IsCommitted(Partition("a"), Output.Combine(FileName("a"))));
+    }
+
+    [Fact]
     public async Task A_sibling_shards_records_are_left_alone_and_those_of_another_split_removed()
     {
         var ids = Enumerable.Range(0, 20).Select(i => $"in/part-{i}.csv").ToList();
