@@ -15,22 +15,16 @@ internal static class OnnxGraphScan
     private const int StringElement = 8;
 
     /// <summary>
-    /// Whether the graph fixes the batch of every input at 1 in a way <see cref="FixedBatchRewriter"/> can open up:
-    /// every input (initializers aside) is a non-string tensor shaped [1, fixed sizes…], and no output is a string.
-    /// False, too, when the bytes cannot be read this way; the session reports what is wrong with them.
+    /// Whether a graph of <paramref name="inputs"/> and <paramref name="outputs"/> (as <see cref="TryRead"/> gives them)
+    /// fixes the batch of every input at 1 in a way <see cref="FixedBatchRewriter"/> can open up: every input is a
+    /// non-string tensor shaped [1, fixed sizes…], and no output is a string.
     /// </summary>
-    public static bool FixesBatchAtOne(byte[] model)
-    {
-        if (!TryRead(model, out var inputs, out var outputs) || inputs.Count == 0)
-        {
-            return false;
-        }
-
-        return inputs.All(input => input.Type?.TensorType is { ElemType: > 0 and not StringElement, Shape.Dim: { Count: > 0 } dims }
+    public static bool FixesBatchAtOne(IReadOnlyList<ValueInfoProto> inputs, IReadOnlyList<ValueInfoProto> outputs) =>
+        inputs.Count > 0
+        && inputs.All(input => input.Type?.TensorType is { ElemType: > 0 and not StringElement, Shape.Dim: { Count: > 0 } dims }
                 && dims[0].HasDimValue && dims[0].DimValue == 1
                 && dims.Skip(1).All(d => d.HasDimValue && d.DimValue > 0))
-            && outputs.All(output => output.Type?.TensorType is { ElemType: not StringElement });
-    }
+        && outputs.All(output => output.Type?.TensorType is { ElemType: not StringElement });
 
     /// <summary>
     /// The graph's inputs that are not initializers (as an ONNX Runtime session lists them), and its outputs; false

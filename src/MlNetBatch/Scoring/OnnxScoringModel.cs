@@ -110,12 +110,13 @@ public sealed class OnnxScoringModel : IDisposable
         ScoreOnnxOptionsValidator.ThrowIfInvalid(options);
         logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var rewriteFixedBatch = true;
-        if (OnnxGraphScan.FixesBatchAtOne(model))
+        // Bytes the scan cannot follow are left to the session, which says what is wrong with them.
+        if (OnnxGraphScan.TryRead(model, out var declared, out var declaredOutputs) && OnnxGraphScan.FixesBatchAtOne(declared, declaredOutputs))
         {
             // The graph fixes the batch at 1: load only the copy with an open batch dimension, and the original only if
             // the copy fails its check. (Loading the original first, to learn its shapes, built a second session:
             // about a second of processor time for ResNet18.)
-            if (TryLoadRewritten(model, name, options, logger) is { } rewritten)
+            if (TryLoadRewritten(model, declared, name, options, logger) is { } rewritten)
             {
                 return rewritten;
             }
@@ -148,7 +149,7 @@ public sealed class OnnxScoringModel : IDisposable
     /// The model on a copy with an open batch dimension, for a graph that fixes the batch of every input at 1; null
     /// (logged) when the copy cannot be loaded, does not list the inputs the graph does, or scores differently.
     /// </summary>
-    private static OnnxScoringModel? TryLoadRewritten(byte[] model, string name, ScoreOnnxOptions options, ILogger logger)
+    private static OnnxScoringModel? TryLoadRewritten(byte[] model, IReadOnlyList<Onnx.ValueInfoProto> declared, string name, ScoreOnnxOptions options, ILogger logger)
     {
         var session = FixedBatchRewriter.TryCreateRewritten(model, name, options, logger, out var device);
         if (session is null)
@@ -159,7 +160,6 @@ public sealed class OnnxScoringModel : IDisposable
         try
         {
             var (inputs, outputs) = ReadSpecs(name, session, options);
-            OnnxGraphScan.TryRead(model, out var declared, out _);
             var opened = inputs.Count == declared.Count
                 && inputs.All(i => i.Dimensions.Length > 0 && i.Dimensions[0] <= 0 && declared.Any(d => d.Name == i.Name));
             if (opened && FixedBatchRewriter.ScoresLikeOriginal(session, name, logger, inputs, outputs))

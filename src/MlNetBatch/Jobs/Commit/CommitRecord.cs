@@ -7,6 +7,9 @@ namespace MlNetBatch.Jobs.Commit;
 /// </summary>
 internal sealed class CommitRecord
 {
+    /// <summary>The job that committed it: a directory holding another job's records is refused, never cleaned.</summary>
+    public string Job { get; set; } = string.Empty;
+
     /// <summary>The partition's id.</summary>
     public string Partition { get; set; } = string.Empty;
 

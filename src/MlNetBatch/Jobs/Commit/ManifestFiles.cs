@@ -93,14 +93,17 @@ internal static class ManifestFiles
         return (manifests, vanished);
     }
 
-    /// <summary>Refuses a directory where a manifest names another job: taking its files as this job's would delete that job's output.</summary>
-    public static void ThrowIfAnotherJobs(IReadOnlyDictionary<string, JobManifest> manifests, ObjectLocation directory, string job)
+    /// <summary>
+    /// Refuses a directory where a manifest or commit record (<paramref name="owners"/>: file and the job it names) names
+    /// another job: taking its files as this job's would delete that job's output.
+    /// </summary>
+    public static void ThrowIfAnotherJobs(IEnumerable<(string File, string Job)> owners, ObjectLocation directory, string job)
     {
-        foreach (var (file, manifest) in manifests.Where(m => m.Value.Job != job))
+        foreach (var (file, owner) in owners.Where(o => o.Job != job))
         {
-            throw new MlNetBatchException(manifest.Job.Length == 0
+            throw new MlNetBatchException(owner.Length == 0
                 ? $"the sink directory {directory} holds a {file} that MlNetBatch did not write; write the output to a directory of its own."
-                : $"the sink directory {directory} holds the output of job '{manifest.Job}' (its {file} says so); give job '{job}' a sink directory of its own.");
+                : $"the sink directory {directory} holds the output of job '{owner}' (its {file} says so); give job '{job}' a sink directory of its own.");
         }
     }
 

@@ -74,7 +74,9 @@ public sealed class OutputCommitLog
         // Read even on a restart or a changed job: what an earlier run wrote stays this job's to replace or remove.
         var stored = await ManifestFiles.ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false);
         var manifests = stored.ToDictionary(m => m.Key, m => m.Value.Manifest, StringComparer.Ordinal);
-        ManifestFiles.ThrowIfAnotherJobs(manifests, directory, job);
+        var records = await CommitRecordFiles.ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false);
+        // A record of another job is never this run's to remove, however stale it looks.
+        ManifestFiles.ThrowIfAnotherJobs(manifests.Select(m => (m.Key, m.Value.Job)).Concat(records.Select(r => (r.Key, r.Value.Job))), directory, job);
 
         var previous = manifests.GetValueOrDefault(name);
         var own = !restart && previous is not null && previous.ConfigHash == settingsHash && previous.ModelHash == modelHash
@@ -83,9 +85,9 @@ public sealed class OutputCommitLog
         own.Complete = false;
         own.PlanHash = planHash;
         var (files, owned, retired) = ManifestFiles.Split(manifests, name, shard, directory);
-        var records = CommitRecordFiles.Fold(await CommitRecordFiles.ReadAllAsync(store, directory, cancellationToken).ConfigureAwait(false), own, name, shard, restart);
+        var folded = CommitRecordFiles.Fold(records, own, name, shard, restart);
         var writer = new ManifestWriter(store, directory, name, job, epoch, stored.GetValueOrDefault(name));
-        return new OutputCommitLog(store, directory, writer, own, files, shard, retired, owned, records) { HadManifest = manifests.Count > 0 };
+        return new OutputCommitLog(store, directory, writer, own, files, shard, retired, owned, folded) { HadManifest = manifests.Count > 0 };
     }
 
     /// <summary>Whether <paramref name="partition"/> was committed, by this run's manifest, from the same input as it has now, to <paramref name="output"/>.</summary>
@@ -156,7 +158,10 @@ public sealed class OutputCommitLog
     {
         entry.Epoch = _writer.Epoch;
         await _writer.ThrowIfTakenOverAsync(cancellationToken).ConfigureAwait(false);
-        var record = new CommitRecord { Partition = partition.Id, Manifest = _writer.Name, ConfigHash = _manifest.ConfigHash, ModelHash = _manifest.ModelHash, Entry = entry };
+        var record = new CommitRecord
+        {
+            Job = _manifest.Job, Partition = partition.Id, Manifest = _writer.Name, ConfigHash = _manifest.ConfigHash, ModelHash = _manifest.ModelHash, Entry = entry,
+        };
         await CommitRecordFiles.WriteAsync(_store, _directory, record, _manifest.Job, cancellationToken).ConfigureAwait(false);
         try
         {

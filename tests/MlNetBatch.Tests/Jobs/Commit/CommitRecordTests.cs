@@ -63,9 +63,7 @@ public class CommitRecordTests : IDisposable
     [InlineData("settings", true)]
     public async Task Records_of_other_settings_or_before_a_restart_do_not_count_and_are_removed_when_the_run_claims(string settings, bool restart)
     {
-        var first = await OpenAsync(Output, epoch: 1);
-        await first.ClaimAsync([FileName("a")], default);
-        await first.RecordAsync(Partition("a"), Entry(Output, "a"), default);
+        await CommitAAsync(job: Job);
 
         var second = await OutputCommitLog.OpenAsync(_store, Output, Job, settings, "model", "plan", restart, shard: null, epoch: 2, default);
         Assert.False(second.IsCommitted(Partition("a"), Output.Combine(FileName("a"))));
@@ -95,9 +93,7 @@ public class CommitRecordTests : IDisposable
     [Fact]
     public async Task A_record_older_than_the_manifest_is_not_counted_even_if_a_restart_stopped_before_removing_it()
     {
-        var first = await OpenAsync(Output, epoch: 1);
-        await first.ClaimAsync([FileName("a")], default);
-        await first.RecordAsync(Partition("a"), Entry(Output, "a"), default);
+        await CommitAAsync(job: Job);
         var record = Assert.Single(Records(Output));
         var bytes = await File.ReadAllBytesAsync(record);
 
@@ -139,9 +135,7 @@ public class CommitRecordTests : IDisposable
     [Fact]
     public async Task A_corrupt_record_stops_the_run_with_one_line_naming_it_and_how_to_recover()
     {
-        var first = await OpenAsync(Output, epoch: 1);
-        await first.ClaimAsync([FileName("a")], default);
-        await first.RecordAsync(Partition("a"), Entry(Output, "a"), default);
+        await CommitAAsync(job: Job);
         var record = Assert.Single(Records(Output));
         await File.WriteAllTextAsync(record, "{ \"Partition\": \"a\", ");
 
@@ -156,7 +150,7 @@ public class CommitRecordTests : IDisposable
     [Fact]
     public async Task A_record_of_a_later_epoch_is_not_replaced_by_an_earlier_runs_and_an_earlier_one_is()
     {
-        var record = new CommitRecord { Partition = "in/a.csv", Manifest = OutputCommitLog.ManifestName, ConfigHash = "settings", ModelHash = "model", Entry = Entry(Output, "a") };
+        var record = new CommitRecord { Job = Job, Partition = "in/a.csv", Manifest = OutputCommitLog.ManifestName, ConfigHash = "settings", ModelHash = "model", Entry = Entry(Output, "a") };
         record.Entry.Epoch = 5;
         await CommitRecordFiles.WriteAsync(_store, Output, record, Job, default);
         var written = await File.ReadAllBytesAsync(Assert.Single(Records(Output)));
@@ -173,6 +167,29 @@ public class CommitRecordTests : IDisposable
         record.Entry.Epoch = 1;
         await CommitRecordFiles.WriteAsync(_store, Output, record, Job, default);
         Assert.Contains("\"Epoch\": 1", await File.ReadAllTextAsync(Assert.Single(Records(Output))));
+    }
+
+    [Fact]
+    public async Task A_record_of_another_job_stops_the_run_with_one_line_and_is_left_where_it_is()
+    {
+        await CommitAAsync(job: "other-job");
+        // Its manifest gone (deleted by hand): only the record says whose output the directory holds.
+        File.Delete(Path.Combine(Output.LocalPath, OutputCommitLog.ManifestName));
+
+        var refused = await Assert.ThrowsAsync<MlNetBatchException>(() => OpenAsync(Output, epoch: 2));
+
+        Assert.Contains("holds the output of job 'other-job' (its _commits/", refused.Message);
+        Assert.Contains($"give job '{Job}' a sink directory of its own", refused.Message);
+        Assert.DoesNotContain('\n', refused.Message);
+        Assert.Single(Records(Output));
+    }
+
+    /// <summary>A run of <paramref name="job"/> at epoch 1 that commits partition "a" and is killed before it completes.</summary>
+    private async Task CommitAAsync(string job)
+    {
+        var first = await OutputCommitLog.OpenAsync(_store, Output, job, "settings", "model", "plan", restart: false, shard: null, epoch: 1, default);
+        await first.ClaimAsync([FileName("a")], default);
+        await first.RecordAsync(Partition("a"), Entry(Output, "a"), default);
     }
 
     private static string FileName(string id) => $"part-{Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(id))[..Math.Min(40, id.Length * 2)]}-{id.Length}.parquet";

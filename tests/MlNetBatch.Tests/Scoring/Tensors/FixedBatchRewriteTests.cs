@@ -83,7 +83,7 @@ public class FixedBatchRewriteTests(ITestOutputHelper output)
         Assert.Equal(session.InputMetadata.Keys.Order(), inputs.Select(i => i.Name).Order());
         Assert.Equal(session.OutputMetadata.Keys.Order(), outputs.Select(o => o.Name).Order());
         Assert.Equal(session.InputMetadata.Single().Value.Dimensions.Select(d => (long)d), inputs.Single().Type.TensorType.Shape.Dim.Select(d => d.DimValue));
-        Assert.True(OnnxGraphScan.FixesBatchAtOne(model));
+        Assert.True(OnnxGraphScan.FixesBatchAtOne(inputs, outputs));
     }
 
     [Fact]
@@ -91,12 +91,12 @@ public class FixedBatchRewriteTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
 
-        Assert.True(OnnxGraphScan.FixesBatchAtOne(File.ReadAllBytes(TestModels.Tabular(dir, batch: 1))));
+        Assert.True(FixesBatchAtOne(File.ReadAllBytes(TestModels.Tabular(dir, batch: 1))));
         // Fixed at 1 in the graph; that a copy cannot open it is for the check to find.
-        Assert.True(OnnxGraphScan.FixesBatchAtOne(File.ReadAllBytes(TensorModels.ConcatWithConstant(dir))));
-        Assert.False(OnnxGraphScan.FixesBatchAtOne(File.ReadAllBytes(TestModels.Tabular(dir))));
-        Assert.False(OnnxGraphScan.FixesBatchAtOne(File.ReadAllBytes(TestModels.Tabular(dir, batch: 4))));
-        Assert.False(OnnxGraphScan.FixesBatchAtOne(File.ReadAllBytes(TestModels.MultiInputOutput(dir))));
+        Assert.True(FixesBatchAtOne(File.ReadAllBytes(TensorModels.ConcatWithConstant(dir))));
+        Assert.False(FixesBatchAtOne(File.ReadAllBytes(TestModels.Tabular(dir))));
+        Assert.False(FixesBatchAtOne(File.ReadAllBytes(TestModels.Tabular(dir, batch: 4))));
+        Assert.False(FixesBatchAtOne(File.ReadAllBytes(TestModels.MultiInputOutput(dir))));
     }
 
     [Fact]
@@ -106,10 +106,13 @@ public class FixedBatchRewriteTests(ITestOutputHelper output)
         var model = File.ReadAllBytes(TestModels.Tabular(dir, batch: 1));
 
         Assert.False(OnnxGraphScan.TryRead([], out _, out _));
-        Assert.False(OnnxGraphScan.FixesBatchAtOne("not a model at all"u8.ToArray()));
-        Assert.False(OnnxGraphScan.FixesBatchAtOne(model[..(model.Length / 2)]));
-        Assert.False(OnnxGraphScan.FixesBatchAtOne([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]));
+        Assert.False(FixesBatchAtOne("not a model at all"u8.ToArray()));
+        Assert.False(FixesBatchAtOne(model[..(model.Length / 2)]));
+        Assert.False(FixesBatchAtOne([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]));
     }
+
+    private static bool FixesBatchAtOne(byte[] model) =>
+        OnnxGraphScan.TryRead(model, out var inputs, out var outputs) && OnnxGraphScan.FixesBatchAtOne(inputs, outputs);
 
     private static float[] RunOne(InferenceSession session, string input, int[] dims, float[] image)
     {

@@ -85,6 +85,14 @@ internal sealed class ClusterFanOut(TempDirectory dir, string connectionString, 
     /// <summary>A worker whose every partition takes <paramref name="delay"/> longer after its output is written: a slow model.</summary>
     public WorkerProcess StartSlowWorker(string node, TimeSpan delay) => StartHeldWorker(node, delay, gate: null);
 
+    /// <summary>Creates the gate file that holds <see cref="StartHeldWorker"/>'s workers on their first partition; delete it to let them go.</summary>
+    public string CloseGate()
+    {
+        var gate = dir.Combine("gate");
+        File.WriteAllText(gate, "held");
+        return gate;
+    }
+
     /// <summary>
     /// A slow worker that, while the file <paramref name="gate"/> exists, also holds each partition it claims once
     /// its output is written: the test decides when the run may go on.

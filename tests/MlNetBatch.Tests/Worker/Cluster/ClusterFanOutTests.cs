@@ -18,8 +18,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         using var dir = new TempDirectory();
         var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 25, groups: 2, groupRows: 20_000, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5));
         // Each node is held on its first partition until all three have claimed one, however slowly they start.
-        var gate = dir.Combine("gate");
-        File.WriteAllText(gate, "held");
+        var gate = job.CloseGate();
         var workers = Enumerable.Range(0, 3).Select(i => job.StartHeldWorker($"node-{i}", TimeSpan.FromMilliseconds(20), gate)).ToList();
         try
         {
@@ -144,8 +143,7 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         using var dir = new TempDirectory();
         var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 20, groups: 2, groupRows: 2_000, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5));
         // node-0 is held on its first partition until the command line has answered: the run is in progress throughout.
-        var gate = dir.Combine("gate");
-        File.WriteAllText(gate, "held");
+        var gate = job.CloseGate();
         var workers = new List<WorkerProcess> { job.StartHeldWorker("node-0", TimeSpan.FromMilliseconds(50), gate) };
         (int ExitCode, string Output) cli;
         try
@@ -218,9 +216,8 @@ public class ClusterFanOutTests(PostgresFixture postgres) : IClassFixture<Postgr
         // partition until node-2 has joined and node-1 is told to go: a slow machine's process start cannot let the run
         // end before the late node is there.
         var slow = TimeSpan.FromMilliseconds(250);
-        var gate = dir.Combine("gate");
-        File.WriteAllText(gate, "held");
         var job = await ClusterFanOut.CreateAsync(dir, postgres.Server, files: 30, groups: 2, groupRows: 2_000, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5));
+        var gate = job.CloseGate();
         var workers = Enumerable.Range(0, 2).Select(i => job.StartHeldWorker($"node-{i}", slow, gate)).ToList();
         try
         {
