@@ -13,7 +13,7 @@ namespace MlNetBatch.Scoring;
 /// two single runs; otherwise the model keeps its fixed batch and is run repeatedly.
 /// </summary>
 /// <remarks>
-/// OnnxSharp's <c>SetDim</c> sets the leading dimension of the inputs, outputs, value infos and constant
+/// OnnxSharp's <c>SetDim</c> (on the copy <see cref="OpenBatchCopy"/> makes) sets the leading dimension of the inputs, outputs, value infos and constant
 /// <c>Reshape</c> shapes to a symbolic <c>N</c>. Graphs that bake the batch into other operators (a <c>Constant</c>
 /// shape, an <c>Expand</c>) fail the check and stay as they are.
 /// </remarks>
@@ -62,9 +62,7 @@ internal static class FixedBatchRewriter
         device = options.Device;
         try
         {
-            var proto = ModelProto.Parser.ParseFrom(model);
-            proto.Graph.SetDim();
-            return OnnxSessionFactory.Create(proto.ToByteArray(), name, options, logger, out device);
+            return OnnxSessionFactory.Create(OpenBatchCopy.Create(model), name, options, logger, out device);
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or OnnxRuntimeException or OnnxModelException or InvalidOperationException or ArgumentException)
         {
@@ -144,6 +142,18 @@ internal static class FixedBatchRewriter
     private static Array SampleRows(OnnxTensorSpec spec)
     {
         var random = new Random(17);
+        if (spec.ItemType.RawType == typeof(float))
+        {
+            // Image models take hundreds of thousands of values a row: filled directly, not through Array.SetValue.
+            var floats = new float[2 * spec.RowSize];
+            for (var i = 0; i < floats.Length; i++)
+            {
+                floats[i] = (float)random.NextDouble();
+            }
+
+            return floats;
+        }
+
         var values = Array.CreateInstance(spec.ItemType.RawType, 2 * spec.RowSize);
         for (var i = 0; i < values.Length; i++)
         {

@@ -4,8 +4,8 @@ using Onnx;
 namespace MlNetBatch.Scoring;
 
 /// <summary>
-/// Reads a serialized ONNX model's graph inputs and outputs field by field with Google.Protobuf's
-/// <see cref="CodedInputStream"/>, stepping over everything else: parsing the whole <see cref="ModelProto"/> builds a
+/// Reads a serialized ONNX model's graph inputs and outputs field by field (<see cref="ProtoFields"/>), stepping over
+/// everything else: parsing the whole <see cref="ModelProto"/> builds a
 /// message for every initializer (63 MB of them for ResNet18), and an ONNX Runtime session, the other way to learn
 /// the shapes, costs a second or more to build.
 /// </summary>
@@ -36,40 +36,28 @@ internal static class OnnxGraphScan
         outputs = [];
         try
         {
-            var graphs = Fields(new CodedInputStream(model), ModelProto.GraphFieldNumber).ToList();
-            if (graphs.Count != 1)
+            if (GraphField(model) is not { } graph)
             {
-                // No graph, or one split over several fields (which protobuf merges): not worth following here.
                 return false;
             }
 
             var declared = new List<ValueInfoProto>();
             var initializers = new HashSet<string>(StringComparer.Ordinal);
-            var graph = graphs[0].CreateCodedInput();
-            for (var tag = graph.ReadTag(); tag != 0; tag = graph.ReadTag())
+            foreach (var field in ProtoFields.ReadNested(model, graph))
             {
-                if (WireFormat.GetTagWireType(tag) != WireFormat.WireType.LengthDelimited)
-                {
-                    graph.SkipLastField();
-                    continue;
-                }
-
-                switch (WireFormat.GetTagFieldNumber(tag))
+                switch (field.IsLengthDelimited ? field.Number : 0)
                 {
                     case GraphProto.InputFieldNumber:
-                        declared.Add(Read<ValueInfoProto>(graph));
+                        declared.Add(ProtoFields.Parse(model, field, ValueInfoProto.Parser));
                         break;
                     case GraphProto.OutputFieldNumber:
-                        outputs.Add(Read<ValueInfoProto>(graph));
+                        outputs.Add(ProtoFields.Parse(model, field, ValueInfoProto.Parser));
                         break;
                     case GraphProto.InitializerFieldNumber:
-                        initializers.Add(TensorName(graph.ReadBytes()));
+                        initializers.Add(TensorName(model, field));
                         break;
                     case GraphProto.SparseInitializerFieldNumber:
-                        initializers.Add(Read<SparseTensorProto>(graph).Values?.Name ?? string.Empty);
-                        break;
-                    default:
-                        graph.SkipLastField();
+                        initializers.Add(ProtoFields.Parse(model, field, SparseTensorProto.Parser).Values?.Name ?? string.Empty);
                         break;
                 }
             }
@@ -86,31 +74,18 @@ internal static class OnnxGraphScan
         }
     }
 
-    private static T Read<T>(CodedInputStream input)
-        where T : IMessage, new()
+    /// <summary>The model's one graph field; null when it has none, or one split over several fields (which protobuf merges: not worth following here).</summary>
+    /// <exception cref="InvalidProtocolBufferException">The bytes are not a protobuf message.</exception>
+    public static ProtoField? GraphField(byte[] model)
     {
-        var message = new T();
-        input.ReadMessage(message);
-        return message;
+        var graphs = ProtoFields.Read(model, 0, model.Length).Where(f => f.Number == ModelProto.GraphFieldNumber && f.IsLengthDelimited).ToList();
+        return graphs.Count == 1 ? graphs[0] : null;
     }
 
     /// <summary>A tensor's name, read without building the tensor (its data is most of the model).</summary>
-    private static string TensorName(ByteString tensor) =>
-        Fields(tensor.CreateCodedInput(), TensorProto.NameFieldNumber).Select(name => name.ToStringUtf8()).LastOrDefault() ?? string.Empty;
-
-    /// <summary>The length-delimited fields numbered <paramref name="number"/> of the message <paramref name="input"/> reads.</summary>
-    private static IEnumerable<ByteString> Fields(CodedInputStream input, int number)
-    {
-        for (var tag = input.ReadTag(); tag != 0; tag = input.ReadTag())
-        {
-            if (WireFormat.GetTagFieldNumber(tag) == number && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
-            {
-                yield return input.ReadBytes();
-            }
-            else
-            {
-                input.SkipLastField();
-            }
-        }
-    }
+    public static string TensorName(byte[] model, ProtoField tensor) =>
+        ProtoFields.ReadNested(model, tensor)
+            .Where(f => f.Number == TensorProto.NameFieldNumber && f.IsLengthDelimited)
+            .Select(f => System.Text.Encoding.UTF8.GetString(model, f.PayloadStart, f.PayloadLength))
+            .LastOrDefault() ?? string.Empty;
 }
