@@ -58,7 +58,9 @@ internal sealed class PartitionOutputs(ObjectLocation directory, string extensio
         // now), for this run's files and its stale ones: released first, their temporaries would stay forever. Only
         // files of this run's own manifest are stale to it: a sibling shard that planned later may be writing others.
         var stale = commitLog.OwnFiles.Where(name => !planned.Contains(name)).ToList();
-        var cleanable = claimed.Concat(stale).Append(ManifestFiles.Name(shard)).Append(OutputLease.Name(shard)).ToHashSet(StringComparer.Ordinal);
+        // A partition's commit record is named by its id, so this run's own are known, like its files.
+        var cleanable = claimed.Concat(stale).Concat(mine.Select(p => CommitRecordFiles.Name(p.Id)))
+            .Append(ManifestFiles.Name(shard)).Append(OutputLease.Name(shard)).ToHashSet(StringComparer.Ordinal);
         await store.RemoveAbandonedWritesAsync(
             directory, final => final.Key.StartsWith(prefix, StringComparison.Ordinal) && cleanable.Contains(final.Key[prefix.Length..]), cancellationToken).ConfigureAwait(false);
 

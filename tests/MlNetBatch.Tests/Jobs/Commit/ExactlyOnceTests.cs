@@ -222,4 +222,29 @@ public class OutputSafetyTests
         Assert.True(File.Exists(dir.Combine("out", "old-run-00007.parquet")));
         Assert.True(File.Exists(dir.Combine("out", "x.parquet.0123456789abcdef0123456789abcdef.inprogress")));
     }
+
+    [Fact]
+    public async Task Temporaries_a_dead_run_left_for_its_own_commit_records_are_removed_and_no_others()
+    {
+        using var dir = new TempDirectory();
+        await ExactlyOnceTests.WriteInputAsync(dir, files: 2);
+        var job = TabularJobs.Parquet(dir.Combine("in", "*.parquet"), TestModels.Tabular(dir), dir.Combine("out"));
+        var runner = new JobRunner(ObjectStoreResolver.LocalOnly, new JobPaths(dir.Path));
+        var prepared = await runner.PrepareAsync("tidy", job, CancellationToken.None);
+        prepared.Model.Dispose();
+        const string Temporary = ".0123456789abcdef0123456789abcdef.inprogress";
+        var own = prepared.Partitions.Select(p => dir.Combine("out", CommitRecordFiles.Name(p.Id) + Temporary)).ToList();
+        var foreign = dir.Combine("out", CommitRecordFiles.Name("a partition of another job") + Temporary);
+        Directory.CreateDirectory(dir.Combine("out", CommitRecordFiles.Folder));
+        foreach (var file in own.Append(foreign))
+        {
+            await File.WriteAllTextAsync(file, "{\"half\": ");
+        }
+
+        await runner.RunAsync("tidy", job);
+
+        Assert.NotEmpty(own);
+        Assert.All(own, file => Assert.False(File.Exists(file), file));
+        Assert.True(File.Exists(foreign));
+    }
 }
