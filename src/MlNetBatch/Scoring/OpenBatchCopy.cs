@@ -9,21 +9,21 @@ namespace MlNetBatch.Scoring;
 /// messages and serialized again.
 /// </summary>
 /// <remarks>
-/// Only the graph's small parts are parsed: its nodes, inputs, outputs, value infos and the initializers of up to
-/// <see cref="ParsedInitializerBytes"/> (<c>SetDim</c> rewrites the shape tensor of each <c>Reshape</c>, a few
-/// integers). A larger initializer stays out of the parsed graph but is named in it by an empty tensor while
+/// Only the graph's small parts are parsed: its nodes, inputs, outputs, value infos, the initializers of up to
+/// <see cref="ParsedInitializerBytes"/>, and the shape initializer of each <c>Reshape</c>, which <c>SetDim</c>
+/// rewrites. A larger initializer stays out of the parsed graph but is named in it by an empty tensor while
 /// <c>SetDim</c> runs, since it looks initializers up by name; the copy then holds the parsed graph followed by the
 /// large initializers' original fields. Protobuf merges a repeated field from wherever it appears in the message, so
 /// the copy parses as the whole-model rewrite does, only with the large initializers listed last.
 /// </remarks>
 internal static class OpenBatchCopy
 {
-    /// <summary>Initializers up to this size are parsed with the graph; a <c>Reshape</c>'s shape is far smaller.</summary>
+    /// <summary>Initializers up to this size are parsed with the graph; larger ones are weights, carried as bytes.</summary>
     internal const int ParsedInitializerBytes = 4096;
 
     /// <summary>The model of <paramref name="model"/> with the leading dimension of its inputs, outputs, value infos and <c>Reshape</c> shapes open.</summary>
     /// <exception cref="InvalidProtocolBufferException">The bytes are not a model.</exception>
-    /// <exception cref="InvalidOperationException">A <c>Reshape</c>'s shape is not an initializer.</exception>
+    /// <exception cref="InvalidOperationException">A <c>Reshape</c>'s shape is not an initializer, or a value is not a tensor of known rank.</exception>
     public static byte[] Create(byte[] model)
     {
         var modelFields = ProtoFields.Read(model, 0, model.Length);
@@ -31,15 +31,24 @@ internal static class OpenBatchCopy
         {
             // No graph, or one split over several fields: the whole model, parsed.
             var whole = ModelProto.Parser.ParseFrom(model);
+            ThrowIfUnshaped(whole.Graph);
             whole.Graph.SetDim();
             return whole.ToByteArray();
         }
 
         var graphFields = ProtoFields.ReadNested(model, graphField);
-        var carried = graphFields.Where(IsCarried).ToList();
-        var graph = GraphProto.Parser.ParseFrom(Concatenate(model, graphFields.Where(f => !IsCarried(f)).ToList()));
+        // SetDim rewrites the shape initializer of each Reshape: those are parsed, whatever their size.
+        var shapes = graphFields.Where(f => f.Number == GraphProto.NodeFieldNumber && f.IsLengthDelimited)
+            .Select(f => ProtoFields.Parse(model, f, NodeProto.Parser))
+            .Where(node => node.OpType == "Reshape" && node.Input.Count > 1)
+            .Select(node => node.Input[1])
+            .ToHashSet(StringComparer.Ordinal);
+        var carried = graphFields.Where(f => IsCarried(model, f, shapes)).ToList();
+        var carriedStarts = carried.Select(f => f.Start).ToHashSet();
+        var graph = GraphProto.Parser.ParseFrom(Concatenate(model, graphFields.Where(f => !carriedStarts.Contains(f.Start)).ToList()));
         var parsedInitializers = graph.Initializer.Count;
         graph.Initializer.AddRange(carried.Select(f => new TensorProto { Name = OnnxGraphScan.TensorName(model, f) }));
+        ThrowIfUnshaped(graph);
         graph.SetDim();
         while (graph.Initializer.Count > parsedInitializers)
         {
@@ -75,8 +84,24 @@ internal static class OpenBatchCopy
         return copy;
     }
 
-    private static bool IsCarried(ProtoField field) =>
-        field.Number == GraphProto.InitializerFieldNumber && field.IsLengthDelimited && field.PayloadLength > ParsedInitializerBytes;
+    private static bool IsCarried(byte[] model, ProtoField field, HashSet<string> reshapeShapes) =>
+        field.Number == GraphProto.InitializerFieldNumber && field.IsLengthDelimited && field.PayloadLength > ParsedInitializerBytes
+        && !reshapeShapes.Contains(OnnxGraphScan.TensorName(model, field));
+
+    /// <summary>
+    /// SetDim reads the shape of every input that is not an initializer, every value info and every output, and fails
+    /// with a <see cref="NullReferenceException"/> on one that is not a tensor of known rank: said here instead, so the
+    /// model keeps its fixed batch.
+    /// </summary>
+    private static void ThrowIfUnshaped(GraphProto graph)
+    {
+        var initializers = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var values = graph.Input.Where(i => !initializers.Contains(i.Name)).Concat(graph.ValueInfo).Concat(graph.Output);
+        if (values.FirstOrDefault(v => v.Type?.TensorType?.Shape is not { Dim.Count: > 0 }) is { } unshaped)
+        {
+            throw new InvalidOperationException($"'{unshaped.Name}' is not a tensor of known rank, so its batch dimension cannot be opened");
+        }
+    }
 
     private static byte[] Concatenate(byte[] source, List<ProtoField> fields)
     {

@@ -72,6 +72,56 @@ public class OpenBatchCopyTests
     }
 
     [Fact]
+    public void A_carried_weight_that_is_also_an_input_or_a_reshapes_data_keeps_its_shape_as_in_the_whole_model_rewrite()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("weight-input.onnx");
+        // IR version 3 style: the 8 KB weight b is listed among the inputs too, with a leading 1, and is the data of a
+        // Reshape. SetDim leaves both alone because b is an initializer, which it learns from the placeholder's name.
+        new OnnxModelBuilder("weight-input")
+            .AddInput("x", OnnxElementType.Float, 1, 2048)
+            .AddInput("b", OnnxElementType.Float, 1, 2048)
+            .AddOutput("y", OnnxElementType.Float, 1, 2048)
+            .AddInitializer("b", Enumerable.Range(0, 2048).Select(i => i * 0.5f).ToArray(), 1, 2048)
+            .AddInitializer("s", [1L, 2048], 2)
+            .AddNode("Reshape", ["b", "s"], ["r"])
+            .AddNode("Add", ["x", "r"], ["y"])
+            .Save(path);
+        var model = File.ReadAllBytes(path);
+
+        var copy = ModelProto.Parser.ParseFrom(OpenBatchCopy.Create(model));
+
+        AssertSameModel(Reference(model), copy);
+        Assert.Equal(1, copy.Graph.Input.Single(i => i.Name == "b").Type.TensorType.Shape.Dim[0].DimValue);
+        Assert.Equal([1L, 2048], copy.Graph.Initializer.Single(i => i.Name == "s").Int64DataOrRaw());
+        Assert.Equal("N", copy.Graph.Input.Single(i => i.Name == "x").Type.TensorType.Shape.Dim[0].DimParam);
+    }
+
+    [Fact]
+    public void A_value_that_is_not_a_shaped_tensor_keeps_the_fixed_batch_and_every_row_is_still_scored()
+    {
+        using var dir = new TempDirectory();
+        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(MatMulReshape(dir)));
+        // A value info without a type: OnnxSharp's SetDim would fail on it with a NullReferenceException.
+        proto.Graph.ValueInfo.Add(new ValueInfoProto { Name = "h" });
+        var path = dir.Combine("untyped-value.onnx");
+        File.WriteAllBytes(path, proto.ToByteArray());
+
+        var error = Assert.Throws<InvalidOperationException>(() => OpenBatchCopy.Create(File.ReadAllBytes(path)));
+        Assert.Contains("'h'", error.Message);
+
+        var ml = new MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 3).Select(r => Enumerable.Range(0, 64).Select(i => (r + 1) * i * 0.01f).ToArray()).ToArray();
+        var data = TensorRows.Load(ml, rows, new VectorDataViewType(NumberDataViewType.Single, 64));
+        using var transformer = ml.Transforms.ScoreOnnx(new ScoreOnnxOptions { ModelPath = path, BatchSize = 3, InputColumns = { ["x"] = "X" } }).Fit(data);
+        var scored = DataViewReader.Vectors(transformer.Transform(data), "y");
+
+        Assert.Equal(1, transformer.Model.FixedBatchSize);
+        Assert.Equal(3, scored.Count);
+        Assert.NotEqual(scored[0], scored[1]);
+    }
+
+    [Fact]
     public void Field_ranges_cover_a_message_exactly_wherever_it_lies_in_the_buffer()
     {
         using var dir = new TempDirectory();
