@@ -23,7 +23,6 @@ namespace MlNetBatch.Benchmarks;
 internal static class ResNetBenchmark
 {
     private const int Side = 224;
-    private const int TensorSize = 3 * Side * Side;
     private static readonly int[] Batches = [1, 8, 16, 32];
 
     /// <summary>Images decoded for inference only, which goes round them: its rate does not depend on the pixels.</summary>

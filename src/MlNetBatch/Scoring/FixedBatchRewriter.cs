@@ -13,9 +13,9 @@ namespace MlNetBatch.Scoring;
 /// two single runs; otherwise the model keeps its fixed batch and is run repeatedly.
 /// </summary>
 /// <remarks>
-/// OnnxSharp's <c>SetDim</c> (on the copy <see cref="OpenBatchCopy"/> makes) sets the leading dimension of the inputs, outputs, value infos and constant
-/// <c>Reshape</c> shapes to a symbolic <c>N</c>. Graphs that bake the batch into other operators (a <c>Constant</c>
-/// shape, an <c>Expand</c>) fail the check and stay as they are.
+/// OnnxSharp's <c>SetDim</c> (on the copy <see cref="OpenBatchCopy"/> makes) sets the leading dimension of the inputs,
+/// outputs, value infos and constant <c>Reshape</c> shapes to a symbolic <c>N</c>. Graphs that bake the batch into
+/// other operators (a <c>Constant</c> shape, an <c>Expand</c>) fail the check and stay as they are.
 /// </remarks>
 internal static class FixedBatchRewriter
 {

@@ -36,7 +36,7 @@ internal static class OnnxGraphScan
         outputs = [];
         try
         {
-            if (GraphField(model) is not { } graph)
+            if (GraphField(ProtoFields.Read(model, 0, model.Length)) is not { } graph)
             {
                 return false;
             }
@@ -74,11 +74,13 @@ internal static class OnnxGraphScan
         }
     }
 
-    /// <summary>The model's one graph field; null when it has none, or one split over several fields (which protobuf merges: not worth following here).</summary>
-    /// <exception cref="InvalidProtocolBufferException">The bytes are not a protobuf message.</exception>
-    public static ProtoField? GraphField(byte[] model)
+    /// <summary>
+    /// The graph field among a model's top-level <paramref name="modelFields"/>; null when it has none, or one split
+    /// over several fields (which protobuf merges: not worth following here).
+    /// </summary>
+    public static ProtoField? GraphField(IReadOnlyList<ProtoField> modelFields)
     {
-        var graphs = ProtoFields.Read(model, 0, model.Length).Where(f => f.Number == ModelProto.GraphFieldNumber && f.IsLengthDelimited).ToList();
+        var graphs = modelFields.Where(f => f.Number == ModelProto.GraphFieldNumber && f.IsLengthDelimited).ToList();
         return graphs.Count == 1 ? graphs[0] : null;
     }
 

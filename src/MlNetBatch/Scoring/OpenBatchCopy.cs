@@ -27,11 +27,11 @@ internal static class OpenBatchCopy
     public static byte[] Create(byte[] model)
     {
         var modelFields = ProtoFields.Read(model, 0, model.Length);
-        if (OnnxGraphScan.GraphField(model) is not { } graphField)
+        if (OnnxGraphScan.GraphField(modelFields) is not { } graphField)
         {
             // No graph, or one split over several fields: the whole model, parsed.
             var whole = ModelProto.Parser.ParseFrom(model);
-            ThrowIfUnshaped(whole.Graph);
+            ThrowIfUnshaped(whole.Graph ?? throw new InvalidOperationException("the model has no graph"));
             whole.Graph.SetDim();
             return whole.ToByteArray();
         }
@@ -43,11 +43,14 @@ internal static class OpenBatchCopy
             .Where(node => node.OpType == "Reshape" && node.Input.Count > 1)
             .Select(node => node.Input[1])
             .ToHashSet(StringComparer.Ordinal);
-        var carried = graphFields.Where(f => IsCarried(model, f, shapes)).ToList();
-        var carriedStarts = carried.Select(f => f.Start).ToHashSet();
+        var carried = graphFields.Where(IsWeightSized)
+            .Select(f => (Field: f, Name: OnnxGraphScan.TensorName(model, f)))
+            .Where(initializer => !shapes.Contains(initializer.Name))
+            .ToList();
+        var carriedStarts = carried.Select(c => c.Field.Start).ToHashSet();
         var graph = GraphProto.Parser.ParseFrom(Concatenate(model, graphFields.Where(f => !carriedStarts.Contains(f.Start)).ToList()));
         var parsedInitializers = graph.Initializer.Count;
-        graph.Initializer.AddRange(carried.Select(f => new TensorProto { Name = OnnxGraphScan.TensorName(model, f) }));
+        graph.Initializer.AddRange(carried.Select(c => new TensorProto { Name = c.Name }));
         ThrowIfUnshaped(graph);
         graph.SetDim();
         while (graph.Initializer.Count > parsedInitializers)
@@ -56,7 +59,7 @@ internal static class OpenBatchCopy
         }
 
         var graphBytes = graph.ToByteArray();
-        var graphLength = graphBytes.Length + carried.Sum(f => f.End - f.Start);
+        var graphLength = graphBytes.Length + carried.Sum(c => c.Field.End - c.Field.Start);
         var header = new byte[CodedOutputStream.ComputeTagSize(ModelProto.GraphFieldNumber) + CodedOutputStream.ComputeLengthSize(graphLength)];
         var writer = new CodedOutputStream(header);
         writer.WriteTag(ModelProto.GraphFieldNumber, WireFormat.WireType.LengthDelimited);
@@ -75,7 +78,7 @@ internal static class OpenBatchCopy
 
             written += Copy(header, 0, header.Length, copy, written);
             written += Copy(graphBytes, 0, graphBytes.Length, copy, written);
-            foreach (var initializer in carried)
+            foreach (var (initializer, _) in carried)
             {
                 written += Copy(model, initializer.Start, initializer.End, copy, written);
             }
@@ -84,9 +87,8 @@ internal static class OpenBatchCopy
         return copy;
     }
 
-    private static bool IsCarried(byte[] model, ProtoField field, HashSet<string> reshapeShapes) =>
-        field.Number == GraphProto.InitializerFieldNumber && field.IsLengthDelimited && field.PayloadLength > ParsedInitializerBytes
-        && !reshapeShapes.Contains(OnnxGraphScan.TensorName(model, field));
+    private static bool IsWeightSized(ProtoField field) =>
+        field.Number == GraphProto.InitializerFieldNumber && field.IsLengthDelimited && field.PayloadLength > ParsedInitializerBytes;
 
     /// <summary>
     /// SetDim reads the shape of every input that is not an initializer, every value info and every output, and fails
